@@ -1,0 +1,48 @@
+//! Errors that stop a run, each rendered to the user by its `Display`, and the exit codes
+//! depgov documents.
+
+/// Exit codes. A crash is reported as [`exit::ERROR`], never as [`exit::FINDINGS`].
+pub mod exit {
+    /// Nothing at or above `--fail-on` was found.
+    pub const OK: i32 = 0;
+    /// The policy found problems at or above `--fail-on`.
+    pub const FINDINGS: i32 = 1;
+    /// Bad usage, an invalid policy, unreadable input, or an internal error.
+    pub const ERROR: i32 = 2;
+}
+
+/// Everything that keeps depgov from producing a complete report.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
+
+    /// A policy with problems; `rendered` shows each at file:line:col.
+    #[error("{rendered}{file}: {count} problem{s} in the policy; nothing was checked", s = if *.count == 1 { "" } else { "s" })]
+    Policy {
+        file: String,
+        count: usize,
+        rendered: String,
+    },
+
+    #[error("no Cargo.toml in {dir}; run depgov in a Cargo workspace or pass --manifest-path")]
+    NoManifest { dir: String },
+
+    #[error("`cargo metadata` failed for {manifest}:\n{message}")]
+    CargoMetadata { manifest: String, message: String },
+
+    #[error("{manifest}: {message}")]
+    Manifest { manifest: String, message: String },
+
+    #[error("{0}")]
+    Usage(String),
+}

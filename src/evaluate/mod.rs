@@ -1,0 +1,209 @@
+//! Evaluation: components × policy → findings. Pure and deterministic: no I/O, and "today"
+//! (for sunset dates) is an argument.
+//!
+//! A component is judged on three axes, each of which can produce one finding:
+//! its own entry (or the default ring), its license, and its source. An explicit adopt or
+//! trial entry is an OSPO approval and settles the license axis too.
+
+mod license;
+
+use chrono::NaiveDate;
+
+use crate::model::{Component, Finding, Ring, Rule, Severity, Source};
+use crate::policy::{ComponentEntry, Policy};
+
+/// The outcome for one component.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Outside the policy's scope (e.g. a dev-only dependency).
+    NotEvaluated,
+    /// Evaluated; the worst ring across its axes.
+    Ring(Ring),
+}
+
+/// Findings and per-component verdicts, in the order of the components given.
+#[derive(Clone, Debug)]
+pub struct Evaluation {
+    pub findings: Vec<Finding>,
+    pub verdicts: Vec<Verdict>,
+}
+
+/// Holds every component against the policy.
+pub fn evaluate(components: &[Component], policy: &Policy, today: NaiveDate) -> Evaluation {
+    let mut findings = Vec::new();
+    let verdicts = components
+        .iter()
+        .map(|component| {
+            let in_scope = component.kinds.iter().any(|k| policy.scope.contains(k));
+            if in_scope {
+                Verdict::Ring(judge(component, policy, today, &mut findings))
+            } else {
+                Verdict::NotEvaluated
+            }
+        })
+        .collect();
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.component.cmp(&b.component))
+            .then_with(|| a.rule.cmp(&b.rule))
+    });
+    Evaluation { findings, verdicts }
+}
+
+/// Judges one component on each axis, pushing a finding per failing axis; returns its worst
+/// ring.
+fn judge(component: &Component, policy: &Policy, today: NaiveDate, out: &mut Vec<Finding>) -> Ring {
+    let entry = policy.entry_for(&component.id);
+    let component_ring = judge_component(component, entry, policy, today, out);
+    let settled_by_approval = entry.is_some_and(|e| e.ring.passes());
+    let license_ring = if settled_by_approval {
+        Ring::Adopt
+    } else {
+        judge_license(component, policy, out)
+    };
+    let source_ring = judge_source(component, policy, out);
+    component_ring.max(license_ring).max(source_ring)
+}
+
+fn judge_component(
+    component: &Component,
+    entry: Option<&ComponentEntry>,
+    policy: &Policy,
+    today: NaiveDate,
+    out: &mut Vec<Finding>,
+) -> Ring {
+    let name = &component.id.name;
+    let (ring, message) = match entry {
+        Some(entry) => {
+            let versions = entry
+                .selector
+                .versions_text
+                .as_ref()
+                .map(|range| format!(" (versions {range})"))
+                .unwrap_or_default();
+            let sunset = match entry.sunset {
+                Some(day) if today <= day => format!("; it must be gone by {day}"),
+                Some(day) => format!("; its sunset date {day} has passed"),
+                None => String::new(),
+            };
+            let message = format!(
+                "{name} {}{versions} is on the {} ring{sunset}",
+                component.id.version, entry.ring
+            );
+            (entry.ring, message)
+        }
+        None => {
+            let ring = policy.default_ring;
+            let message = format!(
+                "{name} is not listed in the policy; unlisted components are on the {ring} ring"
+            );
+            (ring, message)
+        }
+    };
+    let rule = match ring {
+        Ring::Adopt | Ring::Trial => return ring,
+        Ring::Assess => Rule::ComponentAssess,
+        Ring::Hold => Rule::ComponentHold,
+        Ring::Remove => Rule::ComponentRemove,
+    };
+    let before_sunset = entry.and_then(|e| e.sunset).is_some_and(|day| today <= day);
+    let mut finding = finding(component, rule, ring, message);
+    if ring == Ring::Remove && before_sunset {
+        finding.severity = Severity::Warning;
+    }
+    if let Some(entry) = entry {
+        finding.reason.clone_from(&entry.reason);
+        finding.use_instead.clone_from(&entry.use_instead);
+        finding.link.clone_from(&entry.link);
+    }
+    out.push(finding);
+    ring
+}
+
+fn judge_license(component: &Component, policy: &Policy, out: &mut Vec<Finding>) -> Ring {
+    let judgement = license::judge(&component.license, &policy.licenses);
+    let ring = judgement.ring;
+    let Some(rule) = judgement.rule() else {
+        return ring;
+    };
+    let message = match (&judgement.decided_by, rule) {
+        (None, _) => format!(
+            "{} declares no license; components without license information are on the {ring} ring",
+            component.id.name
+        ),
+        (Some(part), Rule::LicenseUnlisted) => format!(
+            "license {} is not named by the policy; unlisted licenses are on the {ring} ring{}",
+            component.license,
+            decided_by_part(&component.license, part)
+        ),
+        (Some(part), _) => format!(
+            "license {} is on the {ring} ring{}",
+            component.license,
+            decided_by_part(&component.license, part)
+        ),
+    };
+    out.push(finding(component, rule, ring, message));
+    ring
+}
+
+/// Says which part of a compound expression decided, when it is not the whole expression.
+fn decided_by_part(license: &crate::license::License, part: &str) -> String {
+    if license.text() == Some(part) {
+        String::new()
+    } else {
+        format!(" (decided by {part})")
+    }
+}
+
+fn judge_source(component: &Component, policy: &Policy, out: &mut Vec<Finding>) -> Ring {
+    let sources = &policy.sources;
+    let (ring, rule, message) = match &component.source {
+        Source::Git { url, .. } => (
+            sources.git,
+            Rule::SourceGit,
+            format!(
+                "{} comes from git ({url}); git sources are on the {} ring",
+                component.id.name, sources.git
+            ),
+        ),
+        Source::Registry { url } if !sources.accepts_registry(url) => (
+            sources.unknown_registry,
+            Rule::SourceUnknownRegistry,
+            format!(
+                "{} comes from {url}, a registry the policy does not list; such sources are on the {} ring",
+                component.id.name, sources.unknown_registry
+            ),
+        ),
+        Source::Registry { .. } | Source::Path { .. } => return Ring::Adopt,
+    };
+    if !ring.passes() {
+        out.push(finding(component, rule, ring, message));
+    }
+    ring
+}
+
+/// The severity a ring has without a base revision to compare with.
+pub fn severity_of(ring: Ring) -> Option<Severity> {
+    match ring {
+        Ring::Adopt | Ring::Trial => None,
+        Ring::Assess => Some(Severity::Note),
+        Ring::Hold => Some(Severity::Warning),
+        Ring::Remove => Some(Severity::Error),
+    }
+}
+
+fn finding(component: &Component, rule: Rule, ring: Ring, message: String) -> Finding {
+    Finding {
+        rule,
+        severity: severity_of(ring).unwrap_or(Severity::Note),
+        ring,
+        component: component.id.clone(),
+        message,
+        reason: None,
+        use_instead: Vec::new(),
+        link: None,
+        path: component.path.clone(),
+        location: component.location.clone(),
+    }
+}

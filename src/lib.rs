@@ -1,0 +1,19 @@
+//! depgov turns an open source program office's policy into a gate.
+//!
+//! The pipeline, one module per stage:
+//! [`inventory`] (what components a repository uses) → [`policy`] (what the OSPO decided,
+//! loaded and validated with spans) → [`evaluate`] (components × policy → findings, pure) →
+//! [`report`] (one module per output format). [`model`] is the data they exchange; [`cli`] is
+//! the thin glue that runs them.
+
+pub mod cli;
+pub mod diagnostic;
+pub mod error;
+pub mod evaluate;
+pub mod inventory;
+pub mod license;
+pub mod model;
+pub mod policy;
+pub mod purl;
+pub mod registry;
+pub mod report;

@@ -1,0 +1,322 @@
+//! The data model every stage shares: components (what inventory produces), rings and
+//! severities (what the policy and evaluation speak), and findings (what reports render).
+//!
+//! Nothing here knows how components are discovered or how a policy is written; it is the
+//! contract between the stages.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::license::License;
+
+/// A package ecosystem. Its name is also its package-URL type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Ecosystem {
+    Cargo,
+    Npm,
+    Pypi,
+    Golang,
+    Gem,
+    Composer,
+    Maven,
+    Nuget,
+}
+
+impl Ecosystem {
+    pub const ALL: [Ecosystem; 8] = [
+        Ecosystem::Cargo,
+        Ecosystem::Npm,
+        Ecosystem::Pypi,
+        Ecosystem::Golang,
+        Ecosystem::Gem,
+        Ecosystem::Composer,
+        Ecosystem::Maven,
+        Ecosystem::Nuget,
+    ];
+
+    /// The package-URL type, which is also the name used in policies and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Ecosystem::Cargo => "cargo",
+            Ecosystem::Npm => "npm",
+            Ecosystem::Pypi => "pypi",
+            Ecosystem::Golang => "golang",
+            Ecosystem::Gem => "gem",
+            Ecosystem::Composer => "composer",
+            Ecosystem::Maven => "maven",
+            Ecosystem::Nuget => "nuget",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.as_str() == name)
+    }
+}
+
+impl fmt::Display for Ecosystem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a component takes part in the build of the first-party code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Linked into or shipped with what first-party code produces.
+    Runtime,
+    /// Needed only to build (build scripts, their dependencies, build tools).
+    Build,
+    /// Needed only for tests, benchmarks and examples of first-party code.
+    Dev,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Runtime, Kind::Build, Kind::Dev];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Runtime => "runtime",
+            Kind::Build => "build",
+            Kind::Dev => "dev",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+/// Where a component's code comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Source {
+    /// A package registry, identified by its index URL.
+    Registry { url: String },
+    /// A git repository, with the resolved revision when the input records it.
+    Git { url: String, rev: Option<String> },
+    /// A local directory, relative to the repository root where possible.
+    Path { path: String },
+}
+
+/// A repository-relative file and a 1-based line in it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Location {
+    /// Path relative to the repository root, with `/` separators.
+    pub file: String,
+    /// 1-based line number.
+    pub line: u32,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// What names one component version: enough for a reader to find it again.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ComponentId {
+    pub ecosystem: Ecosystem,
+    /// The name as the ecosystem writes it (`@babel/core`, `github.com/x/y`).
+    pub name: String,
+    pub version: String,
+    /// The package URL, `pkg:TYPE/NAMESPACE/NAME@VERSION`.
+    pub purl: String,
+}
+
+/// One third-party package version found in the repository.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Component {
+    #[serde(flatten)]
+    pub id: ComponentId,
+    /// The declared license; unknown when the package declares none (or only a license file).
+    pub license: License,
+    pub source: Source,
+    /// Every way the component takes part in the build; never empty.
+    pub kinds: BTreeSet<Kind>,
+    /// True when the package manager may skip it (optional dependencies).
+    pub optional: bool,
+    /// True when a first-party manifest declares it directly.
+    pub direct: bool,
+    /// The shortest chain of package names from a first-party root to this component, both
+    /// ends included.
+    pub path: Vec<String>,
+    /// The manifest line through which the component enters: its own declaration when direct,
+    /// the declaration of the direct dependency that pulls it in otherwise.
+    pub location: Option<Location>,
+}
+
+/// The rings of a technology radar, from most to least endorsed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Ring {
+    Adopt,
+    Trial,
+    Assess,
+    Hold,
+    Remove,
+}
+
+impl Ring {
+    pub const ALL: [Ring; 5] = [
+        Ring::Adopt,
+        Ring::Trial,
+        Ring::Assess,
+        Ring::Hold,
+        Ring::Remove,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Ring::Adopt => "adopt",
+            Ring::Trial => "trial",
+            Ring::Assess => "assess",
+            Ring::Hold => "hold",
+            Ring::Remove => "remove",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == name)
+    }
+
+    /// Adopt and trial are endorsements: they never produce a finding.
+    pub fn passes(self) -> bool {
+        self <= Ring::Trial
+    }
+}
+
+impl fmt::Display for Ring {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How loudly a finding is reported; ordered from least to most severe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The stable identifiers of everything depgov reports. Each is documented in docs/rules.md;
+/// an identifier never changes meaning once released.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rule {
+    /// A policy entry or the default ring puts the component on assess.
+    ComponentAssess,
+    /// A policy entry or the default ring puts the component on hold.
+    ComponentHold,
+    /// A policy entry or the default ring puts the component on remove.
+    ComponentRemove,
+    /// The component's license is listed under `licenses.assess`.
+    LicenseAssess,
+    /// The component's license is listed under `licenses.hold`.
+    LicenseHold,
+    /// The component's license is listed under `licenses.remove`.
+    LicenseRemove,
+    /// The component's license is named by none of the policy's license lists.
+    LicenseUnlisted,
+    /// The component declares no license the policy can read.
+    LicenseUnknown,
+    /// The component comes from a git repository.
+    SourceGit,
+    /// The component comes from a registry the policy does not list.
+    SourceUnknownRegistry,
+}
+
+impl Rule {
+    pub const ALL: [Rule; 10] = [
+        Rule::ComponentAssess,
+        Rule::ComponentHold,
+        Rule::ComponentRemove,
+        Rule::LicenseAssess,
+        Rule::LicenseHold,
+        Rule::LicenseRemove,
+        Rule::LicenseUnlisted,
+        Rule::LicenseUnknown,
+        Rule::SourceGit,
+        Rule::SourceUnknownRegistry,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::ComponentAssess => "component-assess",
+            Rule::ComponentHold => "component-hold",
+            Rule::ComponentRemove => "component-remove",
+            Rule::LicenseAssess => "license-assess",
+            Rule::LicenseHold => "license-hold",
+            Rule::LicenseRemove => "license-remove",
+            Rule::LicenseUnlisted => "license-unlisted",
+            Rule::LicenseUnknown => "license-unknown",
+            Rule::SourceGit => "source-git",
+            Rule::SourceUnknownRegistry => "source-unknown-registry",
+        }
+    }
+
+    /// One line saying what the rule checks; the long form lives in docs/rules.md.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Rule::ComponentAssess => "The policy puts this component on the assess ring",
+            Rule::ComponentHold => "The policy puts this component on the hold ring",
+            Rule::ComponentRemove => "The policy puts this component on the remove ring",
+            Rule::LicenseAssess => "The component's license is on the assess ring",
+            Rule::LicenseHold => "The component's license is on the hold ring",
+            Rule::LicenseRemove => "The component's license is on the remove ring",
+            Rule::LicenseUnlisted => "The component's license is not named by the policy",
+            Rule::LicenseUnknown => "The component declares no license the policy can read",
+            Rule::SourceGit => "The component comes from a git repository",
+            Rule::SourceUnknownRegistry => {
+                "The component comes from a registry the policy does not list"
+            }
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One policy violation (or observation) about one component.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule: Rule,
+    pub severity: Severity,
+    pub ring: Ring,
+    pub component: ComponentId,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// Why the policy decided so, from the policy entry.
+    pub reason: Option<String>,
+    /// What the policy recommends instead (package URLs or free text).
+    pub use_instead: Vec<String>,
+    /// Where to read more about the decision.
+    pub link: Option<String>,
+    pub path: Vec<String>,
+    pub location: Option<Location>,
+}

@@ -1,0 +1,234 @@
+//! Which components a policy entry is about: an ecosystem, a name (exact or with `*` globs) and
+//! an optional version range in the ecosystem's own syntax.
+
+use std::str::FromStr;
+
+use globset::{GlobBuilder, GlobMatcher};
+
+use crate::model::{ComponentId, Ecosystem};
+use crate::purl::normalize_name;
+
+/// A version range in the syntax of one ecosystem.
+#[derive(Clone, Debug)]
+pub enum VersionRange {
+    /// Cargo's semver requirements (`<0.10.55`, `>=1.2, <2`).
+    Cargo(semver::VersionReq),
+    /// npm's node-semver ranges (`<3`, `>=1.2.0 <2 || ^3`). Also used for Go modules, whose
+    /// versions are semver with a `v` prefix; there pre-releases (pseudo-versions) match too.
+    NodeSemver {
+        range: nodejs_semver::Range,
+        include_prerelease: bool,
+    },
+    /// PEP 440 version specifiers (`<2.0,>=1.4`, `~=1.4`).
+    Pep440(pep440_rs::VersionSpecifiers),
+}
+
+impl VersionRange {
+    /// Reads `text` with the range syntax of `ecosystem`; the error says what went wrong.
+    pub fn parse(ecosystem: Ecosystem, text: &str) -> Result<Self, String> {
+        match ecosystem {
+            Ecosystem::Cargo => semver::VersionReq::parse(text)
+                .map(VersionRange::Cargo)
+                .map_err(|e| format!("not a Cargo semver requirement: {e}")),
+            Ecosystem::Npm => nodejs_semver::Range::parse(text)
+                .map(|range| VersionRange::NodeSemver {
+                    range,
+                    include_prerelease: false,
+                })
+                .map_err(|e| format!("not an npm semver range: {e}")),
+            Ecosystem::Golang => nodejs_semver::Range::parse(strip_v_prefixes(text))
+                .map(|range| VersionRange::NodeSemver {
+                    range,
+                    include_prerelease: true,
+                })
+                .map_err(|e| format!("not a Go module version range: {e}")),
+            Ecosystem::Pypi => pep440_rs::VersionSpecifiers::from_str(text)
+                .map(VersionRange::Pep440)
+                .map_err(|e| format!("not a PEP 440 version specifier: {e}")),
+            other => Err(format!(
+                "version ranges are not supported for {other} components; \
+                 write the entry without `versions`"
+            )),
+        }
+    }
+
+    /// Whether `version` lies in the range. A version the ecosystem's syntax cannot read is
+    /// outside every range.
+    pub fn contains(&self, version: &str) -> bool {
+        match self {
+            VersionRange::Cargo(req) => {
+                semver::Version::parse(version).is_ok_and(|v| req.matches(&v))
+            }
+            VersionRange::NodeSemver {
+                range,
+                include_prerelease,
+            } => nodejs_semver::Version::parse(version.strip_prefix('v').unwrap_or(version))
+                .is_ok_and(|v| range.satisfies_with_prerelease(&v, *include_prerelease)),
+            VersionRange::Pep440(specifiers) => {
+                pep440_rs::Version::from_str(version).is_ok_and(|v| specifiers.contains(&v))
+            }
+        }
+    }
+}
+
+/// Go writes `v1.2.3`; node-semver reads `1.2.3`.
+fn strip_v_prefixes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut previous = ' ';
+    for (i, c) in text.char_indices() {
+        let next_is_digit = text[i + c.len_utf8()..]
+            .chars()
+            .next()
+            .is_some_and(|n| n.is_ascii_digit());
+        let at_version_start = !previous.is_ascii_alphanumeric() && previous != '.';
+        if c == 'v' && next_is_digit && at_version_start {
+            previous = c;
+            continue;
+        }
+        out.push(c);
+        previous = c;
+    }
+    out
+}
+
+#[derive(Clone, Debug)]
+enum NamePattern {
+    Exact(String),
+    Glob(GlobMatcher),
+}
+
+/// Selects components by ecosystem, name and optional version range.
+#[derive(Clone, Debug)]
+pub struct Selector {
+    pub ecosystem: Ecosystem,
+    /// The name as the policy writes it (normalized for comparison), globs included.
+    pub name: String,
+    pattern: NamePattern,
+    pub versions: Option<VersionRange>,
+    /// The range as written, for reports.
+    pub versions_text: Option<String>,
+}
+
+impl Selector {
+    pub fn new(
+        ecosystem: Ecosystem,
+        name: &str,
+        versions: Option<(VersionRange, String)>,
+    ) -> Result<Self, String> {
+        let name = normalize_name(ecosystem, name);
+        if name.is_empty() {
+            return Err("the component name is empty".into());
+        }
+        let pattern = if name.contains('*') {
+            let glob = GlobBuilder::new(&name)
+                .literal_separator(false)
+                .build()
+                .map_err(|e| format!("not a valid name pattern: {e}"))?;
+            NamePattern::Glob(glob.compile_matcher())
+        } else {
+            NamePattern::Exact(name.clone())
+        };
+        let (versions, versions_text) = match versions {
+            Some((range, text)) => (Some(range), Some(text)),
+            None => (None, None),
+        };
+        Ok(Selector {
+            ecosystem,
+            name,
+            pattern,
+            versions,
+            versions_text,
+        })
+    }
+
+    pub fn matches(&self, id: &ComponentId) -> bool {
+        if id.ecosystem != self.ecosystem {
+            return false;
+        }
+        let name = normalize_name(id.ecosystem, &id.name);
+        let name_matches = match &self.pattern {
+            NamePattern::Exact(exact) => *exact == name,
+            NamePattern::Glob(glob) => glob.is_match(&name),
+        };
+        name_matches
+            && self
+                .versions
+                .as_ref()
+                .is_none_or(|range| range.contains(&id.version))
+    }
+
+    /// How specific the selector is; when several entries match, the greatest wins. An exact
+    /// name beats a glob, a version range beats none, and among globs the one with more
+    /// literal text is the more specific.
+    pub fn specificity(&self) -> (bool, bool, usize) {
+        let exact = matches!(self.pattern, NamePattern::Exact(_));
+        let literal_len = self.name.chars().filter(|c| *c != '*').count();
+        (exact, self.versions.is_some(), literal_len)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(ecosystem: Ecosystem, name: &str, version: &str) -> ComponentId {
+        ComponentId {
+            ecosystem,
+            name: name.into(),
+            version: version.into(),
+            purl: String::new(),
+        }
+    }
+
+    fn selector(ecosystem: Ecosystem, name: &str, range: Option<&str>) -> Selector {
+        let versions = range.map(|r| (VersionRange::parse(ecosystem, r).unwrap(), r.to_owned()));
+        Selector::new(ecosystem, name, versions).unwrap()
+    }
+
+    #[test]
+    fn ranges_use_each_ecosystems_semantics() {
+        let cargo = selector(Ecosystem::Cargo, "openssl", Some("<0.10.55"));
+        assert!(cargo.matches(&id(Ecosystem::Cargo, "openssl", "0.10.50")));
+        assert!(!cargo.matches(&id(Ecosystem::Cargo, "openssl", "0.10.55")));
+
+        let npm = selector(
+            Ecosystem::Npm,
+            "ua-parser-js",
+            Some("0.7.29 || 0.8.0 || 1.0.0"),
+        );
+        assert!(npm.matches(&id(Ecosystem::Npm, "ua-parser-js", "0.8.0")));
+        assert!(!npm.matches(&id(Ecosystem::Npm, "ua-parser-js", "0.7.30")));
+
+        let go = selector(Ecosystem::Golang, "github.com/x/y", Some("<v1.0.0"));
+        assert!(go.matches(&id(
+            Ecosystem::Golang,
+            "github.com/x/y",
+            "v0.0.0-20200101-abcdef"
+        )));
+        assert!(!go.matches(&id(Ecosystem::Golang, "github.com/x/y", "v1.0.0")));
+
+        let pypi = selector(Ecosystem::Pypi, "PyYAML", Some("<5.4"));
+        assert!(pypi.matches(&id(Ecosystem::Pypi, "pyyaml", "5.3.1")));
+        let separators = selector(Ecosystem::Pypi, "Zope.Interface", None);
+        assert!(separators.matches(&id(Ecosystem::Pypi, "zope_interface", "6.0")));
+        assert!(!pypi.matches(&id(Ecosystem::Pypi, "pyyaml", "6.0")));
+    }
+
+    #[test]
+    fn unreadable_ranges_are_rejected_per_ecosystem() {
+        assert!(VersionRange::parse(Ecosystem::Cargo, "lol").is_err());
+        assert!(VersionRange::parse(Ecosystem::Pypi, "^1.2").is_err());
+        assert!(VersionRange::parse(Ecosystem::Maven, "[1,2)").is_err());
+    }
+
+    #[test]
+    fn globs_match_within_names_and_rank_below_exact_names() {
+        let glob = selector(Ecosystem::Npm, "@babel/*", None);
+        assert!(glob.matches(&id(Ecosystem::Npm, "@babel/core", "7.0.0")));
+        assert!(!glob.matches(&id(Ecosystem::Npm, "babel", "7.0.0")));
+        let exact = selector(Ecosystem::Npm, "@babel/core", None);
+        assert!(exact.specificity() > glob.specificity());
+        let ranged = selector(Ecosystem::Npm, "@babel/core", Some("<7"));
+        assert!(ranged.specificity() > exact.specificity());
+    }
+}

@@ -1,0 +1,92 @@
+//! The well-known public package registries, by the names policies use for them.
+//!
+//! Inventory records a component's registry by URL; a policy may name a registry by one of
+//! these names instead of spelling out its URLs.
+
+/// A public registry: the name a policy uses and the URL prefixes its packages come from.
+pub struct PublicRegistry {
+    pub name: &'static str,
+    pub urls: &'static [&'static str],
+}
+
+pub const CRATES_IO: &str = "https://github.com/rust-lang/crates.io-index";
+
+pub const PUBLIC: &[PublicRegistry] = &[
+    PublicRegistry {
+        name: "crates-io",
+        urls: &[CRATES_IO, "https://index.crates.io"],
+    },
+    PublicRegistry {
+        name: "npmjs",
+        urls: &["https://registry.npmjs.org", "https://registry.yarnpkg.com"],
+    },
+    PublicRegistry {
+        name: "pypi",
+        urls: &["https://pypi.org", "https://files.pythonhosted.org"],
+    },
+    PublicRegistry {
+        name: "go-proxy",
+        urls: &["https://proxy.golang.org"],
+    },
+    PublicRegistry {
+        name: "rubygems",
+        urls: &["https://rubygems.org"],
+    },
+    PublicRegistry {
+        name: "packagist",
+        urls: &["https://repo.packagist.org", "https://packagist.org"],
+    },
+    PublicRegistry {
+        name: "maven-central",
+        urls: &[
+            "https://repo.maven.apache.org/maven2",
+            "https://repo1.maven.org/maven2",
+        ],
+    },
+    PublicRegistry {
+        name: "nuget",
+        urls: &["https://api.nuget.org"],
+    },
+];
+
+pub fn by_name(name: &str) -> Option<&'static PublicRegistry> {
+    PUBLIC.iter().find(|r| r.name == name)
+}
+
+/// Whether a package's registry URL lies under a registry URL prefix. Case, a trailing `/` and
+/// Cargo's `registry+`/`sparse+` markers do not matter.
+pub fn url_matches(package_url: &str, registry_url: &str) -> bool {
+    let package = normalize(package_url);
+    let registry = normalize(registry_url);
+    package == registry
+        || (package.starts_with(&registry) && package.as_bytes().get(registry.len()) == Some(&b'/'))
+}
+
+fn normalize(url: &str) -> String {
+    let url = url
+        .strip_prefix("registry+")
+        .or_else(|| url.strip_prefix("sparse+"))
+        .unwrap_or(url);
+    url.trim_end_matches('/').to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_urls_match_by_prefix_on_path_boundaries() {
+        assert!(url_matches(
+            "sparse+https://index.crates.io/",
+            "https://index.crates.io"
+        ));
+        assert!(url_matches(
+            "https://files.pythonhosted.org/packages/ab/cd/x.whl",
+            "https://files.pythonhosted.org"
+        ));
+        assert!(!url_matches(
+            "https://pypi.org.evil.example",
+            "https://pypi.org"
+        ));
+    }
+}

@@ -1,0 +1,182 @@
+//! The human format: findings grouped by severity, each with everything needed to act on
+//! it, then one summary line.
+//!
+//! Names and licenses come from packages and are untrusted: control characters are shown
+//! escaped so that they cannot move the cursor or recolour a terminal.
+
+use std::fmt::Write as _;
+
+use super::{InventoryReport, Report};
+use crate::model::{Component, Finding, Ring, Severity, Source};
+
+pub fn check(report: &Report) -> String {
+    let mut out = String::new();
+    for severity in [Severity::Error, Severity::Warning, Severity::Note] {
+        let group: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "{}\n", plural(group.len(), severity.as_str()));
+        for finding in group {
+            finding_block(&mut out, finding);
+        }
+    }
+    if report.findings.is_empty() {
+        out.push_str("No findings.\n\n");
+    }
+    summary_line(&mut out, report);
+    out
+}
+
+fn finding_block(out: &mut String, finding: &Finding) {
+    let c = &finding.component;
+    let _ = writeln!(
+        out,
+        "{}[{}] {}@{} ({})",
+        finding.severity,
+        finding.rule,
+        clean(&c.name),
+        clean(&c.version),
+        finding.ring
+    );
+    let _ = writeln!(out, "  {}", clean(&finding.message));
+    let mut field = |label: &str, value: &str| {
+        let _ = writeln!(out, "  {label:<12}{}", clean(value));
+    };
+    if let Some(reason) = &finding.reason {
+        field("reason:", reason);
+    }
+    if !finding.use_instead.is_empty() {
+        field("use instead:", &finding.use_instead.join(", "));
+    }
+    if let Some(link) = &finding.link {
+        field("link:", link);
+    }
+    if !finding.path.is_empty() {
+        field("path:", &finding.path.join(" → "));
+    }
+    if let Some(location) = &finding.location {
+        field("at:", &location.to_string());
+    }
+    out.push('\n');
+}
+
+fn summary_line(out: &mut String, report: &Report) {
+    let s = &report.summary;
+    let rings = Ring::ALL
+        .iter()
+        .map(|r| format!("{r} {}", s.by_ring.get(*r)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let contact = report
+        .policy
+        .contact
+        .as_deref()
+        .map(|c| format!(", contact {}", clean(c)))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "depgov: {}, {}, {} · {}: {rings}, not evaluated {} · policy: {} ({}){contact}",
+        plural(s.errors, "error"),
+        plural(s.warnings, "warning"),
+        plural(s.notes, "note"),
+        plural(s.components, "component"),
+        s.not_evaluated,
+        clean(&report.policy.name),
+        clean(&report.policy.source),
+    );
+}
+
+pub fn inventory(report: &InventoryReport) -> String {
+    let mut out = String::new();
+    for component in &report.components {
+        component_line(&mut out, component);
+    }
+    let files = report
+        .inputs
+        .iter()
+        .map(|i| {
+            format!(
+                "{} ({}, {})",
+                clean(&i.path),
+                i.format,
+                plural(i.components, "component")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let _ = writeln!(
+        out,
+        "depgov: {} from {}",
+        plural(report.components.len(), "component"),
+        if files.is_empty() {
+            "no input files".to_owned()
+        } else {
+            files
+        }
+    );
+    out
+}
+
+fn component_line(out: &mut String, component: &Component) {
+    let kinds = component
+        .kinds
+        .iter()
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>()
+        .join("+");
+    let direct = if component.direct {
+        "direct"
+    } else {
+        "indirect"
+    };
+    let source = match &component.source {
+        Source::Registry { url } => url.clone(),
+        Source::Git { url, rev } => match rev {
+            Some(rev) => format!("git {url}#{rev}"),
+            None => format!("git {url}"),
+        },
+        Source::Path { path } => format!("path {path}"),
+    };
+    let location = component
+        .location
+        .as_ref()
+        .map(|l| format!(" at {l}"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{}@{}  {}  {kinds}, {direct}  {}{location}",
+        clean(&component.id.name),
+        clean(&component.id.version),
+        clean(&component.license.to_string()),
+        clean(&source),
+    );
+}
+
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+/// Escapes control characters (ESC, CR, LF, …) in untrusted text.
+pub fn clean(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}

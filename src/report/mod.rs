@@ -1,0 +1,182 @@
+//! Reports: the one document every output format renders, so that all formats say the same.
+//!
+//! [`Report`] is also the JSON report (schema `depgov.report/v1`, docs/json-report.md);
+//! each format is one module.
+
+pub mod human;
+pub mod json;
+
+use serde::{Deserialize, Serialize};
+
+use crate::evaluate::{Evaluation, Verdict};
+use crate::inventory::{InputFile, Inventory};
+use crate::model::{Component, Finding, Ring, Severity};
+use crate::policy::Policy;
+
+pub const REPORT_SCHEMA: &str = "depgov.report/v1";
+pub const INVENTORY_SCHEMA: &str = "depgov.inventory/v1";
+
+/// The output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+impl Tool {
+    pub fn this() -> Self {
+        Tool {
+            name: env!("CARGO_PKG_NAME").to_owned(),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+        }
+    }
+}
+
+/// Which policy judged, and whom to ask about it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyInfo {
+    pub name: String,
+    pub contact: Option<String>,
+    /// The policy file, or `embedded default`.
+    pub source: String,
+}
+
+/// Evaluated components per ring (the worst ring across each component's axes).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ByRing {
+    pub adopt: usize,
+    pub trial: usize,
+    pub assess: usize,
+    pub hold: usize,
+    pub remove: usize,
+}
+
+impl ByRing {
+    fn count(&mut self, ring: Ring) {
+        match ring {
+            Ring::Adopt => self.adopt += 1,
+            Ring::Trial => self.trial += 1,
+            Ring::Assess => self.assess += 1,
+            Ring::Hold => self.hold += 1,
+            Ring::Remove => self.remove += 1,
+        }
+    }
+
+    pub fn get(&self, ring: Ring) -> usize {
+        match ring {
+            Ring::Adopt => self.adopt,
+            Ring::Trial => self.trial,
+            Ring::Assess => self.assess,
+            Ring::Hold => self.hold,
+            Ring::Remove => self.remove,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub components: usize,
+    pub evaluated: usize,
+    pub not_evaluated: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+    pub by_ring: ByRing,
+}
+
+/// The result of `depgov check`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Report {
+    pub schema: String,
+    pub tool: Tool,
+    pub policy: PolicyInfo,
+    pub summary: Summary,
+    /// The files inventory read.
+    pub inputs: Vec<InputFile>,
+    /// Most severe first.
+    pub findings: Vec<Finding>,
+    pub components: Vec<Component>,
+}
+
+impl Report {
+    pub fn new(inventory: Inventory, evaluation: Evaluation, policy: &Policy) -> Self {
+        let mut summary = Summary {
+            components: inventory.components.len(),
+            ..Summary::default()
+        };
+        for verdict in &evaluation.verdicts {
+            match verdict {
+                Verdict::NotEvaluated => summary.not_evaluated += 1,
+                Verdict::Ring(ring) => {
+                    summary.evaluated += 1;
+                    summary.by_ring.count(*ring);
+                }
+            }
+        }
+        for finding in &evaluation.findings {
+            match finding.severity {
+                Severity::Error => summary.errors += 1,
+                Severity::Warning => summary.warnings += 1,
+                Severity::Note => summary.notes += 1,
+            }
+        }
+        Report {
+            schema: REPORT_SCHEMA.to_owned(),
+            tool: Tool::this(),
+            policy: PolicyInfo {
+                name: policy.name.clone(),
+                contact: policy.contact.clone(),
+                source: policy.origin.to_string(),
+            },
+            summary,
+            inputs: inventory.inputs,
+            findings: evaluation.findings,
+            components: inventory.components,
+        }
+    }
+
+    /// The most severe finding, if any.
+    pub fn worst_severity(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Human => human::check(self),
+            Format::Json => json::render(self),
+        }
+    }
+}
+
+/// The result of `depgov inventory`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct InventoryReport {
+    pub schema: String,
+    pub tool: Tool,
+    pub inputs: Vec<InputFile>,
+    pub components: Vec<Component>,
+}
+
+impl InventoryReport {
+    pub fn new(inventory: Inventory) -> Self {
+        InventoryReport {
+            schema: INVENTORY_SCHEMA.to_owned(),
+            tool: Tool::this(),
+            inputs: inventory.inputs,
+            components: inventory.components,
+        }
+    }
+
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Human => human::inventory(self),
+            Format::Json => json::render(self),
+        }
+    }
+}
