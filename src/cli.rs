@@ -108,7 +108,7 @@ pub fn main() -> i32 {
     match run(cli) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error}");
+            eprint!("{}", error.render());
             exit::ERROR
         }
     }

@@ -27,7 +27,7 @@ pub enum Error {
     },
 
     /// A policy with problems; `rendered` shows each at file:line:col.
-    #[error("{rendered}{file}: {count} problem{s} in the policy; nothing was checked", s = if *.count == 1 { "" } else { "s" })]
+    #[error("{file}: {count} problem{s} in the policy; nothing was checked", s = if *.count == 1 { "" } else { "s" })]
     Policy {
         file: String,
         count: usize,
@@ -45,4 +45,16 @@ pub enum Error {
 
     #[error("{0}")]
     Usage(String),
+}
+
+impl Error {
+    /// The whole message for the user: details first (each problem at file:line:col), then
+    /// one `error:` line saying what stopped the run.
+    pub fn render(&self) -> String {
+        let details = match self {
+            Error::Policy { rendered, .. } => rendered.as_str(),
+            _ => "",
+        };
+        format!("{details}error: {self}\n")
+    }
 }

@@ -84,9 +84,14 @@ fn package_graph(
         .output()
         .map_err(|e| failed(format!("cannot run cargo: {e}")))?;
     if !output.status.success() {
-        return Err(failed(
-            String::from_utf8_lossy(&output.stderr).trim().to_owned(),
-        ));
+        let mut message = String::from_utf8_lossy(&output.stderr).trim().to_owned();
+        if message.contains("--locked") {
+            message.push_str(
+                "\nCargo.lock does not match the manifests. depgov never rewrites a lockfile: \
+                 update it with `cargo update --workspace` (or any cargo build) and commit it.",
+            );
+        }
+        return Err(failed(message));
     }
     // One parse of Cargo's JSON, straight into guppy's graph.
     let stdout = String::from_utf8_lossy(&output.stdout);

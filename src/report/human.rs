@@ -45,7 +45,7 @@ fn finding_block(out: &mut String, finding: &Finding) {
     );
     let _ = writeln!(out, "  {}", clean(&finding.message));
     let mut field = |label: &str, value: &str| {
-        let _ = writeln!(out, "  {label:<12}{}", clean(value));
+        let _ = writeln!(out, "  {label:<13}{}", clean(value));
     };
     if let Some(reason) = &finding.reason {
         field("reason:", reason);

@@ -1,0 +1,103 @@
+//! Shared helpers for the integration tests: fixture repositories copied into temp dirs with
+//! real git, and the real depgov binary run on them.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Copies `tests/fixtures/NAME` into a fresh git repository in a temp dir.
+pub fn repo(name: &str) -> TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_dir(&fixtures().join(name), dir.path());
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    dir
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read fixture dir") {
+        let entry = entry.expect("dir entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy fixture file");
+        }
+    }
+}
+
+/// Runs git with a fixed identity, failing the test if git fails.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run git");
+    assert!(
+        output.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The real binary, run in `dir` with "today" pinned to 2027-01-01.
+pub fn depgov(dir: &Path, args: &[&str]) -> Output {
+    depgov_on(dir, "2027-01-01", args)
+}
+
+pub fn depgov_on(dir: &Path, today: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_depgov"))
+        .args(args)
+        .current_dir(dir)
+        .env("DEPGOV_TODAY", today)
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .output()
+        .expect("run depgov")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+pub fn code(output: &Output) -> i32 {
+    output
+        .status
+        .code()
+        .expect("exit code (not killed by a signal)")
+}
+
+/// Stdout with depgov's own version blanked, for snapshots that survive releases.
+pub fn stdout_redacted(output: &Output) -> String {
+    let version = format!("\"version\": \"{}\"", env!("CARGO_PKG_VERSION"));
+    stdout(output).replacen(&version, "\"version\": \"[version]\"", 1)
+}
+
+/// The JSON document on stdout, with the tool version blanked for stable snapshots.
+pub fn json(output: &Output) -> serde_json::Value {
+    let mut value: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", stdout(output)));
+    if let Some(tool) = value.get_mut("tool") {
+        tool["version"] = "[version]".into();
+    }
+    value
+}
