@@ -207,3 +207,127 @@ fn finding(component: &Component, rule: Rule, ring: Ring, message: String) -> Fi
         location: component.location.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::license::License;
+    use crate::model::{ComponentId, Ecosystem, Kind};
+    use crate::policy::{PolicyOrigin, parse};
+
+    fn component(name: &str, version: &str, source: Source, kind: Kind) -> Component {
+        Component {
+            id: ComponentId {
+                ecosystem: Ecosystem::Cargo,
+                name: name.into(),
+                version: version.into(),
+                purl: crate::purl::for_component(Ecosystem::Cargo, name, version),
+            },
+            license: License::from_declared(Some("MIT")),
+            source,
+            kinds: [kind].into(),
+            optional: false,
+            direct: true,
+            path: vec!["app".into(), name.into()],
+            location: None,
+        }
+    }
+
+    fn crates_io() -> Source {
+        Source::Registry {
+            url: crate::registry::CRATES_IO.into(),
+        }
+    }
+
+    fn policy(text: &str) -> Policy {
+        let text = format!("version = 1\n[licenses]\nadopt = [\"MIT\"]\n{text}");
+        parse("p.toml", &text, PolicyOrigin::Embedded).unwrap()
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
+    }
+
+    fn rules(components: &[Component], policy: &Policy) -> Vec<(String, Rule, Severity)> {
+        evaluate(components, policy, today())
+            .findings
+            .into_iter()
+            .map(|f| (f.component.name, f.rule, f.severity))
+            .collect()
+    }
+
+    #[test]
+    fn registries_outside_the_list_get_the_unknown_registry_ring() {
+        let policy = policy(
+            "[defaults]\nring = \"adopt\"\n[sources]\nregistries = [\"crates-io\"]\nunknown-registry = \"remove\"\n",
+        );
+        let mirror = Source::Registry {
+            url: "https://mirror.example/index".into(),
+        };
+        let components = [
+            component("ok", "1.0.0", crates_io(), Kind::Runtime),
+            component("mirrored", "1.0.0", mirror, Kind::Runtime),
+        ];
+        assert_eq!(
+            rules(&components, &policy),
+            [(
+                "mirrored".into(),
+                Rule::SourceUnknownRegistry,
+                Severity::Error
+            )]
+        );
+    }
+
+    #[test]
+    fn the_most_specific_entry_wins_and_ties_go_to_the_last() {
+        let policy = policy(
+            r#"[defaults]
+ring = "adopt"
+[[components]]
+purl = "pkg:cargo/open*"
+ring = "remove"
+[[components]]
+purl = "pkg:cargo/openssl"
+ring = "hold"
+[[components]]
+purl = "pkg:cargo/openssl"
+versions = ">=1"
+ring = "adopt"
+[[components]]
+purl = "pkg:cargo/opendal"
+ring = "assess"
+[[components]]
+purl = "pkg:cargo/opendal"
+ring = "trial"
+"#,
+        );
+        let components = [
+            component("openssl", "0.10.0", crates_io(), Kind::Runtime),
+            component("openssl", "1.0.0", crates_io(), Kind::Runtime),
+            component("opendal", "1.0.0", crates_io(), Kind::Runtime),
+            component("openai", "1.0.0", crates_io(), Kind::Runtime),
+        ];
+        assert_eq!(
+            rules(&components, &policy),
+            [
+                ("openai".into(), Rule::ComponentRemove, Severity::Error),
+                ("openssl".into(), Rule::ComponentHold, Severity::Warning),
+            ]
+        );
+    }
+
+    #[test]
+    fn components_outside_the_scope_are_not_evaluated() {
+        let policy = policy("[defaults]\nring = \"hold\"\nscope = [\"runtime\"]\n");
+        let components = [
+            component("tool", "1.0.0", crates_io(), Kind::Build),
+            component("lib", "1.0.0", crates_io(), Kind::Runtime),
+        ];
+        let evaluation = evaluate(&components, &policy, today());
+        assert_eq!(
+            evaluation.verdicts,
+            [Verdict::NotEvaluated, Verdict::Ring(Ring::Hold)]
+        );
+        assert_eq!(evaluation.findings.len(), 1);
+    }
+}

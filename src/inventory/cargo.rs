@@ -94,7 +94,8 @@ fn package_graph(
         return Err(failed(message));
     }
     // One parse of Cargo's JSON, straight into guppy's graph.
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stdout = std::str::from_utf8(&output.stdout)
+        .map_err(|e| failed(format!("cargo printed invalid UTF-8: {e}")))?;
     let json = stdout
         .lines()
         .find(|line| line.starts_with('{'))
