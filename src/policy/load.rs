@@ -85,9 +85,14 @@ impl<'a> Loader<'a> {
     fn load(&mut self, origin: PolicyOrigin) -> Option<Policy> {
         let (root, syntax_errors) = DeTable::parse_recoverable(self.text);
         if !syntax_errors.is_empty() {
+            // Meaning is checked only once the file parses; after the first error on a line
+            // the parser's recovery produces follow-on noise, so one error per line is shown.
+            let mut lines_seen = std::collections::BTreeSet::new();
             for error in syntax_errors {
                 let span = error.span().unwrap_or(0..0);
-                self.problem(span, error.message().trim().to_owned());
+                if lines_seen.insert(line_of(self.text, span.start)) {
+                    self.problem(span, error.message().trim().to_owned());
+                }
             }
             return None;
         }
