@@ -128,6 +128,18 @@ pub struct ComponentId {
     pub purl: String,
 }
 
+impl ComponentId {
+    /// The identity of `name` at `version`, with its purl.
+    pub fn new(ecosystem: Ecosystem, name: &str, version: &str) -> Self {
+        ComponentId {
+            ecosystem,
+            name: name.to_owned(),
+            version: version.to_owned(),
+            purl: crate::purl::for_component(ecosystem, name, version),
+        }
+    }
+}
+
 /// One third-party package version found in the repository.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Component {

@@ -217,12 +217,7 @@ mod tests {
 
     fn component(name: &str, version: &str, source: Source, kind: Kind) -> Component {
         Component {
-            id: ComponentId {
-                ecosystem: Ecosystem::Cargo,
-                name: name.into(),
-                version: version.into(),
-                purl: crate::purl::for_component(Ecosystem::Cargo, name, version),
-            },
+            id: ComponentId::new(Ecosystem::Cargo, name, version),
             license: License::from_declared(Some("MIT")),
             source,
             kinds: [kind].into(),

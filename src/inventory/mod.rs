@@ -6,6 +6,7 @@
 
 pub mod cargo;
 mod cargo_manifest;
+pub mod graph;
 
 use std::path::{Path, PathBuf};
 
