@@ -1,6 +1,7 @@
 //! The command line: parses arguments and wires the stages together. No policy, ecosystem or
 //! format logic lives here.
 
+use std::collections::BTreeSet;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -9,8 +10,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::error::{Error, exit};
 use crate::evaluate;
+use crate::inventory::discover::{self, DiskTree, Exclude, ScanOptions};
 use crate::inventory::{self, Inventory, cargo::CargoOptions};
-use crate::model::Severity;
+use crate::model::{Ecosystem, Severity};
 use crate::policy::{self, Policy};
 use crate::report::{Format, InventoryReport, Report};
 
@@ -31,25 +33,36 @@ enum Command {
     Inventory(InventoryArgs),
 }
 
-/// What to inventory.
+/// What to inventory, and under which policy.
 #[derive(Debug, Args)]
 struct InputArgs {
-    /// The repository directory to govern.
+    /// A directory to search for lockfiles, SBOMs and Cargo workspaces, or one such file.
     #[arg(default_value = ".")]
     path: PathBuf,
-    /// The Cargo.toml to read instead of PATH/Cargo.toml.
+    /// The policy file (default: depgov.toml, else .github/depgov.toml, in PATH and then at the
+    /// repository root; else the embedded default policy).
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// Read Cargo.lock as text instead of resolving workspaces with cargo (no cargo, no network).
+    #[arg(long)]
+    lockfile_only: bool,
+    /// Only these ecosystems (comma separated): cargo, npm, pypi, golang, gem, composer, maven,
+    /// nuget.
+    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    ecosystem: Vec<String>,
+    /// Read only the Cargo workspace of this Cargo.toml.
     #[arg(long, value_name = "FILE")]
     manifest_path: Option<PathBuf>,
-    /// Resolve with all features of the workspace members enabled.
+    /// Resolve Cargo workspaces with all features of their members enabled.
     #[arg(long)]
     all_features: bool,
-    /// Resolve without the members' default features.
+    /// Resolve Cargo workspaces without the members' default features.
     #[arg(long)]
     no_default_features: bool,
-    /// Resolve with these features enabled (comma or space separated).
+    /// Resolve Cargo workspaces with these features enabled (comma or space separated).
     #[arg(long, short = 'F', value_name = "FEATURES")]
     features: Vec<String>,
-    /// Resolve for this target triple only, instead of every platform.
+    /// Resolve Cargo workspaces for this target triple only, instead of every platform.
     #[arg(long, value_name = "TRIPLE")]
     target: Option<String>,
 }
@@ -58,10 +71,6 @@ struct InputArgs {
 struct CheckArgs {
     #[command(flatten)]
     input: InputArgs,
-    /// The policy file (default: PATH/depgov.toml, else PATH/.github/depgov.toml, else the
-    /// embedded default policy).
-    #[arg(long, value_name = "FILE")]
-    policy: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     /// The lowest severity that makes the run fail with exit code 1.
@@ -118,7 +127,8 @@ fn run(cli: Cli) -> Result<i32, Error> {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Inventory(args) => {
-            let inventory = read_inventory(&args.input)?;
+            let policy = load_policy(&args.input)?;
+            let inventory = read_inventory(&args.input, &policy)?;
             print(&InventoryReport::new(inventory).render(args.format))?;
             Ok(exit::OK)
         }
@@ -127,8 +137,8 @@ fn run(cli: Cli) -> Result<i32, Error> {
 
 fn check(args: CheckArgs) -> Result<i32, Error> {
     let today = today()?;
-    let policy = load_policy(args.policy.as_deref(), &args.input.path)?;
-    let inventory = read_inventory(&args.input)?;
+    let policy = load_policy(&args.input)?;
+    let inventory = read_inventory(&args.input, &policy)?;
     let evaluation = evaluate::evaluate(&inventory.components, &policy, today);
     let report = Report::new(inventory, evaluation, &policy);
     print(&report.render(args.format))?;
@@ -151,34 +161,32 @@ fn today() -> Result<NaiveDate, Error> {
     }
 }
 
-fn load_policy(explicit: Option<&Path>, dir: &Path) -> Result<Policy, Error> {
-    if let Some(path) = explicit {
+fn load_policy(input: &InputArgs) -> Result<Policy, Error> {
+    if let Some(path) = &input.policy {
         return policy::load_file(path, &shown(path));
     }
-    for candidate in ["depgov.toml", ".github/depgov.toml"] {
-        let path = dir.join(candidate);
-        if path.is_file() {
-            return policy::load_file(&path, &shown(&path));
+    let start = if input.path.is_dir() {
+        input.path.clone()
+    } else {
+        input
+            .path
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    };
+    let root = inventory::repository_root(&start);
+    for dir in [start.clone(), root] {
+        for candidate in ["depgov.toml", ".github/depgov.toml"] {
+            let path = dir.join(candidate);
+            if path.is_file() {
+                return policy::load_file(&path, &shown(&path));
+            }
         }
     }
     Ok(policy::embedded())
 }
 
-fn read_inventory(input: &InputArgs) -> Result<Inventory, Error> {
-    let manifest = match &input.manifest_path {
-        Some(path) => path.clone(),
-        None => input.path.join("Cargo.toml"),
-    };
-    if !manifest.is_file() {
-        return Err(match &input.manifest_path {
-            Some(path) => Error::Usage(format!("--manifest-path {}: no such file", shown(path))),
-            None => Error::NoManifest {
-                dir: shown(&input.path),
-            },
-        });
-    }
-    let repo_root = inventory::repository_root(manifest.parent().unwrap_or(Path::new(".")));
-    let options = CargoOptions {
+fn read_inventory(input: &InputArgs, policy: &Policy) -> Result<Inventory, Error> {
+    let cargo_options = CargoOptions {
         all_features: input.all_features,
         no_default_features: input.no_default_features,
         features: input
@@ -190,7 +198,99 @@ fn read_inventory(input: &InputArgs) -> Result<Inventory, Error> {
             .collect(),
         target: input.target.clone(),
     };
-    inventory::cargo::read_workspace(&manifest, &options, &repo_root)
+    if let Some(manifest) = &input.manifest_path {
+        if !manifest.is_file() {
+            return Err(Error::Usage(format!(
+                "--manifest-path {}: no such file",
+                shown(manifest)
+            )));
+        }
+        let root = inventory::repository_root(manifest.parent().unwrap_or(Path::new(".")));
+        return inventory::cargo::read_workspace(manifest, &cargo_options, &root);
+    }
+    let mut options = ScanOptions {
+        base: String::new(),
+        exclude: match &policy.scan_exclude {
+            Some(globs) => Exclude::new(globs.iter().map(String::as_str)).map_err(Error::Usage)?,
+            None => Exclude::default_set(),
+        },
+        ecosystems: ecosystems(&input.ecosystem)?,
+        lockfile_only: input.lockfile_only,
+    };
+    let path = &input.path;
+    let (root, planned) = if path.is_dir() {
+        let root = inventory::repository_root(path);
+        options.base = match inventory::relative_path(path, &root) {
+            dot if dot == "." => String::new(),
+            base => base,
+        };
+        let files = discover::walk(&root, path, &options.exclude)?;
+        let planned = discover::plan(&files, &options);
+        if planned.is_empty() {
+            return Err(Error::NothingFound { dir: shown(path) });
+        }
+        (root, planned)
+    } else if path.is_file() {
+        // One named file: read just it (with the manifest beside it), whatever the excludes.
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let root = inventory::repository_root(dir);
+        let file = inventory::relative_path(path, &root);
+        options.base = file
+            .rsplit_once('/')
+            .map_or(String::new(), |(d, _)| d.to_owned());
+        let named_cargo_toml = file == "Cargo.toml" || file.ends_with("/Cargo.toml");
+        options.exclude = Exclude::new([]).map_err(Error::Usage)?;
+        options.lockfile_only |= !named_cargo_toml;
+        let entries = std::fs::read_dir(if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        })
+        .map_err(|source| Error::Read {
+            path: shown(dir),
+            source,
+        })?;
+        let siblings: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
+            .map(|entry| inventory::relative_path(&entry.path(), &root))
+            .collect();
+        let planned: Vec<_> = discover::plan(&siblings, &options)
+            .into_iter()
+            .filter(|p| p.path() == file || named_cargo_toml && p.path().ends_with("Cargo.lock"))
+            .collect();
+        if planned.is_empty() {
+            return Err(Error::Usage(format!(
+                "{} is not a lockfile, SBOM or Cargo.toml depgov reads (see docs/ecosystems.md)",
+                shown(path)
+            )));
+        }
+        (root, planned)
+    } else {
+        return Err(Error::Usage(format!(
+            "{}: no such file or directory",
+            shown(path)
+        )));
+    };
+    discover::read(&planned, &DiskTree { root }, &options, &cargo_options)
+}
+
+fn ecosystems(names: &[String]) -> Result<Option<BTreeSet<Ecosystem>>, Error> {
+    if names.is_empty() {
+        return Ok(None);
+    }
+    names
+        .iter()
+        .map(|name| {
+            Ecosystem::from_name(name.trim()).ok_or_else(|| {
+                Error::Usage(format!(
+                    "--ecosystem {name}: unknown ecosystem; use {}",
+                    Ecosystem::ALL.map(Ecosystem::as_str).join(", ")
+                ))
+            })
+        })
+        .collect::<Result<_, _>>()
+        .map(Some)
 }
 
 /// A path as the user would type it: relative paths without a leading `./`.

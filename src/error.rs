@@ -34,14 +34,25 @@ pub enum Error {
         rendered: String,
     },
 
-    #[error("no Cargo.toml in {dir}; run depgov in a Cargo workspace or pass --manifest-path")]
-    NoManifest { dir: String },
-
     #[error("`cargo metadata` failed for {manifest}:\n{message}")]
     CargoMetadata { manifest: String, message: String },
 
-    #[error("{manifest}: {message}")]
-    Manifest { manifest: String, message: String },
+    /// An input file that cannot be read as its format; `line` is 1-based.
+    #[error("{file}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Parse {
+        file: String,
+        line: Option<u32>,
+        message: String,
+    },
+
+    #[error(
+        "found no lockfile, SBOM or Cargo workspace under {dir}; depgov reads the files listed in docs/ecosystems.md"
+    )]
+    NothingFound { dir: String },
+
+    /// Several inputs failed; each is shown.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\nerror: "))]
+    Several(Vec<Error>),
 
     #[error("{0}")]
     Usage(String),

@@ -347,9 +347,9 @@ fn usage_and_input_errors_exit_2_with_what_to_do() {
     let output = depgov(empty.path(), &["check"]);
     assert_eq!(code(&output), 2);
     assert!(
-        stderr(&output).contains(
-            "no Cargo.toml in .; run depgov in a Cargo workspace or pass --manifest-path"
-        )
+        stderr(&output).contains("found no lockfile, SBOM or Cargo workspace under ."),
+        "{}",
+        stderr(&output)
     );
 
     let output = depgov(empty.path(), &["check", "--policy", "missing.toml"]);

@@ -1,25 +1,31 @@
 //! Inventory: what third-party components a repository uses, normalized into
 //! [`Component`]s whatever ecosystem they come from.
 //!
-//! Each ecosystem is one module. First-party code (workspace members, the project itself) is
-//! the root of every dependency path and is never a component.
+//! Two ways in: a Cargo workspace's full graph through Cargo itself ([`cargo`]), and the
+//! lockfiles and SBOMs of every ecosystem read as text, each by one [`Format`] in [`formats`],
+//! without running any package manager. [`discover`] finds them in a tree. First-party code
+//! (workspace members, the project itself) is the root of every dependency path and is never
+//! a component.
 
 pub mod cargo;
 mod cargo_manifest;
+pub mod discover;
+pub mod formats;
 pub mod graph;
+pub mod text;
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::Component;
+use crate::model::{Component, Ecosystem};
 
 /// One input file depgov read, and how many components it contributed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InputFile {
     /// Repository-relative path.
     pub path: String,
-    /// How it was read, e.g. `cargo-metadata`.
+    /// How it was read: a [`Format`] name, or `cargo-metadata`.
     pub format: String,
     pub components: usize,
 }
@@ -30,6 +36,117 @@ pub struct Inventory {
     /// Sorted by ecosystem, name, version.
     pub components: Vec<Component>,
     pub inputs: Vec<InputFile>,
+}
+
+impl Inventory {
+    /// Adds what one input gave.
+    pub fn add(&mut self, path: String, format: &str, components: Vec<Component>) {
+        self.inputs.push(InputFile {
+            path,
+            format: format.to_owned(),
+            components: components.len(),
+        });
+        self.components.extend(components);
+    }
+
+    /// Puts components in report order.
+    pub fn sort(&mut self) {
+        self.components
+            .sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.location.cmp(&b.location)));
+        self.inputs.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+}
+
+/// A file's text and its repository-relative path.
+#[derive(Clone, Copy, Debug)]
+pub struct Document<'a> {
+    pub path: &'a str,
+    pub text: &'a str,
+}
+
+/// What a format reads: the file, and the manifest beside it when the format has one and it
+/// exists (for the lines that declare direct dependencies).
+#[derive(Clone, Copy, Debug)]
+pub struct Input<'a> {
+    pub file: Document<'a>,
+    pub manifest: Option<Document<'a>>,
+}
+
+/// Why a file could not be read; `line` is 1-based.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    pub line: Option<u32>,
+    pub message: String,
+}
+
+impl ParseError {
+    pub fn at(line: u32, message: impl Into<String>) -> Self {
+        ParseError {
+            line: Some(line),
+            message: message.into(),
+        }
+    }
+
+    pub fn new(message: impl Into<String>) -> Self {
+        ParseError {
+            line: None,
+            message: message.into(),
+        }
+    }
+
+    /// The error for a format version this depgov does not read.
+    pub fn unsupported_version(version: impl std::fmt::Display, format: &str) -> Self {
+        ParseError::new(format!(
+            "unsupported version {version} of {format}; this depgov reads the versions listed in docs/ecosystems.md"
+        ))
+    }
+}
+
+impl From<serde_json::Error> for ParseError {
+    fn from(error: serde_json::Error) -> Self {
+        let line = u32::try_from(error.line()).ok().filter(|l| *l > 0);
+        // serde_json appends " at line L column C"; the line is reported separately.
+        let text = error.to_string();
+        let message = match text.rfind(" at line ") {
+            Some(i) if line.is_some() => text[..i].to_owned(),
+            _ => text,
+        };
+        ParseError { line, message }
+    }
+}
+
+impl From<toml::de::Error> for ParseError {
+    fn from(error: toml::de::Error) -> Self {
+        ParseError {
+            line: None,
+            message: error.message().trim().to_owned(),
+        }
+    }
+}
+
+/// A lockfile or SBOM format, read without running any package manager and without network.
+pub trait Format: Sync {
+    /// Stable name, shown in reports: `npm-package-lock`, `cyclonedx-json`, ….
+    fn name(&self) -> &'static str;
+
+    /// The ecosystem of its components; `None` for SBOMs, which may mix ecosystems.
+    fn ecosystem(&self) -> Option<Ecosystem>;
+
+    /// Whether a file of this name is in this format (the name only, not the path).
+    fn matches(&self, file_name: &str) -> bool;
+
+    /// For names several formats claim (`bom.json`, `sbom.json`): whether the text is this
+    /// format.
+    fn sniff(&self, _text: &str) -> bool {
+        true
+    }
+
+    /// The manifest beside the lockfile that declares the direct dependencies.
+    fn manifest_name(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn parse(&self, input: &Input<'_>) -> Result<Vec<Component>, ParseError>;
 }
 
 /// The root of the git repository containing `start` (the nearest ancestor with `.git`), or

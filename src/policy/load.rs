@@ -15,11 +15,12 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::raw::{RawComponent, RawDefaults, RawLicenses, RawPolicy, RawSources, Text};
+use super::raw::{RawComponent, RawDefaults, RawLicenses, RawPolicy, RawScan, RawSources, Text};
 use super::selector::{Selector, VersionRange};
 use super::{ComponentEntry, LicenseRings, Policy, PolicyOrigin, SourceRings};
 use crate::diagnostic::{self, Diagnostic, line_of};
 use crate::error::Error;
+use crate::inventory::discover::Exclude;
 use crate::model::{Ecosystem, Kind, Location, Ring};
 use crate::{purl, registry};
 
@@ -121,6 +122,7 @@ impl<'a> Loader<'a> {
         let defaults = self.compile_defaults(&raw.defaults);
         let licenses = self.compile_licenses(&raw.licenses);
         let sources = self.compile_sources(&raw.sources);
+        let scan_exclude = self.compile_scan(&raw.scan);
         let components: Vec<ComponentEntry> = raw_components
             .into_iter()
             .filter_map(|(span, entry)| self.compile_component(span, entry?))
@@ -135,6 +137,7 @@ impl<'a> Loader<'a> {
             licenses: licenses?,
             sources: sources?,
             components,
+            scan_exclude: scan_exclude?,
         })
     }
 
@@ -351,6 +354,20 @@ impl<'a> Loader<'a> {
             registry_urls: registry_urls?,
             unknown_registry: unknown_registry?,
         })
+    }
+
+    fn compile_scan(&mut self, raw: &RawScan) -> Option<Option<Vec<String>>> {
+        let Some(globs) = &raw.exclude else {
+            return Some(None);
+        };
+        let mut ok = true;
+        for glob in globs {
+            if let Err(message) = Exclude::new([glob.get_ref().as_str()]) {
+                ok = false;
+                self.problem(glob.span(), message);
+            }
+        }
+        ok.then(|| Some(globs.iter().map(|g| g.get_ref().clone()).collect()))
     }
 
     fn compile_component(
@@ -600,6 +617,7 @@ impl TablePath {
                     "defaults" => fields_of::<RawDefaults>(),
                     "licenses" => fields_of::<RawLicenses>(),
                     "sources" => fields_of::<RawSources>(),
+                    "scan" => fields_of::<RawScan>(),
                     _ => Vec::new(),
                 };
                 (format!("in [{table}]"), fields)

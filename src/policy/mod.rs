@@ -50,6 +50,8 @@ pub struct Policy {
     pub sources: SourceRings,
     /// Component entries in file order.
     pub components: Vec<ComponentEntry>,
+    /// What discovery skips; `None` means the defaults.
+    pub scan_exclude: Option<Vec<String>>,
 }
 
 impl Policy {

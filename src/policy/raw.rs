@@ -23,6 +23,8 @@ pub struct RawPolicy {
     pub licenses: RawLicenses,
     #[serde(default)]
     pub sources: RawSources,
+    #[serde(default)]
+    pub scan: RawScan,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -84,4 +86,10 @@ pub struct RawComponent {
     pub use_instead: Vec<Text>,
     pub link: Option<Text>,
     pub sunset: Option<Spanned<Datetime>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct RawScan {
+    pub exclude: Option<Vec<Text>>,
 }

@@ -28,8 +28,29 @@ pub fn check(report: &Report) -> String {
     if report.findings.is_empty() {
         out.push_str("No findings.\n\n");
     }
+    inputs_block(&mut out, &report.inputs);
     summary_line(&mut out, report);
     out
+}
+
+/// Which files were read and how many components each gave.
+fn inputs_block(out: &mut String, inputs: &[crate::inventory::InputFile]) {
+    let _ = writeln!(out, "Read {}:", plural(inputs.len(), "input"));
+    let width = inputs
+        .iter()
+        .map(|i| i.path.chars().count())
+        .max()
+        .unwrap_or(0);
+    for input in inputs {
+        let _ = writeln!(
+            out,
+            "  {:<width$}  {}, {}",
+            clean(&input.path),
+            input.format,
+            plural(input.components, "component")
+        );
+    }
+    out.push('\n');
 }
 
 fn finding_block(out: &mut String, finding: &Finding) {
@@ -96,28 +117,12 @@ pub fn inventory(report: &InventoryReport) -> String {
     for component in &report.components {
         component_line(&mut out, component);
     }
-    let files = report
-        .inputs
-        .iter()
-        .map(|i| {
-            format!(
-                "{} ({}, {})",
-                clean(&i.path),
-                i.format,
-                plural(i.components, "component")
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
+    out.push('\n');
+    inputs_block(&mut out, &report.inputs);
     let _ = writeln!(
         out,
-        "depgov: {} from {}",
-        plural(report.components.len(), "component"),
-        if files.is_empty() {
-            "no input files".to_owned()
-        } else {
-            files
-        }
+        "depgov: {}",
+        plural(report.components.len(), "component")
     );
     out
 }

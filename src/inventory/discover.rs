@@ -1,0 +1,475 @@
+//! Discovery: which lockfiles, SBOMs and Cargo workspaces a tree holds, and reading them.
+//!
+//! [`plan`] decides from a list of repository-relative paths alone, so a working directory,
+//! a git revision and a remote tree are treated the same; [`walk`] lists a directory
+//! (honouring `.gitignore`, never following symlinks); [`read`] reads what was planned
+//! through a [`Tree`].
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use super::cargo::{self, CargoOptions};
+use super::formats;
+use super::{Document, Format, Input, Inventory, ParseError};
+use crate::error::Error;
+use crate::model::Ecosystem;
+
+/// Directories skipped unless the policy's `[scan] exclude` says otherwise: installed
+/// packages, build output, vendored code, and test fixtures.
+pub const DEFAULT_EXCLUDE: &[&str] = &[
+    "**/node_modules",
+    "**/target",
+    "**/vendor",
+    "**/.git",
+    "**/fixtures",
+    "**/testdata",
+    "**/test-fixtures",
+    "**/__fixtures__",
+];
+
+/// Files larger than this are refused rather than read into memory.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Paths (and everything below them) that discovery skips.
+#[derive(Clone, Debug)]
+pub struct Exclude {
+    globs: GlobSet,
+}
+
+impl Exclude {
+    /// Compiles globs over repository-relative paths; the error names the bad glob.
+    pub fn new<'a>(globs: impl IntoIterator<Item = &'a str>) -> Result<Self, String> {
+        let mut builder = GlobSetBuilder::new();
+        for glob in globs {
+            let glob = Glob::new(glob).map_err(|e| format!("`{glob}` is not a valid glob: {e}"))?;
+            builder.add(glob);
+        }
+        let globs = builder.build().map_err(|e| e.to_string())?;
+        Ok(Exclude { globs })
+    }
+
+    pub fn default_set() -> Self {
+        Exclude::new(DEFAULT_EXCLUDE.iter().copied()).expect("the default globs are valid")
+    }
+
+    /// Whether `path`, or a directory above it but below `base`, is excluded. The directory a
+    /// scan starts from is never excluded: the user asked for it.
+    pub fn excludes(&self, path: &str, base: &str) -> bool {
+        let mut prefix = path;
+        while prefix.len() > base.len() {
+            if self.globs.is_match(prefix) {
+                return true;
+            }
+            match prefix.rfind('/') {
+                Some(i) => prefix = &prefix[..i],
+                None => break,
+            }
+        }
+        false
+    }
+}
+
+/// What discovery looks for and how.
+#[derive(Clone, Debug)]
+pub struct ScanOptions {
+    /// The repository-relative directory to scan (`""` for the whole repository).
+    pub base: String,
+    pub exclude: Exclude,
+    /// Only these ecosystems, when set.
+    pub ecosystems: Option<BTreeSet<Ecosystem>>,
+    /// Read Cargo.lock as text instead of resolving Cargo workspaces with Cargo.
+    pub lockfile_only: bool,
+}
+
+impl ScanOptions {
+    fn wants(&self, ecosystem: Option<Ecosystem>) -> bool {
+        match (&self.ecosystems, ecosystem) {
+            (Some(wanted), Some(ecosystem)) => wanted.contains(&ecosystem),
+            _ => true,
+        }
+    }
+}
+
+/// One input to read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Planned {
+    /// A Cargo workspace, resolved by Cargo itself.
+    CargoWorkspace { manifest: String },
+    /// A lockfile or SBOM, with the manifest beside it when the format has one.
+    File {
+        path: String,
+        manifest: Option<String>,
+    },
+}
+
+impl Planned {
+    pub fn path(&self) -> &str {
+        match self {
+            Planned::CargoWorkspace { manifest } => manifest,
+            Planned::File { path, .. } => path,
+        }
+    }
+}
+
+fn split(path: &str) -> (&str, &str) {
+    match path.rfind('/') {
+        Some(i) => (&path[..i], &path[i + 1..]),
+        None => ("", path),
+    }
+}
+
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// The names discovery cares about: files some format reads, and manifests.
+fn interesting(file_name: &str) -> bool {
+    file_name == "Cargo.toml"
+        || formats::all()
+            .iter()
+            .any(|f| f.matches(file_name) || f.manifest_name() == Some(file_name))
+}
+
+/// Picks the inputs among a tree's repository-relative file paths. A directory with a
+/// manifest and a lockfile is one input (the lockfile, reading the manifest for lines); a
+/// Cargo workspace is one input at its root.
+pub fn plan(files: &[String], options: &ScanOptions) -> Vec<Planned> {
+    let files: Vec<&str> = files
+        .iter()
+        .map(String::as_str)
+        .filter(|f| is_ancestor(&options.base, split(f).0) || split(f).0 == options.base)
+        .filter(|f| !options.exclude.excludes(f, &options.base))
+        .collect();
+    let present: HashSet<&str> = files.iter().copied().collect();
+    let cargo_dirs: BTreeSet<&str> = files
+        .iter()
+        .filter(|f| split(f).1 == "Cargo.toml")
+        .map(|f| split(f).0)
+        .collect();
+    let mut planned = Vec::new();
+    if !options.lockfile_only && options.wants(Some(Ecosystem::Cargo)) {
+        for dir in &cargo_dirs {
+            let has_lock = present.contains(join(dir, "Cargo.lock").as_str());
+            let inside_another = cargo_dirs
+                .iter()
+                .any(|other| other != dir && is_ancestor(other, dir));
+            if has_lock || !inside_another {
+                planned.push(Planned::CargoWorkspace {
+                    manifest: join(dir, "Cargo.toml"),
+                });
+            }
+        }
+    }
+    for file in &files {
+        let (dir, name) = split(file);
+        let Some(format) = formats::for_file(name, None) else {
+            continue;
+        };
+        if !options.wants(format.ecosystem()) {
+            continue;
+        }
+        let read_by_cargo = format.ecosystem() == Some(Ecosystem::Cargo)
+            && planned.contains(&Planned::CargoWorkspace {
+                manifest: join(dir, "Cargo.toml"),
+            });
+        if read_by_cargo {
+            continue;
+        }
+        let manifest = format
+            .manifest_name()
+            .map(|m| join(dir, m))
+            .filter(|m| present.contains(m.as_str()));
+        planned.push(Planned::File {
+            path: (*file).to_owned(),
+            manifest,
+        });
+    }
+    planned.sort_by(|a, b| a.path().cmp(b.path()));
+    planned
+}
+
+fn is_ancestor(dir: &str, of: &str) -> bool {
+    dir.is_empty() || of.starts_with(&format!("{dir}/"))
+}
+
+/// Lists the files under `start` that discovery may want, as paths relative to `root` (the
+/// repository root). Honours `.gitignore` files, skips excluded directories without entering
+/// them, and never follows symlinks (so links cannot loop or leave the tree).
+pub fn walk(root: &Path, start: &Path, exclude: &Exclude) -> Result<Vec<String>, Error> {
+    let mut files = Vec::new();
+    let relative = |path: &Path| super::relative_path(path, root);
+    let base = match relative(start) {
+        dot if dot == "." => String::new(),
+        base => base,
+    };
+    let walker = ignore::WalkBuilder::new(start)
+        .standard_filters(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .require_git(false)
+        .parents(true)
+        .follow_links(false)
+        .filter_entry({
+            let exclude = exclude.clone();
+            let root = root.to_path_buf();
+            let base = base.clone();
+            move |entry| !exclude.excludes(&super::relative_path(entry.path(), &root), &base)
+        })
+        .build();
+    for entry in walker {
+        let entry = entry.map_err(|e| Error::Read {
+            path: relative(start),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+        let is_file = entry.file_type().is_some_and(|t| t.is_file());
+        let name = entry.file_name().to_string_lossy();
+        if is_file && interesting(&name) {
+            files.push(relative(entry.path()));
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Where planned inputs are read from.
+pub trait Tree: Sync {
+    /// The text of a repository-relative file.
+    fn read(&self, path: &str) -> Result<String, Error>;
+    /// The directory holding the tree, when it is one on disk (Cargo needs a real tree).
+    fn dir(&self) -> Option<&Path>;
+}
+
+/// A tree on disk: the repository's working directory.
+pub struct DiskTree {
+    pub root: PathBuf,
+}
+
+impl Tree for DiskTree {
+    fn read(&self, path: &str) -> Result<String, Error> {
+        let full = self.root.join(path);
+        let read_error = |source| Error::Read {
+            path: path.to_owned(),
+            source,
+        };
+        let size = std::fs::metadata(&full).map_err(read_error)?.len();
+        if size > MAX_FILE_BYTES {
+            return Err(Error::Parse {
+                file: path.to_owned(),
+                line: None,
+                message: format!(
+                    "{size} bytes is larger than the {MAX_FILE_BYTES} bytes depgov reads"
+                ),
+            });
+        }
+        let bytes = std::fs::read(&full).map_err(read_error)?;
+        String::from_utf8(bytes).map_err(|e| Error::Parse {
+            file: path.to_owned(),
+            line: None,
+            message: format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        })
+    }
+
+    fn dir(&self) -> Option<&Path> {
+        Some(&self.root)
+    }
+}
+
+/// Reads every planned input. Any input that cannot be read fails the whole inventory: a
+/// report must never look complete when it is not. All failures are reported together.
+pub fn read(
+    planned: &[Planned],
+    tree: &dyn Tree,
+    options: &ScanOptions,
+    cargo_options: &CargoOptions,
+) -> Result<Inventory, Error> {
+    let results = parallel_map(planned, |input| {
+        read_one(input, tree, options, cargo_options)
+    });
+    let mut inventory = Inventory::default();
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(read) => inventory.add(read.path, &read.format, read.components),
+            Err(error) => errors.push(error),
+        }
+    }
+    match errors.len() {
+        0 => {
+            inventory.sort();
+            Ok(inventory)
+        }
+        1 => Err(errors.remove(0)),
+        _ => Err(Error::Several(errors)),
+    }
+}
+
+/// What one input gave.
+struct ReadInput {
+    path: String,
+    format: String,
+    components: Vec<crate::model::Component>,
+}
+
+fn read_one(
+    input: &Planned,
+    tree: &dyn Tree,
+    options: &ScanOptions,
+    cargo_options: &CargoOptions,
+) -> Result<ReadInput, Error> {
+    match input {
+        Planned::CargoWorkspace { manifest } => {
+            let root = tree.dir().ok_or_else(|| {
+                Error::Usage(format!(
+                    "{manifest}: a Cargo workspace needs a checked-out tree; use --lockfile-only"
+                ))
+            })?;
+            let inventory = cargo::read_workspace(&root.join(manifest), cargo_options, root)?;
+            let input = inventory.inputs.into_iter().next();
+            let path = input.map_or_else(|| manifest.clone(), |i| i.path);
+            Ok(ReadInput {
+                path,
+                format: "cargo-metadata".to_owned(),
+                components: inventory.components,
+            })
+        }
+        Planned::File { path, manifest } => {
+            let text = tree.read(path)?;
+            let (_, name) = split(path);
+            let format: &dyn Format =
+                formats::for_file(name, Some(&text)).ok_or_else(|| Error::Parse {
+                    file: path.clone(),
+                    line: None,
+                    message: "not a lockfile or SBOM depgov reads".to_owned(),
+                })?;
+            let manifest_text = manifest.as_deref().map(|m| tree.read(m)).transpose()?;
+            let input = Input {
+                file: Document { path, text: &text },
+                manifest: manifest
+                    .as_deref()
+                    .zip(manifest_text.as_deref())
+                    .map(|(path, text)| Document { path, text }),
+            };
+            let mut components = format.parse(&input).map_err(|e| parse_error(path, e))?;
+            if let Some(wanted) = &options.ecosystems {
+                components.retain(|c| wanted.contains(&c.id.ecosystem));
+            }
+            Ok(ReadInput {
+                path: path.clone(),
+                format: format.name().to_owned(),
+                components,
+            })
+        }
+    }
+}
+
+fn parse_error(file: &str, error: ParseError) -> Error {
+    Error::Parse {
+        file: file.to_owned(),
+        line: error.line,
+        message: error.message,
+    }
+}
+
+/// Maps over items on as many threads as the machine has cores, keeping order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<Option<R>> = std::iter::repeat_with(|| None).take(items.len()).collect();
+    let done = std::sync::Mutex::new(&mut results);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    let result = f(item);
+                    if let Ok(mut done) = done.lock() {
+                        done[i] = Some(result);
+                    }
+                }
+            });
+        }
+    });
+    results
+        .into_iter()
+        .map(|r| r.expect("every item was processed"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(lockfile_only: bool) -> ScanOptions {
+        ScanOptions {
+            base: String::new(),
+            exclude: Exclude::default_set(),
+            ecosystems: None,
+            lockfile_only,
+        }
+    }
+
+    fn paths(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn a_directory_with_manifest_and_lockfile_is_one_input() {
+        let files = paths(&[
+            "Cargo.toml",
+            "Cargo.lock",
+            "crates/member/Cargo.toml",
+            "web/package.json",
+            "web/package-lock.json",
+            "web/node_modules/x/package-lock.json",
+            "tests/fixtures/Cargo.lock",
+        ]);
+        assert_eq!(
+            plan(&files, &options(false)),
+            [
+                Planned::CargoWorkspace {
+                    manifest: "Cargo.toml".into()
+                },
+                Planned::File {
+                    path: "web/package-lock.json".into(),
+                    manifest: Some("web/package.json".into())
+                },
+            ]
+        );
+        assert_eq!(
+            plan(&files, &options(true))[0],
+            Planned::File {
+                path: "Cargo.lock".into(),
+                manifest: Some("Cargo.toml".into())
+            }
+        );
+    }
+
+    #[test]
+    fn ecosystems_restrict_and_excludes_cover_whole_directories() {
+        let files = paths(&["Cargo.toml", "Cargo.lock", "legacy/app/package-lock.json"]);
+        let mut only_npm = options(false);
+        only_npm.ecosystems = Some([Ecosystem::Npm].into());
+        assert_eq!(plan(&files, &only_npm).len(), 1);
+        let mut no_legacy = options(false);
+        no_legacy.exclude = Exclude::new(["legacy"]).unwrap();
+        assert_eq!(plan(&files, &no_legacy).len(), 1);
+        // Scanning inside an excluded directory reads it: the user asked for it.
+        no_legacy.base = "legacy/app".into();
+        assert_eq!(plan(&files, &no_legacy).len(), 1);
+    }
+}

@@ -1,0 +1,258 @@
+//! `Cargo.lock`, versions 1 to 4, read without Cargo (lockfile-only mode).
+//!
+//! Packages without a `source` are first-party (workspace members and path dependencies) and
+//! are the roots. The lockfile records no dependency kinds, so every component is `runtime`.
+//! Licenses come from the local Cargo registry cache (`$CARGO_HOME/registry/src`) when the
+//! crate has been downloaded there, and are unknown otherwise: no network is used.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use guppy::graph::ExternalSource;
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{Locked, assemble};
+use crate::inventory::cargo_manifest::{DeclarationLines, Section};
+use crate::inventory::graph::{EdgeKind, Graph};
+use crate::inventory::text::LineIndex;
+use crate::inventory::{Format, Input, ParseError};
+use crate::license::License;
+use crate::model::{Component, Ecosystem, Location, Source};
+
+pub struct CargoLock;
+
+#[derive(Deserialize)]
+struct Lockfile {
+    version: Option<Spanned<i64>>,
+    #[serde(default)]
+    package: Vec<Package>,
+    /// Lockfiles written before Cargo 1.0-era workspaces kept the root package here.
+    root: Option<Package>,
+    metadata: Option<toml::Table>,
+}
+
+#[derive(Deserialize)]
+struct Package {
+    name: Spanned<String>,
+    version: String,
+    source: Option<String>,
+    #[serde(default)]
+    dependencies: Vec<String>,
+}
+
+impl Format for CargoLock {
+    fn name(&self) -> &'static str {
+        "cargo-lock"
+    }
+
+    fn ecosystem(&self) -> Option<Ecosystem> {
+        Some(Ecosystem::Cargo)
+    }
+
+    fn matches(&self, file_name: &str) -> bool {
+        file_name == "Cargo.lock"
+    }
+
+    fn manifest_name(&self) -> Option<&'static str> {
+        Some("Cargo.toml")
+    }
+
+    fn parse(&self, input: &Input<'_>) -> Result<Vec<Component>, ParseError> {
+        let text = input.file.text;
+        let lines = LineIndex::new(text);
+        let lock: Lockfile = toml::from_str(text).map_err(|e| toml_error(&e, &lines))?;
+        let version = match &lock.version {
+            Some(v) => *v.get_ref(),
+            None if lock.metadata.is_some() => 1,
+            None => 2,
+        };
+        if !(1..=4).contains(&version) {
+            let line = lock
+                .version
+                .as_ref()
+                .map_or(1, |v| lines.line(v.span().start));
+            let error = ParseError::unsupported_version(version, "Cargo.lock");
+            return Err(ParseError::at(line, error.message));
+        }
+
+        let packages: Vec<Package> = lock.root.into_iter().chain(lock.package).collect();
+        let mut graph = Graph::new();
+        let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, package) in packages.iter().enumerate() {
+            let name = package.name.get_ref();
+            let node = if package.source.is_none() {
+                graph.add_root(name.clone())
+            } else {
+                graph.add(name.clone())
+            };
+            debug_assert_eq!(node, i);
+            by_name.entry(name).or_default().push(i);
+        }
+        let declarations = input
+            .manifest
+            .map(|m| (m.path, DeclarationLines::read(m.text)));
+        for (from, package) in packages.iter().enumerate() {
+            for dependency in &package.dependencies {
+                let Some(to) = resolve(dependency, &packages, &by_name) else {
+                    let line = lines.line(package.name.span().start);
+                    return Err(ParseError::at(
+                        line,
+                        format!(
+                            "`{}` depends on `{dependency}`, which the lockfile does not list",
+                            package.name.get_ref()
+                        ),
+                    ));
+                };
+                let declared_at = match (&declarations, graph.is_root(from)) {
+                    (Some((path, declared)), true) => {
+                        let name = packages[to].name.get_ref();
+                        declared.line(Section::Normal, name).map(|line| Location {
+                            file: (*path).to_owned(),
+                            line,
+                        })
+                    }
+                    _ => None,
+                };
+                graph.depend(from, to, EdgeKind::Normal, declared_at);
+            }
+        }
+
+        let licenses = RegistryCache::new();
+        let locked = packages
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !graph.is_root(*i))
+            .map(|(i, package)| {
+                let source = source(package.source.as_deref().unwrap_or_default());
+                let license = match &source {
+                    Source::Registry { .. } => {
+                        licenses.license(package.name.get_ref(), &package.version)
+                    }
+                    _ => License::Unknown,
+                };
+                let header = text[..package.name.span().start]
+                    .rfind("[[package]]")
+                    .or_else(|| text[..package.name.span().start].rfind("[root]"))
+                    .unwrap_or(package.name.span().start);
+                let locked = Locked {
+                    name: package.name.get_ref().clone(),
+                    version: package.version.clone(),
+                    license,
+                    source,
+                    line: lines.line(header),
+                    optional: false,
+                    kinds: None,
+                };
+                (i, locked)
+            })
+            .collect();
+        Ok(assemble(Ecosystem::Cargo, input.file.path, &graph, locked))
+    }
+}
+
+fn toml_error(error: &toml::de::Error, lines: &LineIndex) -> ParseError {
+    let message = error.message().trim().to_owned();
+    match error.span() {
+        Some(span) => ParseError::at(lines.line(span.start), message),
+        None => ParseError::new(message),
+    }
+}
+
+/// Resolves a dependency entry: `name`, `name version` or `name version (source)`.
+fn resolve(
+    entry: &str,
+    packages: &[Package],
+    by_name: &HashMap<&str, Vec<usize>>,
+) -> Option<usize> {
+    let mut parts = entry.splitn(3, ' ');
+    let name = parts.next()?;
+    let version = parts.next();
+    let source = parts
+        .next()
+        .map(|s| s.trim_start_matches('(').trim_end_matches(')'));
+    by_name.get(name)?.iter().copied().find(|&i| {
+        version.is_none_or(|v| packages[i].version == v)
+            && source.is_none_or(|s| packages[i].source.as_deref() == Some(s))
+    })
+}
+
+fn source(raw: &str) -> Source {
+    match ExternalSource::new(raw) {
+        Some(ExternalSource::Registry(url) | ExternalSource::Sparse(url)) => Source::Registry {
+            url: url.to_owned(),
+        },
+        Some(ExternalSource::Git {
+            repository,
+            resolved,
+            ..
+        }) => Source::Git {
+            url: repository.to_owned(),
+            rev: Some(resolved.to_owned()),
+        },
+        _ => Source::Registry {
+            url: raw.to_owned(),
+        },
+    }
+}
+
+/// The crates Cargo has unpacked locally, to read their declared licenses offline.
+struct RegistryCache {
+    indexes: Vec<PathBuf>,
+}
+
+impl RegistryCache {
+    fn new() -> Self {
+        let home = std::env::var_os("CARGO_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+        let indexes = home
+            .and_then(|h| std::fs::read_dir(h.join("registry/src")).ok())
+            .map(|dirs| dirs.filter_map(|d| d.ok()).map(|d| d.path()).collect())
+            .unwrap_or_default();
+        RegistryCache { indexes }
+    }
+
+    fn license(&self, name: &str, version: &str) -> License {
+        self.indexes
+            .iter()
+            .find_map(|index| {
+                let manifest = index.join(format!("{name}-{version}")).join("Cargo.toml");
+                std::fs::read_to_string(manifest).ok()
+            })
+            .map_or(License::Unknown, |text| {
+                License::from_declared(package_license(&text).as_deref())
+            })
+    }
+}
+
+/// The `license` of a published Cargo.toml's `[package]` table. Published manifests are
+/// normalized by Cargo, so only that table is parsed.
+fn package_license(manifest: &str) -> Option<String> {
+    let start = manifest.find("[package]")?;
+    let body = &manifest[start + "[package]".len()..];
+    let end = body.find("\n[").unwrap_or(body.len());
+    #[derive(Deserialize)]
+    struct Package {
+        license: Option<String>,
+    }
+    toml::from_str::<Package>(&body[..end]).ok()?.license
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn published_manifest_license_is_read_from_the_package_table() {
+        let manifest = "[package]\nname = \"x\"\nlicense = \"MIT OR Apache-2.0\"\n\n[dependencies.y]\nversion = \"1\"\n";
+        assert_eq!(
+            package_license(manifest).as_deref(),
+            Some("MIT OR Apache-2.0")
+        );
+        assert_eq!(
+            package_license("[package]\nname = \"x\"\nlicense-file = \"L\"\n"),
+            None
+        );
+    }
+}
