@@ -168,10 +168,7 @@ fn load_policy(input: &InputArgs) -> Result<Policy, Error> {
     let start = if input.path.is_dir() {
         input.path.clone()
     } else {
-        input
-            .path
-            .parent()
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+        parent_dir(&input.path).to_path_buf()
     };
     let root = inventory::repository_root(&start);
     for dir in [start.clone(), root] {
@@ -205,7 +202,7 @@ fn read_inventory(input: &InputArgs, policy: &Policy) -> Result<Inventory, Error
                 shown(manifest)
             )));
         }
-        let root = inventory::repository_root(manifest.parent().unwrap_or(Path::new(".")));
+        let root = inventory::repository_root(parent_dir(manifest));
         return inventory::cargo::read_workspace(manifest, &cargo_options, &root);
     }
     let mut options = ScanOptions {
@@ -232,7 +229,7 @@ fn read_inventory(input: &InputArgs, policy: &Policy) -> Result<Inventory, Error
         (root, planned)
     } else if path.is_file() {
         // One named file: read just it (with the manifest beside it), whatever the excludes.
-        let dir = path.parent().unwrap_or(Path::new("."));
+        let dir = parent_dir(path);
         let root = inventory::repository_root(dir);
         let file = inventory::relative_path(path, &root);
         options.base = file
@@ -241,12 +238,7 @@ fn read_inventory(input: &InputArgs, policy: &Policy) -> Result<Inventory, Error
         let named_cargo_toml = file == "Cargo.toml" || file.ends_with("/Cargo.toml");
         options.exclude = Exclude::new([]).map_err(Error::Usage)?;
         options.lockfile_only |= !named_cargo_toml;
-        let entries = std::fs::read_dir(if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        })
-        .map_err(|source| Error::Read {
+        let entries = std::fs::read_dir(dir).map_err(|source| Error::Read {
             path: shown(dir),
             source,
         })?;
@@ -291,6 +283,14 @@ fn ecosystems(names: &[String]) -> Result<Option<BTreeSet<Ecosystem>>, Error> {
         })
         .collect::<Result<_, _>>()
         .map(Some)
+}
+
+/// The directory holding `path`; `.` for a bare file name.
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
 }
 
 /// A path as the user would type it: relative paths without a leading `./`.

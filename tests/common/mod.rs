@@ -101,3 +101,60 @@ pub fn json(output: &Output) -> serde_json::Value {
     }
     value
 }
+
+/// `depgov inventory FILE --format json` on a copy of `tests/fixtures/DIR` in a fresh git
+/// repository, with extra environment variables; returns the output.
+pub fn inventory_with_env(dir: &str, file: &str, env: &[(&str, &str)]) -> Output {
+    let repo = repo(dir);
+    let mut command = Command::new(env!("CARGO_BIN_EXE_depgov"));
+    command
+        .args(["inventory", file, "--format", "json"])
+        .current_dir(repo.path())
+        .env("DEPGOV_TODAY", "2027-01-01");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("run depgov")
+}
+
+/// The JSON inventory of one fixture file, for a snapshot; fails the test unless it exits 0.
+pub fn inventory_snapshot(dir: &str, file: &str) -> String {
+    let output = inventory_with_env(dir, file, &[]);
+    assert_eq!(code(&output), 0, "{dir}/{file}: {}", stderr(&output));
+    stdout_redacted(&output)
+}
+
+/// Runs `depgov inventory NAME` on a repository holding only `NAME` with `content` (and the
+/// extra files given), for malformed-input tests.
+pub fn inventory_of_text(name: &str, content: &[u8], extra: &[(&str, &str)]) -> Output {
+    let dir = tempfile::tempdir().expect("temp dir");
+    git(dir.path(), &["init", "-q"]);
+    std::fs::write(dir.path().join(name), content).expect("write input");
+    for (path, text) in extra {
+        std::fs::write(dir.path().join(path), text).expect("write extra file");
+    }
+    Command::new(env!("CARGO_BIN_EXE_depgov"))
+        .args(["inventory", name, "--format", "json"])
+        .current_dir(dir.path())
+        .output()
+        .expect("run depgov")
+}
+
+/// Asserts that malformed input fails cleanly: exit 2, nothing on stdout, and an error that
+/// names the file (and `FILE:LINE:` when `line` is given).
+pub fn assert_rejected(output: &Output, file: &str, line: Option<u32>, mentions: &str) {
+    let err = stderr(output);
+    assert_eq!(code(output), 2, "exit code; stderr: {err}");
+    assert!(
+        stdout(output).is_empty(),
+        "no report on failure: {}",
+        stdout(output)
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    let place = match line {
+        Some(line) => format!("{file}:{line}: "),
+        None => file.to_owned(),
+    };
+    assert!(err.contains(&place), "expected `{place}` in: {err}");
+    assert!(err.contains(mentions), "expected `{mentions}` in: {err}");
+}

@@ -186,13 +186,15 @@ fn flatten_v1(
     flat
 }
 
+/// Flattens `tree` under `parent`; returns the last line its entries were found on, so that
+/// the next sibling is looked for after this whole subtree.
 fn flatten_into(
     flat: &mut BTreeMap<String, Entry>,
     parent: &str,
     tree: BTreeMap<String, TreeEntry>,
     lines: &JsonLines<'_>,
     after: u32,
-) {
+) -> u32 {
     let mut cursor = after;
     for (name, node) in tree {
         let key = if parent.is_empty() {
@@ -202,7 +204,7 @@ fn flatten_into(
         };
         let line = lines.object_after(&name, cursor);
         cursor = line.unwrap_or(cursor);
-        flatten_into(flat, &key, node.dependencies, lines, cursor);
+        cursor = flatten_into(flat, &key, node.dependencies, lines, cursor);
         flat.insert(
             key,
             Entry {
@@ -216,6 +218,7 @@ fn flatten_into(
             },
         );
     }
+    cursor
 }
 
 /// The lockfile's packages as a graph.
