@@ -15,7 +15,7 @@ use guppy::graph::{ExternalSource, PackageGraph, PackageMetadata, PackageSource}
 
 use super::cargo_manifest::{DeclarationLines, Section};
 use super::graph::{EdgeKind, Graph, Reach};
-use super::{InputFile, Inventory, relative_path};
+use super::{Inventory, relative_path};
 use crate::error::Error;
 use crate::license::License;
 use crate::model::{Component, ComponentId, Ecosystem, Location, Source};
@@ -40,15 +40,13 @@ pub fn read_workspace(
     let shown_manifest = relative_path(manifest, repo_root);
     let graph = package_graph(manifest, &shown_manifest, options)?;
     let workspace_manifest = graph.workspace().root().join("Cargo.toml");
-    let components = components(&graph, repo_root);
-    Ok(Inventory {
-        inputs: vec![InputFile {
-            path: relative_path(workspace_manifest.as_std_path(), repo_root),
-            format: "cargo-metadata".to_owned(),
-            components: components.len(),
-        }],
-        components,
-    })
+    let mut inventory = Inventory::default();
+    inventory.add(
+        relative_path(workspace_manifest.as_std_path(), repo_root),
+        "cargo-metadata",
+        components(&graph, repo_root),
+    );
+    Ok(inventory)
 }
 
 fn package_graph(

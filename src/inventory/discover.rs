@@ -298,7 +298,10 @@ pub fn read(
     let mut errors = Vec::new();
     for result in results {
         match result {
-            Ok(read) => inventory.add(read.path, &read.format, read.components),
+            Ok(read) => {
+                inventory.note(&read.path, read.notes);
+                inventory.add(read.path, &read.format, read.components);
+            }
             Err(error) => errors.push(error),
         }
     }
@@ -317,6 +320,7 @@ struct ReadInput {
     path: String,
     format: String,
     components: Vec<crate::model::Component>,
+    notes: Vec<(Option<u32>, String)>,
 }
 
 fn read_one(
@@ -339,6 +343,7 @@ fn read_one(
                 path,
                 format: "cargo-metadata".to_owned(),
                 components: inventory.components,
+                notes: Vec::new(),
             })
         }
         Planned::File { path, manifest } => {
@@ -358,14 +363,17 @@ fn read_one(
                     .zip(manifest_text.as_deref())
                     .map(|(path, text)| Document { path, text }),
             };
-            let mut components = format.parse(&input).map_err(|e| parse_error(path, e))?;
+            let mut parsed = format.parse(&input).map_err(|e| parse_error(path, e))?;
             if let Some(wanted) = &options.ecosystems {
-                components.retain(|c| wanted.contains(&c.id.ecosystem));
+                parsed
+                    .components
+                    .retain(|c| wanted.contains(&c.id.ecosystem));
             }
             Ok(ReadInput {
                 path: path.clone(),
                 format: format.name().to_owned(),
-                components,
+                components: parsed.components,
+                notes: parsed.notes,
             })
         }
     }

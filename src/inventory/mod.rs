@@ -30,12 +30,41 @@ pub struct InputFile {
     pub components: usize,
 }
 
+/// Something in an input that was not inventoried, and why: reported, never guessed.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct InputNote {
+    /// Repository-relative path.
+    pub file: String,
+    /// 1-based line, when the note is about one.
+    pub line: Option<u32>,
+    pub message: String,
+}
+
+/// What a format read from one file.
+#[derive(Clone, Debug, Default)]
+pub struct Parsed {
+    pub components: Vec<Component>,
+    /// Entries it saw but did not turn into components (an unpinned requirement, a package of
+    /// an ecosystem depgov does not govern), with their 1-based line when known.
+    pub notes: Vec<(Option<u32>, String)>,
+}
+
+impl From<Vec<Component>> for Parsed {
+    fn from(components: Vec<Component>) -> Self {
+        Parsed {
+            components,
+            notes: Vec::new(),
+        }
+    }
+}
+
 /// Everything inventory found.
 #[derive(Clone, Debug, Default)]
 pub struct Inventory {
     /// Sorted by ecosystem, name, version.
     pub components: Vec<Component>,
     pub inputs: Vec<InputFile>,
+    pub notes: Vec<InputNote>,
 }
 
 impl Inventory {
@@ -49,11 +78,22 @@ impl Inventory {
         self.components.extend(components);
     }
 
+    /// Records what an input saw but did not inventory.
+    pub fn note(&mut self, file: &str, notes: Vec<(Option<u32>, String)>) {
+        self.notes
+            .extend(notes.into_iter().map(|(line, message)| InputNote {
+                file: file.to_owned(),
+                line,
+                message,
+            }));
+    }
+
     /// Puts components in report order.
     pub fn sort(&mut self) {
         self.components
             .sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.location.cmp(&b.location)));
         self.inputs.sort_by(|a, b| a.path.cmp(&b.path));
+        self.notes.sort();
     }
 }
 
@@ -146,7 +186,7 @@ pub trait Format: Sync {
         None
     }
 
-    fn parse(&self, input: &Input<'_>) -> Result<Vec<Component>, ParseError>;
+    fn parse(&self, input: &Input<'_>) -> Result<Parsed, ParseError>;
 }
 
 /// The root of the git repository containing `start` (the nearest ancestor with `.git`), or

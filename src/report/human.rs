@@ -7,6 +7,7 @@
 use std::fmt::Write as _;
 
 use super::{InventoryReport, Report};
+use crate::inventory::{InputFile, InputNote};
 use crate::model::{Component, Finding, Ring, Severity, Source};
 
 pub fn check(report: &Report) -> String {
@@ -28,13 +29,14 @@ pub fn check(report: &Report) -> String {
     if report.findings.is_empty() {
         out.push_str("No findings.\n\n");
     }
-    inputs_block(&mut out, &report.inputs);
+    inputs_block(&mut out, &report.inputs, &report.notes);
     summary_line(&mut out, report);
     out
 }
 
-/// Which files were read and how many components each gave.
-fn inputs_block(out: &mut String, inputs: &[crate::inventory::InputFile]) {
+/// Which files were read and how many components each gave, and what they held that was not
+/// inventoried.
+fn inputs_block(out: &mut String, inputs: &[InputFile], notes: &[InputNote]) {
     let _ = writeln!(out, "Read {}:", plural(inputs.len(), "input"));
     let width = inputs
         .iter()
@@ -51,6 +53,17 @@ fn inputs_block(out: &mut String, inputs: &[crate::inventory::InputFile]) {
         );
     }
     out.push('\n');
+    if !notes.is_empty() {
+        let _ = writeln!(out, "Not inventoried:");
+        for note in notes {
+            let place = match note.line {
+                Some(line) => format!("{}:{line}", note.file),
+                None => note.file.clone(),
+            };
+            let _ = writeln!(out, "  {}: {}", clean(&place), clean(&note.message));
+        }
+        out.push('\n');
+    }
 }
 
 fn finding_block(out: &mut String, finding: &Finding) {
@@ -118,7 +131,7 @@ pub fn inventory(report: &InventoryReport) -> String {
         component_line(&mut out, component);
     }
     out.push('\n');
-    inputs_block(&mut out, &report.inputs);
+    inputs_block(&mut out, &report.inputs, &report.notes);
     let _ = writeln!(
         out,
         "depgov: {}",

@@ -9,7 +9,7 @@ pub mod json;
 use serde::{Deserialize, Serialize};
 
 use crate::evaluate::{Evaluation, Verdict};
-use crate::inventory::{InputFile, Inventory};
+use crate::inventory::{InputFile, InputNote, Inventory};
 use crate::model::{Component, Finding, Ring, Severity};
 use crate::policy::Policy;
 
@@ -99,6 +99,8 @@ pub struct Report {
     pub summary: Summary,
     /// The files inventory read.
     pub inputs: Vec<InputFile>,
+    /// What inputs held but inventory did not turn into components, and why.
+    pub notes: Vec<InputNote>,
     /// Most severe first.
     pub findings: Vec<Finding>,
     pub components: Vec<Component>,
@@ -136,6 +138,7 @@ impl Report {
             },
             summary,
             inputs: inventory.inputs,
+            notes: inventory.notes,
             findings: evaluation.findings,
             components: inventory.components,
         }
@@ -160,6 +163,7 @@ pub struct InventoryReport {
     pub schema: String,
     pub tool: Tool,
     pub inputs: Vec<InputFile>,
+    pub notes: Vec<InputNote>,
     pub components: Vec<Component>,
 }
 
@@ -169,6 +173,7 @@ impl InventoryReport {
             schema: INVENTORY_SCHEMA.to_owned(),
             tool: Tool::this(),
             inputs: inventory.inputs,
+            notes: inventory.notes,
             components: inventory.components,
         }
     }

@@ -16,9 +16,9 @@ use super::{Locked, assemble};
 use crate::inventory::cargo_manifest::{DeclarationLines, Section};
 use crate::inventory::graph::{EdgeKind, Graph};
 use crate::inventory::text::LineIndex;
-use crate::inventory::{Format, Input, ParseError};
+use crate::inventory::{Format, Input, ParseError, Parsed};
 use crate::license::License;
-use crate::model::{Component, Ecosystem, Location, Source};
+use crate::model::{Ecosystem, Location, Source};
 
 pub struct CargoLock;
 
@@ -58,7 +58,7 @@ impl Format for CargoLock {
         Some("Cargo.toml")
     }
 
-    fn parse(&self, input: &Input<'_>) -> Result<Vec<Component>, ParseError> {
+    fn parse(&self, input: &Input<'_>) -> Result<Parsed, ParseError> {
         let text = input.file.text;
         let lines = LineIndex::new(text);
         let lock: Lockfile = toml::from_str(text).map_err(|e| toml_error(&e, &lines))?;
@@ -147,7 +147,7 @@ impl Format for CargoLock {
                 (i, locked)
             })
             .collect();
-        Ok(assemble(Ecosystem::Cargo, input.file.path, &graph, locked))
+        Ok(assemble(Ecosystem::Cargo, input.file.path, &graph, locked).into())
     }
 }
 

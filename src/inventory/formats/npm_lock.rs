@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::{Locked, assemble};
 use crate::inventory::graph::{EdgeKind, Graph};
 use crate::inventory::text::JsonLines;
-use crate::inventory::{Format, Input, ParseError};
+use crate::inventory::{Format, Input, ParseError, Parsed};
 use crate::license::License;
 use crate::model::{Component, Ecosystem, Kind, Location, Source};
 
@@ -107,7 +107,7 @@ impl Format for NpmLock {
         Some("package.json")
     }
 
-    fn parse(&self, input: &Input<'_>) -> Result<Vec<Component>, ParseError> {
+    fn parse(&self, input: &Input<'_>) -> Result<Parsed, ParseError> {
         let text = input.file.text;
         let lock: Lockfile = serde_json::from_str(text)?;
         let lines = JsonLines::new(text);
@@ -146,7 +146,8 @@ impl Format for NpmLock {
             .name
             .or_else(|| manifest.as_ref().and_then(|m| m.name.clone()))
             .unwrap_or_else(|| "(root)".to_owned());
-        Ok(Tree::build(&packages, &root_name, input, manifest.as_ref(), &lines).components(input))
+        let tree = Tree::build(&packages, &root_name, input, manifest.as_ref(), &lines);
+        Ok(tree.components(input).into())
     }
 }
 
