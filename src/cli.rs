@@ -2,7 +2,7 @@
 //! format logic lives here.
 
 use std::collections::BTreeSet;
-use std::io::Write as _;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -129,7 +129,10 @@ fn run(cli: Cli) -> Result<i32, Error> {
         Command::Inventory(args) => {
             let policy = load_policy(&args.input)?;
             let inventory = read_inventory(&args.input, &policy)?;
-            print(&InventoryReport::new(inventory).render(args.format))?;
+            let report = InventoryReport::new(inventory);
+            print(|out| report.write(args.format, out))?;
+            // About to exit: the OS reclaims memory faster than dropping every component.
+            std::mem::forget(report);
             Ok(exit::OK)
         }
     }
@@ -141,11 +144,13 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
     let inventory = read_inventory(&args.input, &policy)?;
     let evaluation = evaluate::evaluate(&inventory.components, &policy, today);
     let report = Report::new(inventory, evaluation, &policy);
-    print(&report.render(args.format))?;
+    print(|out| report.write(args.format, out))?;
     let failed = match (args.fail_on.threshold(), report.worst_severity()) {
         (Some(threshold), Some(worst)) => worst >= threshold,
         _ => false,
     };
+    // About to exit: the OS reclaims memory faster than dropping every component.
+    std::mem::forget(report);
     Ok(if failed { exit::FINDINGS } else { exit::OK })
 }
 
@@ -299,12 +304,10 @@ fn shown(path: &Path) -> String {
     text.strip_prefix("./").unwrap_or(&text).to_owned()
 }
 
-fn print(text: &str) -> Result<(), Error> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+/// Writes to standard output; a reader that stops reading (`| head`) is not an error.
+fn print(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Error> {
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    match write(&mut stdout).and_then(|()| stdout.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Write {
             path: "standard output".to_owned(),
             source: e,

@@ -44,7 +44,18 @@ pub struct JsonLines<'a> {
 }
 
 impl<'a> JsonLines<'a> {
+    /// Indexes every key, object key and key/value pair.
     pub fn new(text: &'a str) -> Self {
+        Self::index(text, false)
+    }
+
+    /// Indexes only keys that open an object: much less work on large lockfiles whose entries
+    /// are objects keyed by name (npm's `packages`).
+    pub fn objects(text: &'a str) -> Self {
+        Self::index(text, true)
+    }
+
+    fn index(text: &'a str, objects_only: bool) -> Self {
         let mut lines = JsonLines::default();
         for (number, line) in text.lines().enumerate() {
             let number = u32::try_from(number + 1).unwrap_or(u32::MAX);
@@ -54,11 +65,14 @@ impl<'a> JsonLines<'a> {
             let Some(rest) = rest.trim_start().strip_prefix(':') else {
                 continue;
             };
-            lines.keys.entry(key).or_default().push(number);
             let rest = rest.trim_start();
             if rest.starts_with('{') {
                 lines.objects.entry(key).or_default().push(number);
             }
+            if objects_only {
+                continue;
+            }
+            lines.keys.entry(key).or_default().push(number);
             if let Some((value, _)) = leading_string(rest) {
                 lines.pairs.entry((key, value)).or_default().push(number);
             }
@@ -69,6 +83,11 @@ impl<'a> JsonLines<'a> {
     /// The first line on which `key` is a key.
     pub fn key(&self, key: &str) -> Option<u32> {
         self.keys.get(key)?.first().copied()
+    }
+
+    /// The first line on which `key` opens an object.
+    pub fn object(&self, key: &str) -> Option<u32> {
+        self.objects.get(key)?.first().copied()
     }
 
     /// The first line after `after` on which `key` is a key.

@@ -1,10 +1,11 @@
-//! The JSON format: the report document itself, pretty-printed.
+//! The JSON format: the report document itself, pretty-printed, streamed to the output (a
+//! report of 100,000 components is never held as one string).
+
+use std::io::Write;
 
 use serde::Serialize;
 
-pub fn render(document: &impl Serialize) -> String {
-    let mut out = serde_json::to_string_pretty(document)
-        .expect("report types serialize without fail: plain data, string keys");
-    out.push('\n');
-    out
+pub fn write(document: &impl Serialize, out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, document).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")
 }

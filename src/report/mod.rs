@@ -149,10 +149,10 @@ impl Report {
         self.findings.iter().map(|f| f.severity).max()
     }
 
-    pub fn render(&self, format: Format) -> String {
+    pub fn write(&self, format: Format, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         match format {
-            Format::Human => human::check(self),
-            Format::Json => json::render(self),
+            Format::Human => out.write_all(human::check(self).as_bytes()),
+            Format::Json => json::write(self, out),
         }
     }
 }
@@ -178,10 +178,10 @@ impl InventoryReport {
         }
     }
 
-    pub fn render(&self, format: Format) -> String {
+    pub fn write(&self, format: Format, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         match format {
-            Format::Human => human::inventory(self),
-            Format::Json => json::render(self),
+            Format::Human => out.write_all(human::inventory(self).as_bytes()),
+            Format::Json => json::write(self, out),
         }
     }
 }

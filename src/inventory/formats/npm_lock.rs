@@ -110,7 +110,7 @@ impl Format for NpmLock {
     fn parse(&self, input: &Input<'_>) -> Result<Parsed, ParseError> {
         let text = input.file.text;
         let lock: Lockfile = serde_json::from_str(text)?;
-        let lines = JsonLines::new(text);
+        let lines = JsonLines::objects(text);
         let manifest: Option<Manifest> = match input.manifest {
             Some(m) => Some(serde_json::from_str(m.text).map_err(|e| {
                 let e = ParseError::from(e);
@@ -182,7 +182,7 @@ fn flatten_v1(
         }
     };
     flat.insert(String::new(), root);
-    let start = lines.key("dependencies").unwrap_or(0);
+    let start = lines.object("dependencies").unwrap_or(0);
     flatten_into(&mut flat, "", tree, lines, start);
     flat
 }
@@ -337,7 +337,7 @@ impl<'a> Tree<'a> {
                     (true, _, _) => BTreeSet::from([Kind::Dev]),
                     _ => BTreeSet::from([Kind::Runtime]),
                 };
-                let line = entry.line.or_else(|| self.lines.key(key)).unwrap_or(1);
+                let line = entry.line.or_else(|| self.lines.object(key)).unwrap_or(1);
                 let locked = Locked {
                     version: entry.version.clone().unwrap_or_default(),
                     license: license(entry.license.as_ref()),
