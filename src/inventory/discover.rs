@@ -154,12 +154,12 @@ pub fn plan(files: &[String], options: &ScanOptions) -> Vec<Planned> {
         .collect();
     let mut planned = Vec::new();
     if !options.lockfile_only && options.wants(Some(Ecosystem::Cargo)) {
+        // Cargo resolves workspaces that have a lockfile, and the one the scan starts at. A
+        // nested Cargo.toml without one is a member or a path dependency of another workspace;
+        // resolving it on its own would also make Cargo write a Cargo.lock into the tree.
         for dir in &cargo_dirs {
             let has_lock = present.contains(join(dir, "Cargo.lock").as_str());
-            let inside_another = cargo_dirs
-                .iter()
-                .any(|other| other != dir && is_ancestor(other, dir));
-            if has_lock || !inside_another {
+            if has_lock || *dir == options.base {
                 planned.push(Planned::CargoWorkspace {
                     manifest: join(dir, "Cargo.toml"),
                 });
