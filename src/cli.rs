@@ -9,12 +9,14 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::error::{Error, exit};
-use crate::evaluate;
+use crate::evaluate::{self, change};
+use crate::gate::Base;
+use crate::inventory::cargo::CargoOptions;
 use crate::inventory::discover::{self, DiskTree, Exclude, ScanOptions};
-use crate::inventory::{self, Inventory, cargo::CargoOptions};
+use crate::inventory::{self, display_path};
 use crate::model::{Ecosystem, Severity};
 use crate::policy::{self, Policy};
-use crate::report::{Format, InventoryReport, Report};
+use crate::report::{BaseReport, Format, InventoryReport, Report};
 
 /// Holds every open source dependency of a repository against an OSPO's
 /// adopt/trial/assess/hold/remove policy.
@@ -76,6 +78,18 @@ struct CheckArgs {
     /// The lowest severity that makes the run fail with exit code 1.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
+    /// Judge the change since the merge-base of HEAD and REV: new hold and remove usage fails,
+    /// existing usage is reported as debt, and the policy is read as it is at the merge-base.
+    #[arg(long, value_name = "REV")]
+    base: Option<String>,
+    /// With --base: report only findings on new or changed components; existing debt becomes
+    /// one summary line.
+    #[arg(long, requires = "base")]
+    only_new: bool,
+    /// With --base: where a policy file in the repository is read from. `head` applies your
+    /// working tree's edits to it (for editing the policy locally).
+    #[arg(long, value_enum, default_value_t = PolicyFrom::Base, requires = "base")]
+    policy_from: PolicyFrom,
 }
 
 #[derive(Debug, Args)]
@@ -105,6 +119,12 @@ impl FailOn {
     }
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum PolicyFrom {
+    Base,
+    Head,
+}
+
 /// Runs depgov with the process's arguments and returns the exit code.
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
@@ -128,7 +148,10 @@ fn run(cli: Cli) -> Result<i32, Error> {
         Command::Check(args) => check(args),
         Command::Inventory(args) => {
             let policy = load_policy(&args.input)?;
-            let inventory = read_inventory(&args.input, &policy)?;
+            let (options, scan) = plan(&args.input, &policy)?;
+            let tree = DiskTree { root: scan.root };
+            let inventory =
+                discover::read(&scan.planned, &tree, &options, &cargo_options(&args.input))?;
             let report = InventoryReport::new(inventory);
             print(|out| report.write(args.format, out))?;
             // About to exit: the OS reclaims memory faster than dropping every component.
@@ -140,10 +163,55 @@ fn run(cli: Cli) -> Result<i32, Error> {
 
 fn check(args: CheckArgs) -> Result<i32, Error> {
     let today = today()?;
-    let policy = load_policy(&args.input)?;
-    let inventory = read_inventory(&args.input, &policy)?;
-    let evaluation = evaluate::evaluate(&inventory.components, &policy, today);
-    let report = Report::new(inventory, evaluation, &policy);
+    let base = match &args.base {
+        Some(rev) => Some(Base::open(start_dir(&args.input.path), rev)?),
+        None => None,
+    };
+    let (policy, policy_changed) = match &base {
+        Some(base) => policy_at_base(&args, base)?,
+        None => (load_policy(&args.input)?, None),
+    };
+    let (options, scan) = plan(&args.input, &policy)?;
+    let cargo = cargo_options(&args.input);
+    let tree = DiskTree {
+        root: scan.root.clone(),
+    };
+    let head = discover::read_inputs(&scan.planned, &tree, &options, &cargo)?;
+    let base_inventory = match &base {
+        Some(base) => {
+            let planned_with_inputs: Vec<_> = scan
+                .planned
+                .iter()
+                .cloned()
+                .zip(head.iter().cloned())
+                .collect();
+            Some(base.inventory(&planned_with_inputs, &options, &cargo)?)
+        }
+        None => None,
+    };
+    let inventory = discover::assemble(head);
+    let mut evaluation = evaluate::evaluate(&inventory.components, &policy, today);
+    let removed = base_inventory.map(|base_inventory| {
+        let at_base = evaluate::evaluate(&base_inventory.components, &policy, today);
+        change::compare(
+            &mut evaluation,
+            &inventory.components,
+            &at_base,
+            &base_inventory.components,
+        )
+    });
+    evaluation.findings.extend(policy_changed);
+    evaluation.sort();
+    let mut report = Report::new(inventory, evaluation, &policy);
+    if let (Some(base), Some(removed)) = (base, removed) {
+        let compared = BaseReport {
+            rev: base.rev,
+            merge_base: base.commit,
+            removed,
+            existing_debt: None,
+        };
+        report.set_base(compared, args.only_new);
+    }
     print(|out| report.write(args.format, out))?;
     let failed = match (args.fail_on.threshold(), report.worst_severity()) {
         (Some(threshold), Some(worst)) => worst >= threshold,
@@ -166,29 +234,90 @@ fn today() -> Result<NaiveDate, Error> {
     }
 }
 
-fn load_policy(input: &InputArgs) -> Result<Policy, Error> {
-    if let Some(path) = &input.policy {
-        return policy::load_file(path, &shown(path));
-    }
-    let start = if input.path.is_dir() {
-        input.path.clone()
+/// The directory a PATH argument stands for.
+fn start_dir(path: &Path) -> &Path {
+    if path.is_dir() {
+        path
     } else {
-        parent_dir(&input.path).to_path_buf()
-    };
-    let root = inventory::repository_root(&start);
-    for dir in [start.clone(), root] {
-        for candidate in ["depgov.toml", ".github/depgov.toml"] {
-            let path = dir.join(candidate);
-            if path.is_file() {
-                return policy::load_file(&path, &shown(&path));
-            }
-        }
+        inventory::parent_dir(path)
     }
-    Ok(policy::embedded())
 }
 
-fn read_inventory(input: &InputArgs, policy: &Policy) -> Result<Inventory, Error> {
-    let cargo_options = CargoOptions {
+/// The policy files to look for, in order: the one named, or the usual candidates.
+fn policy_candidates(input: &InputArgs, root: &Path) -> Vec<PathBuf> {
+    match &input.policy {
+        Some(path) => vec![path.clone()],
+        None => policy::candidates(start_dir(&input.path), root),
+    }
+}
+
+/// The working tree's policy: the first candidate that exists, else the embedded default.
+fn load_policy(input: &InputArgs) -> Result<Policy, Error> {
+    let root = inventory::repository_root(start_dir(&input.path));
+    if let Some(path) = &input.policy {
+        return policy::load_file(path, &display_path(path));
+    }
+    match policy_candidates(input, &root)
+        .into_iter()
+        .find(|path| path.is_file())
+    {
+        Some(path) => policy::load_file(&path, &display_path(&path)),
+        None => Ok(policy::embedded()),
+    }
+}
+
+/// With `--base`: the policy as it is at the merge-base (or, with `--policy-from head`, the
+/// working tree's), and a `policy-changed` finding when the change edits it. A policy file
+/// outside the repository cannot be edited by the change and is read from disk.
+fn policy_at_base(
+    args: &CheckArgs,
+    base: &Base,
+) -> Result<(Policy, Option<crate::model::Finding>), Error> {
+    let root = base.repo_root();
+    let candidates = policy_candidates(&args.input, root);
+    let in_repo: Vec<String> = candidates
+        .iter()
+        .filter_map(|path| {
+            let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| root.join(path));
+            absolute
+                .starts_with(root)
+                .then(|| inventory::relative_path(&absolute, root))
+        })
+        .collect();
+    let outside_repo = args.input.policy.is_some() && in_repo.is_empty();
+    if outside_repo || args.policy_from == PolicyFrom::Head {
+        return Ok((load_policy(&args.input)?, None));
+    }
+    let head_path = in_repo
+        .iter()
+        .find(|path| root.join(path).is_file())
+        .cloned();
+    let (policy, base_path) = base.policy(&in_repo)?;
+    let changed = base.policy_change(
+        base_path.as_deref(),
+        head_path.as_deref(),
+        policy.contact.as_deref(),
+    );
+    Ok((policy, changed))
+}
+
+/// The scan options the policy and flags ask for, and the inputs they select.
+fn plan(input: &InputArgs, policy: &Policy) -> Result<(ScanOptions, discover::Scan), Error> {
+    let mut options = ScanOptions {
+        base: String::new(),
+        exclude: match &policy.scan_exclude {
+            Some(globs) => Exclude::new(globs.iter().map(String::as_str)).map_err(Error::Usage)?,
+            None => Exclude::default_set(),
+        },
+        ecosystems: ecosystems(&input.ecosystem)?,
+        lockfile_only: input.lockfile_only,
+    };
+    let scan = discover::scan(&input.path, input.manifest_path.as_deref(), &mut options)?;
+    Ok((options, scan))
+}
+
+fn cargo_options(input: &InputArgs) -> CargoOptions {
+    CargoOptions {
         all_features: input.all_features,
         no_default_features: input.no_default_features,
         features: input
@@ -199,77 +328,7 @@ fn read_inventory(input: &InputArgs, policy: &Policy) -> Result<Inventory, Error
             .map(str::to_owned)
             .collect(),
         target: input.target.clone(),
-    };
-    if let Some(manifest) = &input.manifest_path {
-        if !manifest.is_file() {
-            return Err(Error::Usage(format!(
-                "--manifest-path {}: no such file",
-                shown(manifest)
-            )));
-        }
-        let root = inventory::repository_root(parent_dir(manifest));
-        return inventory::cargo::read_workspace(manifest, &cargo_options, &root);
     }
-    let mut options = ScanOptions {
-        base: String::new(),
-        exclude: match &policy.scan_exclude {
-            Some(globs) => Exclude::new(globs.iter().map(String::as_str)).map_err(Error::Usage)?,
-            None => Exclude::default_set(),
-        },
-        ecosystems: ecosystems(&input.ecosystem)?,
-        lockfile_only: input.lockfile_only,
-    };
-    let path = &input.path;
-    let (root, planned) = if path.is_dir() {
-        let root = inventory::repository_root(path);
-        options.base = match inventory::relative_path(path, &root) {
-            dot if dot == "." => String::new(),
-            base => base,
-        };
-        let files = discover::walk(&root, path, &options.exclude)?;
-        let planned = discover::plan(&files, &options);
-        if planned.is_empty() {
-            return Err(Error::NothingFound { dir: shown(path) });
-        }
-        (root, planned)
-    } else if path.is_file() {
-        // One named file: read just it (with the manifest beside it), whatever the excludes.
-        let dir = parent_dir(path);
-        let root = inventory::repository_root(dir);
-        let file = inventory::relative_path(path, &root);
-        options.base = file
-            .rsplit_once('/')
-            .map_or(String::new(), |(d, _)| d.to_owned());
-        let named_cargo_toml = file == "Cargo.toml" || file.ends_with("/Cargo.toml");
-        options.exclude = Exclude::new([]).map_err(Error::Usage)?;
-        options.lockfile_only |= !named_cargo_toml;
-        let entries = std::fs::read_dir(dir).map_err(|source| Error::Read {
-            path: shown(dir),
-            source,
-        })?;
-        let siblings: Vec<String> = entries
-            .filter_map(Result::ok)
-            .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
-            .map(|entry| inventory::relative_path(&entry.path(), &root))
-            .collect();
-        let planned: Vec<_> = discover::plan(&siblings, &options)
-            .into_iter()
-            .filter(|p| p.path() == file || named_cargo_toml && p.path().ends_with("Cargo.lock"))
-            .collect();
-        if planned.is_empty() {
-            return Err(Error::Usage(format!(
-                "{} is not a lockfile, SBOM or Cargo.toml depgov reads (see docs/ecosystems.md)",
-                shown(path)
-            )));
-        }
-        (root, planned)
-    } else {
-        return Err(Error::Usage(format!(
-            "{}: no such file or directory",
-            shown(path)
-        )));
-    };
-    discover::read(&planned, &DiskTree { root }, &options, &cargo_options)
 }
 
 fn ecosystems(names: &[String]) -> Result<Option<BTreeSet<Ecosystem>>, Error> {
@@ -288,20 +347,6 @@ fn ecosystems(names: &[String]) -> Result<Option<BTreeSet<Ecosystem>>, Error> {
         })
         .collect::<Result<_, _>>()
         .map(Some)
-}
-
-/// The directory holding `path`; `.` for a bare file name.
-fn parent_dir(path: &Path) -> &Path {
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    }
-}
-
-/// A path as the user would type it: relative paths without a leading `./`.
-fn shown(path: &Path) -> String {
-    let text = path.to_string_lossy();
-    text.strip_prefix("./").unwrap_or(&text).to_owned()
 }
 
 /// Writes to standard output; a reader that stops reading (`| head`) is not an error.

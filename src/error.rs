@@ -56,6 +56,10 @@ pub enum Error {
 
     #[error("{0}")]
     Usage(String),
+
+    /// A git operation behind `--base` failed; the message says how to fix it.
+    #[error("{0}")]
+    Git(String),
 }
 
 impl Error {

@@ -10,6 +10,8 @@ pub mod cli;
 pub mod diagnostic;
 pub mod error;
 pub mod evaluate;
+pub mod gate;
+pub mod git;
 pub mod inventory;
 pub mod license;
 pub mod model;

@@ -258,10 +258,12 @@ pub enum Rule {
     SourceGit,
     /// The component comes from a registry the policy does not list.
     SourceUnknownRegistry,
+    /// The change being checked edits the policy file that judges it.
+    PolicyChanged,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 10] = [
+    pub const ALL: [Rule; 11] = [
         Rule::ComponentAssess,
         Rule::ComponentHold,
         Rule::ComponentRemove,
@@ -272,6 +274,7 @@ impl Rule {
         Rule::LicenseUnknown,
         Rule::SourceGit,
         Rule::SourceUnknownRegistry,
+        Rule::PolicyChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -286,6 +289,7 @@ impl Rule {
             Rule::LicenseUnknown => "license-unknown",
             Rule::SourceGit => "source-git",
             Rule::SourceUnknownRegistry => "source-unknown-registry",
+            Rule::PolicyChanged => "policy-changed",
         }
     }
 
@@ -304,6 +308,7 @@ impl Rule {
             Rule::SourceUnknownRegistry => {
                 "The component comes from a registry the policy does not list"
             }
+            Rule::PolicyChanged => "The change edits the policy that judges it",
         }
     }
 }
@@ -314,13 +319,40 @@ impl fmt::Display for Rule {
     }
 }
 
-/// One policy violation (or observation) about one component.
+/// How a finding relates to the base revision a change is compared with (`--base`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    /// The change introduces it: the component is new, or a version bump newly brings the
+    /// finding (a range entry that now matches, a license that changed).
+    New,
+    /// The component's version changed, and its base version had the same finding.
+    Changed,
+    /// The component is at base in the same version: existing debt.
+    Existing,
+}
+
+impl Change {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::New => "new",
+            Change::Changed => "changed",
+            Change::Existing => "existing",
+        }
+    }
+}
+
+/// One policy violation (or observation) about one component, or about the policy itself.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub rule: Rule,
     pub severity: Severity,
-    pub ring: Ring,
-    pub component: ComponentId,
+    /// The ring that produced the finding; `None` for findings about the policy itself.
+    pub ring: Option<Ring>,
+    /// With `--base`: what the change did; `None` without a base.
+    pub change: Option<Change>,
+    /// `None` for findings about the policy itself.
+    pub component: Option<ComponentId>,
     /// What is wrong, in one sentence.
     pub message: String,
     /// Why the policy decided so, from the policy entry.

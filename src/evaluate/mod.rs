@@ -5,6 +5,7 @@
 //! its own entry (or the default ring), its license, and its source. An explicit adopt or
 //! trial entry is an OSPO approval and settles the license axis too.
 
+pub mod change;
 mod license;
 
 use chrono::NaiveDate;
@@ -42,13 +43,25 @@ pub fn evaluate(components: &[Component], policy: &Policy, today: NaiveDate) -> 
             }
         })
         .collect();
-    findings.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then_with(|| a.component.cmp(&b.component))
-            .then_with(|| a.rule.cmp(&b.rule))
-    });
+    findings.sort_by(report_order);
     Evaluation { findings, verdicts }
+}
+
+impl Evaluation {
+    /// Puts findings in report order (after adding some).
+    pub fn sort(&mut self) {
+        self.findings.sort_by(report_order);
+    }
+}
+
+/// Findings in the order reports show them: most severe first, then what the change
+/// introduces, then by component and rule.
+pub(crate) fn report_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    b.severity
+        .cmp(&a.severity)
+        .then_with(|| a.change.cmp(&b.change))
+        .then_with(|| a.component.cmp(&b.component))
+        .then_with(|| a.rule.cmp(&b.rule))
 }
 
 /// Judges one component on each axis, pushing a finding per failing axis; returns its worst
@@ -197,8 +210,9 @@ fn finding(component: &Component, rule: Rule, ring: Ring, message: String) -> Fi
     Finding {
         rule,
         severity: severity_of(ring).unwrap_or(Severity::Note),
-        ring,
-        component: component.id.clone(),
+        ring: Some(ring),
+        change: None,
+        component: Some(component.id.clone()),
         message,
         reason: None,
         use_instead: Vec::new(),
@@ -247,7 +261,13 @@ mod tests {
         evaluate(components, policy, today())
             .findings
             .into_iter()
-            .map(|f| (f.component.name, f.rule, f.severity))
+            .map(|f| {
+                (
+                    f.component.map(|c| c.name).unwrap_or_default(),
+                    f.rule,
+                    f.severity,
+                )
+            })
             .collect()
     }
 

@@ -198,6 +198,85 @@ fn is_ancestor(dir: &str, of: &str) -> bool {
     dir.is_empty() || of.starts_with(&format!("{dir}/"))
 }
 
+/// What a scan reads: the repository root (locations are relative to it) and the inputs.
+#[derive(Clone, Debug)]
+pub struct Scan {
+    pub root: PathBuf,
+    pub planned: Vec<Planned>,
+}
+
+/// Plans the inputs for `path`: a directory is searched (setting `options.base` to it); a
+/// single file is read alone, with the manifest beside it, whatever the excludes say;
+/// `manifest_path` names one Cargo workspace and nothing else.
+pub fn scan(
+    path: &Path,
+    manifest_path: Option<&Path>,
+    options: &mut ScanOptions,
+) -> Result<Scan, Error> {
+    if let Some(manifest) = manifest_path {
+        if !manifest.is_file() {
+            return Err(Error::Usage(format!(
+                "--manifest-path {}: no such file",
+                super::display_path(manifest)
+            )));
+        }
+        let root = super::repository_root(super::parent_dir(manifest));
+        let manifest = super::relative_path(manifest, &root);
+        return Ok(Scan {
+            root,
+            planned: vec![Planned::CargoWorkspace { manifest }],
+        });
+    }
+    if path.is_dir() {
+        let root = super::repository_root(path);
+        options.base = match super::relative_path(path, &root) {
+            dot if dot == "." => String::new(),
+            base => base,
+        };
+        let files = walk(&root, path, &options.exclude)?;
+        let planned = plan(&files, options);
+        if planned.is_empty() {
+            return Err(Error::NothingFound {
+                dir: super::display_path(path),
+            });
+        }
+        return Ok(Scan { root, planned });
+    }
+    if !path.is_file() {
+        return Err(Error::Usage(format!(
+            "{}: no such file or directory",
+            super::display_path(path)
+        )));
+    }
+    let dir = super::parent_dir(path);
+    let root = super::repository_root(dir);
+    let file = super::relative_path(path, &root);
+    let named_cargo_toml = split(&file).1 == "Cargo.toml";
+    options.base = split(&file).0.to_owned();
+    options.exclude = Exclude::new([]).map_err(Error::Usage)?;
+    options.lockfile_only |= !named_cargo_toml;
+    let siblings: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|source| Error::Read {
+            path: super::display_path(dir),
+            source,
+        })?
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
+        .map(|entry| super::relative_path(&entry.path(), &root))
+        .collect();
+    let planned: Vec<Planned> = plan(&siblings, options)
+        .into_iter()
+        .filter(|p| p.path() == file || named_cargo_toml && split(p.path()).1 == "Cargo.lock")
+        .collect();
+    if planned.is_empty() {
+        return Err(Error::Usage(format!(
+            "{} is not a lockfile, SBOM or Cargo.toml depgov reads (see docs/ecosystems.md)",
+            super::display_path(path)
+        )));
+    }
+    Ok(Scan { root, planned })
+}
+
 /// Lists the files under `start` that discovery may want, as paths relative to `root` (the
 /// repository root). Honours `.gitignore` files, skips excluded directories without entering
 /// them, and never follows symlinks (so links cannot loop or leave the tree).
@@ -283,44 +362,61 @@ impl Tree for DiskTree {
     }
 }
 
-/// Reads every planned input. Any input that cannot be read fails the whole inventory: a
-/// report must never look complete when it is not. All failures are reported together.
+/// Reads every planned input into one inventory.
 pub fn read(
     planned: &[Planned],
     tree: &dyn Tree,
     options: &ScanOptions,
     cargo_options: &CargoOptions,
 ) -> Result<Inventory, Error> {
+    read_inputs(planned, tree, options, cargo_options).map(assemble)
+}
+
+/// Reads every planned input, in the planned order. Any input that cannot be read fails the
+/// whole inventory: a report must never look complete when it is not. All failures are
+/// reported together.
+pub fn read_inputs(
+    planned: &[Planned],
+    tree: &dyn Tree,
+    options: &ScanOptions,
+    cargo_options: &CargoOptions,
+) -> Result<Vec<ReadInput>, Error> {
     let results = parallel_map(planned, |input| {
         read_one(input, tree, options, cargo_options)
     });
-    let mut inventory = Inventory::default();
+    let mut inputs = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for result in results {
         match result {
-            Ok(read) => {
-                inventory.note(&read.path, read.notes);
-                inventory.add(read.path, &read.format, read.components);
-            }
+            Ok(read) => inputs.push(read),
             Err(error) => errors.push(error),
         }
     }
     match errors.len() {
-        0 => {
-            inventory.sort();
-            Ok(inventory)
-        }
+        0 => Ok(inputs),
         1 => Err(errors.remove(0)),
         _ => Err(Error::Several(errors)),
     }
 }
 
+/// One inventory from what each input gave.
+pub fn assemble(inputs: Vec<ReadInput>) -> Inventory {
+    let mut inventory = Inventory::default();
+    for read in inputs {
+        inventory.note(&read.path, read.notes);
+        inventory.add(read.path, &read.format, read.components);
+    }
+    inventory.sort();
+    inventory
+}
+
 /// What one input gave.
-struct ReadInput {
-    path: String,
-    format: String,
-    components: Vec<crate::model::Component>,
-    notes: Vec<(Option<u32>, String)>,
+#[derive(Clone, Debug)]
+pub struct ReadInput {
+    pub path: String,
+    pub format: String,
+    pub components: Vec<crate::model::Component>,
+    pub notes: Vec<(Option<u32>, String)>,
 }
 
 fn read_one(

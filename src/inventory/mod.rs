@@ -189,6 +189,20 @@ pub trait Format: Sync {
     fn parse(&self, input: &Input<'_>) -> Result<Parsed, ParseError>;
 }
 
+/// A path as the user would type it: relative paths without a leading `./`.
+pub fn display_path(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    text.strip_prefix("./").unwrap_or(&text).to_owned()
+}
+
+/// The directory holding `path`; `.` for a bare file name.
+pub fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
 /// The root of the git repository containing `start` (the nearest ancestor with `.git`), or
 /// `start` itself outside a repository. Locations in reports are relative to it.
 pub fn repository_root(start: &Path) -> PathBuf {

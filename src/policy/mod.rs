@@ -10,6 +10,7 @@ pub mod selector;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
@@ -19,12 +20,50 @@ use selector::Selector;
 
 pub use load::{embedded, load_file, parse};
 
+/// Where a policy is looked for when none is named, in order: `depgov.toml`, then
+/// `.github/depgov.toml`, in `dir` and then at the repository `root`.
+pub fn candidates(dir: &Path, root: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = Vec::new();
+    for base in [dir, root] {
+        for name in ["depgov.toml", ".github/depgov.toml"] {
+            let path = base.join(name);
+            if !found.contains(&path) {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
 /// Where the applied policy came from; reports name it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PolicyOrigin {
     Embedded,
     /// A policy file, as the user named it or as it was found.
     File(String),
+    /// A policy file as it is at a commit (the base of a change).
+    Revision {
+        path: String,
+        commit: String,
+    },
+}
+
+impl PolicyOrigin {
+    /// The file, or `embedded default`.
+    pub fn source(&self) -> String {
+        match self {
+            PolicyOrigin::Embedded => "embedded default".to_owned(),
+            PolicyOrigin::File(path) | PolicyOrigin::Revision { path, .. } => path.clone(),
+        }
+    }
+
+    /// The commit the policy was read at, when it was not the working tree's.
+    pub fn revision(&self) -> Option<&str> {
+        match self {
+            PolicyOrigin::Revision { commit, .. } => Some(commit),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for PolicyOrigin {
@@ -32,6 +71,9 @@ impl fmt::Display for PolicyOrigin {
         match self {
             PolicyOrigin::Embedded => f.write_str("embedded default"),
             PolicyOrigin::File(path) => f.write_str(path),
+            PolicyOrigin::Revision { path, commit } => {
+                write!(f, "{path} at {}", crate::git::short(commit))
+            }
         }
     }
 }

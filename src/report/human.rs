@@ -6,9 +6,9 @@
 
 use std::fmt::Write as _;
 
-use super::{InventoryReport, Report};
+use super::{BaseReport, InventoryReport, Report};
 use crate::inventory::{InputFile, InputNote};
-use crate::model::{Component, Finding, Ring, Severity, Source};
+use crate::model::{Change, Component, Finding, Ring, Severity, Source};
 
 pub fn check(report: &Report) -> String {
     let mut out = String::new();
@@ -67,15 +67,26 @@ fn inputs_block(out: &mut String, inputs: &[InputFile], notes: &[InputNote]) {
 }
 
 fn finding_block(out: &mut String, finding: &Finding) {
-    let c = &finding.component;
+    let subject = match (&finding.component, &finding.location) {
+        (Some(c), _) => format!("{}@{}", clean(&c.name), clean(&c.version)),
+        (None, Some(location)) => clean(&location.file),
+        (None, None) => "policy".to_owned(),
+    };
+    let tags: Vec<&str> = finding
+        .ring
+        .map(Ring::as_str)
+        .into_iter()
+        .chain(finding.change.map(Change::as_str))
+        .collect();
+    let tags = if tags.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", tags.join(", "))
+    };
     let _ = writeln!(
         out,
-        "{}[{}] {}@{} ({})",
-        finding.severity,
-        finding.rule,
-        clean(&c.name),
-        clean(&c.version),
-        finding.ring
+        "{}[{}] {subject}{tags}",
+        finding.severity, finding.rule
     );
     let _ = writeln!(out, "  {}", clean(&finding.message));
     let mut field = |label: &str, value: &str| {
@@ -112,9 +123,18 @@ fn summary_line(out: &mut String, report: &Report) {
         .as_deref()
         .map(|c| format!(", contact {}", clean(c)))
         .unwrap_or_default();
+    let revision = report
+        .policy
+        .revision
+        .as_deref()
+        .map(|commit| format!(" at {}", crate::git::short(commit)))
+        .unwrap_or_default();
+    if let Some(base) = &report.base {
+        base_line(out, base);
+    }
     let _ = writeln!(
         out,
-        "depgov: {}, {}, {} · {}: {rings}, not evaluated {} · policy: {} ({}){contact}",
+        "depgov: {}, {}, {} · {}: {rings}, not evaluated {} · policy: {} ({}{revision}){contact}",
         plural(s.errors, "error"),
         plural(s.warnings, "warning"),
         plural(s.notes, "note"),
@@ -197,4 +217,37 @@ pub fn clean(text: &str) -> String {
             }
         })
         .collect()
+}
+
+/// What the change was compared with, the debt it paid off, and the debt it left alone.
+fn base_line(out: &mut String, base: &BaseReport) {
+    let mut parts = vec![format!(
+        "compared with {} (merge-base {})",
+        clean(&base.rev),
+        crate::git::short(&base.merge_base)
+    )];
+    let removed: Vec<String> = Ring::ALL
+        .iter()
+        .rev()
+        .filter(|ring| !ring.passes())
+        .filter_map(|ring| {
+            let count = base
+                .removed
+                .iter()
+                .filter(|r| r.ring == Some(*ring))
+                .count();
+            (count > 0).then(|| format!("{count} {ring}"))
+        })
+        .collect();
+    if !removed.is_empty() {
+        parts.push(format!("removed: {}", removed.join(", ")));
+    }
+    if let Some(debt) = &base.existing_debt {
+        parts.push(format!(
+            "existing debt: {}, {} (not caused by this change)",
+            plural(debt.warnings, "warning"),
+            plural(debt.errors, "error")
+        ));
+    }
+    let _ = writeln!(out, "{}", parts.join(" · "));
 }

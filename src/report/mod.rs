@@ -8,9 +8,10 @@ pub mod json;
 
 use serde::{Deserialize, Serialize};
 
+use crate::evaluate::change::Removed;
 use crate::evaluate::{Evaluation, Verdict};
 use crate::inventory::{InputFile, InputNote, Inventory};
-use crate::model::{Component, Finding, Ring, Severity};
+use crate::model::{Change, Component, Finding, Ring, Severity};
 use crate::policy::Policy;
 
 pub const REPORT_SCHEMA: &str = "depgov.report/v1";
@@ -45,6 +46,39 @@ pub struct PolicyInfo {
     pub contact: Option<String>,
     /// The policy file, or `embedded default`.
     pub source: String,
+    /// The commit the policy file was read at (`--base`); `None` for the working tree.
+    pub revision: Option<String>,
+}
+
+/// Findings by severity.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Debt {
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+}
+
+impl Debt {
+    fn count(&mut self, severity: Severity) {
+        match severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Note => self.notes += 1,
+        }
+    }
+}
+
+/// What `--base` compared with, and what the change paid off.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaseReport {
+    /// The revision as given, e.g. `origin/main`.
+    pub rev: String,
+    /// The merge-base of HEAD and `rev`: the commit the change was compared with.
+    pub merge_base: String,
+    /// Components present at base and gone now, with their ring at base.
+    pub removed: Vec<Removed>,
+    /// With `--only-new`: findings not shown because the change did not cause them.
+    pub existing_debt: Option<Debt>,
 }
 
 /// Evaluated components per ring (the worst ring across each component's axes).
@@ -101,6 +135,8 @@ pub struct Report {
     pub inputs: Vec<InputFile>,
     /// What inputs held but inventory did not turn into components, and why.
     pub notes: Vec<InputNote>,
+    /// With `--base`: what the change was compared with.
+    pub base: Option<BaseReport>,
     /// Most severe first.
     pub findings: Vec<Finding>,
     pub components: Vec<Component>,
@@ -121,27 +157,52 @@ impl Report {
                 }
             }
         }
-        for finding in &evaluation.findings {
-            match finding.severity {
-                Severity::Error => summary.errors += 1,
-                Severity::Warning => summary.warnings += 1,
-                Severity::Note => summary.notes += 1,
-            }
-        }
-        Report {
+        let mut report = Report {
             schema: REPORT_SCHEMA.to_owned(),
             tool: Tool::this(),
             policy: PolicyInfo {
                 name: policy.name.clone(),
                 contact: policy.contact.clone(),
-                source: policy.origin.to_string(),
+                source: policy.origin.source(),
+                revision: policy.origin.revision().map(str::to_owned),
             },
             summary,
             inputs: inventory.inputs,
             notes: inventory.notes,
+            base: None,
             findings: evaluation.findings,
             components: inventory.components,
+        };
+        report.count_findings();
+        report
+    }
+
+    fn count_findings(&mut self) {
+        let mut counts = Debt::default();
+        for finding in &self.findings {
+            counts.count(finding.severity);
         }
+        self.summary.errors = counts.errors;
+        self.summary.warnings = counts.warnings;
+        self.summary.notes = counts.notes;
+    }
+
+    /// Records what the change was compared with. With `only_new`, findings the change did not
+    /// cause (on existing components) are left out and counted as existing debt.
+    pub fn set_base(&mut self, mut base: BaseReport, only_new: bool) {
+        if only_new {
+            let mut debt = Debt::default();
+            self.findings.retain(|finding| {
+                let existing = finding.change == Some(Change::Existing);
+                if existing {
+                    debt.count(finding.severity);
+                }
+                !existing
+            });
+            base.existing_debt = Some(debt);
+            self.count_findings();
+        }
+        self.base = Some(base);
     }
 
     /// The most severe finding, if any.

@@ -1,0 +1,233 @@
+//! Judging a change against its base: which findings the change introduces, which are debt it
+//! inherits, and which components it removes. Pure, like the rest of evaluation.
+//!
+//! A component is *new* when its ecosystem and name are absent at base, *changed* when present
+//! at base in other versions only, *existing* otherwise. A finding on a changed component that
+//! none of its base versions had (a range entry the bump newly matches, a license that changed)
+//! counts as new. With a base, hold and assess are stricter on what is introduced: new hold
+//! usage is an error (existing: a warning), new assess usage a warning (existing: a note);
+//! remove stays an error (a warning before its sunset).
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::{Evaluation, Verdict};
+use crate::model::{Change, Component, ComponentId, Ecosystem, Finding, Ring, Rule, Severity};
+use crate::purl::normalize_name;
+
+/// A component present at base and gone in the change: debt paid.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Removed {
+    #[serde(flatten)]
+    pub component: ComponentId,
+    /// Its ring at base; `None` when it was not evaluated (out of scope).
+    pub ring: Option<Ring>,
+}
+
+type Key = (Ecosystem, String);
+
+fn key(id: &ComponentId) -> Key {
+    (id.ecosystem, normalize_name(id.ecosystem, &id.name))
+}
+
+/// Classifies the change's findings against the base's, adjusting their severities, and
+/// lists the components the change removes.
+pub fn compare(
+    head: &mut Evaluation,
+    head_components: &[Component],
+    base: &Evaluation,
+    base_components: &[Component],
+) -> Vec<Removed> {
+    let mut base_versions: BTreeMap<Key, BTreeSet<&str>> = BTreeMap::new();
+    for component in base_components {
+        base_versions
+            .entry(key(&component.id))
+            .or_default()
+            .insert(&component.id.version);
+    }
+    let base_rules: HashSet<(Key, Rule)> = base
+        .findings
+        .iter()
+        .filter_map(|f| Some((key(f.component.as_ref()?), f.rule)))
+        .collect();
+
+    for finding in &mut head.findings {
+        let Some(id) = &finding.component else {
+            continue;
+        };
+        let key = key(id);
+        let change = match base_versions.get(&key) {
+            None => Change::New,
+            Some(versions) if versions.contains(id.version.as_str()) => Change::Existing,
+            Some(_) if base_rules.contains(&(key, finding.rule)) => Change::Changed,
+            Some(_) => Change::New,
+        };
+        finding.change = Some(change);
+        finding.severity = severity(finding, change == Change::New);
+    }
+    head.findings.sort_by(super::report_order);
+
+    let head_keys: HashSet<Key> = head_components.iter().map(|c| key(&c.id)).collect();
+    let mut removed: Vec<Removed> = base_components
+        .iter()
+        .zip(&base.verdicts)
+        .filter(|(component, _)| !head_keys.contains(&key(&component.id)))
+        .map(|(component, verdict)| Removed {
+            component: component.id.clone(),
+            ring: match verdict {
+                Verdict::Ring(ring) => Some(*ring),
+                Verdict::NotEvaluated => None,
+            },
+        })
+        .collect();
+    removed.sort_by(|a, b| a.component.cmp(&b.component));
+    removed
+}
+
+/// The severity of a finding when the change does or does not introduce it.
+fn severity(finding: &Finding, introduced: bool) -> Severity {
+    match (finding.ring, introduced) {
+        // Remove keeps its own grading, sunset included.
+        (Some(Ring::Remove), _) | (None, _) => finding.severity,
+        (Some(Ring::Hold), true) => Severity::Error,
+        (Some(Ring::Hold), false) => Severity::Warning,
+        (Some(Ring::Assess), true) => Severity::Warning,
+        (Some(_), _) => Severity::Note,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evaluate::evaluate;
+    use crate::license::License;
+    use crate::model::{Kind, Source};
+    use crate::policy::{PolicyOrigin, parse};
+    use chrono::NaiveDate;
+
+    fn component(name: &str, version: &str, license: &str) -> Component {
+        Component {
+            id: ComponentId::new(Ecosystem::Npm, name, version),
+            license: License::from_declared(Some(license)),
+            source: Source::Registry {
+                url: "https://registry.npmjs.org".into(),
+            },
+            kinds: [Kind::Runtime].into(),
+            optional: false,
+            direct: true,
+            path: vec!["web".into(), name.into()],
+            location: None,
+        }
+    }
+
+    fn judged(components: &[Component]) -> Evaluation {
+        let policy = parse(
+            "p.toml",
+            r#"version = 1
+[defaults]
+ring = "adopt"
+[licenses]
+adopt = ["MIT"]
+hold = ["MPL-2.0"]
+[[components]]
+purl = "pkg:npm/held"
+ring = "hold"
+[[components]]
+purl = "pkg:npm/ranged"
+versions = ">=2"
+ring = "hold"
+[[components]]
+purl = "pkg:npm/gone"
+ring = "remove"
+"#,
+            PolicyOrigin::Embedded,
+        )
+        .unwrap();
+        evaluate(
+            components,
+            &policy,
+            NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
+        )
+    }
+
+    fn graded(evaluation: &Evaluation) -> Vec<(String, Rule, Severity, Change)> {
+        evaluation
+            .findings
+            .iter()
+            .map(|f| {
+                let name = f.component.as_ref().unwrap().name.clone();
+                (name, f.rule, f.severity, f.change.unwrap())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn hold_is_an_error_when_introduced_and_a_warning_when_inherited() {
+        let base = [
+            component("held", "1.0.0", "MIT"),
+            component("ranged", "1.0.0", "MIT"),
+            component("relicensed", "1.0.0", "MIT"),
+            component("gone", "1.0.0", "MIT"),
+        ];
+        let head = [
+            component("held", "1.0.0", "MIT"),
+            component("ranged", "2.0.0", "MIT"),
+            component("relicensed", "2.0.0", "MPL-2.0"),
+            component("fresh", "1.0.0", "MPL-2.0"),
+        ];
+        let base_eval = judged(&base);
+        let mut head_eval = judged(&head);
+        let removed = compare(&mut head_eval, &head, &base_eval, &base);
+        assert_eq!(
+            graded(&head_eval),
+            [
+                (
+                    "fresh".into(),
+                    Rule::LicenseHold,
+                    Severity::Error,
+                    Change::New
+                ),
+                (
+                    "ranged".into(),
+                    Rule::ComponentHold,
+                    Severity::Error,
+                    Change::New
+                ),
+                (
+                    "relicensed".into(),
+                    Rule::LicenseHold,
+                    Severity::Error,
+                    Change::New
+                ),
+                (
+                    "held".into(),
+                    Rule::ComponentHold,
+                    Severity::Warning,
+                    Change::Existing
+                ),
+            ]
+        );
+        assert_eq!(removed.len(), 1);
+        assert_eq!(removed[0].component.name, "gone");
+        assert_eq!(removed[0].ring, Some(Ring::Remove));
+    }
+
+    #[test]
+    fn a_bump_that_keeps_the_same_finding_is_changed_not_new() {
+        let base = [component("held", "1.0.0", "MIT")];
+        let head = [component("held", "1.1.0", "MIT")];
+        let base_eval = judged(&base);
+        let mut head_eval = judged(&head);
+        compare(&mut head_eval, &head, &base_eval, &base);
+        assert_eq!(
+            graded(&head_eval),
+            [(
+                "held".into(),
+                Rule::ComponentHold,
+                Severity::Warning,
+                Change::Changed
+            )]
+        );
+    }
+}

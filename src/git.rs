@@ -1,0 +1,211 @@
+//! The only code that runs git: the repository a check runs in, the merge-base of a change,
+//! and the files of a commit, read straight from git objects without touching the user's
+//! working tree or index.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::error::Error;
+use crate::inventory::discover::Tree;
+
+/// A git repository, by the root of its working tree.
+#[derive(Clone, Debug)]
+pub struct Repo {
+    root: PathBuf,
+}
+
+/// What a git command printed, or why it could not run.
+fn git(dir: &Path, args: &[&str]) -> Result<std::process::Output, Error> {
+    Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| Error::Git(format!("cannot run git: {e}; --base needs git on the PATH")))
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).trim().to_owned()
+}
+
+impl Repo {
+    /// The repository containing `dir`.
+    pub fn open(dir: &Path) -> Result<Repo, Error> {
+        let output = git(dir, &["rev-parse", "--show-toplevel"])?;
+        if !output.status.success() {
+            return Err(Error::Git(format!(
+                "--base compares with a git revision, but {} is not inside a git repository ({})",
+                dir.display(),
+                text(&output.stderr)
+            )));
+        }
+        Ok(Repo {
+            root: PathBuf::from(text(&output.stdout)),
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn run(&self, args: &[&str]) -> Result<std::process::Output, Error> {
+        git(&self.root, args)
+    }
+
+    fn is_shallow(&self) -> bool {
+        self.run(&["rev-parse", "--is-shallow-repository"])
+            .is_ok_and(|o| text(&o.stdout) == "true")
+    }
+
+    /// The merge-base of HEAD and `rev`: the commit a change starts from.
+    pub fn merge_base(&self, rev: &str) -> Result<String, Error> {
+        let fetch_hint = "fetch it first, e.g. `git fetch origin main`; in GitHub Actions, check \
+                          out with `fetch-depth: 0`";
+        let resolved = self.run(&[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ])?;
+        if !resolved.status.success() {
+            let shallow = if self.is_shallow() {
+                " This clone is shallow."
+            } else {
+                ""
+            };
+            return Err(Error::Git(format!(
+                "base revision `{rev}` is not in this repository.{shallow} To compare with it, \
+                 {fetch_hint}"
+            )));
+        }
+        let commit = text(&resolved.stdout);
+        let base = self.run(&["merge-base", "HEAD", &commit])?;
+        if base.status.success() {
+            return Ok(text(&base.stdout));
+        }
+        if self.is_shallow() {
+            return Err(Error::Git(format!(
+                "this is a shallow clone that does not contain the common ancestor of HEAD and \
+                 `{rev}`; fetch the history with `git fetch --unshallow` (in GitHub Actions, check \
+                 out with `fetch-depth: 0`)"
+            )));
+        }
+        Err(Error::Git(format!(
+            "HEAD and `{rev}` have no common ancestor, so there is no base to compare with ({})",
+            text(&base.stderr)
+        )))
+    }
+
+    /// Every file of `commit`, as repository-relative paths.
+    pub fn files_at(&self, commit: &str) -> Result<Vec<String>, Error> {
+        let output = self.run(&["ls-tree", "-r", "-z", "--name-only", commit])?;
+        if !output.status.success() {
+            return Err(Error::Git(format!(
+                "cannot list {commit}: {}",
+                text(&output.stderr)
+            )));
+        }
+        Ok(split_nul(&output.stdout))
+    }
+
+    /// The files that differ between `commit` and the working tree: modified, added, deleted
+    /// or untracked.
+    pub fn changed_since(&self, commit: &str) -> Result<BTreeSet<String>, Error> {
+        let diff = self.run(&["diff", "--name-only", "-z", "--no-renames", commit])?;
+        let untracked = self.run(&["ls-files", "--others", "--exclude-standard", "-z"])?;
+        for output in [&diff, &untracked] {
+            if !output.status.success() {
+                return Err(Error::Git(format!(
+                    "cannot compare with {commit}: {}",
+                    text(&output.stderr)
+                )));
+            }
+        }
+        Ok(split_nul(&diff.stdout)
+            .into_iter()
+            .chain(split_nul(&untracked.stdout))
+            .collect())
+    }
+
+    /// A file's text at `commit`; `None` when the commit has no such file.
+    pub fn read_at(&self, commit: &str, path: &str) -> Result<Option<String>, Error> {
+        let output = self.run(&["cat-file", "blob", &format!("{commit}:{path}")])?;
+        if !output.status.success() {
+            return Ok(None);
+        }
+        String::from_utf8(output.stdout)
+            .map(Some)
+            .map_err(|_| Error::Parse {
+                file: format!("{path} (at {})", short(commit)),
+                line: None,
+                message: "not UTF-8 text".to_owned(),
+            })
+    }
+
+    /// Writes the files of `commit` into a new temporary directory, for tools that need a real
+    /// tree (Cargo). Uses `git archive`, so the repository's worktrees and index are untouched.
+    pub fn extract(&self, commit: &str) -> Result<tempfile::TempDir, Error> {
+        let dir = tempfile::tempdir()
+            .map_err(|e| Error::Git(format!("cannot create a temporary directory: {e}")))?;
+        let mut archive = Command::new("git")
+            .args(["archive", "--format=tar", commit])
+            .current_dir(&self.root)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| Error::Git(format!("cannot run git archive: {e}")))?;
+        let stdout = archive
+            .stdout
+            .take()
+            .ok_or_else(|| Error::Git("git archive produced no output".to_owned()))?;
+        let untar = Command::new("tar")
+            .args(["-x", "-f", "-", "-C"])
+            .arg(dir.path())
+            .stdin(stdout)
+            .output()
+            .map_err(|e| Error::Git(format!("cannot run tar: {e}")))?;
+        let archived = archive
+            .wait_with_output()
+            .map_err(|e| Error::Git(format!("git archive failed: {e}")))?;
+        if !archived.status.success() || !untar.status.success() {
+            return Err(Error::Git(format!(
+                "cannot extract {commit}: {}{}",
+                text(&archived.stderr),
+                text(&untar.stderr)
+            )));
+        }
+        Ok(dir)
+    }
+}
+
+/// The first seven characters of a commit id, as git shows them.
+pub fn short(commit: &str) -> &str {
+    commit.get(..7).unwrap_or(commit)
+}
+
+fn split_nul(bytes: &[u8]) -> Vec<String> {
+    bytes
+        .split(|b| *b == 0)
+        .filter(|s| !s.is_empty())
+        .map(|s| String::from_utf8_lossy(s).into_owned())
+        .collect()
+}
+
+/// The files of one commit, read from git objects.
+pub struct CommitTree<'a> {
+    pub repo: &'a Repo,
+    pub commit: String,
+}
+
+impl Tree for CommitTree<'_> {
+    fn read(&self, path: &str) -> Result<String, Error> {
+        self.repo
+            .read_at(&self.commit, path)?
+            .ok_or_else(|| Error::Git(format!("{path} is not in {}", short(&self.commit))))
+    }
+
+    fn dir(&self) -> Option<&Path> {
+        None
+    }
+}
