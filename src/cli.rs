@@ -176,18 +176,28 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
     let tree = DiskTree {
         root: scan.root.clone(),
     };
-    let head = discover::read_inputs(&scan.planned, &tree, &options, &cargo)?;
-    let base_inventory = match &base {
-        Some(base) => {
-            let planned_with_inputs: Vec<_> = scan
-                .planned
-                .iter()
-                .cloned()
-                .zip(head.iter().cloned())
-                .collect();
-            Some(base.inventory(&planned_with_inputs, &options, &cargo)?)
-        }
+    // The base is read while the working tree is: each mostly waits on git or cargo.
+    let base_plan = match &base {
+        Some(base) => Some(base.plan(&scan.planned, &options)?),
         None => None,
+    };
+    let (head, base_read) = std::thread::scope(|scope| {
+        let reading = base
+            .as_ref()
+            .zip(base_plan.as_ref())
+            .map(|(base, plan)| scope.spawn(|| base.read(plan, &options, &cargo)));
+        let head = discover::read_inputs(&scan.planned, &tree, &options, &cargo);
+        let read = reading.map(|thread| {
+            thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        (head, read)
+    });
+    let head = head?;
+    let base_inventory = match (base_plan, base_read) {
+        (Some(plan), Some(read)) => Some(plan.inventory(read?, &head)),
+        _ => None,
     };
     let inventory = discover::assemble(head);
     let mut evaluation = evaluate::evaluate(&inventory.components, &policy, today);

@@ -25,6 +25,8 @@ pub struct Base {
     pub rev: String,
     /// The merge-base commit of HEAD and `rev`.
     pub commit: String,
+    /// Every file of the base commit.
+    files: Vec<String>,
     /// Files that differ between the base commit and the working tree.
     changed: BTreeSet<String>,
 }
@@ -34,12 +36,21 @@ impl Base {
     pub fn open(dir: &Path, rev: &str) -> Result<Base, Error> {
         let repo = Repo::open(dir)?;
         let commit = repo.merge_base(rev)?;
-        let changed = repo.changed_since(&commit)?;
+        // Two independent listings: each is mostly git process start-up.
+        let (files, changed) = std::thread::scope(|scope| {
+            let files = scope.spawn(|| repo.files_at(&commit));
+            let changed = repo.changed_since(&commit);
+            let files = files
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (files, changed)
+        });
         Ok(Base {
+            files: files?,
+            changed: changed?,
             repo,
             rev: rev.to_owned(),
             commit,
-            changed,
         })
     }
 
@@ -50,7 +61,9 @@ impl Base {
     /// The policy at base: the first of the repository-relative `candidates` that exists
     /// there, or the embedded default. Returns it with the path it came from.
     pub fn policy(&self, candidates: &[String]) -> Result<(Policy, Option<String>), Error> {
-        for path in candidates {
+        let present: std::collections::HashSet<&str> =
+            self.files.iter().map(String::as_str).collect();
+        for path in candidates.iter().filter(|c| present.contains(c.as_str())) {
             if let Some(text) = self.repo.read_at(&self.commit, path)? {
                 let origin = PolicyOrigin::Revision {
                     path: path.clone(),
@@ -106,16 +119,9 @@ impl Base {
         })
     }
 
-    /// The inventory at base, for the same scan as the working tree's (`head`, with what each
-    /// of its planned inputs gave).
-    pub fn inventory(
-        &self,
-        head: &[(Planned, ReadInput)],
-        options: &ScanOptions,
-        cargo_options: &CargoOptions,
-    ) -> Result<Inventory, Error> {
-        let files = self.repo.files_at(&self.commit)?;
-        let planned = discover::plan(&files, options);
+    /// What reading the base takes, for the same scan as the working tree's (`head`): inputs
+    /// the change does not touch are the working tree's results; the others are read.
+    pub fn plan(&self, head: &[Planned], options: &ScanOptions) -> Result<BasePlan, Error> {
         let manifests_changed = self.changed.iter().any(|path| {
             let name = path.rsplit('/').next().unwrap_or(path);
             matches!(name, "Cargo.toml" | "Cargo.lock") || path.starts_with(".cargo/")
@@ -127,38 +133,75 @@ impl Base {
                     && manifest.as_ref().is_none_or(|m| !self.changed.contains(m))
             }
         };
-        let mut inputs = Vec::new();
-        let mut from_git = Vec::new();
-        let mut from_cargo = Vec::new();
-        for input in planned {
-            match head.iter().find(|(h, _)| *h == input) {
-                Some((_, read)) if unchanged(&input) => inputs.push(read.clone()),
-                _ if matches!(input, Planned::CargoWorkspace { .. }) => from_cargo.push(input),
-                _ => from_git.push(input),
+        let mut plan = BasePlan::default();
+        for input in discover::plan(&self.files, options) {
+            match head.iter().position(|h| *h == input) {
+                Some(index) if unchanged(&input) => plan.reuse.push(index),
+                _ if matches!(input, Planned::CargoWorkspace { .. }) => plan.cargo.push(input),
+                _ => plan.git.push(input),
             }
         }
+        Ok(plan)
+    }
+
+    /// Reads the base inputs `plan` does not reuse: files from git objects, Cargo workspaces
+    /// from an extraction of the base commit.
+    pub fn read(
+        &self,
+        plan: &BasePlan,
+        options: &ScanOptions,
+        cargo_options: &CargoOptions,
+    ) -> Result<Vec<ReadInput>, Error> {
         let tree = CommitTree {
             repo: &self.repo,
             commit: self.commit.clone(),
         };
-        inputs.extend(discover::read_inputs(
-            &from_git,
-            &tree,
-            options,
-            cargo_options,
-        )?);
-        if !from_cargo.is_empty() {
-            let extracted = self.repo.extract(&self.commit)?;
-            let tree = DiskTree {
-                root: extracted.path().to_path_buf(),
+        let mut inputs = discover::read_inputs(&plan.git, &tree, options, cargo_options)?;
+        if !plan.cargo.is_empty() {
+            // Cargo needs manifests, lockfiles, configuration and the files that make targets
+            // exist; the rest of the tree is extracted only if that turns out not to be enough.
+            let needed: Vec<String> = self
+                .files
+                .iter()
+                .filter(|f| cargo_needs(f))
+                .cloned()
+                .collect();
+            let read = |paths: Option<&[String]>| -> Result<Vec<ReadInput>, Error> {
+                let extracted = self.repo.extract(&self.commit, paths)?;
+                let tree = DiskTree {
+                    root: extracted.path().to_path_buf(),
+                };
+                discover::read_inputs(&plan.cargo, &tree, options, cargo_options)
             };
-            inputs.extend(discover::read_inputs(
-                &from_cargo,
-                &tree,
-                options,
-                cargo_options,
-            )?);
+            inputs.extend(read(Some(&needed)).or_else(|_| read(None))?);
         }
-        Ok(discover::assemble(inputs))
+        Ok(inputs)
     }
+}
+
+/// Which base inputs are the working tree's (by index into its planned inputs) and which must
+/// be read from git or resolved by Cargo.
+#[derive(Clone, Debug, Default)]
+pub struct BasePlan {
+    pub reuse: Vec<usize>,
+    git: Vec<Planned>,
+    cargo: Vec<Planned>,
+}
+
+impl BasePlan {
+    /// The base inventory: what was read for it, and the reused results of `head`.
+    pub fn inventory(&self, read: Vec<ReadInput>, head: &[ReadInput]) -> Inventory {
+        let reused = self.reuse.iter().filter_map(|&i| head.get(i).cloned());
+        discover::assemble(read.into_iter().chain(reused).collect())
+    }
+}
+
+/// Whether Cargo needs a file to resolve a workspace.
+fn cargo_needs(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    matches!(name, "Cargo.toml" | "Cargo.lock" | "build.rs")
+        || path.ends_with("src/lib.rs")
+        || path.ends_with("src/main.rs")
+        || path.starts_with(".cargo/")
+        || path.contains("/.cargo/")
 }

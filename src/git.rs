@@ -60,15 +60,20 @@ impl Repo {
 
     /// The merge-base of HEAD and `rev`: the commit a change starts from.
     pub fn merge_base(&self, rev: &str) -> Result<String, Error> {
+        let base = self.run(&["merge-base", "HEAD", rev])?;
+        if base.status.success() {
+            return Ok(text(&base.stdout));
+        }
+        // Say why: an unknown revision, a shallow history, or unrelated histories.
         let fetch_hint = "fetch it first, e.g. `git fetch origin main`; in GitHub Actions, check \
                           out with `fetch-depth: 0`";
-        let resolved = self.run(&[
+        let known = self.run(&[
             "rev-parse",
             "--verify",
             "--quiet",
             &format!("{rev}^{{commit}}"),
         ])?;
-        if !resolved.status.success() {
+        if !known.status.success() {
             let shallow = if self.is_shallow() {
                 " This clone is shallow."
             } else {
@@ -78,11 +83,6 @@ impl Repo {
                 "base revision `{rev}` is not in this repository.{shallow} To compare with it, \
                  {fetch_hint}"
             )));
-        }
-        let commit = text(&resolved.stdout);
-        let base = self.run(&["merge-base", "HEAD", &commit])?;
-        if base.status.success() {
-            return Ok(text(&base.stdout));
         }
         if self.is_shallow() {
             return Err(Error::Git(format!(
@@ -143,13 +143,22 @@ impl Repo {
             })
     }
 
-    /// Writes the files of `commit` into a new temporary directory, for tools that need a real
-    /// tree (Cargo). Uses `git archive`, so the repository's worktrees and index are untouched.
-    pub fn extract(&self, commit: &str) -> Result<tempfile::TempDir, Error> {
+    /// Writes files of `commit` (all of them, or only `paths`) into a new temporary directory,
+    /// for tools that need a real tree (Cargo). Uses `git archive`, so the repository's
+    /// worktrees and index are untouched.
+    pub fn extract(
+        &self,
+        commit: &str,
+        paths: Option<&[String]>,
+    ) -> Result<tempfile::TempDir, Error> {
         let dir = tempfile::tempdir()
             .map_err(|e| Error::Git(format!("cannot create a temporary directory: {e}")))?;
-        let mut archive = Command::new("git")
-            .args(["archive", "--format=tar", commit])
+        let mut archive = Command::new("git");
+        archive.args(["archive", "--format=tar", commit]);
+        if let Some(paths) = paths {
+            archive.arg("--").args(paths);
+        }
+        let mut archive = archive
             .current_dir(&self.root)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
