@@ -6,6 +6,7 @@
 
 pub mod cargo_lock;
 pub mod npm_lock;
+pub mod poetry_lock;
 mod python;
 pub mod uv_lock;
 
@@ -18,7 +19,12 @@ use crate::model::{Component, ComponentId, Ecosystem, Kind, Location, Source};
 
 /// Every format, in the order discovery tries them.
 pub fn all() -> &'static [&'static dyn Format] {
-    &[&cargo_lock::CargoLock, &npm_lock::NpmLock, &uv_lock::UvLock]
+    &[
+        &cargo_lock::CargoLock,
+        &npm_lock::NpmLock,
+        &uv_lock::UvLock,
+        &poetry_lock::PoetryLock,
+    ]
 }
 
 /// The format that reads the file at this repository-relative path (or of this bare name), if

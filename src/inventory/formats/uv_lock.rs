@@ -160,16 +160,36 @@ impl Format for UvLock {
             .iter()
             .map(|m| python::key(m))
             .collect();
+        let workspace = &lock.manifest;
+        let beside: Vec<bool> = lock
+            .package
+            .iter()
+            .map(|p| {
+                p.get_ref()
+                    .source
+                    .as_ref()
+                    .is_some_and(PackageSource::is_beside_lockfile)
+            })
+            .collect();
+        // The project beside the lockfile is the first root, so that paths start at it where
+        // they can.
         let mut graph = Graph::new();
+        let workspace_root = (!workspace.requirements.is_empty()
+            || !workspace.dependency_groups.is_empty())
+        .then(|| graph.add_root(python::project_label(input.file.path, manifest.as_ref())));
+        let mut node_of = vec![0; lock.package.len()];
         let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
-        for package in &lock.package {
-            let package = package.get_ref();
+        let beside_first = (0..lock.package.len())
+            .filter(|&i| beside[i])
+            .chain((0..lock.package.len()).filter(|&i| !beside[i]));
+        for index in beside_first {
+            let package = lock.package[index].get_ref();
             let first_party = members.contains(&python::key(&package.name))
                 || package
                     .source
                     .as_ref()
                     .is_some_and(PackageSource::is_first_party);
-            let node = if first_party {
+            node_of[index] = if first_party {
                 graph.add_root(package.name.clone())
             } else {
                 graph.add(package.name.clone())
@@ -177,38 +197,30 @@ impl Format for UvLock {
             by_key
                 .entry(python::key(&package.name))
                 .or_default()
-                .push(node);
+                .push(index);
         }
-        let workspace = &lock.manifest;
-        let workspace_root = (!workspace.requirements.is_empty()
-            || !workspace.dependency_groups.is_empty())
-        .then(|| graph.add_root(python::project_label(input.file.path, manifest.as_ref())));
 
         let edges = Edges {
             packages: &lock.package,
+            node_of: &node_of,
             by_key: &by_key,
             lines: &lines,
             manifest: manifest.as_ref(),
         };
-        let mut requires: Vec<Requires<'_>> = Vec::with_capacity(graph.len());
-        for package in &lock.package {
-            let from = requires.len();
+        let mut requires: Vec<Requires<'_>> =
+            (0..graph.len()).map(|_| Requires::default()).collect();
+        for (index, package) in lock.package.iter().enumerate() {
+            let (from, beside) = (node_of[index], beside[index]);
             let (name, package) = (&package.get_ref().name, package.get_ref());
-            let beside = package
-                .source
-                .as_ref()
-                .is_some_and(PackageSource::is_beside_lockfile);
-            let mut lists = Requires {
-                normal: edges.add(
-                    &mut graph,
-                    from,
-                    name,
-                    beside,
-                    Group::Runtime,
-                    &package.dependencies,
-                )?,
-                ..Requires::default()
-            };
+            let lists = &mut requires[from];
+            lists.normal = edges.add(
+                &mut graph,
+                from,
+                name,
+                beside,
+                Group::Runtime,
+                &package.dependencies,
+            )?;
             for (extra, entries) in &package.optional_dependencies {
                 let resolved =
                     edges.add(&mut graph, from, name, beside, Group::Optional, entries)?;
@@ -218,27 +230,23 @@ impl Format for UvLock {
                 let resolved = edges.add(&mut graph, from, name, beside, Group::Dev, entries)?;
                 lists.dev.extend(resolved);
             }
-            requires.push(lists);
         }
         if let Some(root) = workspace_root {
             let label = "the workspace root";
-            let mut lists = Requires {
-                normal: edges.add(
-                    &mut graph,
-                    root,
-                    label,
-                    true,
-                    Group::Runtime,
-                    &workspace.requirements,
-                )?,
-                ..Requires::default()
-            };
+            let lists = &mut requires[root];
+            lists.normal = edges.add(
+                &mut graph,
+                root,
+                label,
+                true,
+                Group::Runtime,
+                &workspace.requirements,
+            )?;
             for entries in workspace.dependency_groups.values() {
                 lists
                     .dev
                     .extend(edges.add(&mut graph, root, label, true, Group::Dev, entries)?);
             }
-            requires.push(lists);
         }
 
         let roots: Vec<usize> = (0..graph.len()).filter(|&n| graph.is_root(n)).collect();
@@ -246,7 +254,7 @@ impl Format for UvLock {
         let installable = reached(&requires, &roots, true);
         let mut notes = Vec::new();
         let mut packages = Vec::new();
-        for (node, package) in lock.package.iter().enumerate() {
+        for (package, &node) in lock.package.iter().zip(&node_of) {
             if graph.is_root(node) {
                 continue;
             }
@@ -288,6 +296,8 @@ impl Format for UvLock {
 /// What resolving dependency entries into graph edges needs.
 struct Edges<'a> {
     packages: &'a [Spanned<Package>],
+    node_of: &'a [usize],
+    /// Package indices by name.
     by_key: &'a HashMap<String, Vec<usize>>,
     lines: &'a LineIndex,
     /// The manifest beside the lockfile, for the lines of the project's declarations.
@@ -325,8 +335,8 @@ impl Edges<'_> {
         Ok(resolved)
     }
 
-    /// The packages an entry names: by name, narrowed by `version` and `source` when given.
-    /// Should an entry still match several, it depends on each of them.
+    /// The nodes of the packages an entry names: by name, narrowed by `version` and `source`
+    /// when given. Should an entry still match several, it depends on each of them.
     fn resolve(
         &self,
         entry: &Spanned<Dependency>,
@@ -339,8 +349,8 @@ impl Edges<'_> {
             .into_iter()
             .flatten()
             .copied()
-            .filter(|&node| {
-                let package = self.packages[node].get_ref();
+            .filter(|&index| {
+                let package = self.packages[index].get_ref();
                 dependency
                     .version
                     .as_ref()
@@ -350,6 +360,7 @@ impl Edges<'_> {
                         .as_ref()
                         .is_none_or(|s| package.source.as_ref() == Some(s))
             })
+            .map(|index| self.node_of[index])
             .collect();
         if to.is_empty() {
             return Err(ParseError::at(
