@@ -6,6 +6,7 @@
 
 pub mod cargo_lock;
 pub mod npm_lock;
+pub mod pipfile_lock;
 pub mod poetry_lock;
 mod python;
 pub mod uv_lock;
@@ -24,6 +25,7 @@ pub fn all() -> &'static [&'static dyn Format] {
         &npm_lock::NpmLock,
         &uv_lock::UvLock,
         &poetry_lock::PoetryLock,
+        &pipfile_lock::PipfileLock,
     ]
 }
 

@@ -38,6 +38,18 @@ pub fn split_name(requirement: &str) -> Option<(&str, &str)> {
     valid.then(|| (name, &text[end..]))
 }
 
+/// The version a specifier pins exactly (`==1.2.3`, `===1.2.3`); `None` for anything that
+/// allows more than one version (`>=1`, `==1.*`, several clauses).
+pub fn pinned(specifier: &str) -> Option<&str> {
+    let specifier = specifier.trim();
+    let version = specifier
+        .strip_prefix("===")
+        .or_else(|| specifier.strip_prefix("=="))?
+        .trim();
+    let exact = !version.is_empty() && !version.contains(['*', ',', '<', '>', '=', '!', '~', ' ']);
+    exact.then_some(version)
+}
+
 /// A locked Python package (Python lockfiles carry no licenses).
 pub fn locked(name: &str, version: &str, source: Source, line: u32) -> Locked {
     Locked {
@@ -372,6 +384,16 @@ mod tests {
         assert_eq!(split_name("  zope.interface"), Some(("zope.interface", "")));
         assert_eq!(split_name("-e ."), None);
         assert_eq!(split_name("bad-"), None);
+    }
+
+    #[test]
+    fn only_exact_specifiers_pin_a_version() {
+        assert_eq!(pinned("==2.31.0"), Some("2.31.0"));
+        assert_eq!(pinned(" === 1.0-custom "), Some("1.0-custom"));
+        assert_eq!(pinned("==2.*"), None);
+        assert_eq!(pinned(">=2"), None);
+        assert_eq!(pinned("==2.0,!=2.0.1"), None);
+        assert_eq!(pinned("*"), None);
     }
 
     #[test]
