@@ -8,6 +8,7 @@ pub mod cargo_lock;
 pub mod npm_lock;
 pub mod pipfile_lock;
 pub mod poetry_lock;
+pub mod pylock;
 mod python;
 pub mod uv_lock;
 
@@ -26,6 +27,7 @@ pub fn all() -> &'static [&'static dyn Format] {
         &uv_lock::UvLock,
         &poetry_lock::PoetryLock,
         &pipfile_lock::PipfileLock,
+        &pylock::Pylock,
     ]
 }
 

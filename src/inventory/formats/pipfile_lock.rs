@@ -20,7 +20,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::assemble;
-use super::python::{self, Manifest};
+use super::python::{self, Manifest, Problem};
 use crate::inventory::graph::Graph;
 use crate::inventory::text::JsonLines;
 use crate::inventory::{Format, Input, ParseError, Parsed};
@@ -123,7 +123,7 @@ impl Format for PipfileLock {
                         notes.push((Some(line), message));
                         continue;
                     }
-                    Err(Problem::Error(message)) => return Err(ParseError::at(line, message)),
+                    Err(Problem::Malformed(message)) => return Err(ParseError::at(line, message)),
                 };
                 let (version, source) = located;
                 let node = *node_of
@@ -141,14 +141,6 @@ impl Format for PipfileLock {
         let components = assemble(Ecosystem::Pypi, input.file.path, &graph, packages);
         Ok(Parsed { components, notes })
     }
-}
-
-/// Why an entry is not a component.
-enum Problem {
-    /// Seen but not inventoried.
-    Note(String),
-    /// The lockfile contradicts itself.
-    Error(String),
 }
 
 /// An entry's version and source; `None` for first-party (editable local) code.
@@ -201,7 +193,7 @@ fn locate(
     let url = match &entry.index {
         Some(index) => {
             let source = indexes.iter().find(|s| &s.name == index).ok_or_else(|| {
-                Problem::Error(format!(
+                Problem::Malformed(format!(
                     "`{name}` names the index `{index}`, which `_meta.sources` does not list"
                 ))
             })?;

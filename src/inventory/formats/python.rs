@@ -50,6 +50,14 @@ pub fn pinned(specifier: &str) -> Option<&str> {
     exact.then_some(version)
 }
 
+/// Why a lockfile entry is not a component.
+pub enum Problem {
+    /// Seen but not inventoried: reported as a note.
+    Note(String),
+    /// The entry is malformed: the file is rejected.
+    Malformed(String),
+}
+
 /// A locked Python package (Python lockfiles carry no licenses).
 pub fn locked(name: &str, version: &str, source: Source, line: u32) -> Locked {
     Locked {
@@ -239,10 +247,6 @@ impl Manifest {
             reader.poetry_table(group, Some(packages));
         }
         Ok(reader.finish(None))
-    }
-
-    pub fn declared(&self) -> &[Declared] {
-        &self.declared
     }
 
     /// Where the manifest declares the package `name` in `group`, else in any group.
@@ -454,7 +458,7 @@ sphinx = "*"
         let manifest = Manifest::pyproject(&document).unwrap();
         assert_eq!(manifest.name.as_deref(), Some("app"));
         let found: Vec<(Group, &str, u32)> = manifest
-            .declared()
+            .declared
             .iter()
             .map(|d| (d.group, d.key.as_str(), d.line))
             .collect();
@@ -486,7 +490,7 @@ sphinx = "*"
         };
         let manifest = Manifest::pipfile(&document).unwrap();
         let found: Vec<(Group, &str)> = manifest
-            .declared()
+            .declared
             .iter()
             .map(|d| (d.group, d.key.as_str()))
             .collect();
