@@ -10,6 +10,7 @@ pub mod pipfile_lock;
 pub mod poetry_lock;
 pub mod pylock;
 mod python;
+pub mod requirements_txt;
 pub mod uv_lock;
 
 use std::collections::{BTreeSet, HashMap};
@@ -28,6 +29,7 @@ pub fn all() -> &'static [&'static dyn Format] {
         &poetry_lock::PoetryLock,
         &pipfile_lock::PipfileLock,
         &pylock::Pylock,
+        &requirements_txt::RequirementsTxt,
     ]
 }
 
