@@ -188,16 +188,12 @@ impl Manifest {
     /// `[dependency-groups]`, `[tool.uv] dev-dependencies`, and Poetry's `[tool.poetry]`
     /// dependencies, dev-dependencies and groups.
     pub fn pyproject(document: &Document<'_>) -> Result<Self, ParseError> {
-        let mut reader = Reader::parse(document)?;
-        let root = reader.root.take();
-        let root = root.as_ref().map(Spanned::get_ref);
-        let project = root.and_then(|r| table(r.get("project")));
-        let poetry = root
-            .and_then(|r| table(r.get("tool")))
-            .and_then(|t| table(t.get("poetry")));
-        let uv = root
-            .and_then(|r| table(r.get("tool")))
-            .and_then(|t| table(t.get("uv")));
+        let (mut reader, root) = Reader::parse(document)?;
+        let root = root.get_ref();
+        let project = table(root.get("project"));
+        let tool = table(root.get("tool"));
+        let poetry = tool.and_then(|t| table(t.get("poetry")));
+        let uv = tool.and_then(|t| table(t.get("uv")));
         let name = project
             .and_then(|p| string(p.get("name")))
             .or_else(|| poetry.and_then(|p| string(p.get("name"))));
@@ -210,7 +206,7 @@ impl Manifest {
                 reader.requirements(Group::Optional, Some(extra));
             }
         }
-        if let Some(groups) = root.and_then(|r| table(r.get("dependency-groups"))) {
+        if let Some(groups) = table(root.get("dependency-groups")) {
             for (_, group) in groups {
                 reader.requirements(Group::Dev, Some(group));
             }
@@ -219,15 +215,15 @@ impl Manifest {
             reader.requirements(Group::Dev, uv.get("dev-dependencies"));
         }
         if let Some(poetry) = poetry {
-            reader.poetry_table(Group::Runtime, poetry.get("dependencies"));
-            reader.poetry_table(Group::Dev, poetry.get("dev-dependencies"));
+            reader.names_table(Group::Runtime, poetry.get("dependencies"));
+            reader.names_table(Group::Dev, poetry.get("dev-dependencies"));
             for (group_name, group) in table(poetry.get("group")).into_iter().flatten() {
                 let group_kind = match group_name.get_ref().as_ref() {
                     "main" => Group::Runtime,
                     _ => Group::Dev,
                 };
                 let dependencies = table(Some(group)).and_then(|g| g.get("dependencies"));
-                reader.poetry_table(group_kind, dependencies);
+                reader.names_table(group_kind, dependencies);
             }
         }
         Ok(reader.finish(name))
@@ -236,15 +232,14 @@ impl Manifest {
     /// Reads a `Pipfile`: `[packages]` are runtime, `[dev-packages]` and any other package
     /// category are dev.
     pub fn pipfile(document: &Document<'_>) -> Result<Self, ParseError> {
-        let mut reader = Reader::parse(document)?;
-        let root = reader.root.take();
-        for (category, packages) in root.iter().flat_map(|r| r.get_ref().iter()) {
+        let (mut reader, root) = Reader::parse(document)?;
+        for (category, packages) in root.get_ref() {
             let group = match category.get_ref().as_ref() {
                 "packages" => Group::Runtime,
                 settings if PIPFILE_SETTINGS.contains(&settings) => continue,
                 _ => Group::Dev,
             };
-            reader.poetry_table(group, Some(packages));
+            reader.names_table(group, Some(packages));
         }
         Ok(reader.finish(None))
     }
@@ -260,7 +255,7 @@ impl Manifest {
         Some(self.location(line))
     }
 
-    pub fn location(&self, line: u32) -> Location {
+    fn location(&self, line: u32) -> Location {
         Location {
             file: self.path.clone(),
             line,
@@ -283,14 +278,13 @@ impl Manifest {
 struct Reader<'a> {
     path: &'a str,
     lines: LineIndex,
-    root: Option<Spanned<DeTable<'a>>>,
     declared: Vec<Declared>,
 }
 
 impl<'a> Reader<'a> {
     /// Parses the manifest; a manifest that is not TOML fails the lockfile's inventory, as the
     /// lockfile cannot be placed in its project.
-    fn parse(document: &Document<'a>) -> Result<Self, ParseError> {
+    fn parse(document: &Document<'a>) -> Result<(Self, Spanned<DeTable<'a>>), ParseError> {
         let lines = LineIndex::new(document.text);
         let root = DeTable::parse(document.text).map_err(|e| {
             let error = ParseError::toml(&e, &lines);
@@ -300,12 +294,12 @@ impl<'a> Reader<'a> {
                 document.path, error.message
             ))
         })?;
-        Ok(Reader {
+        let reader = Reader {
             path: document.path,
             lines,
-            root: Some(root),
             declared: Vec::new(),
-        })
+        };
+        Ok((reader, root))
     }
 
     fn add(&mut self, group: Group, name: &str, offset: usize) {
@@ -331,7 +325,7 @@ impl<'a> Reader<'a> {
 
     /// A table keyed by package name (Poetry, Pipfile). Poetry's interpreter constraint
     /// `python` is not a package; a package marked `optional = true` is an extra.
-    fn poetry_table(&mut self, group: Group, value: Option<&Spanned<DeValue<'_>>>) {
+    fn names_table(&mut self, group: Group, value: Option<&Spanned<DeValue<'_>>>) {
         for (name, spec) in table(value).into_iter().flatten() {
             if name.get_ref().eq_ignore_ascii_case("python") {
                 continue;

@@ -340,7 +340,7 @@ impl Reader<'_> {
             Some(i) if line.starts_with("--") => (&line[..i], &line[i + 1..]),
             None if line.starts_with("--") => (line, ""),
             // Short options may be glued to their value: `-rbase.txt`.
-            _ => line.split_at(line.len().min(2)),
+            _ => line.split_at(line.char_indices().nth(2).map_or(line.len(), |(i, _)| i)),
         };
         let value = value.trim().trim_start_matches('=').trim();
         let value = value.split_whitespace().next().unwrap_or("");

@@ -210,42 +210,36 @@ impl Format for UvLock {
         let mut requires: Vec<Requires<'_>> =
             (0..graph.len()).map(|_| Requires::default()).collect();
         for (index, package) in lock.package.iter().enumerate() {
-            let (from, beside) = (node_of[index], beside[index]);
-            let (name, package) = (&package.get_ref().name, package.get_ref());
-            let lists = &mut requires[from];
-            lists.normal = edges.add(
-                &mut graph,
-                from,
-                name,
-                beside,
-                Group::Runtime,
-                &package.dependencies,
-            )?;
+            let package = package.get_ref();
+            let from = Dependent {
+                node: node_of[index],
+                name: &package.name,
+                declares: beside[index],
+            };
+            let lists = &mut requires[from.node];
+            lists.normal = edges.add(&mut graph, &from, Group::Runtime, &package.dependencies)?;
             for (extra, entries) in &package.optional_dependencies {
-                let resolved =
-                    edges.add(&mut graph, from, name, beside, Group::Optional, entries)?;
+                let resolved = edges.add(&mut graph, &from, Group::Optional, entries)?;
                 lists.extras.insert(extra.as_str(), resolved);
             }
             for entries in package.dev_dependencies.values() {
-                let resolved = edges.add(&mut graph, from, name, beside, Group::Dev, entries)?;
-                lists.dev.extend(resolved);
+                lists
+                    .dev
+                    .extend(edges.add(&mut graph, &from, Group::Dev, entries)?);
             }
         }
-        if let Some(root) = workspace_root {
-            let label = "the workspace root";
-            let lists = &mut requires[root];
-            lists.normal = edges.add(
-                &mut graph,
-                root,
-                label,
-                true,
-                Group::Runtime,
-                &workspace.requirements,
-            )?;
+        if let Some(node) = workspace_root {
+            let from = Dependent {
+                node,
+                name: "the workspace root",
+                declares: true,
+            };
+            let lists = &mut requires[node];
+            lists.normal = edges.add(&mut graph, &from, Group::Runtime, &workspace.requirements)?;
             for entries in workspace.dependency_groups.values() {
                 lists
                     .dev
-                    .extend(edges.add(&mut graph, root, label, true, Group::Dev, entries)?);
+                    .extend(edges.add(&mut graph, &from, Group::Dev, entries)?);
             }
         }
 
@@ -304,28 +298,33 @@ struct Edges<'a> {
     manifest: Option<&'a Manifest>,
 }
 
+/// The node dependency entries are read for.
+struct Dependent<'a> {
+    node: usize,
+    name: &'a str,
+    /// Whether it is the project whose manifest sits beside the lockfile.
+    declares: bool,
+}
+
 impl Edges<'_> {
-    /// Adds an edge from `from` for each entry; `beside` says whether `from` is the project
-    /// whose manifest sits beside the lockfile.
+    /// Adds an edge from `from` for each entry of one of its dependency lists.
     fn add<'e>(
         &self,
         graph: &mut Graph,
-        from: usize,
-        from_name: &str,
-        beside: bool,
+        from: &Dependent<'_>,
         group: Group,
         entries: &'e [Spanned<Dependency>],
     ) -> Result<Vec<Resolved<'e>>, ParseError> {
         let mut resolved = Vec::with_capacity(entries.len());
         for entry in entries {
-            let to = self.resolve(entry, from_name)?;
+            let to = self.resolve(entry, from.name)?;
             let dependency = entry.get_ref();
             let declared_at = self
                 .manifest
-                .filter(|_| beside)
+                .filter(|_| from.declares)
                 .and_then(|m| m.declaration(group, &dependency.name));
             for &target in &to {
-                graph.depend(from, target, group.edge(), declared_at.clone());
+                graph.depend(from.node, target, group.edge(), declared_at.clone());
             }
             resolved.push(Resolved {
                 to,
