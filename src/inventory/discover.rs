@@ -128,12 +128,13 @@ fn join(dir: &str, name: &str) -> String {
     }
 }
 
-/// The names discovery cares about: files some format reads, and manifests.
-fn interesting(file_name: &str) -> bool {
+/// The files discovery cares about: files some format reads, and manifests.
+fn interesting(path: &str) -> bool {
+    let (_, file_name) = split(path);
     file_name == "Cargo.toml"
         || formats::all()
             .iter()
-            .any(|f| f.matches(file_name) || f.manifest_name() == Some(file_name))
+            .any(|f| f.matches_path(path) || f.manifest_name() == Some(file_name))
 }
 
 /// Picks the inputs among a tree's repository-relative file paths. A directory with a
@@ -167,8 +168,8 @@ pub fn plan(files: &[String], options: &ScanOptions) -> Vec<Planned> {
         }
     }
     for file in &files {
-        let (dir, name) = split(file);
-        let Some(format) = formats::for_file(name, None) else {
+        let (dir, _) = split(file);
+        let Some(format) = formats::for_file(file, None) else {
             continue;
         };
         if !options.wants(format.ecosystem()) {
@@ -306,10 +307,11 @@ pub fn walk(root: &Path, start: &Path, exclude: &Exclude) -> Result<Vec<String>,
             path: relative(start),
             source: std::io::Error::other(e.to_string()),
         })?;
-        let is_file = entry.file_type().is_some_and(|t| t.is_file());
-        let name = entry.file_name().to_string_lossy();
-        if is_file && interesting(&name) {
-            files.push(relative(entry.path()));
+        if entry.file_type().is_some_and(|t| t.is_file()) {
+            let path = relative(entry.path());
+            if interesting(&path) {
+                files.push(path);
+            }
         }
     }
     files.sort();
@@ -444,9 +446,8 @@ fn read_one(
         }
         Planned::File { path, manifest } => {
             let text = tree.read(path)?;
-            let (_, name) = split(path);
             let format: &dyn Format =
-                formats::for_file(name, Some(&text)).ok_or_else(|| Error::Parse {
+                formats::for_file(path, Some(&text)).ok_or_else(|| Error::Parse {
                     file: path.clone(),
                     line: None,
                     message: "not a lockfile or SBOM depgov reads".to_owned(),

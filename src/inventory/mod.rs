@@ -134,6 +134,15 @@ impl ParseError {
         }
     }
 
+    /// A TOML parser's error, at the line where it found the problem.
+    pub fn toml(error: &toml::de::Error, lines: &text::LineIndex) -> Self {
+        let message = error.message().trim().to_owned();
+        match error.span() {
+            Some(span) => ParseError::at(lines.line(span.start), message),
+            None => ParseError::new(message),
+        }
+    }
+
     /// The error for a format version this depgov does not read.
     pub fn unsupported_version(version: impl std::fmt::Display, format: &str) -> Self {
         ParseError::new(format!(
@@ -174,6 +183,13 @@ pub trait Format: Sync {
 
     /// Whether a file of this name is in this format (the name only, not the path).
     fn matches(&self, file_name: &str) -> bool;
+
+    /// Whether the file at this repository-relative path is in this format. The name decides,
+    /// unless a format also knows its files by the directory they are in
+    /// (`requirements/*.txt`).
+    fn matches_path(&self, path: &str) -> bool {
+        self.matches(path.rsplit('/').next().unwrap_or(path))
+    }
 
     /// For names several formats claim (`bom.json`, `sbom.json`): whether the text is this
     /// format.

@@ -61,7 +61,7 @@ impl Format for CargoLock {
     fn parse(&self, input: &Input<'_>) -> Result<Parsed, ParseError> {
         let text = input.file.text;
         let lines = LineIndex::new(text);
-        let lock: Lockfile = toml::from_str(text).map_err(|e| toml_error(&e, &lines))?;
+        let lock: Lockfile = toml::from_str(text).map_err(|e| ParseError::toml(&e, &lines))?;
         let version = match &lock.version {
             Some(v) => *v.get_ref(),
             None if lock.metadata.is_some() => 1,
@@ -148,14 +148,6 @@ impl Format for CargoLock {
             })
             .collect();
         Ok(assemble(Ecosystem::Cargo, input.file.path, &graph, locked).into())
-    }
-}
-
-fn toml_error(error: &toml::de::Error, lines: &LineIndex) -> ParseError {
-    let message = error.message().trim().to_owned();
-    match error.span() {
-        Some(span) => ParseError::at(lines.line(span.start), message),
-        None => ParseError::new(message),
     }
 }
 

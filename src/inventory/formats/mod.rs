@@ -6,6 +6,12 @@
 
 pub mod cargo_lock;
 pub mod npm_lock;
+pub mod pipfile_lock;
+pub mod poetry_lock;
+pub mod pylock;
+mod python;
+pub mod requirements_txt;
+pub mod uv_lock;
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -16,13 +22,21 @@ use crate::model::{Component, ComponentId, Ecosystem, Kind, Location, Source};
 
 /// Every format, in the order discovery tries them.
 pub fn all() -> &'static [&'static dyn Format] {
-    &[&cargo_lock::CargoLock, &npm_lock::NpmLock]
+    &[
+        &cargo_lock::CargoLock,
+        &npm_lock::NpmLock,
+        &uv_lock::UvLock,
+        &poetry_lock::PoetryLock,
+        &pipfile_lock::PipfileLock,
+        &pylock::Pylock,
+        &requirements_txt::RequirementsTxt,
+    ]
 }
 
-/// The format that reads a file of this name, if any (checking the text for names several
-/// formats claim).
-pub fn for_file(file_name: &str, text: Option<&str>) -> Option<&'static dyn Format> {
-    let mut candidates = all().iter().filter(|f| f.matches(file_name));
+/// The format that reads the file at this repository-relative path (or of this bare name), if
+/// any (checking the text for names several formats claim).
+pub fn for_file(path: &str, text: Option<&str>) -> Option<&'static dyn Format> {
+    let mut candidates = all().iter().filter(|f| f.matches_path(path));
     let first = candidates.next()?;
     match text {
         Some(text) => std::iter::once(first)
