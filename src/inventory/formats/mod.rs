@@ -7,6 +7,8 @@
 pub mod cargo_lock;
 pub mod js;
 pub mod npm_lock;
+pub mod pnpm_lock;
+pub mod yaml;
 
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, HashMap};
@@ -18,7 +20,11 @@ use crate::model::{Component, ComponentId, Ecosystem, Kind, Location, Source};
 
 /// Every format, in the order discovery tries them.
 pub fn all() -> &'static [&'static dyn Format] {
-    &[&cargo_lock::CargoLock, &npm_lock::NpmLock]
+    &[
+        &cargo_lock::CargoLock,
+        &npm_lock::NpmLock,
+        &pnpm_lock::PnpmLock,
+    ]
 }
 
 /// The format that reads a file of this name, if any (checking the text for names several
