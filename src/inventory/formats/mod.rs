@@ -9,6 +9,8 @@ pub mod js;
 pub mod npm_lock;
 pub mod pnpm_lock;
 pub mod yaml;
+pub mod yarn_berry;
+pub mod yarn_classic;
 
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, HashMap};
@@ -24,6 +26,8 @@ pub fn all() -> &'static [&'static dyn Format] {
         &cargo_lock::CargoLock,
         &npm_lock::NpmLock,
         &pnpm_lock::PnpmLock,
+        &yarn_classic::YarnClassicLock,
+        &yarn_berry::YarnBerryLock,
     ]
 }
 
