@@ -10,6 +10,10 @@ pub struct PublicRegistry {
 }
 
 pub const CRATES_IO: &str = "https://github.com/rust-lang/crates.io-index";
+/// npm's registry, the default of npm and pnpm.
+pub const NPMJS: &str = "https://registry.npmjs.org";
+/// Yarn's mirror of npm's registry, the default of Yarn.
+pub const YARNPKG: &str = "https://registry.yarnpkg.com";
 
 pub const PUBLIC: &[PublicRegistry] = &[
     PublicRegistry {
@@ -18,7 +22,7 @@ pub const PUBLIC: &[PublicRegistry] = &[
     },
     PublicRegistry {
         name: "npmjs",
-        urls: &["https://registry.npmjs.org", "https://registry.yarnpkg.com"],
+        urls: &[NPMJS, YARNPKG],
     },
     PublicRegistry {
         name: "pypi",

@@ -5,6 +5,7 @@
 //! all of them.
 
 pub mod cargo_lock;
+pub mod js;
 pub mod npm_lock;
 pub mod pipfile_lock;
 pub mod poetry_lock;
@@ -12,7 +13,12 @@ pub mod pylock;
 mod python;
 pub mod requirements_txt;
 pub mod uv_lock;
+pub mod pnpm_lock;
+pub mod yaml;
+pub mod yarn_berry;
+pub mod yarn_classic;
 
+use std::cmp::Reverse;
 use std::collections::{BTreeSet, HashMap};
 
 use super::Format;
@@ -30,6 +36,9 @@ pub fn all() -> &'static [&'static dyn Format] {
         &pipfile_lock::PipfileLock,
         &pylock::Pylock,
         &requirements_txt::RequirementsTxt,
+        &pnpm_lock::PnpmLock,
+        &yarn_classic::YarnClassicLock,
+        &yarn_berry::YarnBerryLock,
     ]
 }
 
@@ -65,7 +74,9 @@ pub struct Locked {
 /// says. A direct dependency points at its declaration in the manifest when the graph knows
 /// it, any other package at its lockfile entry. A package no root reaches is still installed,
 /// so it is listed, as runtime unless the lockfile says otherwise. The same name, version and
-/// source at several places (npm's nested `node_modules`) is one component.
+/// source at several places (npm's nested `node_modules`, pnpm's peer variants) is one
+/// component, shown where it is best reached: directly before indirectly, declared in a
+/// manifest before only locked, then by the shortest path.
 pub fn assemble(
     ecosystem: Ecosystem,
     file: &str,
@@ -74,6 +85,8 @@ pub fn assemble(
 ) -> Vec<Component> {
     let reach = graph.walk();
     let mut merged: Vec<Component> = Vec::new();
+    // Per merged component: whether its location is a manifest declaration.
+    let mut declared: Vec<bool> = Vec::new();
     let mut seen: HashMap<(String, String, Source), usize> = HashMap::new();
     for (node, locked) in packages {
         let reach = reach.get(node).cloned().flatten();
@@ -81,22 +94,20 @@ pub fn assemble(
             file: file.to_owned(),
             line: locked.line,
         };
-        let (kinds, path, direct, location) = match reach {
+        let (kinds, path, direct, entry) = match reach {
             Some(reach) => {
-                let location = if reach.direct {
-                    reach.entry.unwrap_or(lockfile_line)
-                } else {
-                    lockfile_line
-                };
-                (reach.kinds, reach.path, reach.direct, location)
+                let entry = reach.entry.filter(|_| reach.direct);
+                (reach.kinds, reach.path, reach.direct, entry)
             }
             None => (
                 BTreeSet::from([Kind::Runtime]),
                 vec![locked.name.clone()],
                 false,
-                lockfile_line,
+                None,
             ),
         };
+        let is_declared = entry.is_some();
+        let location = entry.unwrap_or(lockfile_line);
         let component = Component {
             id: ComponentId::new(ecosystem, &locked.name, &locked.version),
             license: locked.license,
@@ -113,23 +124,30 @@ pub fn assemble(
             component.source.clone(),
         );
         match seen.get(&key) {
-            Some(&i) => merge(&mut merged[i], component),
+            Some(&i) => {
+                let better = (component.direct, is_declared, Reverse(component.path.len()))
+                    > (merged[i].direct, declared[i], Reverse(merged[i].path.len()));
+                if better {
+                    declared[i] = is_declared;
+                }
+                merge(&mut merged[i], component, better);
+            }
             None => {
                 seen.insert(key, merged.len());
                 merged.push(component);
+                declared.push(is_declared);
             }
         }
     }
     merged
 }
 
-/// Folds another occurrence of the same package into `into`.
-fn merge(into: &mut Component, other: Component) {
+/// Folds another occurrence of the same package into `into`, taking its place in the graph
+/// when it is `better` reached.
+fn merge(into: &mut Component, other: Component, better: bool) {
     into.kinds.extend(other.kinds);
     into.optional &= other.optional;
-    if other.direct && !into.direct
-        || other.path.len() < into.path.len() && into.direct == other.direct
-    {
+    if better {
         into.direct = other.direct;
         into.path = other.path;
         into.location = other.location;

@@ -11,16 +11,16 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Deserialize;
 
+use super::js::{Dependencies, Manifest, Section, resolved_source};
 use super::{Locked, assemble};
-use crate::inventory::graph::{EdgeKind, Graph};
+use crate::inventory::graph::Graph;
 use crate::inventory::text::JsonLines;
 use crate::inventory::{Format, Input, ParseError, Parsed};
 use crate::license::License;
-use crate::model::{Component, Ecosystem, Kind, Location, Source};
+use crate::model::{Component, Ecosystem, Kind, Source};
+use crate::registry;
 
 pub struct NpmLock;
-
-type Dependencies = BTreeMap<String, String>;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -75,21 +75,6 @@ struct TreeEntry {
     dependencies: BTreeMap<String, TreeEntry>,
 }
 
-/// The root project's manifest (package.json), for version 1 lockfiles and declaration lines.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct Manifest {
-    name: Option<String>,
-    #[serde(default)]
-    dependencies: Dependencies,
-    #[serde(default)]
-    optional_dependencies: Dependencies,
-    #[serde(default)]
-    peer_dependencies: Dependencies,
-    #[serde(default)]
-    dev_dependencies: Dependencies,
-}
-
 impl Format for NpmLock {
     fn name(&self) -> &'static str {
         "npm-package-lock"
@@ -111,16 +96,7 @@ impl Format for NpmLock {
         let text = input.file.text;
         let lock: Lockfile = serde_json::from_str(text)?;
         let lines = JsonLines::objects(text);
-        let manifest: Option<Manifest> = match input.manifest {
-            Some(m) => Some(serde_json::from_str(m.text).map_err(|e| {
-                let e = ParseError::from(e);
-                ParseError::new(format!(
-                    "{} (in {}, beside the lockfile)",
-                    e.message, m.path
-                ))
-            })?),
-            None => None,
-        };
+        let manifest = Manifest::beside(input)?;
         let version = match &lock.lockfile_version {
             Some(serde_json::Value::Number(n)) => n.as_u64(),
             _ => None,
@@ -144,9 +120,9 @@ impl Format for NpmLock {
         };
         let root_name = lock
             .name
-            .or_else(|| manifest.as_ref().and_then(|m| m.name.clone()))
+            .or_else(|| manifest.as_ref().and_then(|m| m.name().map(str::to_owned)))
             .unwrap_or_else(|| "(root)".to_owned());
-        let tree = Tree::build(&packages, &root_name, input, manifest.as_ref(), &lines);
+        let tree = Tree::build(&packages, &root_name, manifest.as_ref(), &lines);
         Ok(tree.components(input).into())
     }
 }
@@ -161,10 +137,10 @@ fn flatten_v1(
     let mut flat = BTreeMap::new();
     let root = match manifest {
         Some(m) => Entry {
-            dependencies: m.dependencies.clone(),
-            optional_dependencies: m.optional_dependencies.clone(),
-            peer_dependencies: m.peer_dependencies.clone(),
-            dev_dependencies: m.dev_dependencies.clone(),
+            dependencies: m.section(Section::Dependencies).clone(),
+            optional_dependencies: m.section(Section::OptionalDependencies).clone(),
+            peer_dependencies: m.section(Section::PeerDependencies).clone(),
+            dev_dependencies: m.section(Section::DevDependencies).clone(),
             ..Entry::default()
         },
         None => {
@@ -234,8 +210,7 @@ impl<'a> Tree<'a> {
     fn build(
         entries: &'a BTreeMap<String, Entry>,
         root_name: &str,
-        input: &Input<'_>,
-        manifest: Option<&Manifest>,
+        manifest: Option<&Manifest<'_>>,
         lines: &'a JsonLines<'a>,
     ) -> Self {
         let mut graph = Graph::new();
@@ -262,39 +237,24 @@ impl<'a> Tree<'a> {
             entries,
             lines,
         };
-        let declarations = input.manifest.map(|m| (m.path, JsonLines::new(m.text)));
         for (key, entry) in entries.iter().filter(|(_, e)| !e.link) {
             let from = tree.node_of[key.as_str()];
             let sections = [
-                (&entry.dependencies, EdgeKind::Normal, "dependencies"),
-                (
-                    &entry.optional_dependencies,
-                    EdgeKind::Normal,
-                    "optionalDependencies",
-                ),
-                (
-                    &entry.peer_dependencies,
-                    EdgeKind::Normal,
-                    "peerDependencies",
-                ),
-                (&entry.dev_dependencies, EdgeKind::Dev, "devDependencies"),
+                (&entry.dependencies, Section::Dependencies),
+                (&entry.optional_dependencies, Section::OptionalDependencies),
+                (&entry.peer_dependencies, Section::PeerDependencies),
+                (&entry.dev_dependencies, Section::DevDependencies),
             ];
-            for (dependencies, kind, section) in sections {
+            for (dependencies, section) in sections {
                 for name in dependencies.keys() {
                     let Some(to) = tree.resolve(key, name) else {
                         continue; // optional and peer dependencies may be absent
                     };
-                    let declared_at = match (&declarations, key.is_empty() && manifest.is_some()) {
-                        (Some((path, declared)), true) => declared
-                            .key(section)
-                            .and_then(|start| declared.key_after(name, start))
-                            .map(|line| Location {
-                                file: (*path).to_owned(),
-                                line,
-                            }),
-                        _ => None,
-                    };
-                    tree.graph.depend(from, to, kind, declared_at);
+                    let declared_at = manifest
+                        .filter(|_| key.is_empty())
+                        .and_then(|m| m.declared_at(section, name));
+                    tree.graph
+                        .depend(from, to, section.edge_kind(), declared_at);
                 }
             }
         }
@@ -341,7 +301,12 @@ impl<'a> Tree<'a> {
                 let locked = Locked {
                     version: entry.version.clone().unwrap_or_default(),
                     license: license(entry.license.as_ref()),
-                    source: source(entry.resolved.as_deref(), &name),
+                    source: match &entry.resolved {
+                        Some(resolved) => resolved_source(resolved, &name, input.file.path),
+                        None => Source::Registry {
+                            url: registry::NPMJS.to_owned(),
+                        },
+                    },
                     name,
                     line,
                     optional: entry.optional || entry.dev_optional,
@@ -387,35 +352,4 @@ fn license(value: Option<&serde_json::Value>) -> License {
         _ => None,
     };
     License::from_declared(text.as_deref())
-}
-
-/// Where a package was fetched from, by its `resolved` field.
-fn source(resolved: Option<&str>, name: &str) -> Source {
-    let Some(resolved) = resolved else {
-        return Source::Registry {
-            url: "https://registry.npmjs.org".to_owned(),
-        };
-    };
-    if resolved.starts_with("git") || resolved.starts_with("github:") {
-        let (url, rev) = match resolved.rsplit_once('#') {
-            Some((url, rev)) => (url, Some(rev.to_owned())),
-            None => (resolved, None),
-        };
-        return Source::Git {
-            url: url.trim_start_matches("git+").to_owned(),
-            rev,
-        };
-    }
-    if let Some(path) = resolved.strip_prefix("file:") {
-        return Source::Path {
-            path: path.to_owned(),
-        };
-    }
-    // A tarball URL: the registry is what precedes `/<name>/-/`.
-    let url = resolved
-        .find(&format!("/{name}/-/"))
-        .map_or(resolved, |i| &resolved[..i]);
-    Source::Registry {
-        url: url.to_owned(),
-    }
 }
