@@ -5,6 +5,7 @@
 //! all of them.
 
 pub mod cargo_lock;
+pub mod go_mod;
 pub mod npm_lock;
 
 use std::collections::{BTreeSet, HashMap};
@@ -16,7 +17,11 @@ use crate::model::{Component, ComponentId, Ecosystem, Kind, Location, Source};
 
 /// Every format, in the order discovery tries them.
 pub fn all() -> &'static [&'static dyn Format] {
-    &[&cargo_lock::CargoLock, &npm_lock::NpmLock]
+    &[
+        &cargo_lock::CargoLock,
+        &npm_lock::NpmLock,
+        &go_mod::GoMod,
+    ]
 }
 
 /// The format that reads a file of this name, if any (checking the text for names several
@@ -30,6 +35,38 @@ pub fn for_file(file_name: &str, text: Option<&str>) -> Option<&'static dyn Form
             .find(|f| f.sniff(text))
             .copied(),
         None => Some(*first),
+    }
+}
+
+/// How paths show a first-party root whose name the input does not record.
+pub const UNNAMED_ROOT: &str = "(root)";
+
+/// A directory a lockfile names relative to its own directory (`../shared`, `./engines/x`),
+/// relative to the repository root instead, with `/` separators: `lockfile` is the
+/// repository-relative path of the lockfile. Absolute paths, and paths that leave the
+/// repository, are kept as written.
+pub fn repository_path(lockfile: &str, relative: &str) -> String {
+    let written = relative.replace('\\', "/");
+    if written.starts_with('/') || written.as_bytes().get(1) == Some(&b':') {
+        return written;
+    }
+    let mut parts: Vec<&str> = lockfile.split('/').collect();
+    parts.pop(); // the lockfile's own name
+    for part in written.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return written;
+                }
+            }
+            part => parts.push(part),
+        }
+    }
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
     }
 }
 
@@ -122,5 +159,23 @@ fn merge(into: &mut Component, other: Component) {
     }
     if matches!(into.license, License::Unknown) {
         into.license = other.license;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lockfile_relative_paths_become_repository_relative() {
+        assert_eq!(
+            repository_path("app/Gemfile.lock", "../shared/gem"),
+            "shared/gem"
+        );
+        assert_eq!(repository_path("app/go.mod", "./local/x"), "app/local/x");
+        assert_eq!(repository_path("go.mod", "."), ".");
+        assert_eq!(repository_path("go.mod", "../outside"), "../outside");
+        assert_eq!(repository_path("a/go.mod", "..\\b"), "b");
+        assert_eq!(repository_path("a/go.mod", "/opt/mod"), "/opt/mod");
     }
 }
