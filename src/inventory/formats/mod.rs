@@ -5,6 +5,7 @@
 //! all of them.
 
 pub mod cargo_lock;
+pub mod gemfile_lock;
 pub mod go_mod;
 pub mod npm_lock;
 
@@ -21,6 +22,8 @@ pub fn all() -> &'static [&'static dyn Format] {
         &cargo_lock::CargoLock,
         &npm_lock::NpmLock,
         &go_mod::GoMod,
+        &gemfile_lock::GEMFILE_LOCK,
+        &gemfile_lock::GEMS_LOCKED,
     ]
 }
 
