@@ -5,6 +5,7 @@
 //! all of them.
 
 pub mod cargo_lock;
+pub mod composer_lock;
 pub mod gemfile_lock;
 pub mod go_mod;
 pub mod npm_lock;
@@ -24,6 +25,7 @@ pub fn all() -> &'static [&'static dyn Format] {
         &go_mod::GoMod,
         &gemfile_lock::GEMFILE_LOCK,
         &gemfile_lock::GEMS_LOCKED,
+        &composer_lock::ComposerLock,
     ]
 }
 
