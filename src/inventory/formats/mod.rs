@@ -8,6 +8,7 @@ pub mod cargo_lock;
 pub mod composer_lock;
 pub mod gemfile_lock;
 pub mod go_mod;
+pub mod gradle_lockfile;
 pub mod npm_lock;
 
 use std::collections::{BTreeSet, HashMap};
@@ -26,6 +27,7 @@ pub fn all() -> &'static [&'static dyn Format] {
         &gemfile_lock::GEMFILE_LOCK,
         &gemfile_lock::GEMS_LOCKED,
         &composer_lock::ComposerLock,
+        &gradle_lockfile::GradleLockfile,
     ]
 }
 
