@@ -10,6 +10,7 @@ pub mod gemfile_lock;
 pub mod go_mod;
 pub mod gradle_lockfile;
 pub mod npm_lock;
+pub mod nuget_lock;
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -28,6 +29,7 @@ pub fn all() -> &'static [&'static dyn Format] {
         &gemfile_lock::GEMS_LOCKED,
         &composer_lock::ComposerLock,
         &gradle_lockfile::GradleLockfile,
+        &nuget_lock::NugetLock,
     ]
 }
 
