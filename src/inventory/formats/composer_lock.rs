@@ -11,9 +11,9 @@
 //! alternatives (`OR`).
 //!
 //! Versions drop a leading `v` before a digit (`v6.3.8` → `6.3.8`): Composer's version parser
-//! treats both spellings as one version, the purl spec for `composer` keeps versions as the
-//! ecosystem compares them, and CycloneDX's Composer plugin writes purls the same way; branch
-//! versions (`dev-main`) are kept.
+//! treats both spellings as one version, the purl spec for `composer` says nothing about the
+//! prefix, and CycloneDX's Composer plugin (the usual source of Composer purls) strips it the
+//! same way; branch versions (`dev-main`) are kept.
 //!
 //! Sources: a `path` dist is a local directory (repository-relative); a package with a
 //! `notification-url` comes from the repository that URL belongs to (Packagist's is

@@ -16,7 +16,9 @@
 //! Kinds come from the Gemfile: a direct gem declared only inside `group :development` /
 //! `group :test` blocks or with `group:`/`groups:` options naming only those groups is
 //! `dev`, and so is what only it pulls in; every other gem is `runtime`. Direct gems point at
-//! their `gem` line. Without a Gemfile (or for gems it does not name literally, such as a
+//! their `gem` line. The runtime dependencies of the project's own gemspec are direct too (the
+//! gemspec declares them), located at their spec line since gemspecs are not read. Without a
+//! Gemfile (or for gems it does not name literally, such as a
 //! gemspec's development dependencies), kinds are unknown and gems count as `runtime`.
 //!
 //! Neither file is JSON, TOML or YAML, and the Rust crates for Gemfile.lock are early
