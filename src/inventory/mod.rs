@@ -197,7 +197,8 @@ pub trait Format: Sync {
         true
     }
 
-    /// The manifest beside the lockfile that declares the direct dependencies.
+    /// The file beside the input that the format reads with it: the manifest that declares
+    /// the direct dependencies (or, for go.mod, which is its own manifest, go.sum).
     fn manifest_name(&self) -> Option<&'static str> {
         None
     }

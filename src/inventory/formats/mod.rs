@@ -5,15 +5,20 @@
 //! all of them.
 
 pub mod cargo_lock;
+pub mod composer_lock;
+pub mod gemfile_lock;
+pub mod go_mod;
+pub mod gradle_lockfile;
 pub mod js;
 pub mod npm_lock;
+pub mod nuget_lock;
 pub mod pipfile_lock;
+pub mod pnpm_lock;
 pub mod poetry_lock;
 pub mod pylock;
 mod python;
 pub mod requirements_txt;
 pub mod uv_lock;
-pub mod pnpm_lock;
 pub mod yaml;
 pub mod yarn_berry;
 pub mod yarn_classic;
@@ -39,6 +44,12 @@ pub fn all() -> &'static [&'static dyn Format] {
         &pnpm_lock::PnpmLock,
         &yarn_classic::YarnClassicLock,
         &yarn_berry::YarnBerryLock,
+        &go_mod::GoMod,
+        &gemfile_lock::GEMFILE_LOCK,
+        &gemfile_lock::GEMS_LOCKED,
+        &composer_lock::ComposerLock,
+        &gradle_lockfile::GradleLockfile,
+        &nuget_lock::NugetLock,
     ]
 }
 
@@ -53,6 +64,38 @@ pub fn for_file(path: &str, text: Option<&str>) -> Option<&'static dyn Format> {
             .find(|f| f.sniff(text))
             .copied(),
         None => Some(*first),
+    }
+}
+
+/// How paths show a first-party root whose name the input does not record.
+pub const UNNAMED_ROOT: &str = "(root)";
+
+/// A directory a lockfile names relative to its own directory (`../shared`, `./engines/x`),
+/// relative to the repository root instead, with `/` separators: `lockfile` is the
+/// repository-relative path of the lockfile. Absolute paths, and paths that leave the
+/// repository, are kept as written.
+pub fn repository_path(lockfile: &str, relative: &str) -> String {
+    let written = relative.replace('\\', "/");
+    if written.starts_with('/') || written.as_bytes().get(1) == Some(&b':') {
+        return written;
+    }
+    let mut parts: Vec<&str> = lockfile.split('/').collect();
+    parts.pop(); // the lockfile's own name
+    for part in written.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return written;
+                }
+            }
+            part => parts.push(part),
+        }
+    }
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
     }
 }
 
@@ -154,5 +197,23 @@ fn merge(into: &mut Component, other: Component, better: bool) {
     }
     if matches!(into.license, License::Unknown) {
         into.license = other.license;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lockfile_relative_paths_become_repository_relative() {
+        assert_eq!(
+            repository_path("app/Gemfile.lock", "../shared/gem"),
+            "shared/gem"
+        );
+        assert_eq!(repository_path("app/go.mod", "./local/x"), "app/local/x");
+        assert_eq!(repository_path("go.mod", "."), ".");
+        assert_eq!(repository_path("go.mod", "../outside"), "../outside");
+        assert_eq!(repository_path("a/go.mod", "..\\b"), "b");
+        assert_eq!(repository_path("a/go.mod", "/opt/mod"), "/opt/mod");
     }
 }
