@@ -5,7 +5,10 @@
 //! all of them.
 
 pub mod cargo_lock;
+pub mod cyclonedx;
 pub mod npm_lock;
+mod sbom;
+pub mod spdx;
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -16,7 +19,12 @@ use crate::model::{Component, ComponentId, Ecosystem, Kind, Location, Source};
 
 /// Every format, in the order discovery tries them.
 pub fn all() -> &'static [&'static dyn Format] {
-    &[&cargo_lock::CargoLock, &npm_lock::NpmLock]
+    &[
+        &cargo_lock::CargoLock,
+        &npm_lock::NpmLock,
+        &cyclonedx::CycloneDx,
+        &spdx::Spdx,
+    ]
 }
 
 /// The format that reads a file of this name, if any (checking the text for names several
@@ -58,10 +66,22 @@ pub fn assemble(
     graph: &Graph,
     packages: Vec<(usize, Locked)>,
 ) -> Vec<Component> {
+    let packages = packages
+        .into_iter()
+        .map(|(node, locked)| (node, ecosystem, locked));
+    assemble_mixed(file, graph, packages)
+}
+
+/// [`assemble`] for inputs that mix ecosystems (SBOMs): each package with its own.
+pub fn assemble_mixed(
+    file: &str,
+    graph: &Graph,
+    packages: impl IntoIterator<Item = (usize, Ecosystem, Locked)>,
+) -> Vec<Component> {
     let reach = graph.walk();
     let mut merged: Vec<Component> = Vec::new();
-    let mut seen: HashMap<(String, String, Source), usize> = HashMap::new();
-    for (node, locked) in packages {
+    let mut seen: HashMap<(Ecosystem, String, String, Source), usize> = HashMap::new();
+    for (node, ecosystem, locked) in packages {
         let reach = reach.get(node).cloned().flatten();
         let lockfile_line = Location {
             file: file.to_owned(),
@@ -94,6 +114,7 @@ pub fn assemble(
             location: Some(location),
         };
         let key = (
+            ecosystem,
             component.id.name.clone(),
             component.id.version.clone(),
             component.source.clone(),
