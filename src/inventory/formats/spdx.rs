@@ -18,7 +18,8 @@
 //!   `TEST_DEPENDENCY_OF`, `DEV_TOOL_OF` and `TEST_TOOL_OF` dev edges, and
 //!   `BUILD_DEPENDENCY_OF` and `BUILD_TOOL_OF` build edges, from B to A. A package is optional
 //!   when every relationship that makes it a dependency is an optional one. Other
-//!   relationships, and those with files or other documents, are not edges.
+//!   relationships, and those with files, snippets or other documents, are not edges; one
+//!   naming an element the document does not define is noted.
 //! - **Licenses**: `licenseConcluded` (what the SBOM's author concluded) over
 //!   `licenseDeclared` (what the package states). A concluded `NOASSERTION` (no conclusion
 //!   made) falls back to the declared license; a concluded `NONE` (the author found no
@@ -64,6 +65,17 @@ struct Document {
     packages: Vec<Package>,
     #[serde(default)]
     relationships: Vec<Relationship>,
+    #[serde(default)]
+    files: Vec<Element>,
+    #[serde(default)]
+    snippets: Vec<Element>,
+}
+
+/// A file or snippet: only which identifiers relationships may name besides packages.
+#[derive(Deserialize)]
+struct Element {
+    #[serde(rename = "SPDXID")]
+    spdx_id: String,
 }
 
 #[derive(Deserialize)]
@@ -196,9 +208,33 @@ impl Format for Spdx {
             }
         }
 
+        // Relationships with files, snippets or other documents are not edges; one with an
+        // element the document does not define is noted.
+        let not_packages: HashSet<&str> = document
+            .files
+            .iter()
+            .chain(&document.snippets)
+            .map(|element| element.spdx_id.as_str())
+            .chain([document_id, "NONE", "NOASSERTION"])
+            .collect();
+        let mut undefined: HashSet<&str> = HashSet::new();
         for (dependant, dependency, kind, _) in dependencies {
-            // Relationships with files, snippets or other documents are not edges.
-            if let (Some(&from), Some(&to)) = (node_of.get(dependant), node_of.get(dependency)) {
+            let ends = [dependant, dependency].map(|id| (id, node_of.get(id).copied()));
+            for (id, node) in ends {
+                let defined =
+                    node.is_some() || not_packages.contains(id) || id.starts_with("DocumentRef-");
+                if !defined && undefined.insert(id) {
+                    let escaped = json_escaped(id);
+                    let line = lines
+                        .pair("spdxElementId", &escaped)
+                        .or_else(|| lines.pair("relatedSpdxElement", &escaped));
+                    sbom.note(
+                        line,
+                        format!("a relationship names `{id}`, which the document does not define"),
+                    );
+                }
+            }
+            if let [(_, Some(from)), (_, Some(to))] = ends {
                 sbom.depend(from, to, kind);
             }
         }
