@@ -76,6 +76,65 @@ pub fn for_component(ecosystem: Ecosystem, full_name: &str, version: &str) -> St
     build().unwrap_or_else(|_| format!("pkg:{ecosystem}/{normalized}@{version}"))
 }
 
+/// A component version named by a package URL, read back into the name its ecosystem writes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ComponentPurl {
+    pub ecosystem: Ecosystem,
+    /// The full name as the ecosystem writes it (`@babel/core`, `org.slf4j:slf4j-api`,
+    /// `github.com/x/y`, `vendor/name`), PEP 503-normalized for PyPI.
+    pub name: String,
+    pub version: String,
+    /// The `repository_url` qualifier: the registry, when not the ecosystem's default.
+    pub repository_url: Option<String>,
+    /// The `vcs_url` qualifier: the version-control repository the package was taken from.
+    pub vcs_url: Option<String>,
+}
+
+/// Why a package URL names no component depgov governs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UnreadPurl {
+    /// Not a package URL; the parser's reason.
+    Malformed(String),
+    /// A type depgov does not govern (`deb`, `generic`, `docker`, `github`, …).
+    Ungoverned(String),
+    /// A package URL without a version names a package, not a component version.
+    NoVersion,
+}
+
+impl std::fmt::Display for UnreadPurl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UnreadPurl::Malformed(reason) => write!(f, "is not a valid package URL ({reason})"),
+            UnreadPurl::Ungoverned(_) => f.write_str("is not of an ecosystem depgov governs"),
+            UnreadPurl::NoVersion => f.write_str("has no version in its package URL"),
+        }
+    }
+}
+
+/// Reads the purl of a component version (as SBOMs record it) into its ecosystem, full name
+/// and version. Qualifiers and subpath do not change which component it is (`?type=jar`,
+/// `#packages/x`); of the qualifiers, only the two that say where the package came from are
+/// kept. Names come back as the purl spec canonicalizes them (lowercase npm names and Go
+/// namespaces), the same way policy purls are read.
+pub fn read_component_purl(text: &str) -> Result<ComponentPurl, UnreadPurl> {
+    let purl = PackageUrl::from_str(text).map_err(|e| UnreadPurl::Malformed(e.to_string()))?;
+    let ecosystem =
+        Ecosystem::from_name(purl.ty()).ok_or_else(|| UnreadPurl::Ungoverned(purl.ty().into()))?;
+    let version = purl
+        .version()
+        .filter(|v| !v.is_empty())
+        .ok_or(UnreadPurl::NoVersion)?;
+    let full_name = join_name(ecosystem, purl.namespace(), purl.name());
+    let qualifier = |key: &str| purl.qualifiers().get(key).map(|v| v.to_string());
+    Ok(ComponentPurl {
+        ecosystem,
+        name: normalize_name(ecosystem, &full_name),
+        version: version.to_owned(),
+        repository_url: qualifier("repository_url"),
+        vcs_url: qualifier("vcs_url"),
+    })
+}
+
 /// A versionless purl from a policy: the ecosystem and the full name (which may hold `*`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PolicyPurl {
@@ -146,6 +205,125 @@ mod tests {
         ];
         for (ecosystem, name, version, expected) in cases {
             assert_eq!(for_component(ecosystem, name, version), expected);
+        }
+    }
+
+    #[test]
+    fn component_purls_read_back_into_full_names() {
+        let cases = [
+            ("pkg:cargo/serde@1.0.0", Ecosystem::Cargo, "serde", "1.0.0"),
+            (
+                "pkg:npm/%40babel/core@7.24.0",
+                Ecosystem::Npm,
+                "@babel/core",
+                "7.24.0",
+            ),
+            // Unencoded `@` in the scope, and a subpath that does not change the package.
+            (
+                "pkg:npm/@babel/core@7.24.0#packages/babel-core",
+                Ecosystem::Npm,
+                "@babel/core",
+                "7.24.0",
+            ),
+            (
+                "pkg:pypi/Django_REST.framework@3.0",
+                Ecosystem::Pypi,
+                "django-rest-framework",
+                "3.0",
+            ),
+            (
+                "pkg:golang/github.com/x/y@v1.2.3",
+                Ecosystem::Golang,
+                "github.com/x/y",
+                "v1.2.3",
+            ),
+            (
+                "pkg:maven/org.slf4j/slf4j-api@2.0.9?type=jar&classifier=sources",
+                Ecosystem::Maven,
+                "org.slf4j:slf4j-api",
+                "2.0.9",
+            ),
+            (
+                "pkg:composer/laravel/framework@v10.0.0",
+                Ecosystem::Composer,
+                "laravel/framework",
+                "v10.0.0",
+            ),
+            ("pkg:gem/rails@7.1.0", Ecosystem::Gem, "rails", "7.1.0"),
+            (
+                "pkg:nuget/Newtonsoft.Json@13.0.3",
+                Ecosystem::Nuget,
+                "Newtonsoft.Json",
+                "13.0.3",
+            ),
+        ];
+        for (text, ecosystem, name, version) in cases {
+            let read = read_component_purl(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(
+                (read.ecosystem, read.name.as_str(), read.version.as_str()),
+                (ecosystem, name, version),
+                "{text}"
+            );
+            assert_eq!(read.repository_url, None);
+            assert_eq!(read.vcs_url, None);
+            // Written out again, the purl is the one depgov gives the component.
+            let written = for_component(ecosystem, &read.name, &read.version);
+            assert_eq!(
+                read_component_purl(&written).as_ref(),
+                Ok(&read),
+                "{written}"
+            );
+        }
+    }
+
+    #[test]
+    fn component_purls_keep_where_the_package_came_from() {
+        let read = read_component_purl(
+            "pkg:npm/left-pad@1.3.0?vcs_url=git%2Bhttps://github.com/l/left-pad.git%40abc123",
+        )
+        .unwrap();
+        assert_eq!(
+            read.vcs_url.as_deref(),
+            Some("git+https://github.com/l/left-pad.git@abc123")
+        );
+        let read = read_component_purl(
+            "pkg:maven/com.acme/lib@1.0?repository_url=https://repo.acme.example/maven2",
+        )
+        .unwrap();
+        assert_eq!(
+            read.repository_url.as_deref(),
+            Some("https://repo.acme.example/maven2")
+        );
+    }
+
+    #[test]
+    fn component_purls_of_other_types_or_without_version_are_not_read() {
+        for (text, ty) in [
+            ("pkg:deb/debian/libc6@2.31-13?arch=amd64", "deb"),
+            ("pkg:generic/openssl@3.0.0", "generic"),
+            ("pkg:github/actions/checkout@v4", "github"),
+            ("pkg:docker/library/alpine@3.19", "docker"),
+            ("pkg:oci/alpine@sha256%3Aabc", "oci"),
+        ] {
+            assert_eq!(
+                read_component_purl(text),
+                Err(UnreadPurl::Ungoverned(ty.into())),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            read_component_purl("pkg:npm/left-pad"),
+            Err(UnreadPurl::NoVersion)
+        );
+        assert_eq!(
+            read_component_purl("pkg:npm/left-pad@"),
+            Err(UnreadPurl::NoVersion)
+        );
+        for text in ["left-pad@1.3.0", "pkg:npm/", "pkg:cargo/ns/serde@1.0.0", ""] {
+            assert!(
+                matches!(read_component_purl(text), Err(UnreadPurl::Malformed(_))),
+                "{text}"
+            );
         }
     }
 

@@ -3,6 +3,8 @@
 //! Inventory records a component's registry by URL; a policy may name a registry by one of
 //! these names instead of spelling out its URLs.
 
+use crate::model::Ecosystem;
+
 /// A public registry: the name a policy uses and the URL prefixes its packages come from.
 pub struct PublicRegistry {
     pub name: &'static str,
@@ -57,6 +59,21 @@ pub fn by_name(name: &str) -> Option<&'static PublicRegistry> {
     PUBLIC.iter().find(|r| r.name == name)
 }
 
+/// The URL of the public registry an ecosystem's packages come from unless an input says
+/// otherwise.
+pub fn default_url(ecosystem: Ecosystem) -> &'static str {
+    match ecosystem {
+        Ecosystem::Cargo => CRATES_IO,
+        Ecosystem::Npm => "https://registry.npmjs.org",
+        Ecosystem::Pypi => "https://pypi.org",
+        Ecosystem::Golang => "https://proxy.golang.org",
+        Ecosystem::Gem => "https://rubygems.org",
+        Ecosystem::Composer => "https://repo.packagist.org",
+        Ecosystem::Maven => "https://repo.maven.apache.org/maven2",
+        Ecosystem::Nuget => "https://api.nuget.org",
+    }
+}
+
 /// Whether a package's registry URL lies under a registry URL prefix. Case, a trailing `/` and
 /// Cargo's `registry+`/`sparse+` markers do not matter.
 pub fn url_matches(package_url: &str, registry_url: &str) -> bool {
@@ -77,6 +94,17 @@ fn normalize(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_ecosystem_defaults_to_a_public_registry() {
+        for ecosystem in Ecosystem::ALL {
+            let url = default_url(ecosystem);
+            assert!(
+                PUBLIC.iter().any(|r| r.urls.contains(&url)),
+                "{ecosystem}: {url}"
+            );
+        }
+    }
 
     #[test]
     fn registry_urls_match_by_prefix_on_path_boundaries() {

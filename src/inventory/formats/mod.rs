@@ -6,6 +6,7 @@
 
 pub mod cargo_lock;
 pub mod composer_lock;
+pub mod cyclonedx;
 pub mod gemfile_lock;
 pub mod go_mod;
 pub mod gradle_lockfile;
@@ -18,6 +19,8 @@ pub mod poetry_lock;
 pub mod pylock;
 mod python;
 pub mod requirements_txt;
+mod sbom;
+pub mod spdx;
 pub mod uv_lock;
 pub mod yaml;
 pub mod yarn_berry;
@@ -50,6 +53,8 @@ pub fn all() -> &'static [&'static dyn Format] {
         &composer_lock::ComposerLock,
         &gradle_lockfile::GradleLockfile,
         &nuget_lock::NugetLock,
+        &cyclonedx::CycloneDx,
+        &spdx::Spdx,
     ]
 }
 
@@ -126,12 +131,24 @@ pub fn assemble(
     graph: &Graph,
     packages: Vec<(usize, Locked)>,
 ) -> Vec<Component> {
+    let packages = packages
+        .into_iter()
+        .map(|(node, locked)| (node, ecosystem, locked));
+    assemble_mixed(file, graph, packages)
+}
+
+/// [`assemble`] for inputs that mix ecosystems (SBOMs): each package with its own.
+pub fn assemble_mixed(
+    file: &str,
+    graph: &Graph,
+    packages: impl IntoIterator<Item = (usize, Ecosystem, Locked)>,
+) -> Vec<Component> {
     let reach = graph.walk();
     let mut merged: Vec<Component> = Vec::new();
     // Per merged component: whether its location is a manifest declaration.
     let mut declared: Vec<bool> = Vec::new();
-    let mut seen: HashMap<(String, String, Source), usize> = HashMap::new();
-    for (node, locked) in packages {
+    let mut seen: HashMap<(Ecosystem, String, String, Source), usize> = HashMap::new();
+    for (node, ecosystem, locked) in packages {
         let reach = reach.get(node).cloned().flatten();
         let lockfile_line = Location {
             file: file.to_owned(),
@@ -162,6 +179,7 @@ pub fn assemble(
             location: Some(location),
         };
         let key = (
+            ecosystem,
             component.id.name.clone(),
             component.id.version.clone(),
             component.source.clone(),
