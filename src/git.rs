@@ -32,17 +32,16 @@ fn text(bytes: &[u8]) -> String {
 impl Repo {
     /// The repository containing `dir`.
     pub fn open(dir: &Path) -> Result<Repo, Error> {
-        let output = git(dir, &["rev-parse", "--show-toplevel"])?;
-        if !output.status.success() {
+        // The nearest `.git` (a directory, or a file for worktrees and submodules), found
+        // without starting a git process.
+        let root = crate::inventory::repository_root(dir);
+        if !root.join(".git").exists() {
             return Err(Error::Git(format!(
-                "--base compares with a git revision, but {} is not inside a git repository ({})",
-                dir.display(),
-                text(&output.stderr)
+                "--base compares with a git revision, but {} is not inside a git repository",
+                crate::inventory::display_path(dir)
             )));
         }
-        Ok(Repo {
-            root: PathBuf::from(text(&output.stdout)),
-        })
+        Ok(Repo { root })
     }
 
     pub fn root(&self) -> &Path {
