@@ -186,22 +186,7 @@ fn component(package: &PackageMetadata<'_>, reach: Reach, repo_root: &Path) -> C
 
 fn source(package: &PackageMetadata<'_>, repo_root: &Path) -> Source {
     match package.source() {
-        PackageSource::External(raw) => match ExternalSource::new(raw) {
-            Some(ExternalSource::Registry(url) | ExternalSource::Sparse(url)) => Source::Registry {
-                url: url.to_owned(),
-            },
-            Some(ExternalSource::Git {
-                repository,
-                resolved,
-                ..
-            }) => Source::Git {
-                url: repository.to_owned(),
-                rev: Some(resolved.to_owned()),
-            },
-            _ => Source::Registry {
-                url: raw.to_owned(),
-            },
-        },
+        PackageSource::External(raw) => external_source(raw),
         PackageSource::Path(_) | PackageSource::Workspace(_) => {
             let dir = package
                 .manifest_path()
@@ -211,5 +196,26 @@ fn source(package: &PackageMetadata<'_>, repo_root: &Path) -> Source {
                 path: relative_path(&dir, repo_root),
             }
         }
+    }
+}
+
+/// A registry or git source as Cargo writes it (`registry+URL`, `sparse+URL`,
+/// `git+URL?branch=x#commit`), in `cargo metadata` and in Cargo.lock alike.
+pub(crate) fn external_source(raw: &str) -> Source {
+    match ExternalSource::new(raw) {
+        Some(ExternalSource::Registry(url) | ExternalSource::Sparse(url)) => Source::Registry {
+            url: url.to_owned(),
+        },
+        Some(ExternalSource::Git {
+            repository,
+            resolved,
+            ..
+        }) => Source::Git {
+            url: repository.to_owned(),
+            rev: Some(resolved.to_owned()),
+        },
+        _ => Source::Registry {
+            url: raw.to_owned(),
+        },
     }
 }

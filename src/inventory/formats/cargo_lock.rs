@@ -8,11 +8,11 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use guppy::graph::ExternalSource;
 use serde::Deserialize;
 use toml::Spanned;
 
 use super::{Locked, assemble};
+use crate::inventory::cargo::external_source;
 use crate::inventory::cargo_manifest::{DeclarationLines, Section};
 use crate::inventory::graph::{EdgeKind, Graph};
 use crate::inventory::text::LineIndex;
@@ -124,7 +124,7 @@ impl Format for CargoLock {
             .enumerate()
             .filter(|(i, _)| !graph.is_root(*i))
             .map(|(i, package)| {
-                let source = source(package.source.as_deref().unwrap_or_default());
+                let source = external_source(package.source.as_deref().unwrap_or_default());
                 let license = match &source {
                     Source::Registry { .. } => {
                         licenses.license(package.name.get_ref(), &package.version)
@@ -167,25 +167,6 @@ fn resolve(
         version.is_none_or(|v| packages[i].version == v)
             && source.is_none_or(|s| packages[i].source.as_deref() == Some(s))
     })
-}
-
-fn source(raw: &str) -> Source {
-    match ExternalSource::new(raw) {
-        Some(ExternalSource::Registry(url) | ExternalSource::Sparse(url)) => Source::Registry {
-            url: url.to_owned(),
-        },
-        Some(ExternalSource::Git {
-            repository,
-            resolved,
-            ..
-        }) => Source::Git {
-            url: repository.to_owned(),
-            rev: Some(resolved.to_owned()),
-        },
-        _ => Source::Registry {
-            url: raw.to_owned(),
-        },
-    }
 }
 
 /// The crates Cargo has unpacked locally, to read their declared licenses offline.
