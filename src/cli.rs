@@ -16,7 +16,7 @@ use crate::inventory::discover::{self, DiskTree, Exclude, ScanOptions};
 use crate::inventory::{self, display_path};
 use crate::model::{Ecosystem, Severity};
 use crate::policy::{self, Policy};
-use crate::report::{BaseReport, Format, InventoryReport, Report};
+use crate::report::{BaseReport, Format, InventoryFormat, InventoryReport, Report, markdown};
 
 /// Holds every open source dependency of a repository against an OSPO's
 /// adopt/trial/assess/hold/remove policy.
@@ -73,8 +73,13 @@ struct InputArgs {
 struct CheckArgs {
     #[command(flatten)]
     input: InputArgs,
+    /// The format printed on standard output.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Also write the report in FORMAT to PATH, e.g. `--output sarif=depgov.sarif`
+    /// (repeatable).
+    #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_output)]
+    output: Vec<(Format, PathBuf)>,
     /// The lowest severity that makes the run fail with exit code 1.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
@@ -96,8 +101,8 @@ struct CheckArgs {
 struct InventoryArgs {
     #[command(flatten)]
     input: InputArgs,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = InventoryFormat::Human)]
+    format: InventoryFormat,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -222,7 +227,7 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
         };
         report.set_base(compared, args.only_new);
     }
-    print(|out| report.write(args.format, out))?;
+    emit(&report, &args)?;
     let failed = match (args.fail_on.threshold(), report.worst_severity()) {
         (Some(threshold), Some(worst)) => worst >= threshold,
         _ => false,
@@ -230,6 +235,102 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
     // About to exit: the OS reclaims memory faster than dropping every component.
     std::mem::forget(report);
     Ok(if failed { exit::FINDINGS } else { exit::OK })
+}
+
+/// Reads `FORMAT=PATH`.
+fn parse_output(text: &str) -> Result<(Format, PathBuf), String> {
+    let (format, path) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` is not FORMAT=PATH, e.g. sarif=depgov.sarif"))?;
+    let format = Format::from_str(format, true).map_err(|_| {
+        format!("unknown format `{format}`; use human, json, github, markdown or sarif")
+    })?;
+    if path.is_empty() {
+        return Err(format!("`{text}` names no file"));
+    }
+    Ok((format, PathBuf::from(path)))
+}
+
+/// Prints the report, writes the `--output` files, and in GitHub Actions appends the job
+/// summary and the step outputs (`errors`, `warnings`, and `report` for a JSON output).
+fn emit(report: &Report, args: &CheckArgs) -> Result<(), Error> {
+    let in_actions = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+    // Package text printed in a workflow log could otherwise be read as a workflow command;
+    // the github format escapes its own, every other format is fenced off.
+    let fence = (in_actions && args.format != Format::Github).then(stop_commands_token);
+    print(|out| {
+        if let Some(token) = &fence {
+            writeln!(out, "::stop-commands::{token}")?;
+        }
+        report.write(args.format, out)?;
+        if let Some(token) = &fence {
+            writeln!(out, "::{token}::")?;
+        }
+        Ok(())
+    })?;
+    for (format, path) in &args.output {
+        write_file(path, false, |out| report.write(*format, out))?;
+    }
+    if let Some(summary) = env_path("GITHUB_STEP_SUMMARY") {
+        let body = markdown::render_within(
+            report,
+            markdown::SUMMARY_LIMIT,
+            "the JSON report (`--output json=PATH`)",
+        );
+        write_file(&summary, true, |out| writeln!(out, "{body}"))?;
+    }
+    if let Some(outputs) = env_path("GITHUB_OUTPUT") {
+        let json = args.output.iter().find(|(f, _)| *f == Format::Json);
+        write_file(&outputs, true, |out| {
+            writeln!(out, "errors={}", report.summary.errors)?;
+            writeln!(out, "warnings={}", report.summary.warnings)?;
+            match json {
+                Some((_, path)) => writeln!(out, "report={}", path.display()),
+                None => Ok(()),
+            }
+        })?;
+    }
+    Ok(())
+}
+
+/// A path from a non-empty environment variable.
+fn env_path(name: &str) -> Option<PathBuf> {
+    std::env::var_os(name)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+}
+
+/// An unguessable token for `::stop-commands::`, from the standard library's randomly seeded
+/// hasher.
+fn stop_commands_token() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .elapsed()
+            .map_or(0, |d| d.as_nanos()),
+    );
+    format!("depgov-{:016x}", hasher.finish())
+}
+
+fn write_file(
+    path: &Path,
+    append: bool,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    let failed = |source| Error::Write {
+        path: display_path(path),
+        source,
+    };
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .append(append)
+        .truncate(!append)
+        .open(path)
+        .map_err(failed)?;
+    let mut out = std::io::BufWriter::new(file);
+    write(&mut out).and_then(|()| out.flush()).map_err(failed)
 }
 
 /// Today's date for sunset dates; `DEPGOV_TODAY=YYYY-MM-DD` pins it (tests, reproducible runs).

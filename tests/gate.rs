@@ -434,3 +434,23 @@ fn only_new_and_policy_from_need_a_base() {
     assert_eq!(code(&output), 2);
     assert!(stderr(&output).contains("--base"), "{}", stderr(&output));
 }
+
+#[test]
+fn ci_formats_show_what_the_change_introduces_and_the_debt_it_leaves() {
+    let repo = repository();
+    let merge_base = git(repo.path(), &["rev-parse", "--short=7", "main"])
+        .trim()
+        .to_owned();
+    for (name, args) in [
+        ("markdown", &["--format", "markdown"][..]),
+        (
+            "markdown_only_new",
+            &["--format", "markdown", "--only-new"][..],
+        ),
+        ("github", &["--format", "github"][..]),
+    ] {
+        let output = depgov(repo.path(), &[&["check", "--base", "main"], args].concat());
+        assert_eq!(code(&output), 1, "{}", stderr(&output));
+        insta::assert_snapshot!(name, stdout(&output).replace(&merge_base, "[merge-base]"));
+    }
+}

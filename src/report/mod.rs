@@ -3,8 +3,11 @@
 //! [`Report`] is also the JSON report (schema `depgov.report/v1`, docs/json-report.md);
 //! each format is one module.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
 
 use serde::{Deserialize, Serialize};
 
@@ -17,9 +20,22 @@ use crate::policy::Policy;
 pub const REPORT_SCHEMA: &str = "depgov.report/v1";
 pub const INVENTORY_SCHEMA: &str = "depgov.inventory/v1";
 
-/// The output formats.
+/// The formats of a check report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    Human,
+    Json,
+    /// Workflow commands: annotations on the manifest lines in GitHub Actions.
+    Github,
+    /// The pull-request comment / job summary body.
+    Markdown,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
+}
+
+/// The formats of an inventory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum InventoryFormat {
     Human,
     Json,
 }
@@ -214,6 +230,9 @@ impl Report {
         match format {
             Format::Human => out.write_all(human::check(self).as_bytes()),
             Format::Json => json::write(self, out),
+            Format::Github => out.write_all(github::render(self).as_bytes()),
+            Format::Markdown => out.write_all(markdown::render(self).as_bytes()),
+            Format::Sarif => json::write(&sarif::document(self), out),
         }
     }
 }
@@ -239,10 +258,14 @@ impl InventoryReport {
         }
     }
 
-    pub fn write(&self, format: Format, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    pub fn write(
+        &self,
+        format: InventoryFormat,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
         match format {
-            Format::Human => out.write_all(human::inventory(self).as_bytes()),
-            Format::Json => json::write(self, out),
+            InventoryFormat::Human => out.write_all(human::inventory(self).as_bytes()),
+            InventoryFormat::Json => json::write(self, out),
         }
     }
 }

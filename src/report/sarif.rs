@@ -1,0 +1,126 @@
+//! The sarif format: SARIF 2.1.0 for code scanning.
+//!
+//! One rule per rule id (with its help), one result per finding at its repository-relative
+//! manifest line (`uriBaseId` `%SRCROOT%`), the level from its severity, and a
+//! `partialFingerprints` entry that stays the same across runs for the same finding: it hashes
+//! the rule, the component's ecosystem and name, and the file — not the version or the line, so
+//! that a version bump or an edit above the line does not turn one alert into another.
+
+use serde_json::{Value, json};
+
+use super::Report;
+use crate::model::{Finding, Rule, Severity};
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+pub fn document(report: &Report) -> Value {
+    let rules: Vec<Value> = Rule::ALL
+        .iter()
+        .map(|rule| rule_descriptor(*rule))
+        .collect();
+    let results: Vec<Value> = report.findings.iter().map(result).collect();
+    json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": report.tool.name,
+                    "version": report.tool.version,
+                    "semanticVersion": report.tool.version,
+                    "rules": rules,
+                }
+            },
+            "originalUriBaseIds": {
+                "%SRCROOT%": {
+                    "description": { "text": "The root of the repository depgov checked." }
+                }
+            },
+            "results": results,
+            "properties": {
+                "policy": report.policy.name,
+                "policySource": report.policy.source,
+            }
+        }]
+    })
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    }
+}
+
+fn rule_descriptor(rule: Rule) -> Value {
+    let help = format!(
+        "{}. The finding's message says which policy entry, license or source decided, and its \
+         ring; the reason and what to use instead come from the policy. Every rule is described \
+         in depgov's docs/rules.md.",
+        rule.summary()
+    );
+    json!({
+        "id": rule.as_str(),
+        "name": rule.as_str(),
+        "shortDescription": { "text": rule.summary() },
+        "fullDescription": { "text": rule.summary() },
+        "help": { "text": help, "markdown": help },
+        "properties": { "tags": ["dependencies", "open-source-policy"] }
+    })
+}
+
+fn result(finding: &Finding) -> Value {
+    let rule_index = Rule::ALL.iter().position(|r| *r == finding.rule);
+    let mut text = finding.message.clone();
+    if let Some(reason) = &finding.reason {
+        text.push_str(&format!(" Reason: {reason}."));
+    }
+    if !finding.use_instead.is_empty() {
+        text.push_str(&format!(
+            " Use instead: {}.",
+            finding.use_instead.join(", ")
+        ));
+    }
+    if !finding.path.is_empty() {
+        text.push_str(&format!(" Path: {}.", finding.path.join(" → ")));
+    }
+    let mut value = json!({
+        "ruleId": finding.rule.as_str(),
+        "ruleIndex": rule_index,
+        "level": level(finding.severity),
+        "message": { "text": text },
+        "partialFingerprints": { "depgovFinding/v1": fingerprint(finding) },
+        "properties": {
+            "ring": finding.ring,
+            "change": finding.change,
+            "purl": finding.component.as_ref().map(|c| c.purl.clone()),
+        }
+    });
+    if let Some(location) = &finding.location {
+        value["locations"] = json!([{
+            "physicalLocation": {
+                "artifactLocation": { "uri": location.file, "uriBaseId": "%SRCROOT%" },
+                "region": { "startLine": location.line }
+            }
+        }]);
+    }
+    value
+}
+
+/// A stable identity for a finding across runs: FNV-1a over what makes it the same finding.
+fn fingerprint(finding: &Finding) -> String {
+    let (ecosystem, name) = finding
+        .component
+        .as_ref()
+        .map_or(("", ""), |c| (c.ecosystem.as_str(), c.name.as_str()));
+    let file = finding.location.as_ref().map_or("", |l| l.file.as_str());
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [finding.rule.as_str(), ecosystem, name, file] {
+        for byte in part.bytes().chain([0]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
