@@ -215,6 +215,10 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
             &base_inventory.components,
         )
     });
+    if !policy.exceptions.is_empty() {
+        let repository = repository(&args.input);
+        evaluate::exceptions::apply(&mut evaluation, &policy, today, repository.as_deref());
+    }
     evaluation.findings.extend(policy_changed);
     evaluation.sort();
     let mut report = Report::new(inventory, evaluation, &policy);
@@ -345,6 +349,15 @@ fn today() -> Result<NaiveDate, Error> {
     }
 }
 
+/// `OWNER/NAME` of the repository being checked, for exceptions scoped by `repos`: from
+/// `GITHUB_REPOSITORY` in GitHub Actions, else from the `origin` remote.
+fn repository(input: &InputArgs) -> Option<String> {
+    std::env::var("GITHUB_REPOSITORY")
+        .ok()
+        .filter(|r| r.contains('/'))
+        .or_else(|| crate::git::origin_repository(start_dir(&input.path)))
+}
+
 /// The directory a PATH argument stands for.
 fn start_dir(path: &Path) -> &Path {
     if path.is_dir() {
@@ -366,13 +379,13 @@ fn policy_candidates(input: &InputArgs, root: &Path) -> Vec<PathBuf> {
 fn load_policy(input: &InputArgs) -> Result<Policy, Error> {
     let root = inventory::repository_root(start_dir(&input.path));
     if let Some(path) = &input.policy {
-        return policy::load_file(path, &display_path(path));
+        return policy::load_file(path, &display_path(path), None);
     }
     match policy_candidates(input, &root)
         .into_iter()
         .find(|path| path.is_file())
     {
-        Some(path) => policy::load_file(&path, &display_path(&path)),
+        Some(path) => policy::load_file(&path, &display_path(&path), None),
         None => Ok(policy::embedded()),
     }
 }
@@ -403,7 +416,7 @@ fn policy_at_base(
         .iter()
         .find(|path| root.join(path).is_file())
         .cloned();
-    let (policy, base_path) = base.policy(&in_repo)?;
+    let (policy, base_path) = base.policy(&in_repo, None)?;
     let changed = base.policy_change(
         base_path.as_deref(),
         head_path.as_deref(),

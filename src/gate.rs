@@ -60,7 +60,11 @@ impl Base {
 
     /// The policy at base: the first of the repository-relative `candidates` that exists
     /// there, or the embedded default. Returns it with the path it came from.
-    pub fn policy(&self, candidates: &[String]) -> Result<(Policy, Option<String>), Error> {
+    pub fn policy(
+        &self,
+        candidates: &[String],
+        remote: Option<&dyn policy::Remote>,
+    ) -> Result<(Policy, Option<String>), Error> {
         let present: std::collections::HashSet<&str> =
             self.files.iter().map(String::as_str).collect();
         for path in candidates.iter().filter(|c| present.contains(c.as_str())) {
@@ -69,8 +73,12 @@ impl Base {
                     path: path.clone(),
                     commit: self.commit.clone(),
                 };
-                let shown = format!("{path} (at {})", git::short(&self.commit));
-                return Ok((policy::parse(&shown, &text, origin)?, Some(path.clone())));
+                // The layers it extends are read at the base too: the change cannot edit them.
+                let sources = policy::Sources {
+                    files: self,
+                    remote,
+                };
+                return Ok((policy::load(path, &text, origin, &sources)?, Some(path.clone())));
             }
         }
         Ok((policy::embedded(), None))
@@ -116,6 +124,7 @@ impl Base {
                 file: file.to_owned(),
                 line: 1,
             }),
+            waiver: None,
         })
     }
 
@@ -204,4 +213,11 @@ fn cargo_needs(path: &str) -> bool {
         || path.ends_with("src/main.rs")
         || path.starts_with(".cargo/")
         || path.contains("/.cargo/")
+}
+
+/// Policy files as they are at the base commit.
+impl policy::Files for Base {
+    fn read(&self, path: &str) -> Result<Option<String>, Error> {
+        self.repo.read_at(&self.commit, path)
+    }
 }

@@ -217,3 +217,39 @@ impl Tree for CommitTree<'_> {
         None
     }
 }
+
+/// `OWNER/NAME` of the GitHub repository the `origin` remote of the repository at `dir` points
+/// to (`git@host:OWNER/NAME.git`, `https://host/OWNER/NAME(.git)`), if it has one.
+pub fn origin_repository(dir: &Path) -> Option<String> {
+    let output = git(dir, &["config", "--get", "remote.origin.url"]).ok()?;
+    owner_and_name(&text(&output.stdout))
+}
+
+fn owner_and_name(url: &str) -> Option<String> {
+    let path = match url.split_once("://") {
+        Some((_, rest)) => rest.split_once('/')?.1,
+        None => url.split_once(':')?.1,
+    };
+    let path = path.trim_end_matches('/').trim_end_matches(".git");
+    let mut parts = path.rsplitn(3, '/');
+    let (name, owner) = (parts.next()?, parts.next()?);
+    (!owner.is_empty() && !name.is_empty()).then(|| format!("{owner}/{name}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remote_urls_name_owner_and_repository() {
+        for url in [
+            "git@github.com:acme/app.git",
+            "https://github.com/acme/app",
+            "https://github.example.com/acme/app.git/",
+            "ssh://git@github.com/acme/app.git",
+        ] {
+            assert_eq!(owner_and_name(url).as_deref(), Some("acme/app"), "{url}");
+        }
+        assert_eq!(owner_and_name("/srv/repo"), None);
+    }
+}

@@ -260,10 +260,18 @@ pub enum Rule {
     SourceUnknownRegistry,
     /// The change being checked edits the policy file that judges it.
     PolicyChanged,
+    /// An exception's expiry date has passed; it waives nothing any more.
+    ExceptionExpired,
+    /// An exception in use expires within the policy's `expiry.warn-days`.
+    ExceptionExpiring,
+    /// An exception matches no finding.
+    ExceptionUnused,
+    /// An exception is granted for longer than the policy's `expiry.max-days`.
+    ExceptionTooLong,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 11] = [
+    pub const ALL: [Rule; 15] = [
         Rule::ComponentAssess,
         Rule::ComponentHold,
         Rule::ComponentRemove,
@@ -275,6 +283,10 @@ impl Rule {
         Rule::SourceGit,
         Rule::SourceUnknownRegistry,
         Rule::PolicyChanged,
+        Rule::ExceptionExpired,
+        Rule::ExceptionExpiring,
+        Rule::ExceptionUnused,
+        Rule::ExceptionTooLong,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -290,6 +302,10 @@ impl Rule {
             Rule::SourceGit => "source-git",
             Rule::SourceUnknownRegistry => "source-unknown-registry",
             Rule::PolicyChanged => "policy-changed",
+            Rule::ExceptionExpired => "exception-expired",
+            Rule::ExceptionExpiring => "exception-expiring",
+            Rule::ExceptionUnused => "exception-unused",
+            Rule::ExceptionTooLong => "exception-too-long",
         }
     }
 
@@ -309,6 +325,10 @@ impl Rule {
                 "The component comes from a registry the policy does not list"
             }
             Rule::PolicyChanged => "The change edits the policy that judges it",
+            Rule::ExceptionExpired => "A policy exception has expired",
+            Rule::ExceptionExpiring => "A policy exception in use expires soon",
+            Rule::ExceptionUnused => "A policy exception waives nothing",
+            Rule::ExceptionTooLong => "A policy exception is granted for longer than the policy allows",
         }
     }
 }
@@ -363,4 +383,18 @@ pub struct Finding {
     pub link: Option<String>,
     pub path: Vec<String>,
     pub location: Option<Location>,
+    /// When a policy exception waives the finding: it is reported, but does not fail the run.
+    pub waiver: Option<Waiver>,
+}
+
+/// The exception that waives a finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Waiver {
+    /// The last day it is valid, `YYYY-MM-DD`.
+    pub expires: String,
+    pub reason: String,
+    pub approved_by: Option<String>,
+    pub ticket: Option<String>,
+    /// Where the exception is written.
+    pub origin: Location,
 }

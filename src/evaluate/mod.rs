@@ -6,6 +6,7 @@
 //! trial entry is an OSPO approval and settles the license axis too.
 
 pub mod change;
+pub mod exceptions;
 mod license;
 
 use chrono::NaiveDate;
@@ -219,6 +220,7 @@ fn finding(component: &Component, rule: Rule, ring: Ring, message: String) -> Fi
         link: None,
         path: component.path.clone(),
         location: component.location.clone(),
+        waiver: None,
     }
 }
 

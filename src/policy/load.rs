@@ -1,64 +1,68 @@
-//! Reading a policy file: TOML with spans in, a checked [`Policy`] out, or every problem at
+//! Reading one policy file: TOML with spans in, a checked [`Layer`] out, or every problem at
 //! file:line:col.
 //!
 //! Reading happens in two passes. Serde reads the structure (unknown keys are collected, not
-//! fatal; `[[components]]` entries are read one by one so one bad entry does not hide the
-//! others); then every value with a meaning (ring, SPDX id, purl, range, date, URL) is checked,
-//! again collecting all problems.
+//! fatal; `[[components]]` and `[[exceptions]]` entries are read one by one so one bad entry
+//! does not hide the others); then every value with a meaning (ring, SPDX id, purl, range,
+//! date, URL, glob) is checked, again collecting all problems. A layer keeps what the file
+//! leaves unset unset; [`super::layers`] merges layers into a policy.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::ops::Range;
-use std::path::Path;
 
 use chrono::NaiveDate;
+use globset::{Glob, GlobSetBuilder};
 use serde::de::DeserializeOwned;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::raw::{RawComponent, RawDefaults, RawLicenses, RawPolicy, RawScan, RawSources, Text};
+use super::raw::{
+    RawComponent, RawDefaults, RawException, RawExpiry, RawLicenses, RawPolicy, RawScan,
+    RawSources, Text,
+};
 use super::selector::{Selector, VersionRange};
-use super::{ComponentEntry, LicenseRings, Policy, PolicyOrigin, SourceRings};
-use crate::diagnostic::{self, Diagnostic, line_of};
-use crate::error::Error;
+use super::{ComponentEntry, Exception};
+use crate::diagnostic::{Diagnostic, line_of};
 use crate::inventory::discover::Exclude;
 use crate::model::{Ecosystem, Kind, Location, Ring};
 use crate::{purl, registry};
 
-const EMBEDDED_DEFAULT: &str = include_str!("../../policies/default.toml");
+/// A setting with the place that set it.
+pub type Set<T> = Option<(T, Location)>;
 
-/// The policy compiled into the binary, used when a repository has none.
-pub fn embedded() -> Policy {
-    parse(
-        "policies/default.toml",
-        EMBEDDED_DEFAULT,
-        PolicyOrigin::Embedded,
-    )
-    .expect("the embedded default policy is valid (a unit test checks it)")
+/// What one policy file says, before the layers it extends are merged under it.
+#[derive(Clone, Debug, Default)]
+pub struct Layer {
+    pub name: Option<String>,
+    pub contact: Option<String>,
+    /// `extends` entries as written, with their spans (for errors about them).
+    pub extends: Vec<(String, Range<usize>)>,
+    pub default_ring: Set<Ring>,
+    pub scope: Set<BTreeSet<Kind>>,
+    pub licenses: Vec<(spdx::LicenseReq, Ring, Location)>,
+    pub unlisted: Set<Ring>,
+    pub unknown: Set<Ring>,
+    pub git: Set<Ring>,
+    /// The registries as written, and the URL prefixes they stand for.
+    pub registries: Set<(Vec<String>, Vec<String>)>,
+    pub unknown_registry: Set<Ring>,
+    pub components: Vec<ComponentEntry>,
+    pub exceptions: Vec<Exception>,
+    pub scan_exclude: Set<Vec<String>>,
+    pub warn_days: Set<u32>,
+    pub max_days: Set<u32>,
 }
 
-/// Reads the policy at `path`; `display` is how reports and diagnostics name the file.
-pub fn load_file(path: &Path, display: &str) -> Result<Policy, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: display.to_owned(),
-        source,
-    })?;
-    parse(display, &text, PolicyOrigin::File(display.to_owned()))
-}
-
-/// Reads policy text; `file` names it in diagnostics and entry origins.
-pub fn parse(file: &str, text: &str, origin: PolicyOrigin) -> Result<Policy, Error> {
+/// Reads one policy file; `file` names it in diagnostics and origins.
+pub fn read_layer(file: &str, text: &str) -> Result<Layer, Vec<Diagnostic>> {
     let mut loader = Loader {
         file,
         text,
         diagnostics: Vec::new(),
     };
-    match loader.load(origin) {
-        Some(policy) if loader.diagnostics.is_empty() => Ok(policy),
-        _ => Err(Error::Policy {
-            file: file.to_owned(),
-            count: loader.diagnostics.len(),
-            rendered: diagnostic::render(file, text, &loader.diagnostics),
-        }),
+    match loader.load() {
+        Some(layer) if loader.diagnostics.is_empty() => Ok(layer),
+        _ => Err(loader.diagnostics),
     }
 }
 
@@ -83,12 +87,20 @@ impl<'a> Loader<'a> {
             .push(Diagnostic::new(span, message).with_help(help));
     }
 
-    fn load(&mut self, origin: PolicyOrigin) -> Option<Policy> {
+    /// Where a span is, as an origin.
+    fn at(&self, span: &Range<usize>) -> Location {
+        Location {
+            file: self.file.to_owned(),
+            line: line_of(self.text, span.start),
+        }
+    }
+
+    fn load(&mut self) -> Option<Layer> {
         let (root, syntax_errors) = DeTable::parse_recoverable(self.text);
         if !syntax_errors.is_empty() {
             // Meaning is checked only once the file parses; after the first error on a line
             // the parser's recovery produces follow-on noise, so one error per line is shown.
-            let mut lines_seen = std::collections::BTreeSet::new();
+            let mut lines_seen = BTreeSet::new();
             for error in syntax_errors {
                 let span = error.span().unwrap_or(0..0);
                 if lines_seen.insert(line_of(self.text, span.start)) {
@@ -100,11 +112,15 @@ impl<'a> Loader<'a> {
         let root_span = root.span();
         let mut table = root.into_inner();
         let components = table.remove("components");
+        let exceptions = table.remove("exceptions");
         let raw: Option<RawPolicy> = self.read_structure(
             Spanned::new(root_span, DeValue::Table(table)),
             TablePath::Root,
         );
-        let raw_components = self.read_component_entries(components);
+        let raw_components: Vec<(Range<usize>, Option<RawComponent>)> =
+            self.read_entries(components, "components", TablePath::Component);
+        let raw_exceptions: Vec<(Range<usize>, Option<RawException>)> =
+            self.read_entries(exceptions, "exceptions", TablePath::Exception);
         let raw = raw?;
 
         let version = *raw.version.get_ref();
@@ -115,53 +131,60 @@ impl<'a> Loader<'a> {
                 "this depgov reads `version = 1`",
             );
         }
-        let name = raw
-            .name
-            .map(Spanned::into_inner)
-            .unwrap_or_else(|| self.file.to_owned());
-        let defaults = self.compile_defaults(&raw.defaults);
-        let licenses = self.compile_licenses(&raw.licenses);
-        let sources = self.compile_sources(&raw.sources);
-        let scan_exclude = self.compile_scan(&raw.scan);
-        let components: Vec<ComponentEntry> = raw_components
+        let mut layer = Layer {
+            name: raw.name.map(Spanned::into_inner),
+            contact: raw.contact.map(Spanned::into_inner),
+            extends: raw
+                .extends
+                .unwrap_or_default()
+                .into_iter()
+                .map(|text| {
+                    let span = text.span();
+                    (text.into_inner(), span)
+                })
+                .collect(),
+            ..Layer::default()
+        };
+        self.compile_defaults(&raw.defaults, &mut layer);
+        self.compile_licenses(&raw.licenses, &mut layer);
+        self.compile_sources(&raw.sources, &mut layer);
+        self.compile_scan(&raw.scan, &mut layer);
+        self.compile_expiry(&raw.expiry, &mut layer);
+        layer.components = raw_components
             .into_iter()
             .filter_map(|(span, entry)| self.compile_component(span, entry?))
             .collect();
-        let (default_ring, scope) = defaults?;
-        Some(Policy {
-            name,
-            contact: raw.contact.map(Spanned::into_inner),
-            origin,
-            default_ring,
-            scope,
-            licenses: licenses?,
-            sources: sources?,
-            components,
-            scan_exclude: scan_exclude?,
-        })
+        layer.exceptions = raw_exceptions
+            .into_iter()
+            .filter_map(|(span, entry)| self.compile_exception(span, entry?))
+            .collect();
+        Some(layer)
     }
 
-    fn read_component_entries(
+    /// Reads an array of tables (`[[components]]`, `[[exceptions]]`) entry by entry.
+    fn read_entries<T: DeserializeOwned>(
         &mut self,
-        components: Option<Spanned<DeValue<'a>>>,
-    ) -> Vec<(Range<usize>, Option<RawComponent>)> {
-        let Some(components) = components else {
+        entries: Option<Spanned<DeValue<'a>>>,
+        key: &str,
+        table: TablePath,
+    ) -> Vec<(Range<usize>, Option<T>)> {
+        let Some(entries) = entries else {
             return Vec::new();
         };
-        let span = components.span();
-        match components.into_inner() {
+        let span = entries.span();
+        match entries.into_inner() {
             DeValue::Array(entries) => entries
                 .into_iter()
                 .map(|entry| {
                     let span = entry.span();
-                    (span, self.read_structure(entry, TablePath::Component))
+                    (span, self.read_structure(entry, table))
                 })
                 .collect(),
             _ => {
                 self.problem_with_help(
                     span,
-                    "`components` must be an array of tables",
-                    "write each entry under its own `[[components]]` header",
+                    format!("`{key}` must be an array of tables"),
+                    format!("write each entry under its own `[[{key}]]` header"),
                 );
                 Vec::new()
             }
@@ -217,74 +240,64 @@ impl<'a> Loader<'a> {
         ring
     }
 
-    fn ring_or(&mut self, text: Option<&Text>, default: Ring) -> Option<Ring> {
-        text.map_or(Some(default), |t| self.ring(t))
+    /// A ring setting, with where it is set.
+    fn ring_setting(&mut self, text: Option<&Text>) -> Set<Ring> {
+        let text = text?;
+        Some((self.ring(text)?, self.at(&text.span())))
     }
 
-    fn compile_defaults(
-        &mut self,
-        raw: &RawDefaults,
-    ) -> Option<(Ring, std::collections::BTreeSet<Kind>)> {
-        let ring = self.ring_or(raw.ring.as_ref(), Ring::Assess);
-        let scope = match &raw.scope {
-            None => Some([Kind::Runtime, Kind::Build].into()),
-            Some(kinds) => {
-                let mut scope = std::collections::BTreeSet::new();
-                let mut ok = true;
-                for text in kinds {
-                    match Kind::from_name(text.get_ref()) {
-                        Some(kind) => {
-                            scope.insert(kind);
-                        }
-                        None => {
-                            ok = false;
-                            self.problem_with_help(
-                                text.span(),
-                                format!("unknown dependency kind `{}`", text.get_ref()),
-                                "use runtime, build or dev",
-                            );
-                        }
-                    }
-                }
-                ok.then_some(scope)
-            }
+    fn compile_defaults(&mut self, raw: &RawDefaults, layer: &mut Layer) {
+        layer.default_ring = self.ring_setting(raw.ring.as_ref());
+        let Some(kinds) = &raw.scope else {
+            return;
         };
-        Some((ring?, scope?))
+        let mut scope = BTreeSet::new();
+        for text in kinds {
+            match Kind::from_name(text.get_ref()) {
+                Some(kind) => {
+                    scope.insert(kind);
+                }
+                None => self.problem_with_help(
+                    text.span(),
+                    format!("unknown dependency kind `{}`", text.get_ref()),
+                    "use runtime, build or dev",
+                ),
+            }
+        }
+        let origin = kinds.first().map_or_else(
+            || Location {
+                file: self.file.to_owned(),
+                line: 1,
+            },
+            |first| self.at(&first.span()),
+        );
+        layer.scope = Some((scope, origin));
     }
 
-    fn compile_licenses(&mut self, raw: &RawLicenses) -> Option<LicenseRings> {
-        let mut listed: BTreeMap<spdx::LicenseReq, (Ring, Range<usize>)> = BTreeMap::new();
-        let mut ok = true;
+    fn compile_licenses(&mut self, raw: &RawLicenses, layer: &mut Layer) {
+        let mut seen: std::collections::BTreeMap<spdx::LicenseReq, (Ring, Range<usize>)> =
+            std::collections::BTreeMap::new();
         for (ring_name, list) in raw.lists() {
             let ring = Ring::from_name(ring_name).expect("list names are ring names");
             for text in list {
                 let Some(req) = self.license(text) else {
-                    ok = false;
                     continue;
                 };
                 let req = crate::license::canonical_requirement(&req);
-                if let Some((other, first)) = listed.get(&req) {
+                if let Some((other, first)) = seen.get(&req) {
                     let line = line_of(self.text, first.start);
                     self.problem(
                         text.span(),
                         format!("`{req}` is already listed under {other} (line {line})"),
                     );
-                    ok = false;
                     continue;
                 }
-                listed.insert(req, (ring, text.span()));
+                seen.insert(req.clone(), (ring, text.span()));
+                layer.licenses.push((req, ring, self.at(&text.span())));
             }
         }
-        let unlisted = self.ring_or(raw.unlisted.as_ref(), Ring::Assess);
-        let unknown = self.ring_or(raw.unknown.as_ref(), Ring::Assess);
-        ok.then_some(LicenseRings {
-            listed: listed
-                .into_iter()
-                .map(|(req, (ring, _))| (req, ring))
-                .collect(),
-            unlisted: unlisted?,
-            unknown: unknown?,
-        })
+        layer.unlisted = self.ring_setting(raw.unlisted.as_ref());
+        layer.unknown = self.ring_setting(raw.unknown.as_ref());
     }
 
     /// One license as a policy names it: an SPDX id (or `LicenseRef-`), optionally `WITH` an
@@ -317,57 +330,74 @@ impl<'a> Loader<'a> {
         }
     }
 
-    fn compile_sources(&mut self, raw: &RawSources) -> Option<SourceRings> {
-        let git = self.ring_or(raw.git.as_ref(), Ring::Assess);
-        let unknown_registry = self.ring_or(raw.unknown_registry.as_ref(), Ring::Hold);
-        let registry_urls = match &raw.registries {
-            None => Some(
-                registry::PUBLIC
-                    .iter()
-                    .flat_map(|r| r.urls.iter().map(|u| (*u).to_owned()))
-                    .collect(),
-            ),
-            Some(list) => {
-                let mut urls = Vec::new();
-                let mut ok = true;
-                for text in list {
-                    let entry = text.get_ref().as_str();
-                    if let Some(known) = registry::by_name(entry) {
-                        urls.extend(known.urls.iter().map(|u| (*u).to_owned()));
-                    } else if looks_like_url(entry) {
-                        urls.push(entry.to_owned());
-                    } else {
-                        ok = false;
-                        let names: Vec<&str> = registry::PUBLIC.iter().map(|r| r.name).collect();
-                        self.problem_with_help(
-                            text.span(),
-                            format!("unknown registry `{entry}`"),
-                            format!("use an index URL or one of: {}", names.join(", ")),
-                        );
-                    }
-                }
-                ok.then_some(urls)
-            }
+    fn compile_sources(&mut self, raw: &RawSources, layer: &mut Layer) {
+        layer.git = self.ring_setting(raw.git.as_ref());
+        layer.unknown_registry = self.ring_setting(raw.unknown_registry.as_ref());
+        let Some(list) = &raw.registries else {
+            return;
         };
-        Some(SourceRings {
-            git: git?,
-            registry_urls: registry_urls?,
-            unknown_registry: unknown_registry?,
-        })
+        let mut urls = Vec::new();
+        for text in list {
+            let entry = text.get_ref().as_str();
+            if let Some(known) = registry::by_name(entry) {
+                urls.extend(known.urls.iter().map(|u| (*u).to_owned()));
+            } else if looks_like_url(entry) {
+                urls.push(entry.to_owned());
+            } else {
+                let names: Vec<&str> = registry::PUBLIC.iter().map(|r| r.name).collect();
+                self.problem_with_help(
+                    text.span(),
+                    format!("unknown registry `{entry}`"),
+                    format!("use an index URL or one of: {}", names.join(", ")),
+                );
+            }
+        }
+        let written = list.iter().map(|t| t.get_ref().clone()).collect();
+        let origin = list.first().map_or_else(
+            || Location {
+                file: self.file.to_owned(),
+                line: 1,
+            },
+            |first| self.at(&first.span()),
+        );
+        layer.registries = Some(((written, urls), origin));
     }
 
-    fn compile_scan(&mut self, raw: &RawScan) -> Option<Option<Vec<String>>> {
+    fn compile_scan(&mut self, raw: &RawScan, layer: &mut Layer) {
         let Some(globs) = &raw.exclude else {
-            return Some(None);
+            return;
         };
-        let mut ok = true;
         for glob in globs {
             if let Err(message) = Exclude::new([glob.get_ref().as_str()]) {
-                ok = false;
                 self.problem(glob.span(), message);
             }
         }
-        ok.then(|| Some(globs.iter().map(|g| g.get_ref().clone()).collect()))
+        let origin = globs.first().map_or_else(
+            || Location {
+                file: self.file.to_owned(),
+                line: 1,
+            },
+            |first| self.at(&first.span()),
+        );
+        layer.scan_exclude = Some((globs.iter().map(|g| g.get_ref().clone()).collect(), origin));
+    }
+
+    fn compile_expiry(&mut self, raw: &RawExpiry, layer: &mut Layer) {
+        let mut days = |value: &Option<Spanned<i64>>, key: &str| -> Set<u32> {
+            let value = value.as_ref()?;
+            match u32::try_from(*value.get_ref()) {
+                Ok(days) if days > 0 => Some((days, self.at(&value.span()))),
+                _ => {
+                    self.problem(
+                        value.span(),
+                        format!("`{key}` must be a positive number of days"),
+                    );
+                    None
+                }
+            }
+        };
+        layer.warn_days = days(&raw.warn_days, "warn-days");
+        layer.max_days = days(&raw.max_days, "max-days");
     }
 
     fn compile_component(
@@ -375,20 +405,14 @@ impl<'a> Loader<'a> {
         span: Range<usize>,
         raw: RawComponent,
     ) -> Option<ComponentEntry> {
-        let identity = self.component_identity(span.clone(), &raw);
+        let selector = self.selector(
+            span.clone(),
+            raw.purl.as_ref(),
+            raw.ecosystem.as_ref(),
+            raw.name.as_ref(),
+            raw.versions.as_ref(),
+        );
         let ring = self.ring(&raw.ring);
-        let versions = match (&identity, &raw.versions) {
-            (Some((ecosystem, _)), Some(text)) => {
-                match VersionRange::parse(*ecosystem, text.get_ref()) {
-                    Ok(range) => Some(Some((range, text.get_ref().clone()))),
-                    Err(message) => {
-                        self.problem(text.span(), message);
-                        None
-                    }
-                }
-            }
-            _ => Some(None),
-        };
         let sunset = match &raw.sunset {
             None => Some(None),
             Some(date) => {
@@ -413,54 +437,94 @@ impl<'a> Loader<'a> {
             }
             other => Some(other.as_ref().map(|l| l.get_ref().clone())),
         };
-        let (ecosystem, name) = identity?;
-        let selector = match Selector::new(ecosystem, &name, versions?) {
-            Ok(selector) => selector,
-            Err(message) => {
-                let span = raw
-                    .purl
-                    .as_ref()
-                    .or(raw.name.as_ref())
-                    .map_or(span, |t| t.span());
-                self.problem(span, message);
-                return None;
-            }
-        };
         Some(ComponentEntry {
-            selector,
+            selector: selector?,
             ring: ring?,
             reason: raw.reason.map(Spanned::into_inner),
             use_instead: use_instead?,
             link: link?,
             sunset: sunset?,
-            origin: Location {
-                file: self.file.to_owned(),
-                line: line_of(self.text, entry_start(self.text, span.start)),
-            },
+            locked: raw.locked.is_some_and(|l| *l.get_ref()),
+            origin: self.at(&(entry_start(self.text, span.start)..span.end)),
         })
     }
 
-    /// The ecosystem and full name an entry selects: from `purl`, or `ecosystem` + `name`.
-    fn component_identity(
+    fn compile_exception(&mut self, span: Range<usize>, raw: RawException) -> Option<Exception> {
+        let selector = self.selector(
+            span.clone(),
+            raw.purl.as_ref(),
+            raw.ecosystem.as_ref(),
+            raw.name.as_ref(),
+            raw.versions.as_ref(),
+        );
+        let expires = self.date(&raw.expires);
+        let paths = self.globs(&raw.paths);
+        let repos = self.globs(&raw.repos);
+        if raw.reason.get_ref().trim().is_empty() {
+            self.problem(raw.reason.span(), "an exception needs a reason");
+        }
+        let text = |t: &[Text]| t.iter().map(|t| t.get_ref().clone()).collect();
+        Some(Exception {
+            selector: selector?,
+            paths: text(&raw.paths),
+            repos: text(&raw.repos),
+            path_globs: paths?,
+            repo_globs: repos?,
+            expires: expires?,
+            reason: raw.reason.into_inner(),
+            approved_by: raw.approved_by.map(Spanned::into_inner),
+            ticket: raw.ticket.map(Spanned::into_inner),
+            origin: self.at(&(entry_start(self.text, span.start)..span.end)),
+        })
+    }
+
+    fn globs(&mut self, list: &[Text]) -> Option<globset::GlobSet> {
+        let mut builder = GlobSetBuilder::new();
+        let mut ok = true;
+        for text in list {
+            match Glob::new(text.get_ref()) {
+                Ok(glob) => {
+                    builder.add(glob);
+                }
+                Err(error) => {
+                    ok = false;
+                    self.problem(
+                        text.span(),
+                        format!("`{}` is not a valid glob: {error}", text.get_ref()),
+                    );
+                }
+            }
+        }
+        if !ok {
+            return None;
+        }
+        builder.build().ok()
+    }
+
+    /// Which components an entry selects: `purl`, or `ecosystem` + `name`, and `versions`.
+    fn selector(
         &mut self,
         span: Range<usize>,
-        raw: &RawComponent,
-    ) -> Option<(Ecosystem, String)> {
-        match (&raw.purl, &raw.ecosystem, &raw.name) {
+        purl: Option<&Text>,
+        ecosystem: Option<&Text>,
+        name: Option<&Text>,
+        versions: Option<&Text>,
+    ) -> Option<Selector> {
+        let (ecosystem, full_name) = match (purl, ecosystem, name) {
             (Some(purl), None, None) => match purl::parse_policy_purl(purl.get_ref()) {
-                Ok(parsed) => Some((parsed.ecosystem, parsed.name)),
+                Ok(parsed) => (parsed.ecosystem, parsed.name),
                 Err(message) => {
                     self.problem_with_help(
                         purl.span(),
                         message,
                         "write a versionless package URL such as \"pkg:cargo/openssl\"",
                     );
-                    None
+                    return None;
                 }
             },
             (None, Some(ecosystem), Some(name)) => {
                 match Ecosystem::from_name(ecosystem.get_ref()) {
-                    Some(parsed) => Some((parsed, name.get_ref().clone())),
+                    Some(parsed) => (parsed, name.get_ref().clone()),
                     None => {
                         self.problem_with_help(
                             ecosystem.span(),
@@ -470,7 +534,7 @@ impl<'a> Loader<'a> {
                                 Ecosystem::ALL.map(Ecosystem::as_str).join(", ")
                             ),
                         );
-                        None
+                        return None;
                     }
                 }
             }
@@ -479,7 +543,7 @@ impl<'a> Loader<'a> {
                     purl.span(),
                     "an entry names its component by `purl` or by `ecosystem` and `name`, not both",
                 );
-                None
+                return None;
             }
             _ => {
                 self.problem_with_help(
@@ -487,6 +551,24 @@ impl<'a> Loader<'a> {
                     "this entry does not say which component it is about",
                     "add `purl = \"pkg:TYPE/NAME\"`, or `ecosystem` and `name`",
                 );
+                return None;
+            }
+        };
+        let versions = match versions {
+            Some(text) => match VersionRange::parse(ecosystem, text.get_ref()) {
+                Ok(range) => Some((range, text.get_ref().clone())),
+                Err(message) => {
+                    self.problem(text.span(), message);
+                    return None;
+                }
+            },
+            None => None,
+        };
+        match Selector::new(ecosystem, &full_name, versions) {
+            Ok(selector) => Some(selector),
+            Err(message) => {
+                let span = purl.or(name).map_or(span, |t| t.span());
+                self.problem(span, message);
                 None
             }
         }
@@ -539,7 +621,7 @@ fn looks_like_url(text: &str) -> bool {
     .any(|scheme| text.starts_with(scheme))
 }
 
-/// The start of a `[[components]]` entry, for its origin line: the header above the entry's
+/// The start of an array-of-tables entry, for its origin line: the header above the entry's
 /// first key when there is one.
 fn entry_start(text: &str, span_start: usize) -> usize {
     let before = &text[..span_start.min(text.len())];
@@ -606,25 +688,28 @@ fn key_span(tree: &Spanned<DeValue<'_>>, path: &[Segment]) -> Option<Range<usize
 enum TablePath {
     Root,
     Component,
+    Exception,
 }
 
 impl TablePath {
     fn describe(self, parents: &[Segment]) -> (String, Vec<&'static str>) {
         match (self, parents.first()) {
             (TablePath::Component, _) => ("in [[components]]".into(), fields_of::<RawComponent>()),
+            (TablePath::Exception, _) => ("in [[exceptions]]".into(), fields_of::<RawException>()),
             (TablePath::Root, Some(Segment::Key(table))) => {
                 let fields = match table.as_str() {
                     "defaults" => fields_of::<RawDefaults>(),
                     "licenses" => fields_of::<RawLicenses>(),
                     "sources" => fields_of::<RawSources>(),
                     "scan" => fields_of::<RawScan>(),
+                    "expiry" => fields_of::<RawExpiry>(),
                     _ => Vec::new(),
                 };
                 (format!("in [{table}]"), fields)
             }
             (TablePath::Root, _) => {
                 let mut fields = fields_of::<RawPolicy>();
-                fields.push("components");
+                fields.extend(["components", "exceptions"]);
                 ("at the top level".into(), fields)
             }
         }
@@ -680,15 +765,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_embedded_default_policy_is_valid() {
-        let policy = embedded();
-        assert_eq!(policy.origin, PolicyOrigin::Embedded);
-        assert!(!policy.components.is_empty());
-    }
-
-    #[test]
     fn key_lists_come_from_the_structs() {
         assert_eq!(fields_of::<RawDefaults>(), ["ring", "scope"]);
         assert!(fields_of::<RawComponent>().contains(&"use-instead"));
+        assert!(fields_of::<RawException>().contains(&"approved-by"));
     }
 }

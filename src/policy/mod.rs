@@ -4,6 +4,7 @@
 //! here are the checked, compiled policy that evaluation consults. The embedded default policy
 //! (`policies/default.toml`) is compiled into the binary.
 
+mod layers;
 mod load;
 pub mod raw;
 pub mod selector;
@@ -13,12 +14,15 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use globset::GlobSet;
 
 use crate::model::{ComponentId, Kind, Location, Ring};
 use crate::registry;
 use selector::Selector;
 
-pub use load::{embedded, load_file, parse};
+pub use layers::{
+    Disk, EMBEDDED_NAME, Files, GithubPolicy, Remote, Sources, embedded, load, load_file, parse,
+};
 
 /// Where a policy is looked for when none is named, in order: `depgov.toml`, then
 /// `.github/depgov.toml`, in `dir` and then at the repository `root`.
@@ -78,27 +82,38 @@ impl fmt::Display for PolicyOrigin {
     }
 }
 
-/// A loaded, validated policy.
+/// A loaded, validated policy: every layer it extends, merged.
 #[derive(Clone, Debug)]
 pub struct Policy {
     pub name: String,
     pub contact: Option<String>,
     pub origin: PolicyOrigin,
+    /// The files it was built from, base layer first, the policy itself last.
+    pub layers: Vec<String>,
     /// The ring of components no entry lists.
     pub default_ring: Ring,
     /// The kinds of components that are evaluated; others are counted as not evaluated.
     pub scope: BTreeSet<Kind>,
     pub licenses: LicenseRings,
     pub sources: SourceRings,
-    /// Component entries in file order.
+    /// Component entries, base layers' first.
     pub components: Vec<ComponentEntry>,
+    /// Exceptions of every layer.
+    pub exceptions: Vec<Exception>,
     /// What discovery skips; `None` means the defaults.
     pub scan_exclude: Option<Vec<String>>,
+    /// An exception expiring within this many days is a warning.
+    pub warn_days: u32,
+    /// The longest an exception may be granted for, in days from today.
+    pub max_days: Option<u32>,
+    /// Where each setting (`defaults.ring`, `licenses.unlisted`, …) was set; a setting absent
+    /// here has depgov's built-in default.
+    pub settings: BTreeMap<&'static str, Location>,
 }
 
 impl Policy {
     /// The entry that decides a component's ring: of all matching entries the most specific,
-    /// and of equally specific ones the last in the file.
+    /// and of equally specific ones the last (the later layer's, the later in a file).
     pub fn entry_for(&self, id: &ComponentId) -> Option<&ComponentEntry> {
         self.components
             .iter()
@@ -110,7 +125,7 @@ impl Policy {
 /// Rings of licenses, by SPDX license (with its exception, if the policy names one).
 #[derive(Clone, Debug)]
 pub struct LicenseRings {
-    listed: BTreeMap<spdx::LicenseReq, Ring>,
+    listed: BTreeMap<spdx::LicenseReq, (Ring, Location)>,
     /// The ring of a license none of the lists names.
     pub unlisted: Ring,
     /// The ring of a component without license information.
@@ -123,13 +138,20 @@ impl LicenseRings {
     /// exception only grants permissions.
     pub fn listed_ring(&self, req: &spdx::LicenseReq) -> Option<Ring> {
         let req = crate::license::canonical_requirement(req);
-        self.listed.get(&req).copied().or_else(|| {
+        self.listed.get(&req).map(|(ring, _)| *ring).or_else(|| {
             let base = spdx::LicenseReq {
                 license: req.license.clone(),
                 addition: None,
             };
-            self.listed.get(&base).copied()
+            self.listed.get(&base).map(|(ring, _)| *ring)
         })
+    }
+
+    /// Every listed license with its ring and where it was listed.
+    pub fn listed(&self) -> impl Iterator<Item = (&spdx::LicenseReq, Ring, &Location)> {
+        self.listed
+            .iter()
+            .map(|(req, (ring, origin))| (req, *ring, origin))
     }
 }
 
@@ -138,6 +160,8 @@ impl LicenseRings {
 pub struct SourceRings {
     /// The ring of components fetched from git.
     pub git: Ring,
+    /// The registries the policy accepts, as written (names or URLs).
+    pub registries: Vec<String>,
     /// URL prefixes of the registries the policy accepts.
     registry_urls: Vec<String>,
     /// The ring of components from any other registry.
@@ -162,6 +186,40 @@ pub struct ComponentEntry {
     pub link: Option<String>,
     /// For remove entries: a warning until this day, an error after it.
     pub sunset: Option<NaiveDate>,
+    /// Layers that extend the one this entry is in may not make its ring any better.
+    pub locked: bool,
     /// Where the entry is written.
     pub origin: Location,
+}
+
+/// One `[[exceptions]]` entry: a time-limited waiver for the findings of some components.
+#[derive(Clone, Debug)]
+pub struct Exception {
+    pub selector: Selector,
+    /// Globs over manifest/lockfile paths, as written; empty means everywhere.
+    pub paths: Vec<String>,
+    /// Globs over `OWNER/NAME`, as written; empty means every repository.
+    pub repos: Vec<String>,
+    path_globs: GlobSet,
+    repo_globs: GlobSet,
+    pub expires: NaiveDate,
+    pub reason: String,
+    pub approved_by: Option<String>,
+    pub ticket: Option<String>,
+    /// Where the entry is written.
+    pub origin: Location,
+}
+
+impl Exception {
+    /// Whether the exception is meant for `repository` (`OWNER/NAME`, when known). One scoped
+    /// to repositories does not apply where the repository is unknown.
+    pub fn in_repository(&self, repository: Option<&str>) -> bool {
+        self.repos.is_empty() || repository.is_some_and(|r| self.repo_globs.is_match(r))
+    }
+
+    /// Whether the exception covers a finding on `id` located in `file`.
+    pub fn covers(&self, id: &ComponentId, file: Option<&str>) -> bool {
+        self.selector.matches(id)
+            && (self.paths.is_empty() || file.is_some_and(|f| self.path_globs.is_match(f)))
+    }
 }

@@ -145,16 +145,31 @@ impl Selector {
         if id.ecosystem != self.ecosystem {
             return false;
         }
-        let name = normalize_name(id.ecosystem, &id.name);
-        let name_matches = match &self.pattern {
-            NamePattern::Exact(exact) => *exact == name,
-            NamePattern::Glob(glob) => glob.is_match(&name),
-        };
-        name_matches
+        self.matches_name(&normalize_name(id.ecosystem, &id.name))
             && self
                 .versions
                 .as_ref()
                 .is_none_or(|range| range.contains(&id.version))
+    }
+
+    /// Whether some component could match both selectors (the same ecosystem, and names equal
+    /// or one's pattern matching the other's name). Version ranges are not compared: a locked
+    /// entry holds for every version.
+    pub fn overlaps(&self, other: &Selector) -> bool {
+        self.ecosystem == other.ecosystem
+            && (self.matches_name(&other.name) || other.matches_name(&self.name))
+    }
+
+    fn matches_name(&self, name: &str) -> bool {
+        match &self.pattern {
+            NamePattern::Exact(exact) => exact == name,
+            NamePattern::Glob(glob) => glob.is_match(name),
+        }
+    }
+
+    /// What identifies an entry across layers: ecosystem, name and versions as written.
+    pub fn key(&self) -> (Ecosystem, &str, Option<&str>) {
+        (self.ecosystem, &self.name, self.versions_text.as_deref())
     }
 
     /// How specific the selector is; when several entries match, the greatest wins. An exact
@@ -230,5 +245,26 @@ mod tests {
         assert!(exact.specificity() > glob.specificity());
         let ranged = selector(Ecosystem::Npm, "@babel/core", Some("<7"));
         assert!(ranged.specificity() > exact.specificity());
+    }
+}
+
+/// The selector as a policy would write it: `pkg:npm/left-pad`, with ` versions <2` when ranged.
+impl std::fmt::Display for Selector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (namespace, name) = match self.name.rsplit_once(['/', ':']) {
+            Some((ns, name)) if self.ecosystem != Ecosystem::Npm || self.name.starts_with('@') => {
+                (Some(ns), name)
+            }
+            _ => (None, self.name.as_str()),
+        };
+        let namespace = namespace.map(|ns| ns.replace('@', "%40"));
+        match namespace {
+            Some(ns) => write!(f, "pkg:{}/{ns}/{name}", self.ecosystem)?,
+            None => write!(f, "pkg:{}/{name}", self.ecosystem)?,
+        }
+        if let Some(range) = &self.versions_text {
+            write!(f, " versions {range}")?;
+        }
+        Ok(())
     }
 }

@@ -20,8 +20,7 @@ pub fn render(report: &Report) -> String {
     let mut left_out = 0;
     for severity in [Severity::Error, Severity::Warning, Severity::Note] {
         let level: Vec<&Finding> = report
-            .findings
-            .iter()
+            .active_findings()
             .filter(|f| f.severity == severity)
             .collect();
         for finding in level.iter().take(PER_LEVEL) {

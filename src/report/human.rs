@@ -14,8 +14,7 @@ pub fn check(report: &Report) -> String {
     let mut out = String::new();
     for severity in [Severity::Error, Severity::Warning, Severity::Note] {
         let group: Vec<&Finding> = report
-            .findings
-            .iter()
+            .active_findings()
             .filter(|f| f.severity == severity)
             .collect();
         if group.is_empty() {
@@ -23,6 +22,13 @@ pub fn check(report: &Report) -> String {
         }
         let _ = writeln!(out, "{}\n", plural(group.len(), severity.as_str()));
         for finding in group {
+            finding_block(&mut out, finding);
+        }
+    }
+    let waived: Vec<&Finding> = report.findings.iter().filter(|f| f.waiver.is_some()).collect();
+    if !waived.is_empty() {
+        let _ = writeln!(out, "{} (policy exceptions)\n", plural(waived.len(), "waived finding"));
+        for finding in waived {
             finding_block(&mut out, finding);
         }
     }
@@ -106,6 +112,26 @@ fn finding_block(out: &mut String, finding: &Finding) {
     }
     if let Some(location) = &finding.location {
         field("at:", &location.to_string());
+    }
+    if let Some(waiver) = &finding.waiver {
+        let approval: Vec<&str> = waiver
+            .approved_by
+            .as_deref()
+            .into_iter()
+            .chain(waiver.ticket.as_deref())
+            .collect();
+        let approval = if approval.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", approval.join(", "))
+        };
+        field(
+            "waived:",
+            &format!(
+                "until {}{approval}: {} [{}]",
+                waiver.expires, waiver.reason, waiver.origin
+            ),
+        );
     }
     out.push('\n');
 }

@@ -32,8 +32,7 @@ pub fn render_within(report: &Report, limit: usize, full_report: &str) -> String
     let mut out = String::new();
     verdict(&mut out, report);
     let (introduced, existing): (Vec<&Finding>, Vec<&Finding>) = report
-        .findings
-        .iter()
+        .active_findings()
         .partition(|f| f.change != Some(Change::Existing));
     // Everything after the first table is collapsed and small; keep room for it.
     let tail = tail_sections(report, &existing);
@@ -65,8 +64,7 @@ fn verdict(out: &mut String, report: &Report) {
     let s = &report.summary;
     let introduced = |severity: Severity| {
         report
-            .findings
-            .iter()
+            .active_findings()
             .filter(|f| f.severity == severity && f.change != Some(Change::Existing))
             .count()
     };
@@ -184,6 +182,36 @@ fn tail_sections(report: &Report, existing: &[&Finding]) -> String {
         }
         if existing.len() > 200 {
             let _ = writeln!(out, "- … and {} more", existing.len() - 200);
+        }
+        out.push_str("\n</details>\n\n");
+    }
+    let waived: Vec<&Finding> = report.findings.iter().filter(|f| f.waiver.is_some()).collect();
+    if !waived.is_empty() {
+        let _ = writeln!(
+            out,
+            "<details><summary>Waived by policy exceptions: {}</summary>\n",
+            plural(waived.len(), "finding")
+        );
+        for finding in waived.iter().take(200) {
+            if let Some(waiver) = &finding.waiver {
+                let who = waiver
+                    .approved_by
+                    .as_deref()
+                    .map(|a| format!(", approved by {}", escape(a)))
+                    .unwrap_or_default();
+                let ticket = waiver
+                    .ticket
+                    .as_deref()
+                    .map(|t| format!(", {}", escape(t)))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "- {} — until {}{who}{ticket}: {}",
+                    one_line(finding),
+                    waiver.expires,
+                    escape(&waiver.reason)
+                );
+            }
         }
         out.push_str("\n</details>\n\n");
     }

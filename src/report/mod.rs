@@ -134,9 +134,12 @@ pub struct Summary {
     pub components: usize,
     pub evaluated: usize,
     pub not_evaluated: usize,
+    /// Findings per severity, waived ones not included.
     pub errors: usize,
     pub warnings: usize,
     pub notes: usize,
+    /// Findings a policy exception waives.
+    pub waived: usize,
     pub by_ring: ByRing,
 }
 
@@ -195,12 +198,13 @@ impl Report {
 
     fn count_findings(&mut self) {
         let mut counts = Debt::default();
-        for finding in &self.findings {
+        for finding in self.findings.iter().filter(|f| f.waiver.is_none()) {
             counts.count(finding.severity);
         }
         self.summary.errors = counts.errors;
         self.summary.warnings = counts.warnings;
         self.summary.notes = counts.notes;
+        self.summary.waived = self.findings.iter().filter(|f| f.waiver.is_some()).count();
     }
 
     /// Records what the change was compared with. With `only_new`, findings the change did not
@@ -210,7 +214,7 @@ impl Report {
             let mut debt = Debt::default();
             self.findings.retain(|finding| {
                 let existing = finding.change == Some(Change::Existing);
-                if existing {
+                if existing && finding.waiver.is_none() {
                     debt.count(finding.severity);
                 }
                 !existing
@@ -221,9 +225,18 @@ impl Report {
         self.base = Some(base);
     }
 
-    /// The most severe finding, if any.
+    /// The most severe finding that is not waived, if any.
     pub fn worst_severity(&self) -> Option<Severity> {
-        self.findings.iter().map(|f| f.severity).max()
+        self.findings
+            .iter()
+            .filter(|f| f.waiver.is_none())
+            .map(|f| f.severity)
+            .max()
+    }
+
+    /// The findings that count (not waived).
+    pub fn active_findings(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.waiver.is_none())
     }
 
     pub fn write(&self, format: Format, out: &mut dyn std::io::Write) -> std::io::Result<()> {

@@ -97,6 +97,20 @@ fn result(finding: &Finding) -> Value {
             "purl": finding.component.as_ref().map(|c| c.purl.clone()),
         }
     });
+    if let Some(waiver) = &finding.waiver {
+        let mut justification = waiver.reason.clone();
+        if let Some(who) = &waiver.approved_by {
+            justification.push_str(&format!(" (approved by {who})"));
+        }
+        if let Some(ticket) = &waiver.ticket {
+            justification.push_str(&format!(" [{ticket}]"));
+        }
+        value["suppressions"] = json!([{
+            "kind": "external",
+            "status": "accepted",
+            "justification": format!("{justification}; until {}", waiver.expires),
+        }]);
+    }
     if let Some(location) = &finding.location {
         value["locations"] = json!([{
             "physicalLocation": {

@@ -1,0 +1,495 @@
+//! Policies built on policies: a policy's `extends` resolved into layers (local files, the
+//! embedded default, `github:OWNER/REPO/PATH@REF`), then merged into one effective policy.
+//!
+//! Merge rules, base layer first: a setting a later layer sets replaces the earlier one;
+//! licenses are the union of the lists, the later layer's ring winning per license; component
+//! entries with the same purl and versions are replaced by the later layer's; exceptions are
+//! the union. An entry marked `locked = true` cannot be made more lenient by a later layer,
+//! neither by an entry with a better ring for any version of that component nor by an
+//! exception: either is a policy error naming both places.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use super::load::{Layer, read_layer};
+use super::{LicenseRings, Policy, PolicyOrigin, SourceRings};
+use crate::diagnostic::{self, Diagnostic};
+use crate::error::Error;
+use crate::model::{Kind, Location, Ring};
+use crate::registry;
+
+/// Where the files a policy names are read from: the disk, or a git commit.
+pub trait Files {
+    /// The text of `path` (already resolved against the file that names it); `None` when there
+    /// is no such file.
+    fn read(&self, path: &str) -> Result<Option<String>, Error>;
+}
+
+/// Files on disk, by path relative to the working directory.
+pub struct Disk;
+
+impl Files for Disk {
+    fn read(&self, path: &str) -> Result<Option<String>, Error> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Ok(Some(text)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(Error::Read {
+                path: path.to_owned(),
+                source,
+            }),
+        }
+    }
+}
+
+/// A policy kept in a GitHub repository: `github:OWNER/REPO/PATH@REF`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GithubPolicy {
+    /// `OWNER/REPO`.
+    pub repo: String,
+    pub path: String,
+    pub reference: String,
+}
+
+impl std::fmt::Display for GithubPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "github:{}/{}@{}", self.repo, self.path, self.reference)
+    }
+}
+
+/// Fetches `github:` policies (the GitHub client, with its cache and `--offline`).
+pub trait Remote {
+    /// The text of the policy file; the error says why not, for the user.
+    fn fetch(&self, policy: &GithubPolicy) -> Result<String, String>;
+}
+
+/// Where `extends` entries are read from.
+pub struct Sources<'a> {
+    pub files: &'a dyn Files,
+    pub remote: Option<&'a dyn Remote>,
+}
+
+/// A layer's identity: where its text comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Source {
+    Embedded,
+    File(String),
+    Github(GithubPolicy),
+}
+
+impl Source {
+    fn shown(&self) -> String {
+        match self {
+            Source::Embedded => EMBEDDED_NAME.to_owned(),
+            Source::File(path) => path.clone(),
+            Source::Github(policy) => policy.to_string(),
+        }
+    }
+}
+
+/// How `extends` names the embedded default policy.
+pub const EMBEDDED_NAME: &str = "depgov:default";
+
+const EMBEDDED_TEXT: &str = include_str!("../../policies/default.toml");
+
+/// Loads the policy `file` (with `text`) and every layer it extends.
+pub fn load(
+    file: &str,
+    text: &str,
+    origin: PolicyOrigin,
+    sources: &Sources<'_>,
+) -> Result<Policy, Error> {
+    let top = if origin == PolicyOrigin::Embedded {
+        Source::Embedded
+    } else {
+        Source::File(file.to_owned())
+    };
+    let mut resolver = Resolver {
+        sources,
+        stack: Vec::new(),
+        done: HashSet::new(),
+        layers: Vec::new(),
+        problems: Vec::new(),
+        count: 0,
+    };
+    resolver.collect(&top, text);
+    if resolver.count == 0 {
+        match merge(&resolver.layers) {
+            Ok(mut policy) => {
+                policy.origin = origin;
+                if policy.name.is_empty() {
+                    policy.name = file.to_owned();
+                }
+                return Ok(policy);
+            }
+            Err(problems) => {
+                resolver.count += problems.len();
+                resolver.problems.extend(problems);
+            }
+        }
+    }
+    Err(Error::Policy {
+        file: file.to_owned(),
+        count: resolver.count,
+        rendered: resolver.problems.concat(),
+    })
+}
+
+/// The policy compiled into the binary, used when a repository has none.
+pub fn embedded() -> Policy {
+    let sources = Sources {
+        files: &Disk,
+        remote: None,
+    };
+    load(EMBEDDED_NAME, EMBEDDED_TEXT, PolicyOrigin::Embedded, &sources)
+        .expect("the embedded default policy is valid (a unit test checks it)")
+}
+
+/// Reads the policy file at `path` (`display` is how reports and diagnostics name it) and the
+/// layers it extends.
+pub fn load_file(
+    path: &std::path::Path,
+    display: &str,
+    remote: Option<&dyn Remote>,
+) -> Result<Policy, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: display.to_owned(),
+        source,
+    })?;
+    let sources = Sources {
+        files: &Disk,
+        remote,
+    };
+    load(display, &text, PolicyOrigin::File(display.to_owned()), &sources)
+}
+
+/// Reads policy text; `file` names it, and its local `extends` are read from disk relative to
+/// it. `github:` layers are not fetched.
+pub fn parse(file: &str, text: &str, origin: PolicyOrigin) -> Result<Policy, Error> {
+    let sources = Sources {
+        files: &Disk,
+        remote: None,
+    };
+    load(file, text, origin, &sources)
+}
+
+struct Resolver<'a, 'b> {
+    sources: &'b Sources<'a>,
+    /// The chain of layers being resolved, outermost first, for cycles and messages.
+    stack: Vec<String>,
+    done: HashSet<String>,
+    /// Resolved layers, base first.
+    layers: Vec<(String, Layer)>,
+    problems: Vec<String>,
+    count: usize,
+}
+
+impl Resolver<'_, '_> {
+    fn collect(&mut self, source: &Source, text: &str) {
+        let shown = source.shown();
+        let layer = match read_layer(&shown, text) {
+            Ok(layer) => layer,
+            Err(diagnostics) => {
+                self.count += diagnostics.len();
+                self.problems
+                    .push(diagnostic::render(&shown, text, &diagnostics));
+                return;
+            }
+        };
+        self.stack.push(shown.clone());
+        let mut problems = Vec::new();
+        for (entry, span) in &layer.extends {
+            match self.resolve(source, entry) {
+                Err(message) => problems.push(Diagnostic::new(span.clone(), message)),
+                Ok(target) => {
+                    let name = target.shown();
+                    if self.stack.contains(&name) {
+                        let chain = self.chain(&name);
+                        problems.push(Diagnostic::new(
+                            span.clone(),
+                            format!("`{entry}` makes the policies extend each other: {chain}"),
+                        ));
+                        continue;
+                    }
+                    if self.done.contains(&name) {
+                        continue;
+                    }
+                    match self.text_of(&target) {
+                        Ok(text) => self.collect(&target, &text),
+                        Err(message) => {
+                            let chain = self.chain(&name);
+                            problems.push(
+                                Diagnostic::new(span.clone(), message)
+                                    .with_help(format!("extended through {chain}")),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        self.stack.pop();
+        if !problems.is_empty() {
+            self.count += problems.len();
+            self.problems
+                .push(diagnostic::render(&shown, text, &problems));
+        }
+        self.done.insert(shown.clone());
+        self.layers.push((shown, layer));
+    }
+
+    fn chain(&self, last: &str) -> String {
+        self.stack
+            .iter()
+            .map(String::as_str)
+            .chain([last])
+            .collect::<Vec<_>>()
+            .join(" → ")
+    }
+
+    /// What an `extends` entry in the layer `from` names.
+    fn resolve(&self, from: &Source, entry: &str) -> Result<Source, String> {
+        if entry == EMBEDDED_NAME {
+            return Ok(Source::Embedded);
+        }
+        if let Some(spec) = entry.strip_prefix("github:") {
+            return parse_github(spec).map(Source::Github);
+        }
+        if entry.contains("://") {
+            return Err(format!(
+                "`{entry}`: a policy extends local files, `github:OWNER/REPO/PATH@REF` or \
+                 `{EMBEDDED_NAME}`, never an arbitrary URL"
+            ));
+        }
+        match from {
+            Source::Embedded => Err("the embedded default extends nothing".to_owned()),
+            Source::File(path) => Ok(Source::File(join(path, entry))),
+            Source::Github(policy) => Ok(Source::Github(GithubPolicy {
+                path: join(&policy.path, entry),
+                ..policy.clone()
+            })),
+        }
+    }
+
+    fn text_of(&self, source: &Source) -> Result<String, String> {
+        match source {
+            Source::Embedded => Ok(EMBEDDED_TEXT.to_owned()),
+            Source::File(path) => match self.sources.files.read(path) {
+                Ok(Some(text)) => Ok(text),
+                Ok(None) => Err(format!("the policy `{path}` does not exist")),
+                Err(error) => Err(error.to_string()),
+            },
+            Source::Github(policy) => match self.sources.remote {
+                Some(remote) => remote.fetch(policy),
+                None => Err(format!("`{policy}` cannot be fetched here")),
+            },
+        }
+    }
+}
+
+/// `OWNER/REPO/PATH@REF`.
+fn parse_github(spec: &str) -> Result<GithubPolicy, String> {
+    let usage = || {
+        format!("`github:{spec}` is not `github:OWNER/REPO/PATH@REF`, e.g. github:acme/.github/policies/ospo.toml@v3")
+    };
+    let (location, reference) = spec.rsplit_once('@').ok_or_else(usage)?;
+    let mut parts = location.splitn(3, '/');
+    let (Some(owner), Some(repo), Some(path)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(usage());
+    };
+    let valid = |s: &str| !s.is_empty() && !s.split('/').any(|part| part == "..");
+    if ![owner, repo, path, reference].iter().all(|s| valid(s)) {
+        return Err(usage());
+    }
+    Ok(GithubPolicy {
+        repo: format!("{owner}/{repo}"),
+        path: path.trim_start_matches('/').to_owned(),
+        reference: reference.to_owned(),
+    })
+}
+
+/// `relative` resolved against the directory of `file`, with `.` and `..` folded.
+fn join(file: &str, relative: &str) -> String {
+    if relative.starts_with('/') {
+        return relative.to_owned();
+    }
+    let mut parts: Vec<&str> = file.split('/').collect();
+    parts.pop();
+    for part in relative.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != ".." && !p.is_empty()) => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}
+
+/// The effective policy of `layers` (base first), or the problems that prevent it.
+fn merge(layers: &[(String, Layer)]) -> Result<Policy, Vec<String>> {
+    let mut problems = Vec::new();
+    let mut settings: BTreeMap<&'static str, Location> = BTreeMap::new();
+    let mut set = |key: &'static str, value: &Option<(Ring, Location)>, into: &mut Ring| {
+        if let Some((ring, origin)) = value {
+            *into = *ring;
+            settings.insert(key, origin.clone());
+        }
+    };
+    let mut default_ring = Ring::Assess;
+    let mut unlisted = Ring::Assess;
+    let mut unknown = Ring::Assess;
+    let mut git = Ring::Assess;
+    let mut unknown_registry = Ring::Hold;
+    for (_, layer) in layers {
+        set("defaults.ring", &layer.default_ring, &mut default_ring);
+        set("licenses.unlisted", &layer.unlisted, &mut unlisted);
+        set("licenses.unknown", &layer.unknown, &mut unknown);
+        set("sources.git", &layer.git, &mut git);
+        set(
+            "sources.unknown-registry",
+            &layer.unknown_registry,
+            &mut unknown_registry,
+        );
+    }
+    let mut last = |key: &'static str, pick: &dyn Fn(&Layer) -> Option<Location>| {
+        if let Some(origin) = layers.iter().rev().find_map(|(_, l)| pick(l)) {
+            settings.insert(key, origin);
+        }
+    };
+    last("defaults.scope", &|l| l.scope.as_ref().map(|s| s.1.clone()));
+    last("sources.registries", &|l| {
+        l.registries.as_ref().map(|s| s.1.clone())
+    });
+    last("scan.exclude", &|l| l.scan_exclude.as_ref().map(|s| s.1.clone()));
+    last("expiry.warn-days", &|l| l.warn_days.as_ref().map(|s| s.1.clone()));
+    last("expiry.max-days", &|l| l.max_days.as_ref().map(|s| s.1.clone()));
+    let latest = |pick: &dyn Fn(&Layer) -> bool| layers.iter().rev().map(|(_, l)| l).find(|l| pick(l));
+    let scope = latest(&|l| l.scope.is_some())
+        .and_then(|l| l.scope.clone())
+        .map_or_else(|| BTreeSet::from([Kind::Runtime, Kind::Build]), |s| s.0);
+    let (registries, registry_urls) = latest(&|l| l.registries.is_some())
+        .and_then(|l| l.registries.clone())
+        .map_or_else(
+            || {
+                let names = registry::PUBLIC.iter().map(|r| r.name.to_owned()).collect();
+                let urls = registry::PUBLIC
+                    .iter()
+                    .flat_map(|r| r.urls.iter().map(|u| (*u).to_owned()))
+                    .collect();
+                (names, urls)
+            },
+            |s| s.0,
+        );
+
+    let mut listed = BTreeMap::new();
+    let mut components: Vec<super::ComponentEntry> = Vec::new();
+    let mut exceptions = Vec::new();
+    for (index, (_, layer)) in layers.iter().enumerate() {
+        for (req, ring, origin) in &layer.licenses {
+            listed.insert(req.clone(), (*ring, origin.clone()));
+        }
+        let locked_earlier: Vec<&super::ComponentEntry> = layers[..index]
+            .iter()
+            .flat_map(|(_, l)| l.components.iter())
+            .filter(|entry| entry.locked)
+            .collect();
+        for entry in &layer.components {
+            for locked in &locked_earlier {
+                if locked.selector.overlaps(&entry.selector) && entry.ring < locked.ring {
+                    problems.push(format!(
+                        "{}: this entry makes `{}` {}, but {} locks it at {} (a policy that extends another cannot weaken its locked entries)\n",
+                        entry.origin,
+                        entry.selector,
+                        entry.ring,
+                        locked.origin,
+                        locked.ring
+                    ));
+                }
+            }
+            components.retain(|earlier: &super::ComponentEntry| earlier.selector.key() != entry.selector.key());
+            components.push(entry.clone());
+        }
+        for exception in &layer.exceptions {
+            for locked in &locked_earlier {
+                if locked.selector.overlaps(&exception.selector) {
+                    problems.push(format!(
+                        "{}: this exception waives `{}`, which {} locks at {} (locked entries cannot be waived by a policy that extends them)\n",
+                        exception.origin, exception.selector, locked.origin, locked.ring
+                    ));
+                }
+            }
+            exceptions.push(exception.clone());
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Policy {
+        name: layers
+            .iter()
+            .rev()
+            .find_map(|(_, l)| l.name.clone())
+            .unwrap_or_default(),
+        contact: layers.iter().rev().find_map(|(_, l)| l.contact.clone()),
+        origin: PolicyOrigin::Embedded,
+        layers: layers.iter().map(|(name, _)| name.clone()).collect(),
+        default_ring,
+        scope,
+        licenses: LicenseRings {
+            listed,
+            unlisted,
+            unknown,
+        },
+        sources: SourceRings {
+            git,
+            registries,
+            registry_urls,
+            unknown_registry,
+        },
+        components,
+        exceptions,
+        scan_exclude: latest(&|l| l.scan_exclude.is_some())
+            .and_then(|l| l.scan_exclude.clone())
+            .map(|s| s.0),
+        warn_days: latest(&|l| l.warn_days.is_some())
+            .and_then(|l| l.warn_days.clone())
+            .map_or(30, |s| s.0),
+        max_days: latest(&|l| l.max_days.is_some())
+            .and_then(|l| l.max_days.clone())
+            .map(|s| s.0),
+        settings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_extends_resolve_against_the_extending_file() {
+        assert_eq!(join(".github/depgov.toml", "../team.toml"), "team.toml");
+        assert_eq!(join("a/b/depgov.toml", "./x/y.toml"), "a/b/x/y.toml");
+        assert_eq!(join("depgov.toml", "../up.toml"), "../up.toml");
+        assert_eq!(join("depgov.toml", "/etc/p.toml"), "/etc/p.toml");
+    }
+
+    #[test]
+    fn github_references_are_owner_repo_path_and_ref() {
+        let parsed = parse_github("acme/.github/policies/ospo.toml@v3").unwrap();
+        assert_eq!(parsed.repo, "acme/.github");
+        assert_eq!(parsed.path, "policies/ospo.toml");
+        assert_eq!(parsed.reference, "v3");
+        assert!(parse_github("acme/.github@v3").is_err());
+        assert!(parse_github("acme/x/../../etc/passwd@v1").is_err());
+    }
+}
+
+#[cfg(test)]
+mod embedded_tests {
+    #[test]
+    fn the_embedded_default_policy_is_valid() {
+        let policy = super::embedded();
+        assert_eq!(policy.origin, super::PolicyOrigin::Embedded);
+        assert!(!policy.components.is_empty());
+        assert_eq!(policy.layers, [super::EMBEDDED_NAME]);
+    }
+}
