@@ -78,7 +78,10 @@ impl Base {
                     files: self,
                     remote,
                 };
-                return Ok((policy::load(path, &text, origin, &sources)?, Some(path.clone())));
+                return Ok((
+                    policy::load(path, &text, origin, &sources)?,
+                    Some(path.clone()),
+                ));
             }
         }
         Ok((policy::embedded(), None))

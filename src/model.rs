@@ -328,7 +328,56 @@ impl Rule {
             Rule::ExceptionExpired => "A policy exception has expired",
             Rule::ExceptionExpiring => "A policy exception in use expires soon",
             Rule::ExceptionUnused => "A policy exception waives nothing",
-            Rule::ExceptionTooLong => "A policy exception is granted for longer than the policy allows",
+            Rule::ExceptionTooLong => {
+                "A policy exception is granted for longer than the policy allows"
+            }
+        }
+    }
+}
+
+impl Rule {
+    /// What to do about a finding of this rule; shown as help (SARIF) next to the message.
+    pub fn help(self) -> &'static str {
+        match self {
+            Rule::ComponentAssess => {
+                "The OSPO has not decided on this component yet. Prefer an adopted alternative, or ask the policy's contact to assess it."
+            }
+            Rule::ComponentHold => {
+                "Keep existing use, but start no new work on this component: the finding's reason and use-instead say why and what to use."
+            }
+            Rule::ComponentRemove => {
+                "Replace this component: the finding's reason and use-instead say why and what to use; a sunset date says until when this is a warning."
+            }
+            Rule::LicenseAssess | Rule::LicenseHold | Rule::LicenseRemove => {
+                "The component's license (the deciding part of its expression, for AND/OR) is on this ring in the policy's [licenses] lists. Choose another component, another license alternative, or ask for an exception."
+            }
+            Rule::LicenseUnlisted => {
+                "No list in the policy names this license (or the declared text is not SPDX). Ask the policy's contact to classify it."
+            }
+            Rule::LicenseUnknown => {
+                "The package declares no license the policy can read. Check the package's actual license and ask for an explicit entry or exception."
+            }
+            Rule::SourceGit => {
+                "The component is fetched from git rather than a registry; prefer a released version from an approved registry."
+            }
+            Rule::SourceUnknownRegistry => {
+                "The component comes from a registry the policy's [sources] registries does not list; use an approved registry."
+            }
+            Rule::PolicyChanged => {
+                "This change edits the policy file. The run applied the policy as it is at the merge-base; the edit takes effect once merged and reviewed by the policy's contact."
+            }
+            Rule::ExceptionExpired => {
+                "Renew the exception with a new approval and expiry, or fix the findings it waived."
+            }
+            Rule::ExceptionExpiring => {
+                "The exception expires soon: plan the fix, or renew it with a new approval."
+            }
+            Rule::ExceptionUnused => {
+                "No finding matches this exception: remove it from the policy."
+            }
+            Rule::ExceptionTooLong => {
+                "Shorten the exception's expiry to within the policy's expiry.max-days."
+            }
         }
     }
 }

@@ -38,7 +38,10 @@ pub fn apply(
             let days_left = (exception.expires - today).num_days();
             let state = if days_left < 0 {
                 State::Expired
-            } else if policy.max_days.is_some_and(|max| days_left > i64::from(max)) {
+            } else if policy
+                .max_days
+                .is_some_and(|max| days_left > i64::from(max))
+            {
                 State::TooLong(days_left)
             } else if days_left <= i64::from(policy.warn_days) {
                 State::Expiring(days_left)
@@ -94,7 +97,9 @@ pub fn apply(
             _ if !used => (
                 Rule::ExceptionUnused,
                 Severity::Warning,
-                format!("the exception for {about} waives nothing: no finding matches it; remove it"),
+                format!(
+                    "the exception for {about} waives nothing: no finding matches it; remove it"
+                ),
             ),
             State::Expiring(days) => (
                 Rule::ExceptionExpiring,
@@ -128,7 +133,12 @@ fn describe(exception: &Exception) -> String {
     }
 }
 
-fn about_exception(rule: Rule, severity: Severity, message: String, exception: &Exception) -> Finding {
+fn about_exception(
+    rule: Rule,
+    severity: Severity,
+    message: String,
+    exception: &Exception,
+) -> Finding {
     Finding {
         rule,
         severity,

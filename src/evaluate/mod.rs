@@ -55,11 +55,13 @@ impl Evaluation {
     }
 }
 
-/// Findings in the order reports show them: most severe first, then what the change
-/// introduces, then by component and rule.
+/// Findings in the order reports show them: waived ones last; most severe first, then what
+/// the change introduces, then by component and rule.
 pub(crate) fn report_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
-    b.severity
-        .cmp(&a.severity)
+    a.waiver
+        .is_some()
+        .cmp(&b.waiver.is_some())
+        .then_with(|| b.severity.cmp(&a.severity))
         .then_with(|| a.change.cmp(&b.change))
         .then_with(|| a.component.cmp(&b.component))
         .then_with(|| a.rule.cmp(&b.rule))

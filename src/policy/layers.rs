@@ -139,8 +139,13 @@ pub fn embedded() -> Policy {
         files: &Disk,
         remote: None,
     };
-    load(EMBEDDED_NAME, EMBEDDED_TEXT, PolicyOrigin::Embedded, &sources)
-        .expect("the embedded default policy is valid (a unit test checks it)")
+    load(
+        EMBEDDED_NAME,
+        EMBEDDED_TEXT,
+        PolicyOrigin::Embedded,
+        &sources,
+    )
+    .expect("the embedded default policy is valid (a unit test checks it)")
 }
 
 /// Reads the policy file at `path` (`display` is how reports and diagnostics name it) and the
@@ -158,7 +163,12 @@ pub fn load_file(
         files: &Disk,
         remote,
     };
-    load(display, &text, PolicyOrigin::File(display.to_owned()), &sources)
+    load(
+        display,
+        &text,
+        PolicyOrigin::File(display.to_owned()),
+        &sources,
+    )
 }
 
 /// Reads policy text; `file` names it, and its local `extends` are read from disk relative to
@@ -287,7 +297,9 @@ impl Resolver<'_, '_> {
 /// `OWNER/REPO/PATH@REF`.
 fn parse_github(spec: &str) -> Result<GithubPolicy, String> {
     let usage = || {
-        format!("`github:{spec}` is not `github:OWNER/REPO/PATH@REF`, e.g. github:acme/.github/policies/ospo.toml@v3")
+        format!(
+            "`github:{spec}` is not `github:OWNER/REPO/PATH@REF`, e.g. github:acme/.github/policies/ospo.toml@v3"
+        )
     };
     let (location, reference) = spec.rsplit_once('@').ok_or_else(usage)?;
     let mut parts = location.splitn(3, '/');
@@ -359,10 +371,17 @@ fn merge(layers: &[(String, Layer)]) -> Result<Policy, Vec<String>> {
     last("sources.registries", &|l| {
         l.registries.as_ref().map(|s| s.1.clone())
     });
-    last("scan.exclude", &|l| l.scan_exclude.as_ref().map(|s| s.1.clone()));
-    last("expiry.warn-days", &|l| l.warn_days.as_ref().map(|s| s.1.clone()));
-    last("expiry.max-days", &|l| l.max_days.as_ref().map(|s| s.1.clone()));
-    let latest = |pick: &dyn Fn(&Layer) -> bool| layers.iter().rev().map(|(_, l)| l).find(|l| pick(l));
+    last("scan.exclude", &|l| {
+        l.scan_exclude.as_ref().map(|s| s.1.clone())
+    });
+    last("expiry.warn-days", &|l| {
+        l.warn_days.as_ref().map(|s| s.1.clone())
+    });
+    last("expiry.max-days", &|l| {
+        l.max_days.as_ref().map(|s| s.1.clone())
+    });
+    let latest =
+        |pick: &dyn Fn(&Layer) -> bool| layers.iter().rev().map(|(_, l)| l).find(|l| pick(l));
     let scope = latest(&|l| l.scope.is_some())
         .and_then(|l| l.scope.clone())
         .map_or_else(|| BTreeSet::from([Kind::Runtime, Kind::Build]), |s| s.0);
@@ -405,7 +424,9 @@ fn merge(layers: &[(String, Layer)]) -> Result<Policy, Vec<String>> {
                     ));
                 }
             }
-            components.retain(|earlier: &super::ComponentEntry| earlier.selector.key() != entry.selector.key());
+            components.retain(|earlier: &super::ComponentEntry| {
+                earlier.selector.key() != entry.selector.key()
+            });
             components.push(entry.clone());
         }
         for exception in &layer.exceptions {
@@ -465,6 +486,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_embedded_default_policy_is_valid() {
+        let policy = embedded();
+        assert_eq!(policy.origin, PolicyOrigin::Embedded);
+        assert!(!policy.components.is_empty());
+        assert_eq!(policy.layers, [EMBEDDED_NAME]);
+    }
+
+    #[test]
     fn relative_extends_resolve_against_the_extending_file() {
         assert_eq!(join(".github/depgov.toml", "../team.toml"), "team.toml");
         assert_eq!(join("a/b/depgov.toml", "./x/y.toml"), "a/b/x/y.toml");
@@ -480,16 +509,5 @@ mod tests {
         assert_eq!(parsed.reference, "v3");
         assert!(parse_github("acme/.github@v3").is_err());
         assert!(parse_github("acme/x/../../etc/passwd@v1").is_err());
-    }
-}
-
-#[cfg(test)]
-mod embedded_tests {
-    #[test]
-    fn the_embedded_default_policy_is_valid() {
-        let policy = super::embedded();
-        assert_eq!(policy.origin, super::PolicyOrigin::Embedded);
-        assert!(!policy.components.is_empty());
-        assert_eq!(policy.layers, [super::EMBEDDED_NAME]);
     }
 }

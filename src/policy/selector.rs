@@ -182,6 +182,27 @@ impl Selector {
     }
 }
 
+/// The selector as a policy would write it: `pkg:npm/left-pad`, with ` versions <2` when ranged.
+impl std::fmt::Display for Selector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (namespace, name) = match self.name.rsplit_once(['/', ':']) {
+            Some((ns, name)) if self.ecosystem != Ecosystem::Npm || self.name.starts_with('@') => {
+                (Some(ns), name)
+            }
+            _ => (None, self.name.as_str()),
+        };
+        let namespace = namespace.map(|ns| ns.replace('@', "%40"));
+        match namespace {
+            Some(ns) => write!(f, "pkg:{}/{ns}/{name}", self.ecosystem)?,
+            None => write!(f, "pkg:{}/{name}", self.ecosystem)?,
+        }
+        if let Some(range) = &self.versions_text {
+            write!(f, " versions {range}")?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,26 +266,5 @@ mod tests {
         assert!(exact.specificity() > glob.specificity());
         let ranged = selector(Ecosystem::Npm, "@babel/core", Some("<7"));
         assert!(ranged.specificity() > exact.specificity());
-    }
-}
-
-/// The selector as a policy would write it: `pkg:npm/left-pad`, with ` versions <2` when ranged.
-impl std::fmt::Display for Selector {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (namespace, name) = match self.name.rsplit_once(['/', ':']) {
-            Some((ns, name)) if self.ecosystem != Ecosystem::Npm || self.name.starts_with('@') => {
-                (Some(ns), name)
-            }
-            _ => (None, self.name.as_str()),
-        };
-        let namespace = namespace.map(|ns| ns.replace('@', "%40"));
-        match namespace {
-            Some(ns) => write!(f, "pkg:{}/{ns}/{name}", self.ecosystem)?,
-            None => write!(f, "pkg:{}/{name}", self.ecosystem)?,
-        }
-        if let Some(range) = &self.versions_text {
-            write!(f, " versions {range}")?;
-        }
-        Ok(())
     }
 }

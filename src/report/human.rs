@@ -25,9 +25,17 @@ pub fn check(report: &Report) -> String {
             finding_block(&mut out, finding);
         }
     }
-    let waived: Vec<&Finding> = report.findings.iter().filter(|f| f.waiver.is_some()).collect();
+    let waived: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.waiver.is_some())
+        .collect();
     if !waived.is_empty() {
-        let _ = writeln!(out, "{} (policy exceptions)\n", plural(waived.len(), "waived finding"));
+        let _ = writeln!(
+            out,
+            "{} (policy exceptions)\n",
+            plural(waived.len(), "waived finding")
+        );
         for finding in waived {
             finding_block(&mut out, finding);
         }
@@ -89,11 +97,12 @@ fn finding_block(out: &mut String, finding: &Finding) {
     } else {
         format!(" ({})", tags.join(", "))
     };
-    let _ = writeln!(
-        out,
-        "{}[{}] {subject}{tags}",
-        finding.severity, finding.rule
-    );
+    let severity = if finding.waiver.is_some() {
+        "waived"
+    } else {
+        finding.severity.as_str()
+    };
+    let _ = writeln!(out, "{severity}[{}] {subject}{tags}", finding.rule);
     let _ = writeln!(out, "  {}", clean(&finding.message));
     let mut field = |label: &str, value: &str| {
         let _ = writeln!(out, "  {label:<13}{}", clean(value));
@@ -160,10 +169,15 @@ fn summary_line(out: &mut String, report: &Report) {
     }
     let _ = writeln!(
         out,
-        "depgov: {}, {}, {} · {}: {rings}, not evaluated {} · policy: {} ({}{revision}){contact}",
+        "depgov: {}, {}, {}{} · {}: {rings}, not evaluated {} · policy: {} ({}{revision}){contact}",
         plural(s.errors, "error"),
         plural(s.warnings, "warning"),
         plural(s.notes, "note"),
+        if s.waived > 0 {
+            format!(", {} waived", s.waived)
+        } else {
+            String::new()
+        },
         plural(s.components, "component"),
         s.not_evaluated,
         clean(&report.policy.name),

@@ -55,10 +55,8 @@ fn level(severity: Severity) -> &'static str {
 
 fn rule_descriptor(rule: Rule) -> Value {
     let help = format!(
-        "{}. The finding's message says which policy entry, license or source decided, and its \
-         ring; the reason and what to use instead come from the policy. Every rule is described \
-         in depgov's docs/rules.md.",
-        rule.summary()
+        "{} Every rule is described in depgov's docs/rules.md.",
+        rule.help()
     );
     json!({
         "id": rule.as_str(),
