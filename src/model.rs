@@ -160,6 +160,10 @@ pub struct Component {
     /// The manifest line through which the component enters: its own declaration when direct,
     /// the declaration of the direct dependency that pulls it in otherwise.
     pub location: Option<Location>,
+    /// The names of the packages (first-party or not) that depend on it, where the input
+    /// records a graph; with them `depgov explain` shows every path, not only the shortest.
+    #[serde(default, skip_serializing)]
+    pub dependents: Vec<String>,
 }
 
 /// The rings of a technology radar, from most to least endorsed.

@@ -116,6 +116,7 @@ mod tests {
             kinds: [Kind::Runtime].into(),
             optional: false,
             direct: true,
+            dependents: Vec::new(),
             path: vec!["web".into(), name.into()],
             location: None,
         }

@@ -241,6 +241,7 @@ mod tests {
             kinds: [kind].into(),
             optional: false,
             direct: true,
+            dependents: Vec::new(),
             path: vec!["app".into(), name.into()],
             location: None,
         }

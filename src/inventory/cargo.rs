@@ -161,10 +161,16 @@ fn components(graph: &PackageGraph, repo_root: &Path) -> Vec<Component> {
             }
         }
     }
+    let dependents = deps.dependents();
     let mut components: Vec<Component> = packages
         .iter()
         .zip(deps.walk())
-        .filter_map(|(package, reach)| Some(component(package, reach?, repo_root)))
+        .zip(dependents)
+        .filter_map(|((package, reach), dependents)| {
+            let mut component = component(package, reach?, repo_root);
+            component.dependents = dependents;
+            Some(component)
+        })
         .collect();
     components.sort_by(|a, b| a.id.cmp(&b.id));
     components
@@ -181,6 +187,7 @@ fn component(package: &PackageMetadata<'_>, reach: Reach, repo_root: &Path) -> C
         direct: reach.direct,
         path: reach.path,
         location: reach.entry,
+        dependents: Vec::new(),
     }
 }
 

@@ -115,6 +115,20 @@ impl Graph {
         });
     }
 
+    /// For each package, the names of the packages with an edge to it, sorted and unique.
+    pub fn dependents(&self) -> Vec<Vec<String>> {
+        let mut names: Vec<std::collections::BTreeSet<&str>> = vec![Default::default(); self.len()];
+        for (from, edges) in self.edges.iter().enumerate() {
+            for edge in edges {
+                names[edge.to].insert(&self.names[from]);
+            }
+        }
+        names
+            .into_iter()
+            .map(|set| set.into_iter().map(str::to_owned).collect())
+            .collect()
+    }
+
     /// How each package is reached; `None` for roots and for packages no root reaches.
     pub fn walk(&self) -> Vec<Option<Reach>> {
         let states = self.len() * MODES.len();

@@ -109,12 +109,14 @@ pub fn load(
         layers: Vec::new(),
         problems: Vec::new(),
         count: 0,
+        lints: Vec::new(),
     };
     resolver.collect(&top, text);
     if resolver.count == 0 {
         match merge(&resolver.layers) {
             Ok(mut policy) => {
                 policy.origin = origin;
+                policy.lints = resolver.lints;
                 if policy.name.is_empty() {
                     policy.name = file.to_owned();
                 }
@@ -190,6 +192,8 @@ struct Resolver<'a, 'b> {
     layers: Vec<(String, Layer)>,
     problems: Vec<String>,
     count: usize,
+    /// Rendered lints of every layer.
+    lints: Vec<String>,
 }
 
 impl Resolver<'_, '_> {
@@ -204,6 +208,10 @@ impl Resolver<'_, '_> {
                 return;
             }
         };
+        if !layer.lints.is_empty() {
+            self.lints
+                .push(diagnostic::render(&shown, text, &layer.lints));
+        }
         self.stack.push(shown.clone());
         let mut problems = Vec::new();
         for (entry, span) in &layer.extends {
@@ -471,6 +479,7 @@ fn merge(layers: &[(String, Layer)]) -> Result<Policy, Vec<String>> {
         scan_exclude: latest(&|l| l.scan_exclude.is_some())
             .and_then(|l| l.scan_exclude.clone())
             .map(|s| s.0),
+        lints: Vec::new(),
         warn_days: latest(&|l| l.warn_days.is_some())
             .and_then(|l| l.warn_days.clone())
             .map_or(30, |s| s.0),

@@ -51,6 +51,9 @@ pub struct Layer {
     pub scan_exclude: Set<Vec<String>>,
     pub warn_days: Set<u32>,
     pub max_days: Set<u32>,
+    /// Things that are valid but likely mistakes (deprecated ids, duplicate entries), for
+    /// `depgov policy check`.
+    pub lints: Vec<Diagnostic>,
 }
 
 /// Reads one policy file; `file` names it in diagnostics and origins.
@@ -59,9 +62,13 @@ pub fn read_layer(file: &str, text: &str) -> Result<Layer, Vec<Diagnostic>> {
         file,
         text,
         diagnostics: Vec::new(),
+        lints: Vec::new(),
     };
     match loader.load() {
-        Some(layer) if loader.diagnostics.is_empty() => Ok(layer),
+        Some(mut layer) if loader.diagnostics.is_empty() => {
+            layer.lints = loader.lints;
+            Ok(layer)
+        }
         _ => Err(loader.diagnostics),
     }
 }
@@ -70,6 +77,7 @@ struct Loader<'a> {
     file: &'a str,
     text: &'a str,
     diagnostics: Vec<Diagnostic>,
+    lints: Vec<Diagnostic>,
 }
 
 impl<'a> Loader<'a> {
@@ -150,10 +158,24 @@ impl<'a> Loader<'a> {
         self.compile_sources(&raw.sources, &mut layer);
         self.compile_scan(&raw.scan, &mut layer);
         self.compile_expiry(&raw.expiry, &mut layer);
-        layer.components = raw_components
-            .into_iter()
-            .filter_map(|(span, entry)| self.compile_component(span, entry?))
-            .collect();
+        let mut first_line: std::collections::HashMap<String, u32> = Default::default();
+        for (span, entry) in raw_components {
+            let Some(entry) = entry.and_then(|raw| self.compile_component(span.clone(), raw))
+            else {
+                continue;
+            };
+            let key = entry.selector.to_string();
+            match first_line.get(&key) {
+                Some(line) => self.lints.push(Diagnostic::new(
+                    entry_header(self.text, span),
+                    format!("`{key}` is listed again (first at line {line}); this later entry replaces it"),
+                )),
+                None => {
+                    first_line.insert(key, entry.origin.line);
+                }
+            }
+            layer.components.push(entry);
+        }
         layer.exceptions = raw_exceptions
             .into_iter()
             .filter_map(|(span, entry)| self.compile_exception(span, entry?))
@@ -304,8 +326,22 @@ impl<'a> Loader<'a> {
     /// exception.
     fn license(&mut self, text: &Text) -> Option<spdx::LicenseReq> {
         let id = text.get_ref().trim();
-        match spdx::Licensee::parse(id) {
-            Ok(licensee) => Some(licensee.into_req()),
+        let lenient = spdx::ParseMode {
+            allow_deprecated: true,
+            ..spdx::ParseMode::STRICT
+        };
+        match spdx::Licensee::parse_mode(id, lenient) {
+            Ok(licensee) => {
+                if spdx::license_id(id).is_some_and(|known| known.is_deprecated()) {
+                    self.lints.push(
+                        Diagnostic::new(text.span(), format!("`{id}` is a deprecated SPDX id"))
+                            .with_help(format!(
+                                "it is read as `{id}-only`; write `{id}-only` or `{id}-or-later` to say which"
+                            )),
+                    );
+                }
+                Some(licensee.into_req())
+            }
             Err(error) => {
                 let help = match spdx::license_id(id) {
                     Some(known) if known.is_deprecated() => format!(

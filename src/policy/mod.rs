@@ -5,9 +5,11 @@
 //! (`policies/default.toml`) is compiled into the binary.
 
 mod layers;
+pub mod lint;
 mod load;
 pub mod raw;
 pub mod selector;
+pub mod show;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -109,6 +111,8 @@ pub struct Policy {
     /// Where each setting (`defaults.ring`, `licenses.unlisted`, …) was set; a setting absent
     /// here has depgov's built-in default.
     pub settings: BTreeMap<&'static str, Location>,
+    /// Rendered lints of its layers (valid but likely mistakes), for `depgov policy check`.
+    pub lints: Vec<String>,
 }
 
 impl Policy {

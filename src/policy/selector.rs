@@ -182,20 +182,32 @@ impl Selector {
     }
 }
 
+impl Selector {
+    /// The versionless package URL a policy writes for it: `pkg:npm/%40babel/core`,
+    /// `pkg:cargo/windows-*`.
+    pub fn purl(&self) -> String {
+        let split_at = match self.ecosystem {
+            Ecosystem::Npm if self.name.starts_with('@') => self.name.find('/'),
+            Ecosystem::Golang | Ecosystem::Composer => self.name.rfind('/'),
+            Ecosystem::Maven => self.name.find(':'),
+            _ => None,
+        };
+        match split_at {
+            Some(i) => format!(
+                "pkg:{}/{}/{}",
+                self.ecosystem,
+                self.name[..i].replace('@', "%40"),
+                &self.name[i + 1..]
+            ),
+            None => format!("pkg:{}/{}", self.ecosystem, self.name),
+        }
+    }
+}
+
 /// The selector as a policy would write it: `pkg:npm/left-pad`, with ` versions <2` when ranged.
 impl std::fmt::Display for Selector {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (namespace, name) = match self.name.rsplit_once(['/', ':']) {
-            Some((ns, name)) if self.ecosystem != Ecosystem::Npm || self.name.starts_with('@') => {
-                (Some(ns), name)
-            }
-            _ => (None, self.name.as_str()),
-        };
-        let namespace = namespace.map(|ns| ns.replace('@', "%40"));
-        match namespace {
-            Some(ns) => write!(f, "pkg:{}/{ns}/{name}", self.ecosystem)?,
-            None => write!(f, "pkg:{}/{name}", self.ecosystem)?,
-        }
+        f.write_str(&self.purl())?;
         if let Some(range) = &self.versions_text {
             write!(f, " versions {range}")?;
         }

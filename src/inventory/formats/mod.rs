@@ -144,6 +144,7 @@ pub fn assemble_mixed(
     packages: impl IntoIterator<Item = (usize, Ecosystem, Locked)>,
 ) -> Vec<Component> {
     let reach = graph.walk();
+    let dependents = graph.dependents();
     let mut merged: Vec<Component> = Vec::new();
     // Per merged component: whether its location is a manifest declaration.
     let mut declared: Vec<bool> = Vec::new();
@@ -177,6 +178,7 @@ pub fn assemble_mixed(
             direct,
             path,
             location: Some(location),
+            dependents: dependents.get(node).cloned().unwrap_or_default(),
         };
         let key = (
             ecosystem,
@@ -212,6 +214,11 @@ fn merge(into: &mut Component, other: Component, better: bool) {
         into.direct = other.direct;
         into.path = other.path;
         into.location = other.location;
+    }
+    for dependent in other.dependents {
+        if !into.dependents.contains(&dependent) {
+            into.dependents.push(dependent);
+        }
     }
     if matches!(into.license, License::Unknown) {
         into.license = other.license;
