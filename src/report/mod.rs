@@ -5,6 +5,7 @@
 
 pub mod human;
 pub mod json;
+pub mod markdown;
 
 use serde::{Deserialize, Serialize};
 
