@@ -140,11 +140,12 @@ impl fmt::Display for ApiError {
 /// A GitHub API client: octocrab, the runtime it runs on, and the retry policy.
 #[derive(Debug)]
 pub struct Client {
-    runtime: tokio::runtime::Runtime,
     octocrab: Octocrab,
     api_url: String,
     token: Token,
     backoff: Backoff,
+    /// Last, so that it is dropped after the octocrab tasks it runs.
+    runtime: tokio::runtime::Runtime,
 }
 
 impl Client {
@@ -183,11 +184,11 @@ impl Client {
                 })?
         };
         Ok(Client {
-            runtime,
             octocrab,
             api_url,
             token,
             backoff,
+            runtime,
         })
     }
 
@@ -245,7 +246,7 @@ impl Client {
             pages += 1;
             if pages > MAX_PAGES {
                 return Err(ApiError {
-                    request: format!("GET {route}"),
+                    request: format!("GET {}", self.url(route)),
                     failure: Failure::message(format!(
                         "the list goes on for more than {MAX_PAGES} pages"
                     )),
