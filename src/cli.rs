@@ -11,12 +11,13 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::error::{Error, exit};
 use crate::evaluate::{self, change};
 use crate::gate::Base;
+use crate::github::comment::{self, Destination, When};
 use crate::inventory::cargo::CargoOptions;
 use crate::inventory::discover::{self, DiskTree, Exclude, ScanOptions};
 use crate::inventory::{self, display_path};
 use crate::model::{Ecosystem, Severity};
 use crate::policy::{self, Policy};
-use crate::report::{BaseReport, Format, InventoryFormat, InventoryReport, Report, markdown};
+use crate::report::{BaseReport, Format, InventoryFormat, InventoryReport, Report, json, markdown};
 
 /// Holds every open source dependency of a repository against an OSPO's
 /// adopt/trial/assess/hold/remove policy.
@@ -33,6 +34,9 @@ enum Command {
     Check(CheckArgs),
     /// List the components depgov finds, without judging them.
     Inventory(InventoryArgs),
+    /// Post or update the pull request's depgov comment from a report saved with
+    /// `check --format json` (GitHub Actions; docs/github.md).
+    Comment(CommentArgs),
 }
 
 /// What to inventory, and under which policy.
@@ -95,6 +99,25 @@ struct CheckArgs {
     /// working tree's edits to it (for editing the policy locally).
     #[arg(long, value_enum, default_value_t = PolicyFrom::Base, requires = "base")]
     policy_from: PolicyFrom,
+    /// Post the report as the pull request's depgov comment, updated in place on every run
+    /// (GitHub Actions; docs/github.md). `on-failure` creates it only when the run fails; an
+    /// existing comment is updated either way.
+    #[arg(long, value_enum, default_value_t = CommentOn::Never)]
+    comment: CommentOn,
+}
+
+#[derive(Debug, Args)]
+struct CommentArgs {
+    /// The report, saved with `depgov check --format json`.
+    #[arg(long, value_name = "FILE")]
+    report: PathBuf,
+    /// `on-failure` creates the comment only when the report fails; an existing comment is
+    /// updated either way.
+    #[arg(long, value_enum, default_value_t = When::Always)]
+    comment: When,
+    /// The lowest severity that fails the report, for `on-failure` and the exit code.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
 }
 
 #[derive(Debug, Args)]
@@ -120,6 +143,24 @@ impl FailOn {
             FailOn::Warning => Some(Severity::Warning),
             FailOn::Note => Some(Severity::Note),
             FailOn::Never => None,
+        }
+    }
+}
+
+/// When `check` posts the pull-request comment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum CommentOn {
+    Always,
+    OnFailure,
+    Never,
+}
+
+impl CommentOn {
+    fn when(self) -> Option<When> {
+        match self {
+            CommentOn::Always => Some(When::Always),
+            CommentOn::OnFailure => Some(When::OnFailure),
+            CommentOn::Never => None,
         }
     }
 }
@@ -163,11 +204,23 @@ fn run(cli: Cli) -> Result<i32, Error> {
             std::mem::forget(report);
             Ok(exit::OK)
         }
+        Command::Comment(args) => {
+            let destination = comment::destination()?;
+            let report = json::read_report(&args.report, &display_path(&args.report))?;
+            let failed = fails(&report, args.fail_on);
+            post_comment(destination, &report, args.comment, failed)?;
+            Ok(if failed { exit::FINDINGS } else { exit::OK })
+        }
     }
 }
 
 fn check(args: CheckArgs) -> Result<i32, Error> {
     let today = today()?;
+    // The environment is read first: a missing variable fails before the scan, not after.
+    let comment = match args.comment.when() {
+        Some(when) => Some((comment::destination()?, when)),
+        None => None,
+    };
     let base = match &args.base {
         Some(rev) => Some(Base::open(start_dir(&args.input.path), rev)?),
         None => None,
@@ -232,10 +285,10 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
         report.set_base(compared, args.only_new);
     }
     emit(&report, &args)?;
-    let failed = match (args.fail_on.threshold(), report.worst_severity()) {
-        (Some(threshold), Some(worst)) => worst >= threshold,
-        _ => false,
-    };
+    let failed = fails(&report, args.fail_on);
+    if let Some((destination, when)) = comment {
+        post_comment(destination, &report, when, failed)?;
+    }
     // About to exit: the OS reclaims memory faster than dropping every component.
     std::mem::forget(report);
     Ok(if failed { exit::FINDINGS } else { exit::OK })
@@ -293,6 +346,31 @@ fn emit(report: &Report, args: &CheckArgs) -> Result<(), Error> {
                 None => Ok(()),
             }
         })?;
+    }
+    Ok(())
+}
+
+/// Whether the report has a finding at or above `fail_on`.
+fn fails(report: &Report, fail_on: FailOn) -> bool {
+    match (fail_on.threshold(), report.worst_severity()) {
+        (Some(threshold), Some(worst)) => worst >= threshold,
+        _ => false,
+    }
+}
+
+/// Posts the pull-request comment and tells what happened on standard error.
+fn post_comment(
+    destination: Destination,
+    report: &Report,
+    when: When,
+    failed: bool,
+) -> Result<(), Error> {
+    let notices = match destination {
+        Destination::PullRequest(commenter) => commenter.post(report, when, failed)?,
+        Destination::Nowhere(notice) => vec![notice],
+    };
+    for notice in notices {
+        eprintln!("{notice}");
     }
     Ok(())
 }

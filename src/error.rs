@@ -60,6 +60,10 @@ pub enum Error {
     /// A git operation behind `--base` failed; the message says how to fix it.
     #[error("{0}")]
     Git(String),
+
+    /// A GitHub API request failed for good (after any retries). Never holds the token.
+    #[error("cannot {action}: {detail}")]
+    GitHub { action: String, detail: String },
 }
 
 impl Error {

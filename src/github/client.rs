@@ -1,0 +1,291 @@
+//! The GitHub client: the one place that builds octocrab (API URL, token) and the tokio
+//! runtime it runs on, and the only way depgov sends requests — each through
+//! [`retry`](super::retry), lists through [`Client::pages`].
+//!
+//! The user agent is octocrab's (`octocrab`, with `X-GitHub-Api-Version: 2022-11-28`):
+//! octocrab always sends it and appends extra headers, so a `depgov/…` agent would be a second
+//! `User-Agent` header, which servers read one of at best.
+//!
+//! Requests go through octocrab's generic verbs with depgov's own small response types rather
+//! than its typed endpoints: octocrab's models require fields older GitHub Enterprise servers
+//! and deleted ("ghost") users leave out, and its `update_comment` sends POST where GitHub
+//! documents PATCH.
+//!
+//! The rest of depgov is synchronous: a [`Client`] owns a current-thread runtime and callers
+//! enter it once with [`Client::block_on`]; inside, requests are plain `async fn`s that can run
+//! concurrently.
+//!
+//! The token is handed to octocrab and otherwise kept in a [`Token`], which has no `Display`
+//! and whose `Debug` shows `***`; every failure message passes through [`Token::redact`].
+
+use std::fmt;
+use std::future::Future;
+use std::ops::ControlFlow;
+
+use octocrab::{FromResponse, Octocrab, Page};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::retry::{self, Backoff, Failure, Repeat};
+use crate::error::Error;
+
+/// GitHub.com's REST API; GitHub Enterprise Server's is `https://HOST/api/v3`.
+pub const DEFAULT_API_URL: &str = "https://api.github.com";
+
+/// Lists are read 100 items a page, GitHub's maximum.
+const PER_PAGE: u32 = 100;
+
+/// More pages than this (100,000 items) means a server that keeps sending `next` links.
+const MAX_PAGES: usize = 1000;
+
+/// A GitHub token: sent in the `Authorization` header and never shown.
+pub struct Token(String);
+
+impl Token {
+    /// Checks that `text` (surrounding whitespace removed) can be sent in an HTTP header;
+    /// `name` is where it came from, for the error, which never shows the token.
+    pub fn new(text: &str, name: &str) -> Result<Token, Error> {
+        let token = text.trim();
+        if token.is_empty() {
+            return Err(Error::Usage(format!("{name} is empty")));
+        }
+        if !token.bytes().all(|byte| byte.is_ascii_graphic()) {
+            return Err(Error::Usage(format!(
+                "{name} holds spaces, control or non-ASCII characters, which no GitHub token \
+                 has; check how the secret was set"
+            )));
+        }
+        Ok(Token(token.to_owned()))
+    }
+
+    /// `text` with every occurrence of the token replaced by `***`.
+    pub fn redact(&self, text: &str) -> String {
+        text.replace(&self.0, "***")
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(***)")
+    }
+}
+
+/// Everything a [`Client`] is built from.
+#[derive(Debug)]
+pub struct ClientConfig {
+    /// The REST API root, e.g. [`DEFAULT_API_URL`] or `https://HOST/api/v3`.
+    pub api_url: String,
+    pub token: Token,
+    pub backoff: Backoff,
+}
+
+impl ClientConfig {
+    /// A configuration with the backoff of [`Backoff::from_env`].
+    pub fn new(api_url: String, token: Token) -> Result<ClientConfig, Error> {
+        Ok(ClientConfig {
+            api_url,
+            token,
+            backoff: Backoff::from_env()?,
+        })
+    }
+}
+
+/// A request that failed for good: the request, GitHub's status and message. Never holds the
+/// token.
+#[derive(Debug)]
+pub struct ApiError {
+    /// Method and route, e.g. `POST /repos/o/r/issues/1/comments`.
+    pub request: String,
+    pub failure: Failure,
+}
+
+impl ApiError {
+    /// GitHub refused permission: a 403 that is not a rate limit.
+    pub fn is_forbidden(&self) -> bool {
+        self.failure.status == Some(403) && !self.failure.is_rate_limit()
+    }
+
+    /// GitHub rejected a body as too long (422 "Body is too long").
+    pub fn is_body_too_long(&self) -> bool {
+        self.failure.status == Some(422)
+            && self
+                .failure
+                .message
+                .to_ascii_lowercase()
+                .contains("too long")
+    }
+
+    /// The error for the user: what depgov was doing, the request and GitHub's answer.
+    pub fn into_error(self, action: &str) -> Error {
+        Error::GitHub {
+            action: action.to_owned(),
+            detail: self.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.failure.status {
+            Some(status) => write!(
+                f,
+                "{} answered {status}: {}",
+                self.request, self.failure.message
+            ),
+            None => write!(f, "{}: {}", self.request, self.failure.message),
+        }
+    }
+}
+
+/// A GitHub API client: octocrab, the runtime it runs on, and the retry policy.
+#[derive(Debug)]
+pub struct Client {
+    octocrab: Octocrab,
+    api_url: String,
+    token: Token,
+    backoff: Backoff,
+    /// Last, so that it is dropped after the octocrab tasks it runs.
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Client {
+    /// Builds the runtime and the octocrab client; fails on an API URL that is not an
+    /// `http(s)://` URL.
+    pub fn new(config: ClientConfig) -> Result<Client, Error> {
+        let ClientConfig {
+            api_url,
+            token,
+            backoff,
+        } = config;
+        if !(api_url.starts_with("https://") || api_url.starts_with("http://")) {
+            return Err(Error::Usage(format!(
+                "GITHUB_API_URL={api_url} is not an http(s) URL such as {DEFAULT_API_URL} or \
+                 https://HOST/api/v3"
+            )));
+        }
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|source| Error::GitHub {
+                action: "start the GitHub client".to_owned(),
+                detail: source.to_string(),
+            })?;
+        // octocrab spawns its request buffer on the runtime it is built in.
+        let octocrab = {
+            let _entered = runtime.enter();
+            Octocrab::builder()
+                .base_uri(api_url.as_str())
+                .map_err(|_| Error::Usage(format!("GITHUB_API_URL={api_url} is not a valid URL")))?
+                .personal_token(token.0.clone())
+                .build()
+                .map_err(|error| Error::GitHub {
+                    action: "start the GitHub client".to_owned(),
+                    detail: token.redact(&error.to_string()),
+                })?
+        };
+        Ok(Client {
+            octocrab,
+            api_url,
+            token,
+            backoff,
+            runtime,
+        })
+    }
+
+    /// Runs `future` — requests made with this client — to completion.
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        self.runtime.block_on(future)
+    }
+
+    /// `GET route`, retried.
+    pub async fn get<T: FromResponse>(&self, route: &str) -> Result<T, ApiError> {
+        self.send("GET", route, Repeat::Safe, || {
+            self.octocrab.get(route, None::<&()>)
+        })
+        .await
+    }
+
+    /// `POST route` with a JSON body, retried only when GitHub rejected it unseen.
+    pub async fn post<T: FromResponse>(
+        &self,
+        route: &str,
+        body: &impl Serialize,
+    ) -> Result<T, ApiError> {
+        self.send("POST", route, Repeat::OnlyIfRejected, || {
+            self.octocrab.post(route, Some(body))
+        })
+        .await
+    }
+
+    /// `PATCH route` with a JSON body, retried.
+    pub async fn patch<T: FromResponse>(
+        &self,
+        route: &str,
+        body: &impl Serialize,
+    ) -> Result<T, ApiError> {
+        self.send("PATCH", route, Repeat::Safe, || {
+            self.octocrab.patch(route, Some(body))
+        })
+        .await
+    }
+
+    /// Reads the list at `route` page by page (`per_page=100`, following the `Link` header's
+    /// `next`), handing each page to `visit` until it breaks with a value or the list ends.
+    pub async fn pages<T, R>(
+        &self,
+        route: &str,
+        mut visit: impl FnMut(Vec<T>) -> ControlFlow<R>,
+    ) -> Result<Option<R>, ApiError>
+    where
+        T: DeserializeOwned,
+    {
+        let separator = if route.contains('?') { '&' } else { '?' };
+        let mut next = Some(format!("{route}{separator}per_page={PER_PAGE}"));
+        let mut pages = 0;
+        while let Some(uri) = next {
+            pages += 1;
+            if pages > MAX_PAGES {
+                return Err(ApiError {
+                    request: format!("GET {}", self.url(route)),
+                    failure: Failure::message(format!(
+                        "the list goes on for more than {MAX_PAGES} pages"
+                    )),
+                });
+            }
+            let mut page: Page<T> = self.get(&uri).await?;
+            next = page.next.take().map(|uri| uri.to_string());
+            if let ControlFlow::Break(found) = visit(page.take_items()) {
+                return Ok(Some(found));
+            }
+        }
+        Ok(None)
+    }
+
+    async fn send<T, F, Fut>(
+        &self,
+        method: &str,
+        route: &str,
+        repeat: Repeat,
+        attempt: F,
+    ) -> Result<T, ApiError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = octocrab::Result<T>>,
+    {
+        retry::send(&self.backoff, repeat, attempt)
+            .await
+            .map_err(|failure| ApiError {
+                request: self.token.redact(&format!("{method} {}", self.url(route))),
+                failure: failure.redacted(&self.token),
+            })
+    }
+
+    /// The URL a route stands for (pages after the first are already absolute), for messages.
+    fn url(&self, route: &str) -> String {
+        if route.contains("://") {
+            route.to_owned()
+        } else {
+            format!("{}{route}", self.api_url)
+        }
+    }
+}

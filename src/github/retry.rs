@@ -1,0 +1,380 @@
+//! Retries, in one place for every GitHub request: what is worth sending again, and how long
+//! to wait first.
+//!
+//! - **Rate limits** (429; or 403 with `x-ratelimit-remaining: 0`, with `retry-after`, or with
+//!   GitHub's "secondary rate limit" message) are retried for every request, since GitHub did
+//!   not act on it: after `retry-after` seconds, else at `x-ratelimit-reset`, else with
+//!   exponential backoff. A wait longer than [`Backoff::longest_wait`] is not waited for: the
+//!   request fails at once, saying when the limit resets.
+//! - **5xx answers, timeouts and connection failures** are retried with exponential backoff
+//!   (1, 2, 4 … steps) only for requests that are safe to repeat ([`Repeat::Safe`]: GET,
+//!   PATCH). A POST that failed this way may have been carried out; its caller decides.
+//! - Anything else (4xx, an unreadable answer) fails at once.
+//!
+//! Every wait is counted in steps of [`Backoff::step`] — one second, so that `retry-after: 5`
+//! waits five seconds. `DEPGOV_GITHUB_BACKOFF_MS` shortens the step; it exists for tests, which
+//! must not sleep for seconds.
+
+use std::error::Error as _;
+use std::future::Future;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use super::client::Token;
+use crate::error::Error;
+
+/// How often and how long requests are retried.
+#[derive(Clone, Copy, Debug)]
+pub struct Backoff {
+    /// How long one step of waiting lasts.
+    pub step: Duration,
+    /// How many times a request is sent at most.
+    pub attempts: u32,
+    /// The longest single wait depgov accepts, in steps.
+    pub longest_wait: u64,
+    /// How long one attempt may take before it counts as failed.
+    pub timeout: Duration,
+}
+
+impl Backoff {
+    /// The environment variable that sets [`Backoff::step`] in milliseconds (tests only).
+    pub const STEP_ENV: &str = "DEPGOV_GITHUB_BACKOFF_MS";
+
+    /// Four attempts, one-second steps, at most a minute's wait, 30 seconds per attempt; the
+    /// step from [`Backoff::STEP_ENV`] when it is set.
+    pub fn from_env() -> Result<Backoff, Error> {
+        let step = match std::env::var(Self::STEP_ENV) {
+            Ok(text) => text
+                .trim()
+                .parse::<u64>()
+                .map(Duration::from_millis)
+                .map_err(|_| {
+                    Error::Usage(format!(
+                        "{}={text} is not a whole number of milliseconds",
+                        Self::STEP_ENV
+                    ))
+                })?,
+            Err(_) => Duration::from_secs(1),
+        };
+        Ok(Backoff {
+            step,
+            attempts: 4,
+            longest_wait: 60,
+            timeout: Duration::from_secs(30),
+        })
+    }
+}
+
+/// Whether a request may be sent again when it failed in a way GitHub may have acted on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Repeat {
+    /// Sending it twice does what sending it once does (GET, PATCH).
+    Safe,
+    /// Retried only when GitHub rejected it unseen (rate limits): a POST.
+    OnlyIfRejected,
+}
+
+/// Why an attempt failed, as far as retrying goes.
+#[derive(Debug)]
+pub struct Failure {
+    /// The HTTP status; `None` when no answer came (network failure, timeout) or it could not
+    /// be read.
+    pub status: Option<u16>,
+    /// GitHub's message and field errors, or what went wrong on the way.
+    pub message: String,
+    /// Whether an answer came but could not be read (a 2xx with an unexpected body).
+    pub unreadable: bool,
+    limits: Limits,
+}
+
+/// GitHub's rate-limit headers on a failed answer.
+#[derive(Debug, Default, Clone, Copy)]
+struct Limits {
+    retry_after: Option<u64>,
+    remaining: Option<u64>,
+    reset: Option<u64>,
+}
+
+impl Failure {
+    fn from_octocrab(error: octocrab::Error) -> Failure {
+        match error {
+            octocrab::Error::GitHub { source, .. } => {
+                let header = |name: &str| {
+                    source
+                        .headers
+                        .as_ref()
+                        .and_then(|headers| headers.get(name))
+                        .and_then(|value| value.to_str().ok())
+                        .and_then(|value| value.trim().parse::<u64>().ok())
+                };
+                let limits = Limits {
+                    retry_after: header("retry-after"),
+                    remaining: header("x-ratelimit-remaining"),
+                    reset: header("x-ratelimit-reset"),
+                };
+                let details: Vec<String> = source
+                    .errors
+                    .iter()
+                    .flatten()
+                    .map(
+                        |error| match error.get("message").and_then(|m| m.as_str()) {
+                            Some(message) => message.to_owned(),
+                            None => error.to_string(),
+                        },
+                    )
+                    .collect();
+                let mut message = source.message.clone();
+                if !details.is_empty() {
+                    message = format!("{message}: {}", details.join("; "));
+                }
+                Failure {
+                    status: Some(source.status_code.as_u16()),
+                    message,
+                    unreadable: false,
+                    limits,
+                }
+            }
+            error @ (octocrab::Error::Serde { .. }
+            | octocrab::Error::Json { .. }
+            | octocrab::Error::InvalidUtf8 { .. }) => Failure {
+                status: None,
+                message: format!("GitHub's answer could not be read: {}", chain(&error)),
+                unreadable: true,
+                limits: Limits::default(),
+            },
+            // octocrab's own wrapper ("Service Error: …") says less than its sources.
+            error => Failure::message(format!(
+                "no answer: {}",
+                error.source().map_or_else(|| error.to_string(), chain)
+            )),
+        }
+    }
+
+    /// A failure that is not an HTTP answer, with this message.
+    pub fn message(message: String) -> Failure {
+        Failure {
+            status: None,
+            message,
+            unreadable: false,
+            limits: Limits::default(),
+        }
+    }
+
+    /// The same failure with the token blanked out of its message.
+    pub fn redacted(self, token: &Token) -> Failure {
+        Failure {
+            message: token.redact(&self.message),
+            ..self
+        }
+    }
+
+    fn timed_out(after: Duration) -> Failure {
+        Failure::message(format!("no answer within {} seconds", after.as_secs()))
+    }
+
+    /// A rate limit: GitHub did not act on the request and asks to wait.
+    pub fn is_rate_limit(&self) -> bool {
+        match self.status {
+            Some(429) => true,
+            Some(403) => {
+                self.limits.remaining == Some(0)
+                    || self.limits.retry_after.is_some()
+                    || self.message.to_ascii_lowercase().contains("rate limit")
+            }
+            _ => false,
+        }
+    }
+
+    /// A failure GitHub may have acted on before failing: a 5xx, or no (readable) answer.
+    pub fn may_have_succeeded(&self) -> bool {
+        match self.status {
+            Some(status) => status >= 500,
+            None => !self.unreadable,
+        }
+    }
+}
+
+/// What to do after a failed attempt.
+#[derive(Debug, PartialEq, Eq)]
+enum Plan {
+    /// Wait this many steps, then send again.
+    Retry(u64),
+    /// A rate limit asks for a longer wait than depgov accepts.
+    WaitTooLong(u64),
+    Fail,
+}
+
+fn plan(failure: &Failure, attempt: u32, backoff: &Backoff, repeat: Repeat, now: u64) -> Plan {
+    let exponential = 1u64 << attempt.saturating_sub(1).min(16);
+    let wait = if failure.is_rate_limit() {
+        let until_reset = failure
+            .limits
+            .reset
+            .filter(|_| failure.limits.remaining == Some(0))
+            .map(|reset| reset.saturating_sub(now).max(1));
+        failure
+            .limits
+            .retry_after
+            .or(until_reset)
+            .unwrap_or(exponential)
+    } else if repeat == Repeat::Safe && failure.may_have_succeeded() {
+        exponential
+    } else {
+        return Plan::Fail;
+    };
+    if wait > backoff.longest_wait {
+        Plan::WaitTooLong(wait)
+    } else if attempt >= backoff.attempts {
+        Plan::Fail
+    } else {
+        Plan::Retry(wait)
+    }
+}
+
+/// Runs `attempt` until it succeeds or [`plan`] says to stop; the failure returned is the
+/// last one, its message saying how many attempts were made or why no more were.
+pub async fn send<T, F, Fut>(
+    backoff: &Backoff,
+    repeat: Repeat,
+    mut attempt: F,
+) -> Result<T, Failure>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, octocrab::Error>>,
+{
+    let mut attempts = 1;
+    loop {
+        let failure = match tokio::time::timeout(backoff.timeout, attempt()).await {
+            Ok(Ok(value)) => return Ok(value),
+            Ok(Err(error)) => Failure::from_octocrab(error),
+            Err(_) => Failure::timed_out(backoff.timeout),
+        };
+        match plan(&failure, attempts, backoff, repeat, unix_now()) {
+            Plan::Retry(steps) => {
+                let steps = u32::try_from(steps).unwrap_or(u32::MAX);
+                tokio::time::sleep(backoff.step.saturating_mul(steps)).await;
+                attempts += 1;
+            }
+            Plan::WaitTooLong(steps) => {
+                let message = format!(
+                    "{} (GitHub's rate limit asks for a wait of {steps} seconds; depgov waits \
+                     at most {})",
+                    failure.message, backoff.longest_wait
+                );
+                return Err(Failure { message, ..failure });
+            }
+            Plan::Fail if attempts > 1 => {
+                let message = format!("{} (after {attempts} attempts)", failure.message);
+                return Err(Failure { message, ..failure });
+            }
+            Plan::Fail => return Err(failure),
+        }
+    }
+}
+
+/// An error and its sources in one line, without repeating a source its parent already shows.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut parts: Vec<String> = vec![error.to_string()];
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !parts.iter().any(|part| part.contains(&text)) {
+            parts.push(text);
+        }
+        source = cause.source();
+    }
+    parts.join(": ")
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BACKOFF: Backoff = Backoff {
+        step: Duration::from_millis(1),
+        attempts: 4,
+        longest_wait: 60,
+        timeout: Duration::from_secs(30),
+    };
+
+    fn failure(status: Option<u16>, message: &str, limits: Limits) -> Failure {
+        Failure {
+            status,
+            message: message.to_owned(),
+            unreadable: false,
+            limits,
+        }
+    }
+
+    #[test]
+    fn server_errors_back_off_exponentially_for_safe_requests_only() {
+        let bad_gateway = failure(Some(502), "Bad Gateway", Limits::default());
+        let plans: Vec<Plan> = (1..=4)
+            .map(|attempt| plan(&bad_gateway, attempt, &BACKOFF, Repeat::Safe, 0))
+            .collect();
+        assert_eq!(
+            plans,
+            [Plan::Retry(1), Plan::Retry(2), Plan::Retry(4), Plan::Fail]
+        );
+        assert_eq!(
+            plan(&bad_gateway, 1, &BACKOFF, Repeat::OnlyIfRejected, 0),
+            Plan::Fail
+        );
+    }
+
+    #[test]
+    fn rate_limits_wait_as_github_asks_for_any_request() {
+        let retry_after = Limits {
+            retry_after: Some(7),
+            ..Limits::default()
+        };
+        let secondary = failure(
+            Some(403),
+            "You have exceeded a secondary rate limit",
+            retry_after,
+        );
+        assert_eq!(
+            plan(&secondary, 1, &BACKOFF, Repeat::OnlyIfRejected, 0),
+            Plan::Retry(7)
+        );
+        let exhausted = Limits {
+            remaining: Some(0),
+            reset: Some(1_000_030),
+            ..Limits::default()
+        };
+        let primary = failure(Some(403), "API rate limit exceeded", exhausted);
+        assert_eq!(
+            plan(&primary, 1, &BACKOFF, Repeat::Safe, 1_000_000),
+            Plan::Retry(30)
+        );
+        assert_eq!(
+            plan(&primary, 1, &BACKOFF, Repeat::Safe, 990_000),
+            Plan::WaitTooLong(10_030)
+        );
+        let too_many = failure(Some(429), "Too Many Requests", Limits::default());
+        assert_eq!(
+            plan(&too_many, 2, &BACKOFF, Repeat::Safe, 0),
+            Plan::Retry(2)
+        );
+    }
+
+    #[test]
+    fn permission_and_validation_errors_are_not_retried() {
+        let forbidden = failure(
+            Some(403),
+            "Resource not accessible by integration",
+            Limits {
+                remaining: Some(4999),
+                ..Limits::default()
+            },
+        );
+        assert_eq!(plan(&forbidden, 1, &BACKOFF, Repeat::Safe, 0), Plan::Fail);
+        let invalid = failure(Some(422), "Validation Failed", Limits::default());
+        assert_eq!(plan(&invalid, 1, &BACKOFF, Repeat::Safe, 0), Plan::Fail);
+    }
+}
