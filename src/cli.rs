@@ -12,6 +12,7 @@ use crate::error::{Error, exit};
 use crate::evaluate::{self, change};
 use crate::gate::Base;
 use crate::github::comment::{self, Destination, When};
+use crate::github::policies::PolicyFetcher;
 use crate::inventory::cargo::CargoOptions;
 use crate::inventory::discover::{self, DiskTree, Exclude, ScanOptions};
 use crate::inventory::{self, display_path};
@@ -49,6 +50,9 @@ struct InputArgs {
     /// repository root; else the embedded default policy).
     #[arg(long, value_name = "FILE")]
     policy: Option<PathBuf>,
+    /// Never fetch: `github:` policy layers come from the cache, or the run fails.
+    #[arg(long)]
+    offline: bool,
     /// Read Cargo.lock as text instead of resolving workspaces with cargo (no cargo, no network).
     #[arg(long)]
     lockfile_only: bool,
@@ -455,15 +459,16 @@ fn policy_candidates(input: &InputArgs, root: &Path) -> Vec<PathBuf> {
 
 /// The working tree's policy: the first candidate that exists, else the embedded default.
 fn load_policy(input: &InputArgs) -> Result<Policy, Error> {
+    let fetcher = PolicyFetcher::new(input.offline);
     let root = inventory::repository_root(start_dir(&input.path));
     if let Some(path) = &input.policy {
-        return policy::load_file(path, &display_path(path), None);
+        return policy::load_file(path, &display_path(path), Some(&fetcher));
     }
     match policy_candidates(input, &root)
         .into_iter()
         .find(|path| path.is_file())
     {
-        Some(path) => policy::load_file(&path, &display_path(&path), None),
+        Some(path) => policy::load_file(&path, &display_path(&path), Some(&fetcher)),
         None => Ok(policy::embedded()),
     }
 }
@@ -494,7 +499,8 @@ fn policy_at_base(
         .iter()
         .find(|path| root.join(path).is_file())
         .cloned();
-    let (policy, base_path) = base.policy(&in_repo, None)?;
+    let fetcher = PolicyFetcher::new(args.input.offline);
+    let (policy, base_path) = base.policy(&in_repo, Some(&fetcher))?;
     let changed = base.policy_change(
         base_path.as_deref(),
         head_path.as_deref(),

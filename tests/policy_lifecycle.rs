@@ -1,6 +1,8 @@
 //! Policy lifecycle: expiring exceptions and layered (extended) policies.
 
 mod common;
+#[path = "github_comment/fake.rs"]
+mod fake;
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -39,11 +41,20 @@ fn project(files: &[(&str, &str)]) -> TempDir {
 }
 
 fn check(dir: &Path, today: &str, env: &[(&str, &str)]) -> Output {
+    run(dir, today, &[], env)
+}
+
+/// `depgov check --format json ARGS` in `dir` on `today`, away from the caller's GitHub
+/// environment.
+fn run(dir: &Path, today: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_depgov"));
     command
         .args(["check", "--format", "json"])
+        .args(args)
         .current_dir(dir)
         .env("DEPGOV_TODAY", today)
+        .env_remove("GITHUB_TOKEN")
+        .env_remove("GH_TOKEN")
         .env_remove("GITHUB_REPOSITORY")
         .env_remove("GITHUB_ACTIONS");
     for (key, value) in env {
@@ -297,4 +308,184 @@ fn cycles_missing_layers_and_urls_are_policy_errors_with_the_chain() {
     let output = check(dir.path(), "2027-01-01", &[]);
     assert_eq!(code(&output), 2);
     insta::assert_snapshot!(stderr(&output));
+}
+
+const TOKEN: &str = "ghp_SENTINELpolicy0c4e1b9a7d3f";
+
+/// The org policy as the fake GitHub serves it at acme/.github, with a relative `extends`
+/// resolved inside that repository.
+fn org_policy_server() -> fake::FakeGitHub {
+    let server = fake::FakeGitHub::start(TOKEN, fake::TokenKind::User("ospo".into()), "/api/v3");
+    let org = "version = 1\nname = \"Acme org\"\nextends = [\"base.toml\"]\n[[components]]\npurl = \"pkg:npm/left-pad\"\nring = \"hold\"\nreason = \"Use String.prototype.padStart\"\n";
+    server.add_file("acme/.github", "policies/ospo.toml", "v3", org);
+    server.add_file("acme/.github", "policies/base.toml", "v3", BASE);
+    server
+}
+
+const EXTENDS_GITHUB: &str =
+    "version = 1\nextends = [\"github:acme/.github/policies/ospo.toml@v3\"]\n";
+
+#[test]
+fn github_layers_are_fetched_cached_by_ref_and_read_offline() {
+    let server = org_policy_server();
+    let dir = project(&[("depgov.toml", EXTENDS_GITHUB)]);
+    let cache = tempfile::tempdir().unwrap();
+    let cache_dir = cache.path().to_str().unwrap();
+    let api_url = server.api_url();
+    let online = [
+        ("GITHUB_TOKEN", TOKEN),
+        ("GITHUB_API_URL", api_url.as_str()),
+        ("DEPGOV_CACHE_DIR", cache_dir),
+    ];
+    let output = check(dir.path(), "2027-01-01", &online);
+    let report = json(&output);
+    let mut found = rules(&report);
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            row("component-hold", "warning", false),
+            row("component-remove", "error", false)
+        ]
+    );
+    assert_eq!(report["policy"]["name"], "Acme org");
+    assert_eq!(
+        server.request_lines(),
+        [
+            "GET /api/v3/repos/acme/.github/contents/policies/ospo.toml?ref=v3",
+            "GET /api/v3/repos/acme/.github/contents/policies/base.toml?ref=v3",
+        ]
+    );
+    assert!(!String::from_utf8_lossy(&output.stdout).contains(TOKEN));
+    assert!(!stderr(&output).contains(TOKEN));
+    assert!(
+        cache
+            .path()
+            .join("policies/acme/.github/ref-v3/policies/ospo.toml")
+            .is_file()
+    );
+
+    // --offline: the same result from the cache, without a request or a token.
+    let offline = [
+        ("DEPGOV_CACHE_DIR", cache_dir),
+        ("GITHUB_API_URL", api_url.as_str()),
+    ];
+    let output = run(dir.path(), "2027-01-01", &["--offline"], &offline);
+    assert_eq!(json(&output)["policy"]["name"], "Acme org");
+    assert_eq!(server.requests().len(), 2, "no request offline");
+
+    // A ref never fetched is not in the cache: exit 2, naming the layer.
+    std::fs::write(
+        dir.path().join("depgov.toml"),
+        EXTENDS_GITHUB.replace("@v3", "@v4"),
+    )
+    .unwrap();
+    let output = run(dir.path(), "2027-01-01", &["--offline"], &offline);
+    assert_eq!(code(&output), 2);
+    let message = stderr(&output);
+    assert!(
+        message.contains("`github:acme/.github/policies/ospo.toml@v4` is not in the cache"),
+        "{message}"
+    );
+}
+
+#[test]
+fn github_layers_fail_clearly_without_a_token_or_when_missing() {
+    let server = org_policy_server();
+    let dir = project(&[(
+        "depgov.toml",
+        "version = 1\nextends = [\"github:acme/.github/policies/gone.toml@v3\"]\n",
+    )]);
+    let cache = tempfile::tempdir().unwrap();
+    let api_url = server.api_url();
+    let env = [
+        ("GITHUB_API_URL", api_url.as_str()),
+        ("DEPGOV_CACHE_DIR", cache.path().to_str().unwrap()),
+    ];
+    let output = check(dir.path(), "2027-01-01", &env);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("set GITHUB_TOKEN or GH_TOKEN"),
+        "{}",
+        stderr(&output)
+    );
+
+    let env = [env[0], env[1], ("GH_TOKEN", TOKEN)];
+    let output = check(dir.path(), "2027-01-01", &env);
+    assert_eq!(code(&output), 2);
+    let message = stderr(&output);
+    assert!(message.contains("depgov.toml:2"), "{message}");
+    assert!(
+        message.contains("github:acme/.github/policies/gone.toml@v3"),
+        "{message}"
+    );
+    assert!(message.contains("404"), "{message}");
+    assert!(!message.contains(TOKEN));
+}
+
+#[test]
+fn github_layers_cannot_name_paths_outside_the_repository_or_cache() {
+    let server = org_policy_server();
+    server.add_file(
+        "acme/.github",
+        "policies/escape.toml",
+        "v3",
+        "version = 1\nextends = [\"../../../../etc/passwd\"]\n",
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let api_url = server.api_url();
+    let env = [
+        ("GITHUB_TOKEN", TOKEN),
+        ("GITHUB_API_URL", api_url.as_str()),
+        ("DEPGOV_CACHE_DIR", cache.path().to_str().unwrap()),
+    ];
+    for extends in [
+        "github:acme/.github/../../etc/passwd@v3",
+        "github:acme/../policies/x.toml@v3",
+        "github:acme/.github/policies/x.toml@../../x",
+        "github:acme/.github/policies/escape.toml@v3",
+    ] {
+        let dir = project(&[(
+            "depgov.toml",
+            &format!("version = 1\nextends = [\"{extends}\"]\n"),
+        )]);
+        let output = check(dir.path(), "2027-01-01", &env);
+        assert_eq!(code(&output), 2, "{extends}");
+        assert!(
+            stderr(&output).contains("depgov.toml"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    let requested = server.request_lines();
+    assert_eq!(
+        requested,
+        ["GET /api/v3/repos/acme/.github/contents/policies/escape.toml?ref=v3"],
+        "only the well-formed layer is fetched"
+    );
+    let written: Vec<_> = walk(cache.path());
+    assert_eq!(
+        written,
+        ["policies/acme/.github/ref-v3/policies/escape.toml"],
+        "nothing lands outside the cache"
+    );
+}
+
+/// Every file under `root`, relative, sorted.
+fn walk(root: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                let relative = path.strip_prefix(root).unwrap();
+                files.push(relative.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    files.sort();
+    files
 }

@@ -205,6 +205,24 @@ impl Client {
         .await
     }
 
+    /// `GET route` for a file's contents as text (`application/vnd.github.raw`), retried.
+    pub async fn get_raw(&self, route: &str) -> Result<String, ApiError> {
+        self.send("GET", route, Repeat::Safe, || async {
+            let mut headers = http::header::HeaderMap::new();
+            headers.insert(
+                http::header::ACCEPT,
+                http::HeaderValue::from_static("application/vnd.github.raw"),
+            );
+            let response = self
+                .octocrab
+                ._get_with_headers(route, Some(headers))
+                .await?;
+            let response = octocrab::map_github_error(response).await?;
+            self.octocrab.body_to_string(response).await
+        })
+        .await
+    }
+
     /// `POST route` with a JSON body, retried only when GitHub rejected it unseen.
     pub async fn post<T: FromResponse>(
         &self,

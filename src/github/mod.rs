@@ -11,4 +11,5 @@
 pub mod actions;
 pub mod client;
 pub mod comment;
+pub mod policies;
 pub mod retry;

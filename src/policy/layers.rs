@@ -279,10 +279,13 @@ impl Resolver<'_, '_> {
         match from {
             Source::Embedded => Err("the embedded default extends nothing".to_owned()),
             Source::File(path) => Ok(Source::File(join(path, entry))),
-            Source::Github(policy) => Ok(Source::Github(GithubPolicy {
-                path: join(&policy.path, entry),
-                ..policy.clone()
-            })),
+            Source::Github(policy) => {
+                let path = join(&policy.path, entry);
+                let (owner, repo) = policy.repo.split_once('/').unwrap_or((&policy.repo, ""));
+                GithubPolicy::new(owner, repo, path.trim_start_matches('/'), &policy.reference)
+                    .map(Source::Github)
+                    .map_err(|problem| format!("`{entry}` from `{policy}`: {problem}"))
+            }
         }
     }
 
@@ -314,15 +317,42 @@ fn parse_github(spec: &str) -> Result<GithubPolicy, String> {
     let (Some(owner), Some(repo), Some(path)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(usage());
     };
-    let valid = |s: &str| !s.is_empty() && !s.split('/').any(|part| part == "..");
-    if ![owner, repo, path, reference].iter().all(|s| valid(s)) {
-        return Err(usage());
+    GithubPolicy::new(owner, repo, path, reference)
+        .map_err(|problem| format!("{}: {problem}", usage()))
+}
+
+impl GithubPolicy {
+    /// The policy at `path` of `owner/repo` at `reference`, if every part is one GitHub accepts
+    /// and none can leave the repository (or the cache directory named after it): the owner and
+    /// repository are plain names, the path is relative without `.` or `..` segments.
+    fn new(owner: &str, repo: &str, path: &str, reference: &str) -> Result<GithubPolicy, String> {
+        let name = |s: &str| {
+            !s.is_empty()
+                && s != "."
+                && s != ".."
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        };
+        let relative = |s: &str| {
+            s.split('/')
+                .all(|part| !part.is_empty() && part != "." && part != "..")
+                && !s.chars().any(|c| c.is_control() || c == '\\')
+        };
+        if !name(owner) || !name(repo) {
+            return Err(format!("`{owner}/{repo}` is not a GitHub repository name"));
+        }
+        if !relative(path) {
+            return Err(format!("`{path}` is not a path inside the repository"));
+        }
+        if !relative(reference) {
+            return Err(format!("`{reference}` is not a git ref"));
+        }
+        Ok(GithubPolicy {
+            repo: format!("{owner}/{repo}"),
+            path: path.to_owned(),
+            reference: reference.to_owned(),
+        })
     }
-    Ok(GithubPolicy {
-        repo: format!("{owner}/{repo}"),
-        path: path.trim_start_matches('/').to_owned(),
-        reference: reference.to_owned(),
-    })
 }
 
 /// `relative` resolved against the directory of `file`, with `.` and `..` folded.

@@ -8,6 +8,9 @@
 //!   `Link: <…>; rel="next", <…>; rel="last"` (and `prev`, `first`) while more follow;
 //! - `POST` on the same route — 201 and the comment, authored by the token's account;
 //! - `PATCH /repos/{owner}/{repo}/issues/comments/{id}` — 200 and the comment;
+//! - `GET /repos/{owner}/{repo}/contents/{path}?ref={ref}` — a file added with
+//!   [`FakeGitHub::add_file`], as text (`Accept: application/vnd.github.raw`, what depgov
+//!   asks for); 404 for a file, repository or ref it does not hold;
 //! - 422 "Validation Failed" / "Body is too long" past the body limit, 401 without
 //!   `Authorization: Bearer {token}`, 404 for anything else;
 //! - rate-limit headers (`x-ratelimit-*`) on every answer.
@@ -17,6 +20,9 @@
 //! std only: wiremock would add a dozen crates (h2, deadpool, regex, tokio-macros…) and, by
 //! unifying tokio/hyper features with its server's, a second build of the HTTP stack for
 //! `cargo test`; and these tests want a stateful server more than a matcher library.
+
+// Shared by several test crates, each using a part of it.
+#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -117,7 +123,16 @@ struct State {
     next_id: u64,
     faults: Vec<Fault>,
     requests: Vec<Request>,
+    files: Vec<File>,
     port: u16,
+}
+
+/// A file of some repository at some ref, for the contents API.
+struct File {
+    repo: String,
+    path: String,
+    reference: String,
+    text: String,
 }
 
 /// The fake server; it runs until the test process ends.
@@ -141,6 +156,7 @@ impl FakeGitHub {
             next_id: 1001,
             faults: Vec::new(),
             requests: Vec::new(),
+            files: Vec::new(),
             port,
         }));
         let shared = Arc::clone(&state);
@@ -168,6 +184,16 @@ impl FakeGitHub {
             body: body.to_owned(),
         });
         id
+    }
+
+    /// Serves `text` as `path` of `repo` (`OWNER/NAME`) at `reference`.
+    pub fn add_file(&self, repo: &str, path: &str, reference: &str, text: &str) {
+        self.lock().files.push(File {
+            repo: repo.to_owned(),
+            path: path.to_owned(),
+            reference: reference.to_owned(),
+            text: text.to_owned(),
+        });
     }
 
     pub fn fault(&self, fault: Fault) {
@@ -270,12 +296,17 @@ fn answer(state: &mut State, request: &Request) -> Vec<u8> {
         None => route(state, request),
     };
     let mut head = format!(
-        "HTTP/1.1 {status} {}\r\ncontent-type: application/json; charset=utf-8\r\n\
-         content-length: {}\r\nx-github-media-type: github.v3; format=json\r\n",
+        "HTTP/1.1 {status} {}\r\ncontent-length: {}\r\nx-github-media-type: github.v3; format=json\r\n",
         reason(status),
         body.len()
     );
     let mut headers = headers;
+    if !headers.iter().any(|(name, _)| name == "content-type") {
+        headers.push((
+            "content-type".to_owned(),
+            "application/json; charset=utf-8".to_owned(),
+        ));
+    }
     if !headers
         .iter()
         .any(|(name, _)| name == "x-ratelimit-remaining")
@@ -377,8 +408,44 @@ fn route(state: &mut State, request: &Request) -> (u16, Vec<(String, String)>, S
                 None => error(404, "Not Found"),
             }
         }
+        ("GET", path) if path.contains("/contents/") => contents(state, request, path, query),
         _ => error(404, "Not Found"),
     }
+}
+
+/// `GET /repos/{owner}/{repo}/contents/{path}?ref={ref}`.
+fn contents(
+    state: &State,
+    request: &Request,
+    path: &str,
+    query: &str,
+) -> (u16, Vec<(String, String)>, String) {
+    let Some((repo, file)) = path
+        .strip_prefix("/repos/")
+        .and_then(|rest| rest.split_once("/contents/"))
+    else {
+        return error(404, "Not Found");
+    };
+    let reference = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("ref="))
+        .unwrap_or("main");
+    let Some(found) = state
+        .files
+        .iter()
+        .find(|f| f.repo == repo && f.path == file && f.reference == reference)
+    else {
+        return error(404, "Not Found");
+    };
+    // depgov asks for the raw media type; the JSON content object is not faked.
+    if request.header("accept") != Some("application/vnd.github.raw") {
+        return error(415, "Unsupported Media Type");
+    }
+    let text_plain = vec![(
+        "content-type".to_owned(),
+        "text/plain; charset=utf-8".to_owned(),
+    )];
+    (200, text_plain, found.text.clone())
 }
 
 /// A page of comments, with GitHub's `Link` header.
@@ -508,6 +575,7 @@ fn reason(status: u16) -> &'static str {
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
+        415 => "Unsupported Media Type",
         422 => "Unprocessable Entity",
         429 => "Too Many Requests",
         500 => "Internal Server Error",
