@@ -18,7 +18,9 @@ use crate::inventory::discover::{self, DiskTree, Exclude, ScanOptions};
 use crate::inventory::{self, display_path};
 use crate::model::{Ecosystem, Severity};
 use crate::policy::{self, Policy};
-use crate::report::{BaseReport, Format, InventoryFormat, InventoryReport, Report, json, markdown};
+use crate::report::{
+    BaseReport, Format, InventoryFormat, InventoryReport, Report, explain, json, markdown,
+};
 
 /// Holds every open source dependency of a repository against an OSPO's
 /// adopt/trial/assess/hold/remove policy.
@@ -38,11 +40,28 @@ enum Command {
     /// Post or update the pull request's depgov comment from a report saved with
     /// `check --format json` (GitHub Actions; docs/github.md).
     Comment(CommentArgs),
+    /// Show everything behind the verdict on one package: every version and path, the
+    /// matching policy entries, the ring on each axis, exceptions and findings.
+    Explain(ExplainArgs),
+    /// Inspect and validate policy files.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
 }
 
-/// What to inventory, and under which policy.
+#[derive(Debug, Subcommand)]
+enum PolicyCommand {
+    /// Print the effective policy, every layer merged, each entry with the file:line it
+    /// comes from.
+    Show(PolicyShowArgs),
+    /// Validate a policy file and its layers: errors at file:line:col (exit 2), then lints
+    /// (duplicate entries, deprecated SPDX ids, use-instead on held components, expired
+    /// exceptions).
+    Check(PolicyCheckArgs),
+}
+
+/// Where the policy comes from.
 #[derive(Debug, Args)]
-struct InputArgs {
+struct PolicyArgs {
     /// A directory to search for lockfiles, SBOMs and Cargo workspaces, or one such file.
     #[arg(default_value = ".")]
     path: PathBuf,
@@ -53,6 +72,45 @@ struct InputArgs {
     /// Never fetch: `github:` policy layers come from the cache, or the run fails.
     #[arg(long)]
     offline: bool,
+}
+
+#[derive(Debug, Args)]
+struct PolicyShowArgs {
+    #[command(flatten)]
+    policy: PolicyArgs,
+    #[arg(long, value_enum, default_value_t = PolicyFormat::Toml)]
+    format: PolicyFormat,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum PolicyFormat {
+    Toml,
+    Json,
+}
+
+#[derive(Debug, Args)]
+struct PolicyCheckArgs {
+    /// The policy file.
+    file: PathBuf,
+    /// Never fetch: `github:` policy layers come from the cache, or the check fails.
+    #[arg(long)]
+    offline: bool,
+}
+
+#[derive(Debug, Args)]
+struct ExplainArgs {
+    /// A package name (any ecosystem), or a package URL such as pkg:cargo/openssl or
+    /// pkg:npm/%40babel/core@7.24.0.
+    package: String,
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+/// What to inventory, and under which policy.
+#[derive(Debug, Args)]
+struct InputArgs {
+    #[command(flatten)]
+    at: PolicyArgs,
     /// Read Cargo.lock as text instead of resolving workspaces with cargo (no cargo, no network).
     #[arg(long)]
     lockfile_only: bool,
@@ -197,7 +255,7 @@ fn run(cli: Cli) -> Result<i32, Error> {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Inventory(args) => {
-            let policy = load_policy(&args.input)?;
+            let policy = load_policy(&args.input.at)?;
             let (options, scan) = plan(&args.input, &policy)?;
             let tree = DiskTree { root: scan.root };
             let inventory =
@@ -206,6 +264,31 @@ fn run(cli: Cli) -> Result<i32, Error> {
             print(|out| report.write(args.format, out))?;
             // About to exit: the OS reclaims memory faster than dropping every component.
             std::mem::forget(report);
+            Ok(exit::OK)
+        }
+        Command::Explain(args) => explain(args),
+        Command::Policy(PolicyCommand::Show(args)) => {
+            let policy = load_policy(&args.policy)?;
+            let text = match args.format {
+                PolicyFormat::Toml => policy::show::toml(&policy),
+                PolicyFormat::Json => format!("{:#}\n", policy::show::json(&policy)),
+            };
+            print(|out| out.write_all(text.as_bytes()))?;
+            Ok(exit::OK)
+        }
+        Command::Policy(PolicyCommand::Check(args)) => {
+            let fetcher = PolicyFetcher::new(args.offline);
+            let shown = display_path(&args.file);
+            let policy = policy::load_file(&args.file, &shown, Some(&fetcher))?;
+            let lints = policy::lint::lints(&policy, today()?);
+            let mut text: String = lints.concat();
+            text.push_str(&format!(
+                "{shown}: valid ({}), {} lint{}\n",
+                policy.layers.join(" → "),
+                lints.len(),
+                if lints.len() == 1 { "" } else { "s" }
+            ));
+            print(|out| out.write_all(text.as_bytes()))?;
             Ok(exit::OK)
         }
         Command::Comment(args) => {
@@ -226,12 +309,12 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
         None => None,
     };
     let base = match &args.base {
-        Some(rev) => Some(Base::open(start_dir(&args.input.path), rev)?),
+        Some(rev) => Some(Base::open(start_dir(&args.input.at.path), rev)?),
         None => None,
     };
     let (policy, policy_changed) = match &base {
         Some(base) => policy_at_base(&args, base)?,
-        None => (load_policy(&args.input)?, None),
+        None => (load_policy(&args.input.at)?, None),
     };
     let (options, scan) = plan(&args.input, &policy)?;
     let cargo = cargo_options(&args.input);
@@ -296,6 +379,40 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
     // About to exit: the OS reclaims memory faster than dropping every component.
     std::mem::forget(report);
     Ok(if failed { exit::FINDINGS } else { exit::OK })
+}
+
+fn explain(args: ExplainArgs) -> Result<i32, Error> {
+    let query = explain::Query::parse(&args.package).map_err(Error::Usage)?;
+    let today = today()?;
+    let policy = load_policy(&args.input.at)?;
+    let (options, scan) = plan(&args.input, &policy)?;
+    let tree = DiskTree { root: scan.root };
+    let inputs =
+        discover::read_inputs(&scan.planned, &tree, &options, &cargo_options(&args.input))?;
+    let paths = explain::Paths::collect(&query, &inputs);
+    let inventory = discover::assemble(inputs);
+    let mut evaluation = evaluate::evaluate(&inventory.components, &policy, today);
+    let repository = repository(&args.input);
+    evaluate::exceptions::apply(&mut evaluation, &policy, today, repository.as_deref());
+    let explanation = explain::Explanation::new(
+        &query,
+        &inventory.components,
+        &evaluation,
+        &policy,
+        &paths,
+        today,
+        repository.as_deref(),
+    )
+    .ok_or_else(|| {
+        Error::Usage(format!(
+            "`{}` is not among the {} components found in {}",
+            args.package,
+            inventory.components.len(),
+            display_path(&args.input.at.path)
+        ))
+    })?;
+    print(|out| out.write_all(explanation.render().as_bytes()))?;
+    Ok(exit::OK)
 }
 
 /// Reads `FORMAT=PATH`.
@@ -437,7 +554,7 @@ fn repository(input: &InputArgs) -> Option<String> {
     std::env::var("GITHUB_REPOSITORY")
         .ok()
         .filter(|r| r.contains('/'))
-        .or_else(|| crate::git::origin_repository(start_dir(&input.path)))
+        .or_else(|| crate::git::origin_repository(start_dir(&input.at.path)))
 }
 
 /// The directory a PATH argument stands for.
@@ -450,21 +567,21 @@ fn start_dir(path: &Path) -> &Path {
 }
 
 /// The policy files to look for, in order: the one named, or the usual candidates.
-fn policy_candidates(input: &InputArgs, root: &Path) -> Vec<PathBuf> {
-    match &input.policy {
+fn policy_candidates(at: &PolicyArgs, root: &Path) -> Vec<PathBuf> {
+    match &at.policy {
         Some(path) => vec![path.clone()],
-        None => policy::candidates(start_dir(&input.path), root),
+        None => policy::candidates(start_dir(&at.path), root),
     }
 }
 
 /// The working tree's policy: the first candidate that exists, else the embedded default.
-fn load_policy(input: &InputArgs) -> Result<Policy, Error> {
-    let fetcher = PolicyFetcher::new(input.offline);
-    let root = inventory::repository_root(start_dir(&input.path));
-    if let Some(path) = &input.policy {
+fn load_policy(at: &PolicyArgs) -> Result<Policy, Error> {
+    let fetcher = PolicyFetcher::new(at.offline);
+    let root = inventory::repository_root(start_dir(&at.path));
+    if let Some(path) = &at.policy {
         return policy::load_file(path, &display_path(path), Some(&fetcher));
     }
-    match policy_candidates(input, &root)
+    match policy_candidates(at, &root)
         .into_iter()
         .find(|path| path.is_file())
     {
@@ -481,7 +598,7 @@ fn policy_at_base(
     base: &Base,
 ) -> Result<(Policy, Option<crate::model::Finding>), Error> {
     let root = base.repo_root();
-    let candidates = policy_candidates(&args.input, root);
+    let candidates = policy_candidates(&args.input.at, root);
     let in_repo: Vec<String> = candidates
         .iter()
         .filter_map(|path| {
@@ -491,15 +608,15 @@ fn policy_at_base(
                 .then(|| inventory::relative_path(&absolute, root))
         })
         .collect();
-    let outside_repo = args.input.policy.is_some() && in_repo.is_empty();
+    let outside_repo = args.input.at.policy.is_some() && in_repo.is_empty();
     if outside_repo || args.policy_from == PolicyFrom::Head {
-        return Ok((load_policy(&args.input)?, None));
+        return Ok((load_policy(&args.input.at)?, None));
     }
     let head_path = in_repo
         .iter()
         .find(|path| root.join(path).is_file())
         .cloned();
-    let fetcher = PolicyFetcher::new(args.input.offline);
+    let fetcher = PolicyFetcher::new(args.input.at.offline);
     let (policy, base_path) = base.policy(&in_repo, Some(&fetcher))?;
     let changed = base.policy_change(
         base_path.as_deref(),
@@ -520,7 +637,7 @@ fn plan(input: &InputArgs, policy: &Policy) -> Result<(ScanOptions, discover::Sc
         ecosystems: ecosystems(&input.ecosystem)?,
         lockfile_only: input.lockfile_only,
     };
-    let scan = discover::scan(&input.path, input.manifest_path.as_deref(), &mut options)?;
+    let scan = discover::scan(&input.at.path, input.manifest_path.as_deref(), &mut options)?;
     Ok((options, scan))
 }
 

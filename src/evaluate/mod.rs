@@ -7,7 +7,7 @@
 
 pub mod change;
 pub mod exceptions;
-mod license;
+pub mod license;
 
 use chrono::NaiveDate;
 
@@ -67,9 +67,37 @@ pub(crate) fn report_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
         .then_with(|| a.rule.cmp(&b.rule))
 }
 
+/// The ring a component gets on each axis; its verdict is the worst of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Axes {
+    pub component: Ring,
+    pub license: Ring,
+    pub source: Ring,
+}
+
+impl Axes {
+    pub fn worst(self) -> Ring {
+        self.component.max(self.license).max(self.source)
+    }
+}
+
 /// Judges one component on each axis, pushing a finding per failing axis; returns its worst
 /// ring.
 fn judge(component: &Component, policy: &Policy, today: NaiveDate, out: &mut Vec<Finding>) -> Ring {
+    judge_axes(component, policy, today, out).worst()
+}
+
+/// The rings of one component on each axis (for `depgov explain`).
+pub fn axes(component: &Component, policy: &Policy, today: NaiveDate) -> Axes {
+    judge_axes(component, policy, today, &mut Vec::new())
+}
+
+fn judge_axes(
+    component: &Component,
+    policy: &Policy,
+    today: NaiveDate,
+    out: &mut Vec<Finding>,
+) -> Axes {
     let entry = policy.entry_for(&component.id);
     let component_ring = judge_component(component, entry, policy, today, out);
     let settled_by_approval = entry.is_some_and(|e| e.ring.passes());
@@ -78,8 +106,11 @@ fn judge(component: &Component, policy: &Policy, today: NaiveDate, out: &mut Vec
     } else {
         judge_license(component, policy, out)
     };
-    let source_ring = judge_source(component, policy, out);
-    component_ring.max(license_ring).max(source_ring)
+    Axes {
+        component: component_ring,
+        license: license_ring,
+        source: judge_source(component, policy, out),
+    }
 }
 
 fn judge_component(

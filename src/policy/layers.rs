@@ -208,10 +208,13 @@ impl Resolver<'_, '_> {
                 return;
             }
         };
-        if !layer.lints.is_empty() {
-            self.lints
-                .push(diagnostic::render(&shown, text, &layer.lints));
-        }
+        let mut lints: Vec<_> = layer.lints.iter().collect();
+        lints.sort_by_key(|lint| lint.span.start);
+        self.lints.extend(
+            lints
+                .into_iter()
+                .map(|lint| diagnostic::render(&shown, text, std::slice::from_ref(lint))),
+        );
         self.stack.push(shown.clone());
         let mut problems = Vec::new();
         for (entry, span) in &layer.extends {

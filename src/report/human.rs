@@ -80,7 +80,7 @@ fn inputs_block(out: &mut String, inputs: &[InputFile], notes: &[InputNote]) {
     }
 }
 
-fn finding_block(out: &mut String, finding: &Finding) {
+pub(crate) fn finding_block(out: &mut String, finding: &Finding) {
     let subject = match (&finding.component, &finding.location) {
         (Some(c), _) => format!("{}@{}", clean(&c.name), clean(&c.version)),
         (None, Some(location)) => clean(&location.file),

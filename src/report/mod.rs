@@ -3,6 +3,7 @@
 //! [`Report`] is also the JSON report (schema `depgov.report/v1`, docs/json-report.md);
 //! each format is one module.
 
+pub mod explain;
 pub mod github;
 pub mod human;
 pub mod json;
