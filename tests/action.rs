@@ -1,9 +1,11 @@
 //! The GitHub Action (action.yml), run locally the way the runner runs a composite action:
 //! each step's `run` in bash, with its `env:` evaluated, `GITHUB_PATH` honoured between
 //! steps, and a simulated environment (event file, job summary, step outputs, a local server
-//! serving the release archive).
+//! serving the release archive, the fake GitHub API for the pull-request comment).
 
 mod common;
+#[path = "github_comment/fake.rs"]
+mod fake;
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -13,6 +15,9 @@ use std::process::Command;
 
 use common::git;
 use serde::Deserialize;
+
+/// The workflow's `github.token`: no output may contain it.
+const TOKEN: &str = "ghs_SENTINEL_TOKEN_do_not_print";
 
 #[derive(Deserialize)]
 struct Action {
@@ -126,6 +131,7 @@ fn run_action(
     inputs: &[(&str, &str)],
     event: &str,
     server: &str,
+    api_url: &str,
 ) -> Run {
     let action = action();
     assert_eq!(action.runs.using, "composite");
@@ -145,7 +151,7 @@ fn run_action(
         github: BTreeMap::from([
             ("action_path", action_dir.display().to_string()),
             ("action_repository", "acme/depgov".to_owned()),
-            ("token", "ghs_SENTINEL_TOKEN_do_not_print".to_owned()),
+            ("token", TOKEN.to_owned()),
             (
                 "event.pull_request.base.sha",
                 event["pull_request"]["base"]["sha"]
@@ -206,7 +212,7 @@ fn run_action(
             .env("GITHUB_EVENT_NAME", "pull_request")
             .env("GITHUB_REPOSITORY", "acme/app")
             .env("GITHUB_SERVER_URL", server)
-            .env("GITHUB_API_URL", format!("{server}/api/v3"))
+            .env("GITHUB_API_URL", api_url)
             .env("GITHUB_STEP_SUMMARY", &summary)
             .env("GITHUB_OUTPUT", &outputs_file)
             .env("GITHUB_PATH", &github_path)
@@ -361,6 +367,7 @@ fn the_action_installs_a_verified_release_and_gates_the_pull_request() {
         ],
         &event(&base),
         &server,
+        &format!("{server}/api/v3"),
     );
     assert_eq!(
         run.failed_step,
@@ -385,7 +392,7 @@ fn the_action_installs_a_verified_release_and_gates_the_pull_request() {
         run.summary
     );
     assert!(workspace.path().join("depgov.sarif").is_file());
-    assert!(!format!("{}{}", run.stdout, run.stderr).contains("SENTINEL_TOKEN"));
+    assert!(!format!("{}{}", run.stdout, run.stderr).contains(TOKEN));
 }
 
 #[test]
@@ -400,6 +407,7 @@ fn the_action_sets_its_outputs_when_nothing_fails() {
         &[("policy", ".github/depgov.toml"), ("fail-on", "never")],
         &event(&base),
         &server,
+        &format!("{server}/api/v3"),
     );
     assert_eq!(run.failed_step, None, "{}", run.stderr);
     assert_eq!(run.outputs["errors"], "1");
@@ -423,7 +431,49 @@ fn a_release_archive_that_does_not_match_its_checksum_is_refused() {
         &[],
         &event(&base),
         &server,
+        &format!("{server}/api/v3"),
     );
     assert_eq!(run.failed_step, Some((0, 1)));
     assert!(run.stdout.contains("refusing to run it"), "{}", run.stdout);
+}
+
+#[test]
+fn the_action_keeps_one_pull_request_comment_current() {
+    let (archive, sha) = release_archive();
+    let server = serve(archive);
+    let api = fake::FakeGitHub::start(
+        TOKEN,
+        fake::TokenKind::Installation("github-actions[bot]".into()),
+        "/api/v3",
+    );
+    let (action_dir, _) = action_copy(&sha);
+    let (workspace, base) = pull_request_workspace();
+    let inputs = [("policy", ".github/depgov.toml"), ("comment", "always")];
+    for run_number in 1..=2 {
+        let run = run_action(
+            action_dir.path(),
+            workspace.path(),
+            &inputs,
+            &event(&base),
+            &server,
+            &api.api_url(),
+        );
+        assert_eq!(run.failed_step, Some((1, 1)), "{}", run.stderr);
+        assert!(!format!("{}{}", run.stdout, run.stderr).contains(TOKEN));
+        let comments = api.comments();
+        assert_eq!(
+            comments.len(),
+            1,
+            "run {run_number}: one comment, updated in place"
+        );
+        assert_eq!(comments[0].login, "github-actions[bot]");
+        assert!(comments[0].body.contains("1 error"), "{}", comments[0].body);
+    }
+    let writes: Vec<String> = api
+        .request_lines()
+        .into_iter()
+        .filter(|line| !line.starts_with("GET"))
+        .map(|line| line.split(' ').next().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(writes, ["POST", "PATCH"]);
 }
