@@ -38,6 +38,15 @@ enum Command {
     /// Post or update the pull request's depgov comment from a report saved with
     /// `check --format json` (GitHub Actions; docs/github.md).
     Comment(CommentArgs),
+    /// Work with policy files.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum PolicyCommand {
+    /// Print the JSON Schema of policy files, for editors (schema/depgov.schema.json).
+    Schema,
 }
 
 /// What to inventory, and under which policy.
@@ -214,6 +223,10 @@ fn run(cli: Cli) -> Result<i32, Error> {
             let failed = fails(&report, args.fail_on);
             post_comment(destination, &report, args.comment, failed)?;
             Ok(if failed { exit::FINDINGS } else { exit::OK })
+        }
+        Command::Policy(PolicyCommand::Schema) => {
+            print(|out| out.write_all(policy::schema::json().as_bytes()))?;
+            Ok(exit::OK)
         }
     }
 }

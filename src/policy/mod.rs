@@ -8,6 +8,7 @@ mod layers;
 pub mod lint;
 mod load;
 pub mod raw;
+pub mod schema;
 pub mod selector;
 pub mod show;
 

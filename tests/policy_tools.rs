@@ -1,0 +1,135 @@
+//! The policy authoring tools, run as the real binary: `policy schema` (the JSON Schema
+//! editors use, checked against the committed copy and against every policy we ship or
+//! document).
+
+mod common;
+
+use std::path::Path;
+
+use common::{code, depgov, read_repo_file, stderr, stdout};
+use serde_json::Value;
+
+/// An npm lockfile, for policies to judge.
+const LOCK: &str = r#"{"name": "app", "lockfileVersion": 3, "packages": {
+  "": {"name": "app", "dependencies": {"moment": "*", "date-fns": "*", "left-pad": "*"}},
+  "node_modules/moment": {"version": "2.29.4", "resolved": "https://registry.npmjs.org/moment/-/moment-2.29.4.tgz", "license": "MIT"},
+  "node_modules/date-fns": {"version": "3.6.0", "resolved": "https://registry.npmjs.org/date-fns/-/date-fns-3.6.0.tgz", "license": "MIT"},
+  "node_modules/left-pad": {"version": "1.3.0", "resolved": "https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz", "license": "WTFPL"}
+}}"#;
+
+// --- policy schema ------------------------------------------------------------------------
+
+#[test]
+fn the_committed_schema_is_what_policy_schema_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = depgov(dir.path(), &["policy", "schema"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(
+        stdout(&output) == read_repo_file("schema/depgov.schema.json"),
+        "schema/depgov.schema.json is not what `depgov policy schema` prints; regenerate it with\n\
+         cargo run -- policy schema > schema/depgov.schema.json\nand commit it"
+    );
+}
+
+/// The committed schema, compiled (which also checks it against the draft-07 meta-schema).
+struct Validator {
+    schemas: boon::Schemas,
+    index: boon::SchemaIndex,
+}
+
+impl Validator {
+    fn new() -> Self {
+        let schema: Value =
+            serde_json::from_str(&read_repo_file("schema/depgov.schema.json")).unwrap();
+        let mut schemas = boon::Schemas::new();
+        let mut compiler = boon::Compiler::new();
+        compiler.enable_format_assertions();
+        let url = "https://depgov.invalid/depgov.schema.json";
+        compiler.add_resource(url, schema).unwrap();
+        let index = compiler
+            .compile(url, &mut schemas)
+            .unwrap_or_else(|e| panic!("{e:#}"));
+        Validator { schemas, index }
+    }
+
+    /// Whether the schema accepts a policy file, read as an editor reads it (TOML as JSON).
+    fn check(&self, policy: &str) -> Result<(), String> {
+        let value = to_json(policy.parse::<toml::Table>().unwrap().into());
+        self.schemas
+            .validate(&value, self.index)
+            .map_err(|e| format!("{e:#}"))
+    }
+}
+
+/// TOML as JSON, as Taplo gives it to the schema: dates become strings.
+fn to_json(value: toml::Value) -> Value {
+    match value {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(i) => i.into(),
+        toml::Value::Float(f) => f.into(),
+        toml::Value::Boolean(b) => b.into(),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(items) => items.into_iter().map(to_json).collect(),
+        toml::Value::Table(table) => table.into_iter().map(|(k, v)| (k, to_json(v))).collect(),
+    }
+}
+
+#[test]
+fn the_schema_accepts_every_policy_shipped_or_documented() {
+    let validator = Validator::new();
+    let mut policies: Vec<(String, String)> = Vec::new();
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    for entry in std::fs::read_dir(shipped).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            policies.push((
+                path.display().to_string(),
+                std::fs::read_to_string(&path).unwrap(),
+            ));
+        }
+    }
+    assert!(!policies.is_empty());
+    for file in ["docs/policy.md", "README.md"] {
+        for example in common::policy_examples(file) {
+            policies.push((format!("an example in {file}"), example));
+        }
+    }
+    for (name, policy) in policies {
+        if let Err(error) = validator.check(&policy) {
+            panic!("the schema refuses {name}: {error}\n{policy}");
+        }
+    }
+}
+
+#[test]
+fn the_schema_refuses_what_the_loader_refuses() {
+    let validator = Validator::new();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("package-lock.json"), LOCK).unwrap();
+    let refused = [
+        "name = \"no version\"",
+        "version = 2",
+        "version = 1\nnmae = \"typo\"",
+        "version = 1\n[defaults]\nring = \"hodl\"",
+        "version = 1\n[defaults]\nscope = [\"test\"]",
+        "version = 1\n[licenses]\nadopt = \"MIT\"",
+        "version = 1\n[sources]\nregistries = [\"crates.io\"]",
+        "version = 1\n[expiry]\nwarn-days = 0",
+        "version = 1\n[[components]]\nring = \"hold\"",
+        "version = 1\n[[components]]\npurl = \"pkg:npm/x\"\nring = \"hold\"\nlink = \"ftp://x\"",
+        "version = 1\n[[components]]\npurl = \"pkg:npm/x@1.0\"\nring = \"hold\"",
+        "version = 1\n[[components]]\npurl = \"pkg:npm/x\"\nname = \"x\"\necosystem = \"npm\"\nring = \"hold\"",
+        "version = 1\n[[components]]\npurl = \"pkg:npm/x\"\nring = \"hold\"\nsunset = \"soon\"",
+        "version = 1\n[[exceptions]]\npurl = \"pkg:npm/x\"\nreason = \"no expiry\"",
+    ];
+    for policy in refused {
+        assert!(
+            validator.check(policy).is_err(),
+            "the schema accepts:\n{policy}"
+        );
+        std::fs::write(dir.path().join("p.toml"), policy).unwrap();
+        let loaded = depgov(dir.path(), &["check", "--policy", "p.toml"]);
+        assert_eq!(code(&loaded), 2, "the loader accepts:\n{policy}");
+        assert!(stderr(&loaded).contains("problem"), "{}", stderr(&loaded));
+    }
+}
