@@ -45,8 +45,21 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum PolicyCommand {
+    /// Write a starter policy that extends the embedded default and lists the licenses found
+    /// in the repository with the ring the default gives them (to --policy FILE, else the
+    /// policy `check` reads, else depgov.toml at the repository root).
+    Init(InitArgs),
     /// Print the JSON Schema of policy files, for editors (schema/depgov.schema.json).
     Schema,
+}
+
+#[derive(Debug, Args)]
+struct InitArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Replace the policy file if it exists.
+    #[arg(long)]
+    force: bool,
 }
 
 /// What to inventory, and under which policy.
@@ -207,11 +220,7 @@ fn run(cli: Cli) -> Result<i32, Error> {
         Command::Check(args) => check(args),
         Command::Inventory(args) => {
             let policy = load_policy(&args.input)?;
-            let (options, scan) = plan(&args.input, &policy)?;
-            let tree = DiskTree { root: scan.root };
-            let inventory =
-                discover::read(&scan.planned, &tree, &options, &cargo_options(&args.input))?;
-            let report = InventoryReport::new(inventory);
+            let report = InventoryReport::new(read_inventory(&args.input, &policy)?);
             print(|out| report.write(args.format, out))?;
             // About to exit: the OS reclaims memory faster than dropping every component.
             std::mem::forget(report);
@@ -224,11 +233,29 @@ fn run(cli: Cli) -> Result<i32, Error> {
             post_comment(destination, &report, args.comment, failed)?;
             Ok(if failed { exit::FINDINGS } else { exit::OK })
         }
+        Command::Policy(PolicyCommand::Init(args)) => {
+            let root = inventory::repository_root(start_dir(&args.input.path));
+            let target = policy::init::target(&policy_candidates(&args.input, &root), &root);
+            policy::init::refuse_overwrite(&target, args.force)?;
+            let default = policy::embedded();
+            let inventory = read_inventory(&args.input, &default)?;
+            let written =
+                policy::init::write(&target, args.force, &inventory.components, &default)?;
+            eprintln!("{written}");
+            Ok(exit::OK)
+        }
         Command::Policy(PolicyCommand::Schema) => {
             print(|out| out.write_all(policy::schema::json().as_bytes()))?;
             Ok(exit::OK)
         }
     }
+}
+
+/// Every component under `input`, scanned as `policy` says.
+fn read_inventory(input: &InputArgs, policy: &Policy) -> Result<inventory::Inventory, Error> {
+    let (options, scan) = plan(input, policy)?;
+    let tree = DiskTree { root: scan.root };
+    discover::read(&scan.planned, &tree, &options, &cargo_options(input))
 }
 
 fn check(args: CheckArgs) -> Result<i32, Error> {

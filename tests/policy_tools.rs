@@ -1,21 +1,150 @@
-//! The policy authoring tools, run as the real binary: `policy schema` (the JSON Schema
-//! editors use, checked against the committed copy and against every policy we ship or
-//! document).
+//! The policy authoring tools, run as the real binary: `policy init` (a starter policy from
+//! the licenses a repository uses), `policy schema` (the JSON Schema editors use, checked
+//! against the committed copy and against every policy we ship or document).
 
 mod common;
 
 use std::path::Path;
 
-use common::{code, depgov, read_repo_file, stderr, stdout};
+use common::{code, depgov, json, read_repo_file, repo, stderr, stdout};
 use serde_json::Value;
 
-/// An npm lockfile, for policies to judge.
+/// The npm lockfile of a project using moment, date-fns and left-pad.
 const LOCK: &str = r#"{"name": "app", "lockfileVersion": 3, "packages": {
   "": {"name": "app", "dependencies": {"moment": "*", "date-fns": "*", "left-pad": "*"}},
   "node_modules/moment": {"version": "2.29.4", "resolved": "https://registry.npmjs.org/moment/-/moment-2.29.4.tgz", "license": "MIT"},
   "node_modules/date-fns": {"version": "3.6.0", "resolved": "https://registry.npmjs.org/date-fns/-/date-fns-3.6.0.tgz", "license": "MIT"},
   "node_modules/left-pad": {"version": "1.3.0", "resolved": "https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz", "license": "WTFPL"}
 }}"#;
+
+// --- policy init --------------------------------------------------------------------------
+
+/// The starter with its license lists uncommented: a policy that decides every license here.
+fn uncomment_license_lists(starter: &str) -> String {
+    let mut in_list = false;
+    let mut out = String::new();
+    for line in starter.lines() {
+        let uncommented = line.strip_prefix("# ").unwrap_or(line);
+        if uncommented.ends_with(" = [") {
+            in_list = true;
+        }
+        out.push_str(if in_list { uncommented } else { line });
+        out.push('\n');
+        if uncommented == "]" {
+            in_list = false;
+        }
+    }
+    out
+}
+
+/// Each finding as (component, severity): what a policy decides, whatever rule says it.
+fn verdicts(report: &Value) -> Vec<(String, String)> {
+    let mut verdicts: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["component"]["purl"].as_str().unwrap().to_owned(),
+                f["severity"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    verdicts.sort();
+    verdicts
+}
+
+#[test]
+fn init_writes_a_starter_listing_the_licenses_found_with_the_default_rings() {
+    let dir = repo("policy-init");
+    let before = depgov(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(json(&before)["policy"]["source"], "embedded default");
+    assert!(!verdicts(&json(&before)).is_empty());
+
+    let output = depgov(dir.path(), &["policy", "init"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output),
+        "wrote depgov.toml: extends depgov:default and lists 6 licenses found in 10 components\n"
+    );
+    let starter = std::fs::read_to_string(dir.path().join("depgov.toml")).unwrap();
+    insta::assert_snapshot!("starter", starter);
+    Validator::new().check(&starter).unwrap();
+
+    // `check` finds and loads it, and it judges exactly as the default it extends.
+    let after = depgov(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(code(&after), code(&before), "{}", stderr(&after));
+    assert_eq!(json(&after)["policy"]["source"], "depgov.toml");
+    assert_eq!(verdicts(&json(&after)), verdicts(&json(&before)));
+
+    // Uncommented, the lists keep every license on the ring the default gives it.
+    let decided = uncomment_license_lists(&starter);
+    assert!(decided.contains("\nremove = [\n"), "{decided}");
+    Validator::new().check(&decided).unwrap();
+    std::fs::write(dir.path().join("depgov.toml"), decided).unwrap();
+    let decided = depgov(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(code(&decided), code(&before), "{}", stderr(&decided));
+    assert_eq!(verdicts(&json(&decided)), verdicts(&json(&before)));
+}
+
+#[test]
+fn init_scans_as_check_does_and_writes_where_check_reads() {
+    let dir = repo("policy-init");
+    // --ecosystem (like every input flag of check) limits what is listed; --policy names the
+    // file, and its directory is created.
+    let output = depgov(
+        dir.path(),
+        &[
+            "policy",
+            "init",
+            "--ecosystem",
+            "composer",
+            "--policy",
+            ".github/depgov.toml",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let starter = std::fs::read_to_string(dir.path().join(".github/depgov.toml")).unwrap();
+    assert!(starter.contains("\"GPL-2.0-or-later\", # 1 component: acme/gpl-lib"));
+    assert!(!starter.contains("MIT"), "{starter}");
+    assert!(!dir.path().join("depgov.toml").exists());
+
+    // Without --policy, init targets the policy check would read: here .github/depgov.toml,
+    // which it will not overwrite.
+    let output = depgov(dir.path(), &["policy", "init"]);
+    assert_eq!(code(&output), 2);
+    assert_eq!(
+        stderr(&output),
+        "error: .github/depgov.toml already exists; depgov policy init leaves it alone (pass --force to replace it)\n"
+    );
+    assert!(!dir.path().join("depgov.toml").exists());
+}
+
+#[test]
+fn init_refuses_to_overwrite_without_force() {
+    let dir = repo("policy-init");
+    let policy = dir.path().join("depgov.toml");
+    std::fs::write(&policy, "version = 1\n# ours\n").unwrap();
+    let output = depgov(dir.path(), &["policy", "init"]);
+    assert_eq!(code(&output), 2);
+    assert!(stdout(&output).is_empty());
+    assert_eq!(
+        stderr(&output),
+        "error: depgov.toml already exists; depgov policy init leaves it alone (pass --force to replace it)\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&policy).unwrap(),
+        "version = 1\n# ours\n"
+    );
+
+    let output = depgov(dir.path(), &["policy", "init", "--force"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let starter = std::fs::read_to_string(&policy).unwrap();
+    assert!(
+        starter.contains("extends = [\"depgov:default\"]"),
+        "{starter}"
+    );
+}
 
 // --- policy schema ------------------------------------------------------------------------
 

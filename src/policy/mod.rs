@@ -4,6 +4,7 @@
 //! here are the checked, compiled policy that evaluation consults. The embedded default policy
 //! (`policies/default.toml`) is compiled into the binary.
 
+pub mod init;
 mod layers;
 pub mod lint;
 mod load;
