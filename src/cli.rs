@@ -51,6 +51,9 @@ enum PolicyCommand {
     Init(InitArgs),
     /// Print the JSON Schema of policy files, for editors (schema/depgov.schema.json).
     Schema,
+    /// Turn a build-your-own-radar CSV (name, ring, quadrant, isNew, description) into a
+    /// policy layer of [[components]] entries.
+    ImportRadar(ImportRadarArgs),
 }
 
 #[derive(Debug, Args)]
@@ -60,6 +63,18 @@ struct InitArgs {
     /// Replace the policy file if it exists.
     #[arg(long)]
     force: bool,
+}
+
+#[derive(Debug, Args)]
+struct ImportRadarArgs {
+    /// The radar, as a CSV file.
+    csv: PathBuf,
+    /// The TOML file mapping radar names to package URLs (docs/policy.md).
+    #[arg(long, value_name = "FILE")]
+    map: PathBuf,
+    /// Write the layer to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 /// What to inventory, and under which policy.
@@ -246,6 +261,18 @@ fn run(cli: Cli) -> Result<i32, Error> {
         }
         Command::Policy(PolicyCommand::Schema) => {
             print(|out| out.write_all(policy::schema::json().as_bytes()))?;
+            Ok(exit::OK)
+        }
+        Command::Policy(PolicyCommand::ImportRadar(args)) => {
+            let imported = policy::radar::import(&args.csv, &args.map)?;
+            let write = |out: &mut dyn Write| out.write_all(imported.toml.as_bytes());
+            match &args.output {
+                Some(path) => write_file(path, false, write)?,
+                None => print(write)?,
+            }
+            for message in &imported.messages {
+                eprintln!("{message}");
+            }
             Ok(exit::OK)
         }
     }

@@ -1,6 +1,7 @@
 //! The policy authoring tools, run as the real binary: `policy init` (a starter policy from
 //! the licenses a repository uses), `policy schema` (the JSON Schema editors use, checked
-//! against the committed copy and against every policy we ship or document).
+//! against the committed copy and against every policy we ship or document) and
+//! `policy import-radar` (a build-your-own-radar CSV as a policy layer).
 
 mod common;
 
@@ -261,4 +262,179 @@ fn the_schema_refuses_what_the_loader_refuses() {
         assert_eq!(code(&loaded), 2, "the loader accepts:\n{policy}");
         assert!(stderr(&loaded).contains("problem"), "{}", stderr(&loaded));
     }
+}
+
+// --- policy import-radar ------------------------------------------------------------------
+
+#[test]
+fn import_radar_writes_components_and_lists_unmapped_names() {
+    let dir = repo("radar");
+    let args = [
+        "policy",
+        "import-radar",
+        "radar.csv",
+        "--map",
+        "radar-purls.toml",
+    ];
+    let output = depgov(dir.path(), &args);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    insta::assert_snapshot!("radar_layer", stdout(&output));
+    insta::assert_snapshot!("radar_stderr", stderr(&output));
+    Validator::new().check(&stdout(&output)).unwrap();
+
+    // --output writes the same layer, which a policy extends.
+    let written = depgov(
+        dir.path(),
+        &[&args[..], &["--output", "radar.toml"]].concat(),
+    );
+    assert_eq!(code(&written), 0, "{}", stderr(&written));
+    assert!(stdout(&written).is_empty());
+    let layer = std::fs::read_to_string(dir.path().join("radar.toml")).unwrap();
+    assert_eq!(layer, stdout(&output));
+    std::fs::write(dir.path().join("package-lock.json"), LOCK).unwrap();
+    std::fs::write(
+        dir.path().join("depgov.toml"),
+        "version = 1\nextends = [\"depgov:default\", \"radar.toml\"]\n",
+    )
+    .unwrap();
+    let check = depgov(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(code(&check), 0, "{}", stderr(&check));
+    let report = json(&check);
+    let moment = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["component"]["name"] == "moment")
+        .expect("a finding for moment");
+    assert_eq!(moment["rule"], "component-hold");
+    assert_eq!(
+        moment["reason"],
+        "<p>Moment is in <strong>maintenance mode</strong>; its maintainers say \"use something else\" for new work.</p>\n\
+         <p>See <a href='https://momentjs.com/docs/#/-project-status/'>the project status</a>.</p>"
+    );
+    // date-fns is adopted by the radar: an approval, so its license is settled too.
+    assert!(
+        !report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["component"]["name"] == "date-fns")
+    );
+}
+
+#[test]
+fn import_radar_names_the_line_of_every_bad_row_or_mapping() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &[u8]| std::fs::write(dir.path().join(name), text).unwrap();
+    write("map.toml", "[names]\n\"A\" = \"pkg:npm/a\"\n".as_bytes());
+    write("bad.csv", "name,ring,quadrant,isNew,description\nA,Adopt,Tools,FALSE,x\nB,Maybe,Tools,FALSE,y\nC,Hold,Tools\n,Hold,Tools,FALSE,z\n".as_bytes());
+    write("no-ring.csv", "name,quadrant\nA,Tools\n".as_bytes());
+    write(
+        "good.csv",
+        "name,ring,quadrant,isNew,description\nA,Adopt,Tools,FALSE,x\n".as_bytes(),
+    );
+    write(
+        "bad-map.toml",
+        "[names]\n\"A\" = \"pkg:npm/a@1.0\"\n\"B\" = 3\n\"C\" = [\"pkg:nope/x\"]\n".as_bytes(),
+    );
+    write("broken-map.toml", "[names]\n\"A\" = \n".as_bytes());
+    write(
+        "typo-map.toml",
+        "[nmes]\n\"A\" = \"pkg:npm/a\"\n".as_bytes(),
+    );
+    write("latin1.csv", b"name,ring\nCaf\xe9,Adopt\n");
+    write(
+        "latin1-map.toml",
+        b"[names]\n\"A\" = \"pkg:npm/a\"\n\"Caf\xe9\" = \"pkg:npm/cafe\"\n",
+    );
+    let cases: [(&str, &str, &str); 7] = [
+        (
+            "bad.csv",
+            "map.toml",
+            "error: bad.csv:3: `B` has the ring `Maybe`; a radar's rings are Adopt, Trial, Assess and Hold\n\
+             error: bad.csv:4: this row has 3 fields, the header 5\n\
+             error: bad.csv:5: this row has no name\n",
+        ),
+        (
+            "no-ring.csv",
+            "map.toml",
+            "error: no-ring.csv:1: a radar CSV has the columns name, ring, quadrant, isNew, description; this header lacks name or ring\n",
+        ),
+        (
+            "good.csv",
+            "bad-map.toml",
+            "error: bad-map.toml:2: `pkg:npm/a@1.0`: a policy purl has no version; put version ranges in `versions`\n\
+             error: bad-map.toml:3: `B` must map to a purl or a list of purls, e.g. \"pkg:npm/moment\"\n\
+             error: bad-map.toml:4: `pkg:nope/x`: unsupported package type `nope`; supported: cargo, npm, pypi, golang, gem, composer, maven, nuget\n",
+        ),
+        (
+            "good.csv",
+            "broken-map.toml",
+            "error: broken-map.toml:2: string values must be quoted, expected literal string\n",
+        ),
+        (
+            "good.csv",
+            "typo-map.toml",
+            "error: typo-map.toml:1: unknown field `nmes`, expected `names`\n",
+        ),
+        (
+            "latin1.csv",
+            "map.toml",
+            "error: latin1.csv:2: not UTF-8 text (field 1)\n",
+        ),
+        (
+            "good.csv",
+            "latin1-map.toml",
+            "error: latin1-map.toml:3: not UTF-8 text\n",
+        ),
+    ];
+    for (csv, map, expected) in cases {
+        let output = depgov(
+            dir.path(),
+            &[
+                "policy",
+                "import-radar",
+                csv,
+                "--map",
+                map,
+                "--output",
+                "out.toml",
+            ],
+        );
+        assert_eq!(code(&output), 2, "{csv} {map}");
+        assert_eq!(stderr(&output), expected);
+        assert!(!dir.path().join("out.toml").exists());
+    }
+}
+
+#[test]
+fn the_radar_example_in_the_docs_imports() {
+    let docs = read_repo_file("docs/policy.md");
+    let csv = common::code_blocks(&docs, "csv");
+    let map = common::code_blocks(&docs, "toml")
+        .into_iter()
+        .find(|block| block.starts_with("# radar-purls.toml\n"));
+    let (Some(csv), Some(map)) = (csv.first(), map) else {
+        panic!("docs/policy.md shows a radar CSV and a radar-purls.toml");
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("radar.csv"), csv).unwrap();
+    std::fs::write(dir.path().join("radar-purls.toml"), map).unwrap();
+    let output = depgov(
+        dir.path(),
+        &[
+            "policy",
+            "import-radar",
+            "radar.csv",
+            "--map",
+            "radar-purls.toml",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    Validator::new().check(&stdout(&output)).unwrap();
+    assert!(
+        docs.contains(&stderr(&output)),
+        "docs/policy.md shows:\n{}",
+        stderr(&output)
+    );
 }

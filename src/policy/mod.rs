@@ -8,6 +8,7 @@ pub mod init;
 mod layers;
 pub mod lint;
 mod load;
+pub mod radar;
 pub mod raw;
 pub mod schema;
 pub mod selector;

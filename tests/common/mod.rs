@@ -175,7 +175,7 @@ pub fn code_blocks<'a>(markdown: &'a str, language: &str) -> Vec<&'a str> {
 }
 
 /// What a TOML example in the docs that is not a policy starts with: a comment naming its file.
-pub const NOT_POLICIES: [&str; 1] = ["# .taplo.toml\n"];
+pub const NOT_POLICIES: [&str; 2] = ["# .taplo.toml\n", "# radar-purls.toml\n"];
 
 /// The policy examples of a markdown file of this repository, each a whole policy:
 /// `version = 1` is added where an example leaves it out.
