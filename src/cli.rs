@@ -45,14 +45,19 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum PolicyCommand {
-    /// Write a starter policy that extends the embedded default and lists the licenses found
-    /// in the repository with the ring the default gives them (to --policy FILE, else the
-    /// policy `check` reads, else depgov.toml at the repository root).
+    /// Write a starter policy listing the licenses the repository uses.
+    ///
+    /// The starter extends the embedded default and lists, commented out, each license found
+    /// with the ring the default gives it. It is written to --policy FILE, else to the policy
+    /// `check` reads, else to depgov.toml at the repository root; never over an existing file
+    /// without --force.
     Init(InitArgs),
     /// Print the JSON Schema of policy files, for editors (schema/depgov.schema.json).
     Schema,
-    /// Turn a build-your-own-radar CSV (name, ring, quadrant, isNew, description) into a
-    /// policy layer of [[components]] entries.
+    /// Turn a build-your-own-radar CSV into a policy layer of [[components]].
+    ///
+    /// The CSV has the columns name, ring, quadrant, isNew, description; --map names the
+    /// package URLs of each radar name (docs/policy.md).
     ImportRadar(ImportRadarArgs),
 }
 
