@@ -40,23 +40,62 @@ enum Command {
     /// Post or update the pull request's depgov comment from a report saved with
     /// `check --format json` (GitHub Actions; docs/github.md).
     Comment(CommentArgs),
-    /// Show everything behind the verdict on one package: every version and path, the
-    /// matching policy entries, the ring on each axis, exceptions and findings.
+    /// Show everything behind the verdict on one package.
+    ///
+    /// Every version and path, the matching policy entries, the ring on each axis,
+    /// exceptions and findings.
     Explain(ExplainArgs),
-    /// Inspect and validate policy files.
+    /// Write, inspect and validate policy files.
     #[command(subcommand)]
     Policy(PolicyCommand),
 }
 
 #[derive(Debug, Subcommand)]
 enum PolicyCommand {
-    /// Print the effective policy, every layer merged, each entry with the file:line it
-    /// comes from.
+    /// Print the effective policy, each entry with the file:line it comes from.
+    ///
+    /// Every layer merged; the TOML is itself a flat policy that judges as the layers do.
     Show(PolicyShowArgs),
-    /// Validate a policy file and its layers: errors at file:line:col (exit 2), then lints
-    /// (duplicate entries, deprecated SPDX ids, use-instead on held components, expired
-    /// exceptions).
+    /// Validate a policy file and its layers, then lint it.
+    ///
+    /// Errors are shown at file:line:col and exit 2; lints (duplicate entries, deprecated SPDX
+    /// ids, use-instead on held components, expired exceptions) are printed and exit 0.
     Check(PolicyCheckArgs),
+    /// Write a starter policy listing the licenses the repository uses.
+    ///
+    /// The starter extends the embedded default and lists, commented out, each license found
+    /// with the ring the default gives it. It is written to --policy FILE, else to the policy
+    /// `check` reads, else to depgov.toml at the repository root; never over an existing file
+    /// without --force.
+    Init(InitArgs),
+    /// Print the JSON Schema of policy files, for editors (schema/depgov.schema.json).
+    Schema,
+    /// Turn a build-your-own-radar CSV into a policy layer of [[components]].
+    ///
+    /// The CSV has the columns name, ring, quadrant, isNew, description; --map names the
+    /// package URLs of each radar name (docs/policy.md).
+    ImportRadar(ImportRadarArgs),
+}
+
+#[derive(Debug, Args)]
+struct InitArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Replace the policy file if it exists.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Debug, Args)]
+struct ImportRadarArgs {
+    /// The radar, as a CSV file.
+    csv: PathBuf,
+    /// The TOML file mapping radar names to package URLs (docs/policy.md).
+    #[arg(long, value_name = "FILE")]
+    map: PathBuf,
+    /// Write the layer to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 /// Where the policy comes from.
@@ -256,11 +295,7 @@ fn run(cli: Cli) -> Result<i32, Error> {
         Command::Check(args) => check(args),
         Command::Inventory(args) => {
             let policy = load_policy(&args.input.at)?;
-            let (options, scan) = plan(&args.input, &policy)?;
-            let tree = DiskTree { root: scan.root };
-            let inventory =
-                discover::read(&scan.planned, &tree, &options, &cargo_options(&args.input))?;
-            let report = InventoryReport::new(inventory);
+            let report = InventoryReport::new(read_inventory(&args.input, &policy)?);
             print(|out| report.write(args.format, out))?;
             // About to exit: the OS reclaims memory faster than dropping every component.
             std::mem::forget(report);
@@ -298,7 +333,41 @@ fn run(cli: Cli) -> Result<i32, Error> {
             post_comment(destination, &report, args.comment, failed)?;
             Ok(if failed { exit::FINDINGS } else { exit::OK })
         }
+        Command::Policy(PolicyCommand::Init(args)) => {
+            let root = inventory::repository_root(start_dir(&args.input.at.path));
+            let target = policy::init::target(&policy_candidates(&args.input.at, &root), &root);
+            policy::init::refuse_overwrite(&target, args.force)?;
+            let default = policy::embedded();
+            let inventory = read_inventory(&args.input, &default)?;
+            let written =
+                policy::init::write(&target, args.force, &inventory.components, &default)?;
+            eprintln!("{written}");
+            Ok(exit::OK)
+        }
+        Command::Policy(PolicyCommand::Schema) => {
+            print(|out| out.write_all(policy::schema::json().as_bytes()))?;
+            Ok(exit::OK)
+        }
+        Command::Policy(PolicyCommand::ImportRadar(args)) => {
+            let imported = policy::radar::import(&args.csv, &args.map)?;
+            let write = |out: &mut dyn Write| out.write_all(imported.toml.as_bytes());
+            match &args.output {
+                Some(path) => write_file(path, false, write)?,
+                None => print(write)?,
+            }
+            for message in &imported.messages {
+                eprintln!("{message}");
+            }
+            Ok(exit::OK)
+        }
     }
+}
+
+/// Every component under `input`, scanned as `policy` says.
+fn read_inventory(input: &InputArgs, policy: &Policy) -> Result<inventory::Inventory, Error> {
+    let (options, scan) = plan(input, policy)?;
+    let tree = DiskTree { root: scan.root };
+    discover::read(&scan.planned, &tree, &options, &cargo_options(input))
 }
 
 fn check(args: CheckArgs) -> Result<i32, Error> {

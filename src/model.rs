@@ -7,12 +7,15 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::license::License;
 
 /// A package ecosystem. Its name is also its package-URL type.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Ecosystem {
     Cargo,
@@ -63,7 +66,9 @@ impl fmt::Display for Ecosystem {
 }
 
 /// How a component takes part in the build of the first-party code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// Linked into or shipped with what first-party code produces.
@@ -167,13 +172,20 @@ pub struct Component {
 }
 
 /// The rings of a technology radar, from most to least endorsed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Ring {
+    /// Use it.
     Adopt,
+    /// Use it, and tell the OSPO how it went.
     Trial,
+    /// Not decided yet.
     Assess,
+    /// Keep what you have; start nothing new with it.
     Hold,
+    /// Replace it.
     Remove,
 }
 

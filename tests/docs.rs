@@ -1,5 +1,7 @@
-//! The documentation cannot drift from the code: every rule is documented, and every policy
-//! example in the docs is a valid policy.
+//! The documentation cannot drift from the code: every rule is documented, every policy
+//! example in the docs is a valid policy, and every other TOML example is valid TOML.
+
+mod common;
 
 use depgov::error::Error;
 use depgov::model::Rule;
@@ -19,14 +21,9 @@ impl Remote for AnyLayer {
     }
 }
 
-fn read(path: &str) -> String {
-    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
-        .unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
 #[test]
 fn every_rule_id_is_documented_and_every_documented_rule_exists() {
-    let docs = read("docs/rules.md");
+    let docs = common::read_repo_file("docs/rules.md");
     let documented: Vec<&str> = docs
         .lines()
         .filter_map(|line| line.strip_prefix("| `"))
@@ -39,19 +36,9 @@ fn every_rule_id_is_documented_and_every_documented_rule_exists() {
 #[test]
 fn every_policy_example_in_the_docs_is_a_valid_policy() {
     for file in ["docs/policy.md", "README.md"] {
-        let text = read(file);
-        let blocks: Vec<&str> = text
-            .split("```toml\n")
-            .skip(1)
-            .map(|rest| rest.split("```").next().unwrap_or(""))
-            .collect();
-        assert!(!blocks.is_empty(), "{file} has policy examples");
-        for block in blocks {
-            let policy = if block.contains("version = 1") {
-                block.to_owned()
-            } else {
-                format!("version = 1\n{block}")
-            };
+        let examples = common::policy_examples(file);
+        assert!(!examples.is_empty(), "{file} has policy examples");
+        for policy in examples {
             // Layers an example extends stand in as minimal policies: the example is what is
             // checked.
             let sources = Sources {
@@ -64,6 +51,23 @@ fn every_policy_example_in_the_docs_is_a_valid_policy() {
                     "an example in {file} is not a valid policy:\n{}",
                     error.render()
                 );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_toml_example_that_is_not_a_policy_is_valid_toml() {
+    for file in ["docs/policy.md", "README.md"] {
+        let text = common::read_repo_file(file);
+        for block in common::code_blocks(&text, "toml") {
+            if common::NOT_POLICIES
+                .iter()
+                .any(|start| block.starts_with(start))
+            {
+                if let Err(error) = block.parse::<toml::Table>() {
+                    panic!("an example in {file} is not TOML: {error}\n{block}");
+                }
             }
         }
     }

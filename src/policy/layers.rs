@@ -486,11 +486,17 @@ fn merge(layers: &[(String, Layer)]) -> Result<Policy, Vec<String>> {
         return Err(problems);
     }
     Ok(Policy {
-        name: layers
-            .iter()
-            .rev()
-            .find_map(|(_, l)| l.name.clone())
-            .unwrap_or_default(),
+        // The embedded default's name would misname every policy built on it; unnamed
+        // policies are named after their file instead (by the caller).
+        name: match layers {
+            [(only, layer)] if only == EMBEDDED_NAME => layer.name.clone().unwrap_or_default(),
+            _ => layers
+                .iter()
+                .rev()
+                .filter(|(shown, _)| shown != EMBEDDED_NAME)
+                .find_map(|(_, l)| l.name.clone())
+                .unwrap_or_default(),
+        },
         contact: layers.iter().rev().find_map(|(_, l)| l.contact.clone()),
         origin: PolicyOrigin::Embedded,
         layers: layers.iter().map(|(name, _)| name.clone()).collect(),

@@ -645,16 +645,17 @@ impl<'a> Loader<'a> {
     }
 }
 
+/// What a registry URL or a `link` starts with.
+pub(super) const URL_PREFIXES: [&str; 5] = [
+    "https://",
+    "http://",
+    "sparse+https://",
+    "registry+https://",
+    "file://",
+];
+
 fn looks_like_url(text: &str) -> bool {
-    [
-        "https://",
-        "http://",
-        "sparse+https://",
-        "registry+https://",
-        "file://",
-    ]
-    .iter()
-    .any(|scheme| text.starts_with(scheme))
+    URL_PREFIXES.iter().any(|prefix| text.starts_with(prefix))
 }
 
 /// The start of an array-of-tables entry, for its origin line: the header above the entry's

@@ -4,10 +4,13 @@
 //! here are the checked, compiled policy that evaluation consults. The embedded default policy
 //! (`policies/default.toml`) is compiled into the binary.
 
+pub mod init;
 mod layers;
 pub mod lint;
 mod load;
+pub mod radar;
 pub mod raw;
+pub mod schema;
 pub mod selector;
 pub mod show;
 

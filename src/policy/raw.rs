@@ -2,66 +2,115 @@
 //! can point at the exact text of any problem. Values with a meaning (rings, licenses, purls,
 //! ranges) are plain strings here and are checked by the loader, which collects all problems
 //! instead of stopping at the first.
+//!
+//! The same types describe the file for editors: `depgov policy schema` derives its JSON
+//! Schema from them ([`super::schema`]), so the `#[schemars]` attributes say what each string
+//! means and the doc comments become the descriptions editors show.
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 use toml::value::Datetime;
+
+use super::schema::{Days, Extends, Glob, License, Link, Purl, Registry, Version, VersionRange};
+use crate::model::{Ecosystem, Kind, Ring};
 
 pub type Text = Spanned<String>;
 
 /// Everything but the `[[components]]` and `[[exceptions]]` arrays, which the loader reads
 /// entry by entry so that a mistake in one entry does not hide the mistakes in the others.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
 pub struct RawPolicy {
+    /// The policy format version; only 1 exists.
+    #[schemars(with = "Version")]
     pub version: Spanned<i64>,
+    /// Shown in every report; defaults to the file's path.
+    #[schemars(with = "Option<String>")]
     pub name: Option<Text>,
+    /// Who owns the policy; shown in every report.
+    #[schemars(with = "Option<String>")]
     pub contact: Option<Text>,
     /// Policies this one builds on, earliest first: local paths, `github:OWNER/REPO/PATH@REF`,
     /// or `depgov:default`.
+    #[schemars(with = "Option<Vec<Extends>>")]
     pub extends: Option<Vec<Text>>,
+    /// What applies to components no entry lists.
     #[serde(default)]
     pub defaults: RawDefaults,
+    /// The ring of each license.
     #[serde(default)]
     pub licenses: RawLicenses,
+    /// Where components may come from.
     #[serde(default)]
     pub sources: RawSources,
+    /// What discovery reads.
     #[serde(default)]
     pub scan: RawScan,
+    /// How exceptions expire.
     #[serde(default)]
     pub expiry: RawExpiry,
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// How exceptions expire.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
 pub struct RawExpiry {
-    /// An exception expiring within this many days is a warning.
+    /// An exception expiring within this many days is a warning (default 30).
+    #[schemars(with = "Option<Days>")]
     pub warn_days: Option<Spanned<i64>>,
     /// An exception may not be granted for longer than this many days.
+    #[schemars(with = "Option<Days>")]
     pub max_days: Option<Spanned<i64>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// What applies to components no entry lists.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
 pub struct RawDefaults {
+    /// The ring of a component no `[[components]]` entry matches (default "assess").
+    #[schemars(with = "Option<Ring>")]
     pub ring: Option<Text>,
+    /// The dependency kinds that are evaluated (default ["runtime", "build"]); others are
+    /// listed but not judged.
+    #[schemars(with = "Option<Vec<Kind>>")]
     pub scope: Option<Vec<Text>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// The ring of each license. A license may appear in one list only.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
 pub struct RawLicenses {
+    /// Licenses on the adopt ring.
     #[serde(default)]
+    #[schemars(with = "Vec<License>")]
     pub adopt: Vec<Text>,
+    /// Licenses on the trial ring.
     #[serde(default)]
+    #[schemars(with = "Vec<License>")]
     pub trial: Vec<Text>,
+    /// Licenses on the assess ring.
     #[serde(default)]
+    #[schemars(with = "Vec<License>")]
     pub assess: Vec<Text>,
+    /// Licenses on the hold ring.
     #[serde(default)]
+    #[schemars(with = "Vec<License>")]
     pub hold: Vec<Text>,
+    /// Licenses on the remove ring.
     #[serde(default)]
+    #[schemars(with = "Vec<License>")]
     pub remove: Vec<Text>,
+    /// The ring of a license no list names, and of license text that is not SPDX (default
+    /// "assess").
+    #[schemars(with = "Option<Ring>")]
     pub unlisted: Option<Text>,
+    /// The ring of a component that declares no license (default "assess").
+    #[schemars(with = "Option<Ring>")]
     pub unknown: Option<Text>,
 }
 
@@ -78,54 +127,113 @@ impl RawLicenses {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// Where components may come from.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
 pub struct RawSources {
+    /// The ring of components fetched from a git repository (default "assess").
+    #[schemars(with = "Option<Ring>")]
     pub git: Option<Text>,
+    /// The registries the OSPO accepts (default: every public registry).
+    #[schemars(with = "Option<Vec<Registry>>")]
     pub registries: Option<Vec<Text>>,
+    /// The ring of components from any registry not listed (default "hold").
+    #[schemars(with = "Option<Ring>")]
     pub unknown_registry: Option<Text>,
 }
 
 /// One `[[components]]` entry.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields, extend("oneOf" = [
+    { "required": ["purl"] },
+    { "required": ["ecosystem", "name"] },
+]))]
 pub struct RawComponent {
+    /// The component, as a versionless package URL (`*` matches any text in the name);
+    /// or give `ecosystem` and `name` instead.
+    #[schemars(with = "Option<Purl>")]
     pub purl: Option<Text>,
+    /// The ecosystem, with `name`, instead of `purl`.
+    #[schemars(with = "Option<Ecosystem>")]
     pub ecosystem: Option<Text>,
+    /// The name as the ecosystem writes it, with `ecosystem`, instead of `purl`.
+    #[schemars(with = "Option<String>")]
     pub name: Option<Text>,
+    /// Only versions in this range.
+    #[schemars(with = "Option<VersionRange>")]
     pub versions: Option<Text>,
+    /// The ring.
+    #[schemars(with = "Ring")]
     pub ring: Text,
+    /// Why; shown with every finding of this entry.
+    #[schemars(with = "Option<String>")]
     pub reason: Option<Text>,
+    /// What to use instead: package URLs (checked) or free text.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub use_instead: Vec<Text>,
+    /// Where the decision is explained.
+    #[schemars(with = "Option<Link>")]
     pub link: Option<Text>,
+    /// Only on remove entries: until this day a finding is a warning, after it an error.
+    #[schemars(with = "Option<chrono::NaiveDate>")]
     pub sunset: Option<Spanned<Datetime>>,
     /// Layers that extend this policy may not make this component's ring any better.
+    #[schemars(with = "Option<bool>")]
     pub locked: Option<Spanned<bool>>,
 }
 
 /// One `[[exceptions]]` entry: a waiver for the findings of some components.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields, extend("oneOf" = [
+    { "required": ["purl"] },
+    { "required": ["ecosystem", "name"] },
+]))]
 pub struct RawException {
+    /// The component, as a versionless package URL (`*` matches any text in the name);
+    /// or give `ecosystem` and `name` instead.
+    #[schemars(with = "Option<Purl>")]
     pub purl: Option<Text>,
+    /// The ecosystem, with `name`, instead of `purl`.
+    #[schemars(with = "Option<Ecosystem>")]
     pub ecosystem: Option<Text>,
+    /// The name as the ecosystem writes it, with `ecosystem`, instead of `purl`.
+    #[schemars(with = "Option<String>")]
     pub name: Option<Text>,
+    /// Only versions in this range.
+    #[schemars(with = "Option<VersionRange>")]
     pub versions: Option<Text>,
     /// Globs over the repository-relative manifest or lockfile paths it applies to.
     #[serde(default)]
+    #[schemars(with = "Vec<Glob>")]
     pub paths: Vec<Text>,
     /// Globs over `OWNER/NAME` of the repositories it applies to.
     #[serde(default)]
+    #[schemars(with = "Vec<Glob>")]
     pub repos: Vec<Text>,
+    /// The last day the exception is valid.
+    #[schemars(with = "chrono::NaiveDate")]
     pub expires: Spanned<Datetime>,
+    /// Why the waiver was granted.
+    #[schemars(with = "String")]
     pub reason: Text,
+    /// Who approved it.
+    #[schemars(with = "Option<String>")]
     pub approved_by: Option<Text>,
+    /// Where it was decided.
+    #[schemars(with = "Option<String>")]
     pub ticket: Option<Text>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// What discovery reads.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
 pub struct RawScan {
+    /// Globs over repository-relative paths that discovery skips (replacing the defaults).
+    #[schemars(with = "Option<Vec<Glob>>")]
     pub exclude: Option<Vec<Text>>,
 }

@@ -12,7 +12,7 @@ use super::{ComponentEntry, Exception, Policy};
 use crate::model::{Location, Ring};
 
 /// A TOML string literal.
-fn quote(text: &str) -> String {
+pub(super) fn quote(text: &str) -> String {
     toml::Value::String(text.to_owned()).to_string()
 }
 

@@ -158,3 +158,38 @@ pub fn assert_rejected(output: &Output, file: &str, line: Option<u32>, mentions:
     assert!(err.contains(&place), "expected `{place}` in: {err}");
     assert!(err.contains(mentions), "expected `{mentions}` in: {err}");
 }
+
+/// A file of this repository, e.g. `docs/policy.md`.
+pub fn read_repo_file(path: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The fenced code blocks of a markdown text in `language` (e.g. `toml`), in order.
+pub fn code_blocks<'a>(markdown: &'a str, language: &str) -> Vec<&'a str> {
+    markdown
+        .split(&format!("```{language}\n"))
+        .skip(1)
+        .map(|rest| rest.split("```").next().unwrap_or(""))
+        .collect()
+}
+
+/// What a TOML example in the docs that is not a policy starts with: a comment naming its file.
+pub const NOT_POLICIES: [&str; 2] = ["# .taplo.toml\n", "# radar-purls.toml\n"];
+
+/// The policy examples of a markdown file of this repository, each a whole policy:
+/// `version = 1` is added where an example leaves it out.
+pub fn policy_examples(file: &str) -> Vec<String> {
+    let text = read_repo_file(file);
+    code_blocks(&text, "toml")
+        .into_iter()
+        .filter(|block| !NOT_POLICIES.iter().any(|start| block.starts_with(start)))
+        .map(|block| {
+            if block.contains("version = 1") {
+                block.to_owned()
+            } else {
+                format!("version = 1\n{block}")
+            }
+        })
+        .collect()
+}
