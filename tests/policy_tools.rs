@@ -77,7 +77,8 @@ fn init_writes_a_starter_listing_the_licenses_found_with_the_default_rings() {
     assert_eq!(code(&after), code(&before), "{}", stderr(&after));
     assert_eq!(json(&after)["policy"]["source"], "depgov.toml");
     assert_eq!(
-        json(&after)["policy"]["name"], "depgov.toml",
+        json(&after)["policy"]["name"],
+        "depgov.toml",
         "an unnamed policy is named after its file, not after the default it extends"
     );
     assert_eq!(verdicts(&json(&after)), verdicts(&json(&before)));
