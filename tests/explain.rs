@@ -156,7 +156,10 @@ fn policy_check_prints_lints_and_passes() {
     let linted = r#"version = 1
 extends = ["policies/team.toml"]
 [licenses]
-hold = ["GPL-2.0"]
+hold = ["GPL-2.0", "WTFPL"]
+[[components]]
+purl = "pkg:npm/left-*"
+ring = "assess"
 [[components]]
 purl = "pkg:npm/moment"
 ring = "hold"

@@ -116,7 +116,7 @@ pub fn load(
         match merge(&resolver.layers) {
             Ok(mut policy) => {
                 policy.origin = origin;
-                policy.lints = resolver.lints;
+                policy.lints = [resolver.lints, policy.lints].concat();
                 if policy.name.is_empty() {
                     policy.name = file.to_owned();
                 }
@@ -358,6 +358,16 @@ impl GithubPolicy {
     }
 }
 
+/// Whether a later layer's entry decides exactly what the earlier one does.
+fn same_decision(earlier: &super::ComponentEntry, later: &super::ComponentEntry) -> bool {
+    earlier.ring == later.ring
+        && earlier.reason == later.reason
+        && earlier.use_instead == later.use_instead
+        && earlier.link == later.link
+        && earlier.sunset == later.sunset
+        && earlier.locked == later.locked
+}
+
 /// `relative` resolved against the directory of `file`, with `.` and `..` folded.
 fn join(file: &str, relative: &str) -> String {
     if relative.starts_with('/') {
@@ -440,11 +450,20 @@ fn merge(layers: &[(String, Layer)]) -> Result<Policy, Vec<String>> {
             |s| s.0,
         );
 
-    let mut listed = BTreeMap::new();
+    let mut listed: BTreeMap<spdx::LicenseReq, (Ring, Location)> = BTreeMap::new();
+    let mut lints = Vec::new();
     let mut components: Vec<super::ComponentEntry> = Vec::new();
     let mut exceptions = Vec::new();
     for (index, (_, layer)) in layers.iter().enumerate() {
         for (req, ring, origin) in &layer.licenses {
+            if let Some((earlier_ring, earlier)) = listed.get(req)
+                && earlier_ring == ring
+                && earlier.file != origin.file
+            {
+                lints.push(format!(
+                    "{origin}: `{req}` is already {ring} at {earlier}; this repeats it\n"
+                ));
+            }
             listed.insert(req.clone(), (*ring, origin.clone()));
         }
         let locked_earlier: Vec<&super::ComponentEntry> = layers[..index]
@@ -464,6 +483,18 @@ fn merge(layers: &[(String, Layer)]) -> Result<Policy, Vec<String>> {
                         locked.ring
                     ));
                 }
+            }
+            if let Some(earlier) = components
+                .iter()
+                .find(|earlier| earlier.selector.key() == entry.selector.key())
+                .filter(|earlier| {
+                    earlier.origin.file != entry.origin.file && same_decision(earlier, entry)
+                })
+            {
+                lints.push(format!(
+                    "{}: this entry repeats the one at {} and changes nothing; remove it\n",
+                    entry.origin, earlier.origin
+                ));
             }
             components.retain(|earlier: &super::ComponentEntry| {
                 earlier.selector.key() != entry.selector.key()
@@ -518,7 +549,7 @@ fn merge(layers: &[(String, Layer)]) -> Result<Policy, Vec<String>> {
         scan_exclude: latest(&|l| l.scan_exclude.is_some())
             .and_then(|l| l.scan_exclude.clone())
             .map(|s| s.0),
-        lints: Vec::new(),
+        lints,
         warn_days: latest(&|l| l.warn_days.is_some())
             .and_then(|l| l.warn_days.clone())
             .map_or(30, |s| s.0),
