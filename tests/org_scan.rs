@@ -6,8 +6,10 @@ mod common;
 #[path = "common/fake_github/mod.rs"]
 mod fake;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use std::time::Duration;
 
 use serde_json::Value;
 use tempfile::TempDir;
@@ -102,7 +104,7 @@ impl Workspace {
             .current_dir(self.dir.path())
             .env("DEPGOV_TODAY", "2027-01-01")
             .env("DEPGOV_GITHUB_BACKOFF_MS", "1")
-            .env("DEPGOV_GITHUB_TIMEOUT_MS", "2000");
+            .env("DEPGOV_GITHUB_TIMEOUT_MS", "1500");
         for name in CLEARED {
             command.env_remove(name);
         }
@@ -139,10 +141,14 @@ impl Workspace {
         self.report(out)
     }
 
+    /// The `report.json` in `out`, after checking that no file there holds the token.
     fn report(&self, out: &str) -> Value {
+        for entry in std::fs::read_dir(self.path(out)).expect("out dir").flatten() {
+            let text = std::fs::read_to_string(entry.path()).expect("a text file");
+            assert!(!text.contains(TOKEN), "the token leaked into {:?}", entry.path());
+        }
         let text = std::fs::read_to_string(self.path(out).join("report.json"))
             .expect("report.json written");
-        assert!(!text.contains(TOKEN), "the token leaked into report.json");
         serde_json::from_str(&text).expect("report.json is JSON")
     }
 }
@@ -241,4 +247,458 @@ fn a_scan_reports_every_repository_with_its_findings_and_failures() {
     for name in ["index.html", "report.md"] {
         assert!(workspace.path("out").join(name).is_file(), "{name}");
     }
+}
+
+/// `name (why)` of every skipped repository.
+fn skipped(report: &Value) -> Vec<String> {
+    report["skipped"]
+        .as_array()
+        .expect("skipped")
+        .iter()
+        .map(|s| format!("{} ({})", text(&s["name"]), text(&s["why"])))
+        .collect()
+}
+
+fn text(value: &Value) -> &str {
+    value.as_str().unwrap_or("?")
+}
+
+/// The requests the fake received whose target contains `part`.
+fn requests_to(server: &FakeGitHub, part: &str) -> Vec<String> {
+    server
+        .request_lines()
+        .into_iter()
+        .filter(|line| line.contains(part))
+        .collect()
+}
+
+#[test]
+fn the_list_is_paged_and_filtered_by_name_topic_archive_and_fork() {
+    let server = server();
+    let mut repos = org::generated(250, 1);
+    repos[6].archived = true;
+    repos[7].fork = true;
+    for (i, repo) in repos.iter_mut().enumerate() {
+        if (i + 1) % 10 == 0 {
+            repo.topics.push("prod".into());
+        }
+    }
+    server.add_org("acme", false, repos);
+    let workspace = Workspace::new();
+    let report = workspace.scan(
+        &server,
+        "out",
+        &["--include", "repo-00*", "--exclude", "acme/repo-0050"],
+    );
+    let pages = requests_to(&server, "/orgs/acme/repos");
+    assert_eq!(pages.len(), 3, "{pages:#?}");
+    assert!(
+        pages[0].ends_with("/orgs/acme/repos?type=all&per_page=100"),
+        "{pages:#?}"
+    );
+    assert!(pages[2].contains("page=3"), "{pages:#?}");
+    assert_eq!(report["selection"]["listed"], 250);
+    assert_eq!(report["totals"]["repos"], 96);
+    assert_eq!(report["totals"]["skipped"], 154);
+    assert_eq!(report["totals"]["requests"]["listing"], 3);
+    let skipped = skipped(&report);
+    for expected in [
+        "acme/repo-0007 (archived)",
+        "acme/repo-0008 (fork)",
+        "acme/repo-0050 (excluded)",
+        "acme/repo-0100 (excluded)",
+    ] {
+        assert!(
+            skipped.iter().any(|s| s == expected),
+            "{expected} in {skipped:?}"
+        );
+    }
+
+    let report = workspace.scan(
+        &server,
+        "topics",
+        &["--topic", "PROD", "--include-archived", "--include-forks"],
+    );
+    assert_eq!(report["totals"]["repos"], 25);
+    let report = workspace.scan(&server, "all", &["--include-archived", "--include-forks"]);
+    assert_eq!(report["totals"]["repos"], 250);
+    assert_eq!(report["totals"]["skipped"], 0);
+}
+
+#[test]
+fn a_user_account_a_repository_list_and_an_enterprise_server() {
+    let server = FakeGitHub::start(TOKEN, TokenKind::User("ospo".into()), "/api/v3");
+    server.add_org(
+        "octocat",
+        true,
+        vec![
+            FakeRepo::new("hello").file("package-lock.json", &org::npm_lock(3)),
+            FakeRepo::new("archived").archived(),
+        ],
+    );
+    let workspace = Workspace::new();
+    let api_url = server.api_url();
+    let output = workspace.depgov(
+        &server,
+        &[
+            "scan-org",
+            "octocat",
+            "--out",
+            "user",
+            "--api-url",
+            &api_url,
+            "--requests-per-minute",
+            "0",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let report = workspace.report("user");
+    assert_eq!(statuses(&report), ["octocat/hello: \"ok\""]);
+    assert_eq!(report["policy"]["source"], "embedded default");
+    let lines = server.request_lines();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("GET /api/v3/orgs/octocat/repos"))
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("GET /api/v3/users/octocat/repos?type=owner"))
+    );
+
+    std::fs::write(
+        workspace.path("repos.txt"),
+        "# the ones we care about\nhello\n\noctocat/archived\noctocat/gone\n",
+    )
+    .expect("write list");
+    server.forget_requests();
+    let output = workspace.depgov(
+        &server,
+        &[
+            "scan-org",
+            "octocat",
+            "--repos",
+            "repos.txt",
+            "--out",
+            "named",
+            "--requests-per-minute",
+            "0",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let report = workspace.report("named");
+    assert_eq!(
+        statuses(&report),
+        ["octocat/gone: \"failed\"", "octocat/hello: \"ok\""]
+    );
+    assert!(text(&report["repos"][0]["reason"]).contains("answered 404"));
+    assert_eq!(skipped(&report), ["octocat/archived (archived)"]);
+    assert!(
+        requests_to(&server, "/repos?").is_empty(),
+        "no listing with --repos"
+    );
+
+    std::fs::write(workspace.path("bad.txt"), "hello\nnot a/repo/name\n").expect("write");
+    let output = workspace.depgov(
+        &server,
+        &["scan-org", "octocat", "--repos", "bad.txt", "--out", "bad"],
+    );
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("bad.txt:2: `not a/repo/name` is not a repository"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn an_unchanged_repository_costs_one_304_and_no_blob_with_the_cache() {
+    let server = server();
+    server.add_org("acme", false, small_org());
+    let workspace = Workspace::new();
+    let first = workspace.scan(&server, "first", &["--cache", "cache"]);
+    let counts = server.org_counts();
+    assert_eq!(counts.get("tree-304"), None, "{counts:?}");
+    assert_eq!(counts.get("blob"), Some(&9), "{counts:?}");
+
+    server.forget_requests();
+    let second = workspace.scan(&server, "second", &["--cache", "cache"]);
+    let counts = server.org_counts();
+    // Every tree but the empty repository's (409, not cached) answers 304; no blob is fetched.
+    assert_eq!(counts.get("tree-304"), Some(&5), "{counts:?}");
+    assert_eq!(counts.get("tree"), Some(&1), "{counts:?}");
+    assert_eq!(counts.get("blob"), None, "{counts:?}");
+    assert_eq!(second["totals"]["requests"]["blobs_downloaded"], 0);
+    assert_eq!(second["totals"]["requests"]["blobs_cached"], 9);
+    assert_eq!(second["totals"]["requests"]["not_modified"], 5);
+    assert_eq!(without_requests(&first), without_requests(&second));
+
+    // A push changes one file: one tree and one blob are downloaded.
+    server.update_repo("acme", "web", |repo| {
+        repo.files
+            .insert("package-lock.json".into(), org::npm_lock(30));
+    });
+    server.forget_requests();
+    workspace.scan(&server, "third", &["--cache", "cache"]);
+    let counts = server.org_counts();
+    assert_eq!(
+        (counts.get("tree"), counts.get("blob")),
+        (Some(&2), Some(&1)),
+        "{counts:?}"
+    );
+}
+
+/// The report with every request count blanked, for comparing scans.
+fn without_requests(report: &Value) -> Value {
+    let mut report = report.clone();
+    report["totals"]["requests"] = Value::Null;
+    for repo in report["repos"].as_array_mut().expect("repos") {
+        repo["requests"] = Value::Null;
+    }
+    report
+}
+
+#[test]
+fn tree_paths_from_the_server_never_become_file_names() {
+    let server = server();
+    let long = format!("{}Cargo.lock", "deep/".repeat(900));
+    server.add_org(
+        "acme",
+        false,
+        vec![
+            FakeRepo::new("hostile")
+                .file("package-lock.json", &org::npm_lock(3))
+                .odd_entry("../../../escape/package-lock.json", "100644", "blob")
+                .odd_entry("/abs/Cargo.lock", "100644", "blob")
+                .odd_entry("a/./b/../../../requirements.txt", "100644", "blob")
+                .odd_entry("bell\u{7}/requirements.txt", "100644", "blob")
+                .odd_entry("win\\..\\Cargo.lock", "100644", "blob")
+                .odd_entry(&long, "100644", "blob")
+                .odd_entry("linked/package-lock.json", "120000", "blob")
+                .odd_entry("vendored", "160000", "commit"),
+        ],
+    );
+    let workspace = Workspace::new();
+    let report = workspace.scan(&server, "out", &["--cache", "cache"]);
+    let repo = &report["repos"][0];
+    assert_eq!(repo["status"], "ok", "{repo}");
+    assert_eq!(repo["inputs"].as_array().map(Vec::len), Some(1), "{repo}");
+    let note = text(&repo["notes"][0]["message"]);
+    assert!(
+        note.starts_with("6 tree entries with a path that is not a plain relative path not read"),
+        "{note}"
+    );
+    assert_eq!(server.org_counts().get("blob"), Some(&1));
+    // Nothing but the policy, the report and the cache's hashed entries was written.
+    let mut written = Vec::new();
+    let mut stack = vec![workspace.dir.path().to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read dir").flatten() {
+            let path = entry.path();
+            let relative = path
+                .strip_prefix(workspace.dir.path())
+                .expect("inside")
+                .to_string_lossy()
+                .into_owned();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                written.push(relative);
+            }
+        }
+    }
+    written.sort();
+    assert_eq!(written.len(), 6, "{written:#?}");
+    assert!(
+        written.iter().all(|p| p == "policy.toml"
+            || p.starts_with("out/")
+            || p.starts_with("cache/answers/")
+            || p.starts_with("cache/blobs/")),
+        "{written:#?}"
+    );
+    let parent = workspace.dir.path().parent().expect("temp parent");
+    assert!(!parent.join("escape").exists() && !Path::new("/abs").exists());
+}
+
+#[test]
+fn previous_report_shows_new_and_removed_hold_and_remove_usages() {
+    let server = server();
+    server.add_org("acme", false, small_org());
+    let workspace = Workspace::new();
+    workspace.scan(&server, "before", &[]);
+    // web drops moment and left-pad; docs takes up left-pad.
+    server.update_repo("acme", "web", |repo| {
+        repo.files
+            .insert("package-lock.json".into(), org::npm_lock(1));
+    });
+    server.update_repo("acme", "docs", |repo| {
+        repo.files
+            .insert("package-lock.json".into(), org::npm_lock(3));
+    });
+    let report = workspace.scan(&server, "after", &["--previous", "before/report.json"]);
+    let usages = |key: &str| -> Vec<String> {
+        report["changes"][key]
+            .as_array()
+            .expect("changes")
+            .iter()
+            .map(|u| {
+                format!(
+                    "{} {} {} ({})",
+                    text(&u["repo"]),
+                    text(&u["name"]),
+                    text(&u["version"]),
+                    text(&u["ring"])
+                )
+            })
+            .collect()
+    };
+    assert_eq!(usages("new"), ["acme/docs left-pad 1.3.0 (hold)"]);
+    assert_eq!(
+        usages("removed"),
+        [
+            "acme/web left-pad 1.3.0 (hold)",
+            "acme/web moment 2.25.0 (remove)"
+        ]
+    );
+    assert_eq!(report["changes"]["since"], "2027-01-01");
+    assert_eq!(
+        report["changes"]["not_compared"],
+        serde_json::json!(["acme/broken-lock"])
+    );
+
+    let output = workspace.depgov(
+        &server,
+        &[
+            "scan-org",
+            "acme",
+            "--out",
+            "x",
+            "--previous",
+            "policy.toml",
+        ],
+    );
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("policy.toml"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// The repositories whose tree always fails in the 1,000-repository organisation.
+const BROKEN: [&str; 5] = [
+    "acme/repo-0013",
+    "acme/repo-0200",
+    "acme/repo-0501",
+    "acme/repo-0777",
+    "acme/repo-0999",
+];
+
+fn chaos() -> Chaos {
+    Chaos {
+        server_errors: 4,
+        secondary_limits: 3,
+        timeouts: 1,
+        delay: Duration::from_millis(2000),
+        broken: BROKEN.iter().map(|r| (*r).to_owned()).collect(),
+    }
+}
+
+#[test]
+fn a_thousand_repositories_under_faults_all_reported_and_shards_merge_to_the_same() {
+    let server = server();
+    server.add_org("acme", false, org::generated(1000, 3));
+    server.set_chaos(Some(chaos()));
+    let workspace = Workspace::new();
+    let whole = workspace.scan(&server, "whole", &["--concurrency", "16"]);
+    let names: Vec<&str> = whole["repos"]
+        .as_array()
+        .expect("repos")
+        .iter()
+        .map(|r| text(&r["name"]))
+        .collect();
+    let expected: Vec<String> = (1..=1000).map(|i| format!("acme/repo-{i:04}")).collect();
+    assert_eq!(names, expected, "every repository is in the report, once");
+    let failed: Vec<(&str, &str)> = whole["repos"]
+        .as_array()
+        .expect("repos")
+        .iter()
+        .filter(|r| r["status"] == "failed")
+        .map(|r| (text(&r["name"]), text(&r["reason"])))
+        .collect();
+    assert_eq!(
+        failed.iter().map(|(name, _)| *name).collect::<Vec<_>>(),
+        BROKEN,
+        "{failed:#?}"
+    );
+    assert!(
+        failed
+            .iter()
+            .all(|(_, reason)| reason.contains("answered 500")),
+        "{failed:#?}"
+    );
+    assert_eq!(whole["totals"]["ok"], 995);
+    // The chaos was met: more requests than the 10 pages, 1,000 trees and 3,000 blobs.
+    let sent = whole["totals"]["requests"]["sent"].as_u64().expect("sent");
+    assert!(sent > 4010 + 4 * 5, "{sent}");
+    assert!(whole["totals"]["by_ring"]["hold"].as_u64() > Some(0));
+
+    for index in 1..=4 {
+        let shard = format!("{index}/4");
+        let out = format!("shard-{index}");
+        workspace.scan(&server, &out, &["--shard", &shard, "--concurrency", "16"]);
+        assert!(
+            !workspace.path(&out).join("index.html").exists(),
+            "a shard writes JSON only"
+        );
+    }
+    let output = workspace.depgov(
+        &server,
+        &[
+            "merge", "shard-1", "shard-2", "shard-3", "shard-4", "--out", "merged",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let merged = workspace.report("merged");
+    assert_eq!(merged["merged_shards"], 4);
+    let comparable = |report: &Value| {
+        let mut report = without_requests(report);
+        report["merged_shards"] = Value::Null;
+        report
+    };
+    assert_eq!(comparable(&merged), comparable(&whole));
+
+    let output = workspace.depgov(
+        &server,
+        &["merge", "shard-1", "shard-2", "shard-4", "--out", "partial"],
+    );
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("shard 3/4 is missing"),
+        "{}",
+        stderr(&output)
+    );
+    let output = workspace.depgov(
+        &server,
+        &[
+            "merge", "shard-1", "shard-2", "shard-3", "shard-4", "shard-2", "--out", "twice",
+        ],
+    );
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains(
+            "shards overlap: shard-2/report.json and shard-2/report.json are both shard 2/4"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    let output = workspace.depgov(&server, &["merge", "whole", "--out", "nope"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("whole/report.json is not a shard's output"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!workspace.path("partial").exists() && !workspace.path("twice").exists());
 }
