@@ -143,9 +143,16 @@ impl Workspace {
 
     /// The `report.json` in `out`, after checking that no file there holds the token.
     fn report(&self, out: &str) -> Value {
-        for entry in std::fs::read_dir(self.path(out)).expect("out dir").flatten() {
+        for entry in std::fs::read_dir(self.path(out))
+            .expect("out dir")
+            .flatten()
+        {
             let text = std::fs::read_to_string(entry.path()).expect("a text file");
-            assert!(!text.contains(TOKEN), "the token leaked into {:?}", entry.path());
+            assert!(
+                !text.contains(TOKEN),
+                "the token leaked into {:?}",
+                entry.path()
+            );
         }
         let text = std::fs::read_to_string(self.path(out).join("report.json"))
             .expect("report.json written");
@@ -211,12 +218,34 @@ fn a_scan_reports_every_repository_with_its_findings_and_failures() {
         ..Chaos::default()
     }));
     let workspace = Workspace::new();
-    let report = workspace.scan(&server, "out", &[]);
-    eprintln!("{}", serde_json::to_string_pretty(&report).unwrap());
-    eprintln!(
-        "{}",
-        std::fs::read_to_string(workspace.path("out/report.md")).unwrap()
+    let output = workspace.depgov(
+        &server,
+        &[
+            "scan-org",
+            "acme",
+            "--policy",
+            "policy.toml",
+            "--out",
+            "out",
+        ],
     );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    // Not a terminal: plain progress lines, the last one with the totals.
+    let err = stderr(&output);
+    assert!(err.contains("depgov: acme: 6 to scan\n"), "{err}");
+    assert!(
+        err.contains("depgov: 6/6 done, 2 failed, rate limit 4999 left\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("depgov: 6 repositories of acme: 4 ok, 2 failed, 2 skipped; 2 hold and 3 remove usages; 18 requests; report in out\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: 2 repositories could not be scanned completely"),
+        "{err}"
+    );
+    let report = workspace.report("out");
     assert_eq!(
         statuses(&report),
         [
@@ -701,4 +730,199 @@ fn a_thousand_repositories_under_faults_all_reported_and_shards_merge_to_the_sam
         stderr(&output)
     );
     assert!(!workspace.path("partial").exists() && !workspace.path("twice").exists());
+}
+
+/// A repository whose package names and license try to inject markup.
+fn evil_repo() -> FakeRepo {
+    let lock = serde_json::json!({
+        "name": "app", "version": "1.0.0", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": { "name": "app", "version": "1.0.0",
+                  "dependencies": { "<img src=x onerror=alert(1)>": "1.0.0" } },
+            "node_modules/<img src=x onerror=alert(1)>": {
+                "version": "1.0.0</td><script>alert(2)</script>",
+                "resolved": "https://registry.npmjs.org/x/-/x-1.0.0.tgz",
+                "license": "[click](https://evil.example) | <b>GPL</b>"
+            }
+        }
+    });
+    FakeRepo::new("evil").file("package-lock.json", &lock.to_string())
+}
+
+/// The report files with what changes from run to run blanked: the fake's port and depgov's
+/// version.
+fn redacted(server: &FakeGitHub, text: &str) -> String {
+    text.replace(&server.api_url(), "[api]")
+        .replace(env!("CARGO_PKG_VERSION"), "[version]")
+}
+
+#[test]
+fn report_md_and_json_snapshots() {
+    let server = server();
+    let mut repos = small_org();
+    repos.push(evil_repo());
+    server.add_org("acme", false, repos);
+    server.set_chaos(Some(Chaos {
+        broken: vec!["acme/flaky".into()],
+        ..Chaos::default()
+    }));
+    let workspace = Workspace::new();
+    workspace.scan(&server, "before", &[]);
+    server.update_repo("acme", "web", |repo| {
+        repo.files
+            .insert("package-lock.json".into(), org::npm_lock(1));
+    });
+    workspace.scan(&server, "out", &["--previous", "before/report.json"]);
+    let read = |name: &str| {
+        let text = std::fs::read_to_string(workspace.path("out").join(name)).expect(name);
+        redacted(&server, &text)
+    };
+    let markdown = read("report.md");
+    assert!(!markdown.contains("<img") && !markdown.contains("<script"));
+    insta::assert_snapshot!("org_report_md", markdown);
+    insta::assert_snapshot!("org_report_json", read("report.json"));
+}
+
+/// Chromium, as Debian names it, or as other systems do.
+fn chromium() -> PathBuf {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .find_map(|name| {
+            std::env::var_os("PATH").and_then(|paths| {
+                std::env::split_paths(&paths)
+                    .map(|dir| dir.join(name))
+                    .find(|path| path.is_file())
+            })
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "this test opens index.html in a headless Chromium: install it \
+                 (`apt-get install -y chromium` on Debian; .ci/run does)"
+            )
+        })
+}
+
+/// Records script errors from the very start of the page.
+const ERROR_RECORDER: &str = "<script>window.__errors = []; window.addEventListener('error', \
+    function (e) { window.__errors.push(String(e.message)); });</script>";
+
+/// Sorts and filters the repositories table the way a reader would, and writes what it saw
+/// into the page as JSON.
+const PAGE_TEST: &str = r#"<script>
+(function () {
+  var out = { errors: window.__errors };
+  try {
+    var table = document.getElementById('repos-table');
+    var heads = table.tHead.rows[0].cells;
+    function column(index) {
+      return Array.prototype.map.call(table.tBodies[0].rows, function (row) {
+        return row.cells[index].textContent;
+      });
+    }
+    heads[0].click();
+    out.ascending = column(0);
+    heads[0].click();
+    out.descending = column(0);
+    heads[3].click();
+    out.components = column(3).map(Number);
+    var input = document.querySelector('input[data-filter="repos-table"]');
+    input.value = 'LEGACY';
+    input.dispatchEvent(new Event('input'));
+    out.visible = Array.prototype.filter.call(table.tBodies[0].rows, function (row) {
+      return !row.hidden;
+    }).length;
+    out.bars = document.querySelectorAll('#ring-chart rect.bar').length;
+    out.images = document.querySelectorAll('img').length;
+    out.held = document.querySelectorAll('#held-table tbody tr').length;
+    out.evil = document.body.textContent.indexOf('<img src=x onerror=alert(1)>') >= 0;
+    out.external = document.querySelectorAll('[src], link[href]').length;
+  } catch (error) {
+    out.errors.push('test: ' + error);
+  }
+  var pre = document.createElement('pre');
+  pre.id = 'test-result';
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+})();
+</script>"#;
+
+#[test]
+fn index_html_renders_sorts_and_filters_in_headless_chromium() {
+    let chromium = chromium();
+    let server = server();
+    let mut repos = small_org();
+    repos.push(evil_repo());
+    server.add_org("acme", false, repos);
+    let workspace = Workspace::new();
+    workspace.scan(&server, "out", &[]);
+    let page = std::fs::read_to_string(workspace.path("out/index.html")).expect("index.html");
+    assert!(!page.contains("<img") && !page.contains("<script>alert"));
+    let test_page = page
+        .replacen("<head>", &format!("<head>\n{ERROR_RECORDER}"), 1)
+        .replacen("</body>", &format!("{PAGE_TEST}\n</body>"), 1);
+    let path = workspace.path("out/test.html");
+    std::fs::write(&path, test_page).expect("write test page");
+    let output = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            workspace.path("chromium").display()
+        ))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", path.display()))
+        .output()
+        .expect("run chromium");
+    let dom = String::from_utf8_lossy(&output.stdout);
+    let result = dom
+        .split_once("<pre id=\"test-result\">")
+        .and_then(|(_, rest)| rest.split_once("</pre>"))
+        .map(|(json, _)| {
+            json.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&")
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "no test result in the page; chromium said: {}",
+                stderr(&output)
+            )
+        });
+    let result: Value = serde_json::from_str(&result).expect("the test result is JSON");
+    assert_eq!(result["errors"], serde_json::json!([]), "{result}");
+    let names = |key: &str| -> Vec<String> {
+        result[key]
+            .as_array()
+            .expect("names")
+            .iter()
+            .map(|n| text(n).to_owned())
+            .collect()
+    };
+    let mut sorted = names("ascending");
+    sorted.sort();
+    assert_eq!(names("ascending"), sorted);
+    sorted.reverse();
+    assert_eq!(names("descending"), sorted);
+    assert_eq!(sorted.len(), 7);
+    let components: Vec<f64> = result["components"]
+        .as_array()
+        .expect("components")
+        .iter()
+        .filter_map(Value::as_f64)
+        .collect();
+    assert!(
+        components.windows(2).all(|w| w[0] <= w[1]),
+        "{components:?}"
+    );
+    assert_eq!(result["visible"], 1, "{result}");
+    assert_eq!(result["bars"], 6);
+    assert_eq!(result["images"], 0, "an untrusted name became an element");
+    assert_eq!(result["evil"], true, "the untrusted name is shown as text");
+    assert_eq!(result["external"], 0);
+    assert!(result["held"].as_u64() >= Some(3), "{result}");
 }

@@ -312,7 +312,7 @@ impl Context<'_> {
             Target::Named(_) => {
                 let info = repos::get(self.reader.client, &repository, tally)
                     .await
-                    .map_err(|e| e.to_string())?;
+                    .map_err(|e| self.reason(&e))?;
                 if let Some(why) = self.filters.by_info(&info) {
                     return Ok(Some(why));
                 }
@@ -332,7 +332,7 @@ impl Context<'_> {
                 work.notes.push(tree_note("the repository is empty"));
                 return Ok(None);
             }
-            Err(error) => return Err(error.to_string()),
+            Err(error) => return Err(self.reason(&error)),
         };
         if tree.truncated {
             work.problems.push(
@@ -421,7 +421,7 @@ impl Context<'_> {
             .reader
             .blob(repository, &entry.sha, tally)
             .await
-            .map_err(|e: ApiError| e.to_string())?;
+            .map_err(|e| self.reason(&e))?;
         if blob.downloaded {
             work.blobs_downloaded += 1;
         } else {
@@ -433,6 +433,17 @@ impl Context<'_> {
                 e.utf8_error().valid_up_to()
             )
         })
+    }
+
+    /// A failed request as a reason in the report: the route without the API root, which is
+    /// the same for every repository.
+    fn reason(&self, error: &ApiError) -> String {
+        let text = error.to_string();
+        let root = self.reader.client.url("");
+        match text.split_once(root.as_str()) {
+            Some((method, rest)) => format!("{method}{rest}"),
+            None => text,
+        }
     }
 
     /// Inventories and evaluates what was read.

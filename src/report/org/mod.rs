@@ -508,7 +508,37 @@ pub fn expiring(policy: &Policy, today: NaiveDate) -> Vec<ExpiringException> {
         .collect()
 }
 
+impl ComponentUsage {
+    /// The repositories using a version of it on hold or remove, by name.
+    pub fn held_in(&self) -> Vec<String> {
+        let repos: BTreeSet<&String> = self
+            .versions
+            .iter()
+            .filter(|v| v.ring >= Some(Ring::Hold))
+            .flat_map(|v| &v.repos)
+            .collect();
+        repos.into_iter().cloned().collect()
+    }
+}
+
 impl OrgReport {
+    /// Components with a use on hold or remove: remove first, then the most used.
+    pub fn held_components(&self) -> impl Iterator<Item = &ComponentUsage> {
+        let mut held: Vec<(&ComponentUsage, usize)> = self
+            .components
+            .iter()
+            .filter(|c| c.ring >= Some(Ring::Hold))
+            .map(|c| (c, c.held_in().len()))
+            .collect();
+        held.sort_by(|(a, a_repos), (b, b_repos)| {
+            b.ring
+                .cmp(&a.ring)
+                .then(b_repos.cmp(a_repos))
+                .then_with(|| (a.ecosystem, &a.name).cmp(&(b.ecosystem, &b.name)))
+        });
+        held.into_iter().map(|(c, _)| c)
+    }
+
     /// Hold and remove usages, by repository.
     pub fn held_usages(&self) -> BTreeSet<Usage> {
         let mut usages = BTreeSet::new();
