@@ -238,7 +238,7 @@ fn a_scan_reports_every_repository_with_its_findings_and_failures() {
         "{err}"
     );
     assert!(
-        err.contains("depgov: 6 repositories of acme: 4 ok, 2 failed, 2 skipped; 2 hold and 3 remove usages; 18 requests; report in out\n"),
+        err.contains("depgov: 6 repositories of acme: 4 ok, 2 failed, 2 skipped; 2 hold and 3 remove usages; 18 requests (2.8 a repository); report in out\n"),
         "{err}"
     );
     assert!(

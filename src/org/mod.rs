@@ -149,9 +149,11 @@ fn publish(mut report: OrgReport, previous: Option<&OrgReport>, out: &Path) -> R
         .shard
         .map(|shard| format!(" (shard {shard})"))
         .unwrap_or_default();
+    let requests = &totals.requests;
+    let per_repo = (requests.sent - requests.listing) as f64 / totals.repos.max(1) as f64;
     eprintln!(
         "depgov: {} repositories of {}{shard}: {} ok, {} failed, {} skipped; {} hold and {} \
-         remove usages; {} requests; report in {}",
+         remove usages; {} requests ({per_repo:.1} a repository); report in {}",
         totals.repos,
         report.org,
         totals.ok,
@@ -159,7 +161,7 @@ fn publish(mut report: OrgReport, previous: Option<&OrgReport>, out: &Path) -> R
         totals.skipped,
         totals.by_ring.hold,
         totals.by_ring.remove,
-        totals.requests.sent,
+        requests.sent,
         display_path(out)
     );
     if totals.failed > 0 {

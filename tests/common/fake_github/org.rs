@@ -453,8 +453,8 @@ pub fn generated(count: usize, lockfiles: usize) -> Vec<FakeRepo> {
         .collect()
 }
 
-/// A `package-lock.json` (v3): `left-pad` in every third repository, `moment` in every fifth,
-/// `lodash` everywhere, in versions that vary with `i`.
+/// A `package-lock.json` (v3) of the `i`th repository: `left-pad` in every third, `moment` in
+/// every fifth, `lodash` everywhere, in versions that vary with `i`.
 pub fn npm_lock(i: usize) -> String {
     let mut packages = vec![(
         "lodash".to_owned(),
@@ -485,12 +485,14 @@ pub fn npm_lock(i: usize) -> String {
             }),
         );
     }
+    // Each repository's own name makes every lockfile a blob of its own, as in real life.
+    let app = format!("app-{i}");
     entries.insert(
         String::new(),
-        json!({ "name": "app", "version": "1.0.0", "dependencies": root_deps }),
+        json!({ "name": app, "version": "1.0.0", "dependencies": root_deps }),
     );
     let lock = json!({
-        "name": "app", "version": "1.0.0", "lockfileVersion": 3, "requires": true,
+        "name": app, "version": "1.0.0", "lockfileVersion": 3, "requires": true,
         "packages": entries
     });
     serde_json::to_string_pretty(&lock).expect("JSON")
@@ -502,8 +504,8 @@ pub fn cargo_lock(i: usize) -> String {
     if i % 4 == 0 {
         packages.push(("openssl", format!("0.10.{}", 50 + i % 10)));
     }
-    let mut text = String::from(
-        "version = 3\n\n[[package]]\nname = \"api\"\nversion = \"0.1.0\"\ndependencies = [\n",
+    let mut text = format!(
+        "version = 3\n\n[[package]]\nname = \"api-{i}\"\nversion = \"0.1.0\"\ndependencies = [\n"
     );
     for (name, _) in &packages {
         text.push_str(&format!(" \"{name}\",\n"));
@@ -519,7 +521,7 @@ pub fn cargo_lock(i: usize) -> String {
 
 /// A `requirements.txt`: `pyyaml` (held below 5.4) in every other repository, `requests`.
 pub fn requirements(i: usize) -> String {
-    let mut text = format!("requests==2.{}.0\n", 25 + i % 7);
+    let mut text = format!("# tools of repository {i}\nrequests==2.{}.0\n", 25 + i % 7);
     if i % 2 == 0 {
         text.push_str(&format!("PyYAML==5.{}\n", i % 6));
     }
