@@ -96,8 +96,9 @@ impl Workspace {
         self.dir.path().join(name)
     }
 
-    /// Runs depgov with `args` against `server`.
-    fn depgov(&self, server: &FakeGitHub, args: &[&str]) -> Output {
+    /// depgov with `args` against `server`, in the workspace, with one-millisecond backoff
+    /// steps.
+    fn command(&self, server: &FakeGitHub, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_depgov"));
         command
             .args(args)
@@ -108,11 +109,15 @@ impl Workspace {
         for name in CLEARED {
             command.env_remove(name);
         }
-        let output = command
+        command
             .env("GITHUB_TOKEN", TOKEN)
-            .env("GITHUB_API_URL", server.api_url())
-            .output()
-            .expect("run depgov");
+            .env("GITHUB_API_URL", server.api_url());
+        command
+    }
+
+    /// Runs `command`, checking that the token is in no output.
+    fn run(&self, mut command: Command) -> Output {
+        let output = command.output().expect("run depgov");
         let text = format!(
             "{}{}",
             String::from_utf8_lossy(&output.stdout),
@@ -120,6 +125,11 @@ impl Workspace {
         );
         assert!(!text.contains(TOKEN), "the token leaked: {text}");
         output
+    }
+
+    /// Runs depgov with `args` against `server`.
+    fn depgov(&self, server: &FakeGitHub, args: &[&str]) -> Output {
+        self.run(self.command(server, args))
     }
 
     /// `depgov scan-org acme --policy policy.toml --out OUT --requests-per-minute 0 ARGS…`,
@@ -925,4 +935,68 @@ fn index_html_renders_sorts_and_filters_in_headless_chromium() {
     assert_eq!(result["evil"], true, "the untrusted name is shown as text");
     assert_eq!(result["external"], 0);
     assert!(result["held"].as_u64() >= Some(3), "{result}");
+}
+
+#[test]
+fn requests_wait_for_the_primary_limit_to_reset_and_respect_the_pace() {
+    let server = server();
+    server.add_org("acme", false, org::generated(8, 1));
+    server.set_rate_limit(10, Duration::from_secs(1));
+    let workspace = Workspace::new();
+    let started = std::time::Instant::now();
+    let mut command = workspace.command(
+        &server,
+        &[
+            "scan-org",
+            "acme",
+            "--out",
+            "limited",
+            "--concurrency",
+            "2",
+            "--requests-per-minute",
+            "0",
+        ],
+    );
+    // Real one-second steps: GitHub's reset times are whole seconds.
+    command.env_remove("DEPGOV_GITHUB_BACKOFF_MS");
+    let output = workspace.run(command);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let report = workspace.report("limited");
+    assert_eq!(report["totals"]["ok"], 8, "{}", stderr(&output));
+    let counts = server.org_counts();
+    assert_eq!(counts.get("rate-limited"), None, "{counts:?}");
+    assert!(started.elapsed() >= Duration::from_secs(1));
+
+    let server = self::server();
+    server.add_org("acme", false, org::generated(5, 1));
+    let started = std::time::Instant::now();
+    let output = workspace.depgov(
+        &server,
+        &[
+            "scan-org",
+            "acme",
+            "--out",
+            "paced",
+            "--requests-per-minute",
+            "600",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let report = workspace.report("paced");
+    // 11 requests, one every 100 ms.
+    assert_eq!(report["totals"]["requests"]["sent"], 11);
+    assert!(
+        started.elapsed() >= Duration::from_millis(1000),
+        "{:?}",
+        started.elapsed()
+    );
+
+    for bad in ["0", "101"] {
+        let output = workspace.depgov(
+            &server,
+            &["scan-org", "acme", "--out", "x", "--concurrency", bad],
+        );
+        assert_eq!(code(&output), 2);
+        assert!(stderr(&output).contains("GitHub allows at most 100 concurrent requests"));
+    }
 }

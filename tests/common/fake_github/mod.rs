@@ -220,6 +220,12 @@ impl FakeGitHub {
         self.lock().orgs.set_chaos(chaos);
     }
 
+    /// Allows `limit` requests per `window` from now on, answering 403 "API rate limit
+    /// exceeded" beyond, with GitHub's `x-ratelimit-*` headers on every answer.
+    pub fn set_rate_limit(&self, limit: u64, window: std::time::Duration) {
+        self.lock().orgs.set_rate_limit(limit, window);
+    }
+
     /// Requests to the organisation routes, by kind (`list`, `repo`, `tree`, `tree-304`,
     /// `blob`).
     pub fn org_counts(&self) -> std::collections::BTreeMap<&'static str, u64> {
@@ -336,7 +342,12 @@ fn answer(state: &mut State, request: &Request) -> (Vec<u8>, Option<std::time::D
         .map_or(path, |(path, _)| path)
         .to_owned();
     let mut delay = None;
-    let (status, headers, body) = match fault.map(|index| state.faults.remove(index)) {
+    let limit = state.orgs.spend();
+    let (status, mut headers, body) = match fault.map(|index| state.faults.remove(index)) {
+        _ if matches!(limit, Some(Err(_))) => match limit.clone() {
+            Some(Err(answer)) => answer,
+            _ => unreachable!("matched above"),
+        },
         Some(fault) => {
             if fault.apply_first {
                 route(state, request);
@@ -357,7 +368,9 @@ fn answer(state: &mut State, request: &Request) -> (Vec<u8>, Option<std::time::D
         reason(status),
         body.len()
     );
-    let mut headers = headers;
+    if let Some(Ok(limit_headers)) = limit {
+        headers.extend(limit_headers);
+    }
     if !headers.iter().any(|(name, _)| name == "content-type") {
         headers.push((
             "content-type".to_owned(),

@@ -16,7 +16,7 @@
 //! request of that path, so that a retry succeeds and a second scan meets the same failures.
 
 use std::collections::{BTreeMap, HashMap};
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
@@ -103,9 +103,19 @@ pub struct Chaos {
     pub broken: Vec<String>,
 }
 
+/// GitHub's primary rate limit: `limit` requests a window, counted from its first request.
+#[derive(Debug)]
+struct RateLimit {
+    limit: u64,
+    window: Duration,
+    started: Instant,
+    used: u64,
+}
+
 /// What the fake serves for organisations.
 #[derive(Debug, Default)]
 pub struct Orgs {
+    rate_limit: Option<RateLimit>,
     /// Owner → (served as a user, repositories in list order).
     owners: BTreeMap<String, (bool, Vec<FakeRepo>)>,
     /// Blob id → text, for every file ever served.
@@ -157,6 +167,40 @@ impl Orgs {
         for text in repo.files.values() {
             self.blobs.insert(object_id(text), text.clone());
         }
+    }
+
+    pub fn set_rate_limit(&mut self, limit: u64, window: Duration) {
+        self.rate_limit = Some(RateLimit {
+            limit,
+            window,
+            started: Instant::now(),
+            used: 0,
+        });
+    }
+
+    /// Counts a request against the rate limit, if one is set: the headers to send, or the
+    /// 403 to answer instead. Every 403 is counted as `rate-limited`.
+    pub fn spend(&mut self) -> Option<Result<Vec<(String, String)>, Answer>> {
+        let limit = self.rate_limit.as_mut()?;
+        if limit.started.elapsed() >= limit.window {
+            limit.started = Instant::now();
+            limit.used = 0;
+        }
+        let ends = SystemTime::now() + limit.window.saturating_sub(limit.started.elapsed());
+        let reset = ends
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() + u64::from(d.subsec_nanos() > 0));
+        limit.used += 1;
+        let remaining = limit.limit.saturating_sub(limit.used);
+        let headers = super::rate_limit_headers(remaining, reset);
+        if limit.used > limit.limit {
+            *self.counts.entry("rate-limited").or_insert(0) += 1;
+            let (status, mut extra, body) =
+                super::error(403, "API rate limit exceeded for user ID 1.");
+            extra.extend(headers);
+            return Some(Err((status, extra, body)));
+        }
+        Some(Ok(headers))
     }
 
     pub fn set_chaos(&mut self, chaos: Option<Chaos>) {
