@@ -152,11 +152,7 @@ impl Page<'_> {
 
     fn header(&mut self) {
         let r = self.report;
-        let scope = match (r.shard, r.merged_shards) {
-            (Some(shard), _) => format!(" · shard {shard}"),
-            (None, Some(count)) => format!(" · merged from {count} shards"),
-            (None, None) => String::new(),
-        };
+        let scope = r.coverage();
         let contact = r
             .policy
             .contact

@@ -18,11 +18,7 @@ pub fn render(report: &OrgReport) -> String {
     let mut out = String::new();
     let t = &report.totals;
     let _ = writeln!(out, "# depgov: {}\n", escape(&report.org));
-    let scope = match (report.shard, report.merged_shards) {
-        (Some(shard), _) => format!(" · shard {shard}"),
-        (None, Some(count)) => format!(" · merged from {count} shards"),
-        (None, None) => String::new(),
-    };
+    let scope = report.coverage();
     let contact = report
         .policy
         .contact

@@ -522,6 +522,16 @@ impl ComponentUsage {
 }
 
 impl OrgReport {
+    /// What part of a scan the report covers, for its heading: ` · shard 3/16`,
+    /// ` · merged from 16 shards`, or nothing for a whole scan.
+    pub fn coverage(&self) -> String {
+        match (self.shard, self.merged_shards) {
+            (Some(shard), _) => format!(" · shard {shard}"),
+            (None, Some(count)) => format!(" · merged from {count} shards"),
+            (None, None) => String::new(),
+        }
+    }
+
     /// Components with a use on hold or remove: remove first, then the most used.
     pub fn held_components(&self) -> impl Iterator<Item = &ComponentUsage> {
         let mut held: Vec<(&ComponentUsage, usize)> = self

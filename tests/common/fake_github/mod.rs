@@ -526,6 +526,27 @@ fn contents(
 
 /// A page of comments, with GitHub's `Link` header.
 fn list(state: &State, query: &str) -> (u16, Vec<(String, String)>, String) {
+    let api = format!("http://127.0.0.1:{}{}", state.port, state.prefix);
+    page(
+        &state.comments,
+        query,
+        |comment| comment_json(comment, state.port, &state.prefix),
+        |per_page, page| {
+            format!(
+                "{api}/repositories/{REPO_ID}/issues/{NUMBER}/comments?per_page={per_page}&page={page}"
+            )
+        },
+    )
+}
+
+/// The page of `items` that `query` asks for (`per_page`, default 30, and `page`), with
+/// GitHub's `Link` header (`prev`, `next`, `last`, `first`) built with `url(per_page, page)`.
+pub fn page<T>(
+    items: &[T],
+    query: &str,
+    to_json: impl Fn(&T) -> Value,
+    url: impl Fn(usize, usize) -> String,
+) -> Answer {
     let param = |name: &str| {
         query
             .split('&')
@@ -535,37 +556,31 @@ fn list(state: &State, query: &str) -> (u16, Vec<(String, String)>, String) {
     };
     let per_page = param("per_page").unwrap_or(30).clamp(1, 100);
     let page = param("page").unwrap_or(1).max(1);
-    let last = state.comments.len().div_ceil(per_page).max(1);
-    let items: Vec<Value> = state
-        .comments
+    let last = items.len().div_ceil(per_page).max(1);
+    let shown: Vec<Value> = items
         .iter()
         .skip((page - 1) * per_page)
         .take(per_page)
-        .map(|comment| comment_json(comment, state.port, &state.prefix))
+        .map(to_json)
         .collect();
-    let url = |page: usize| {
-        format!(
-            "<http://127.0.0.1:{}{}/repositories/{REPO_ID}/issues/{NUMBER}/comments?per_page={per_page}&page={page}>",
-            state.port, state.prefix
-        )
-    };
+    let link = |page: usize, rel: &str| format!("<{}>; rel=\"{rel}\"", url(per_page, page));
     let mut links = Vec::new();
     if page > 1 {
-        links.push(format!("{}; rel=\"prev\"", url(page - 1)));
+        links.push(link(page - 1, "prev"));
     }
     if page < last {
-        links.push(format!("{}; rel=\"next\"", url(page + 1)));
-        links.push(format!("{}; rel=\"last\"", url(last)));
+        links.push(link(page + 1, "next"));
+        links.push(link(last, "last"));
     }
     if page > 1 {
-        links.push(format!("{}; rel=\"first\"", url(1)));
+        links.push(link(1, "first"));
     }
     let headers = if links.is_empty() {
         Vec::new()
     } else {
         vec![("link".to_owned(), links.join(", "))]
     };
-    (200, headers, Value::Array(items).to_string())
+    (200, headers, Value::Array(shown).to_string())
 }
 
 fn comment_body(request: &Request) -> Option<String> {

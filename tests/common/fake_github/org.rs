@@ -306,43 +306,15 @@ impl Orgs {
         if *user != (kind == "users") {
             return super::error(404, "Not Found");
         }
-        let param = |name: &str| {
-            query
-                .split('&')
-                .filter_map(|pair| pair.split_once('='))
-                .find(|(key, _)| *key == name)
-                .and_then(|(_, value)| value.parse::<usize>().ok())
-        };
-        let per_page = param("per_page").unwrap_or(30).clamp(1, 100);
-        let page = param("page").unwrap_or(1).max(1);
-        let last = repos.len().div_ceil(per_page).max(1);
-        let items: Vec<Value> = repos
-            .iter()
-            .skip((page - 1) * per_page)
-            .take(per_page)
-            .map(|repo| repo_json(api, owner, repo))
-            .collect();
         let filter = if kind == "users" { "owner" } else { "all" };
-        let url = |page: usize| {
-            format!("<{api}/{kind}/{owner}/repos?type={filter}&per_page={per_page}&page={page}>")
-        };
-        let mut links = Vec::new();
-        if page > 1 {
-            links.push(format!("{}; rel=\"prev\"", url(page - 1)));
-        }
-        if page < last {
-            links.push(format!("{}; rel=\"next\"", url(page + 1)));
-            links.push(format!("{}; rel=\"last\"", url(last)));
-        }
-        if page > 1 {
-            links.push(format!("{}; rel=\"first\"", url(1)));
-        }
-        let headers = if links.is_empty() {
-            Vec::new()
-        } else {
-            vec![("link".to_owned(), links.join(", "))]
-        };
-        (200, headers, Value::Array(items).to_string())
+        super::page(
+            repos,
+            query,
+            |repo| repo_json(api, owner, repo),
+            |per_page, page| {
+                format!("{api}/{kind}/{owner}/repos?type={filter}&per_page={per_page}&page={page}")
+            },
+        )
     }
 
     /// The tree answer, and what to count it as.
