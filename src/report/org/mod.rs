@@ -329,7 +329,6 @@ impl Builder {
     /// Counts the requests that listed the repositories.
     pub fn add_listing_requests(&mut self, count: u64) {
         self.report.totals.requests.listing += count;
-        self.report.totals.requests.sent += count;
     }
 
     /// Adds everything another report (a shard's) holds.
