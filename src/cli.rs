@@ -48,6 +48,11 @@ enum Command {
     /// Write, inspect and validate policy files.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Scan every repository of a GitHub organisation against one policy, without cloning,
+    /// and write the organisation report (docs/org-scan.md).
+    ScanOrg(crate::org::ScanOrgArgs),
+    /// Combine the outputs of `scan-org --shard I/N` into one organisation report.
+    Merge(crate::org::MergeArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -360,6 +365,18 @@ fn run(cli: Cli) -> Result<i32, Error> {
             }
             Ok(exit::OK)
         }
+        Command::ScanOrg(args) => {
+            let today = today()?;
+            let policy = match &args.policy {
+                Some(path) => {
+                    let fetcher = PolicyFetcher::new(false);
+                    policy::load_file(path, &display_path(path), Some(&fetcher))?
+                }
+                None => policy::embedded(),
+            };
+            crate::org::scan_org(args, &policy, today)
+        }
+        Command::Merge(args) => crate::org::merge_shards(args),
     }
 }
 
@@ -699,10 +716,7 @@ fn policy_at_base(
 fn plan(input: &InputArgs, policy: &Policy) -> Result<(ScanOptions, discover::Scan), Error> {
     let mut options = ScanOptions {
         base: String::new(),
-        exclude: match &policy.scan_exclude {
-            Some(globs) => Exclude::new(globs.iter().map(String::as_str)).map_err(Error::Usage)?,
-            None => Exclude::default_set(),
-        },
+        exclude: Exclude::for_policy(policy.scan_exclude.as_deref())?,
         ecosystems: ecosystems(&input.ecosystem)?,
         lockfile_only: input.lockfile_only,
     };

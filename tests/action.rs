@@ -1,10 +1,10 @@
 //! The GitHub Action (action.yml), run locally the way the runner runs a composite action:
 //! each step's `run` in bash, with its `env:` evaluated, `GITHUB_PATH` honoured between
 //! steps, and a simulated environment (event file, job summary, step outputs, a local server
-//! serving the release archive, the fake GitHub API for the pull-request comment).
+//! serving the release archive, the fake GitHub API of `common/fake_github/` for the pull-request comment).
 
 mod common;
-#[path = "github_comment/fake.rs"]
+#[path = "common/fake_github/mod.rs"]
 mod fake;
 
 use std::collections::BTreeMap;

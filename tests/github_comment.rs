@@ -1,9 +1,9 @@
 //! The sticky pull-request comment, end to end: the real depgov binary, a simulated GitHub
 //! Actions environment (event payload in a temp dir) and a fake GitHub API on 127.0.0.1
-//! (`github_comment/fake.rs`). Every run asserts that the token appears in no output.
+//! (`common/fake_github/`). Every run asserts that the token appears in no output.
 
 mod common;
-#[path = "github_comment/fake.rs"]
+#[path = "common/fake_github/mod.rs"]
 mod fake;
 
 use std::path::{Path, PathBuf};

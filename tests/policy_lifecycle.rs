@@ -1,7 +1,7 @@
 //! Policy lifecycle: expiring exceptions and layered (extended) policies.
 
 mod common;
-#[path = "github_comment/fake.rs"]
+#[path = "common/fake_github/mod.rs"]
 mod fake;
 
 use std::path::Path;

@@ -17,16 +17,24 @@
 //!
 //! The token is handed to octocrab and otherwise kept in a [`Token`], which has no `Display`
 //! and whose `Debug` shows `***`; every failure message passes through [`Token::redact`].
+//!
+//! Every attempt first takes its turn from the client's [`Throttle`] (rate limits, pacing) and
+//! is counted, in total and in the caller's [`Tally`] when it passes one. Conditional requests
+//! ([`Client::get_conditional`]) send the ETag a cache holds and report a 304 as
+//! [`Fetched::NotModified`].
 
 use std::fmt;
 use std::future::Future;
 use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
+use http_body_util::BodyExt;
 use octocrab::{FromResponse, Octocrab, Page};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::retry::{self, Backoff, Failure, Repeat};
+use super::throttle::{Pace, Throttle};
 use crate::error::Error;
 
 /// GitHub.com's REST API; GitHub Enterprise Server's is `https://HOST/api/v3`.
@@ -88,6 +96,72 @@ impl ClientConfig {
             backoff: Backoff::from_env()?,
         })
     }
+
+    /// A configuration from the environment: the token from `GITHUB_TOKEN`, else `GH_TOKEN`;
+    /// the API root `api_url` when given, else `GITHUB_API_URL`, else [`DEFAULT_API_URL`].
+    /// `purpose` ends the error when no token is set ("to fetch github: policies").
+    pub fn from_env(api_url: Option<&str>, purpose: &str) -> Result<ClientConfig, Error> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let token = ["GITHUB_TOKEN", "GH_TOKEN"]
+            .iter()
+            .find_map(|name| Some(Token::new(&var(name)?, name)))
+            .ok_or_else(|| Error::Usage(format!("set GITHUB_TOKEN or GH_TOKEN {purpose}")))??;
+        let api_url = api_url
+            .map(str::to_owned)
+            .or_else(|| var("GITHUB_API_URL"))
+            .unwrap_or_else(|| DEFAULT_API_URL.to_owned());
+        ClientConfig::new(api_url.trim().trim_end_matches('/').to_owned(), token)
+    }
+}
+
+/// Requests counted for one purpose (one repository, say): every attempt, and how many of them
+/// GitHub answered with 304 Not Modified.
+#[derive(Debug, Default)]
+pub struct Tally {
+    sent: AtomicU32,
+    not_modified: AtomicU32,
+}
+
+impl Tally {
+    /// Attempts sent, retries included.
+    pub fn sent(&self) -> u32 {
+        self.sent.load(Ordering::Relaxed)
+    }
+
+    /// Attempts answered with 304 Not Modified.
+    pub fn not_modified(&self) -> u32 {
+        self.not_modified.load(Ordering::Relaxed)
+    }
+}
+
+/// The media type a GET asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Accept {
+    /// GitHub's JSON (`application/vnd.github+json`).
+    Json,
+    /// A file's or blob's bytes as they are (`application/vnd.github.raw`).
+    Raw,
+}
+
+impl Accept {
+    fn header(self) -> http::HeaderValue {
+        http::HeaderValue::from_static(match self {
+            Accept::Json => "application/vnd.github+json",
+            Accept::Raw => "application/vnd.github.raw",
+        })
+    }
+}
+
+/// What a conditional GET got.
+#[derive(Debug)]
+pub enum Fetched {
+    /// 304: what the cache holds for the ETag sent is current.
+    NotModified,
+    /// The answer's body, and its ETag for the next conditional request.
+    Body {
+        bytes: Vec<u8>,
+        etag: Option<String>,
+    },
 }
 
 /// A request that failed for good: the request, GitHub's status and message. Never holds the
@@ -144,6 +218,9 @@ pub struct Client {
     api_url: String,
     token: Token,
     backoff: Backoff,
+    throttle: Throttle,
+    /// Attempts sent by this client.
+    sent: AtomicU64,
     /// Last, so that it is dropped after the octocrab tasks it runs.
     runtime: tokio::runtime::Runtime,
 }
@@ -187,9 +264,27 @@ impl Client {
             octocrab,
             api_url,
             token,
+            throttle: Throttle::new(&backoff, Pace::default()),
             backoff,
+            sent: AtomicU64::new(0),
             runtime,
         })
+    }
+
+    /// The same client, pacing its requests as `pace` says (for many requests).
+    pub fn paced(mut self, pace: Pace) -> Client {
+        self.throttle = Throttle::new(&self.backoff, pace);
+        self
+    }
+
+    /// Attempts this client has sent, retries included.
+    pub fn requests_sent(&self) -> u64 {
+        self.sent.load(Ordering::Relaxed)
+    }
+
+    /// The requests GitHub's primary rate limit has left, as last reported.
+    pub fn rate_limit_remaining(&self) -> Option<u64> {
+        self.throttle.remaining()
     }
 
     /// Runs `future` — requests made with this client — to completion.
@@ -199,20 +294,54 @@ impl Client {
 
     /// `GET route`, retried.
     pub async fn get<T: FromResponse>(&self, route: &str) -> Result<T, ApiError> {
-        self.send("GET", route, Repeat::Safe, || {
+        self.send("GET", route, Repeat::Safe, None, || {
             self.octocrab.get(route, None::<&()>)
+        })
+        .await
+    }
+
+    /// `GET route` as `accept`, retried, counted in `tally`. With the `etag` a cache holds
+    /// for it, GitHub may answer 304 ([`Fetched::NotModified`]) instead of the body.
+    pub async fn get_conditional(
+        &self,
+        route: &str,
+        accept: Accept,
+        etag: Option<&str>,
+        tally: &Tally,
+    ) -> Result<Fetched, ApiError> {
+        self.send("GET", route, Repeat::Safe, Some(tally), || async {
+            let mut headers = http::header::HeaderMap::new();
+            headers.insert(http::header::ACCEPT, accept.header());
+            // An ETag that is not a valid header value is not sent: the request is plain.
+            if let Some(value) = etag.and_then(|etag| http::HeaderValue::from_str(etag).ok()) {
+                headers.insert(http::header::IF_NONE_MATCH, value);
+            }
+            let response = self
+                .octocrab
+                ._get_with_headers(route, Some(headers))
+                .await?;
+            self.throttle.observe(response.status(), response.headers());
+            if response.status() == http::StatusCode::NOT_MODIFIED {
+                tally.not_modified.fetch_add(1, Ordering::Relaxed);
+                return Ok(Fetched::NotModified);
+            }
+            let response = octocrab::map_github_error(response).await?;
+            let etag = response
+                .headers()
+                .get(http::header::ETAG)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned);
+            let bytes = response.into_body().collect().await?.to_bytes().to_vec();
+            Ok(Fetched::Body { bytes, etag })
         })
         .await
     }
 
     /// `GET route` for a file's contents as text (`application/vnd.github.raw`), retried.
     pub async fn get_raw(&self, route: &str) -> Result<String, ApiError> {
-        self.send("GET", route, Repeat::Safe, || async {
+        self.send("GET", route, Repeat::Safe, None, || async {
             let mut headers = http::header::HeaderMap::new();
-            headers.insert(
-                http::header::ACCEPT,
-                http::HeaderValue::from_static("application/vnd.github.raw"),
-            );
+            headers.insert(http::header::ACCEPT, Accept::Raw.header());
             let response = self
                 .octocrab
                 ._get_with_headers(route, Some(headers))
@@ -229,7 +358,7 @@ impl Client {
         route: &str,
         body: &impl Serialize,
     ) -> Result<T, ApiError> {
-        self.send("POST", route, Repeat::OnlyIfRejected, || {
+        self.send("POST", route, Repeat::OnlyIfRejected, None, || {
             self.octocrab.post(route, Some(body))
         })
         .await
@@ -241,7 +370,7 @@ impl Client {
         route: &str,
         body: &impl Serialize,
     ) -> Result<T, ApiError> {
-        self.send("PATCH", route, Repeat::Safe, || {
+        self.send("PATCH", route, Repeat::Safe, None, || {
             self.octocrab.patch(route, Some(body))
         })
         .await
@@ -284,26 +413,50 @@ impl Client {
         method: &str,
         route: &str,
         repeat: Repeat,
-        attempt: F,
+        tally: Option<&Tally>,
+        mut attempt: F,
     ) -> Result<T, ApiError>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = octocrab::Result<T>>,
     {
-        retry::send(&self.backoff, repeat, attempt)
+        let failed = |failure: Failure| ApiError {
+            request: self.token.redact(&format!("{method} {}", self.url(route))),
+            failure: failure.redacted(&self.token),
+        };
+        self.throttle.turn().await.map_err(failed)?;
+        let counted = || {
+            self.sent.fetch_add(1, Ordering::Relaxed);
+            if let Some(tally) = tally {
+                tally.sent.fetch_add(1, Ordering::Relaxed);
+            }
+            attempt()
+        };
+        retry::send(&self.backoff, repeat, counted)
             .await
-            .map_err(|failure| ApiError {
-                request: self.token.redact(&format!("{method} {}", self.url(route))),
-                failure: failure.redacted(&self.token),
-            })
+            .map_err(failed)
     }
 
-    /// The URL a route stands for (pages after the first are already absolute), for messages.
-    fn url(&self, route: &str) -> String {
+    /// The URL a route stands for (pages after the first are already absolute).
+    pub fn url(&self, route: &str) -> String {
         if route.contains("://") {
             route.to_owned()
         } else {
             format!("{}{route}", self.api_url)
         }
     }
+}
+
+/// `text` as one path segment or query value: every byte but ASCII letters, digits and `-_.~`
+/// percent-encoded (so a `/` or `?` in a branch name cannot change the route).
+pub fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }

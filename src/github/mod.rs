@@ -6,10 +6,17 @@
 //! - [`retry`]: the one place that decides what is retried and how long to wait: rate limits,
 //!   5xx answers, timeouts.
 //! - [`actions`]: the GitHub Actions environment (event, repository, token, API URL).
+//! - [`throttle`]: pacing for many requests: the primary rate limit, pauses GitHub asks for,
+//!   a cap per minute.
+//! - [`cache`]: the on-disk cache of conditional requests (ETags) and blobs.
+//! - [`repos`]: an organisation's repositories, their git trees and blobs (`depgov scan-org`).
 //! - [`comment`]: the sticky pull-request comment (docs/github.md).
 
 pub mod actions;
+pub mod cache;
 pub mod client;
 pub mod comment;
 pub mod policies;
+pub mod repos;
 pub mod retry;
+pub mod throttle;

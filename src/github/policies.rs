@@ -7,8 +7,7 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use super::client::{Client, ClientConfig, DEFAULT_API_URL, Token};
-use super::retry::Backoff;
+use super::client::{Client, ClientConfig, percent_encode};
 use crate::policy::{GithubPolicy, Remote};
 
 /// Fetches `github:` policies; the client is only built when one is needed.
@@ -56,27 +55,9 @@ impl PolicyFetcher {
     fn client(&self) -> Result<&Client, String> {
         self.client
             .get_or_init(|| {
-                let token = ["GITHUB_TOKEN", "GH_TOKEN"]
-                    .iter()
-                    .find_map(|name| {
-                        let value = std::env::var(name).ok().filter(|v| !v.trim().is_empty())?;
-                        Some(Token::new(&value, name))
-                    })
-                    .ok_or_else(|| {
-                        "set GITHUB_TOKEN or GH_TOKEN to fetch github: policies".to_owned()
-                    })?
-                    .map_err(|e| e.to_string())?;
-                let api_url = std::env::var("GITHUB_API_URL")
-                    .ok()
-                    .filter(|v| !v.is_empty())
-                    .unwrap_or_else(|| DEFAULT_API_URL.to_owned());
-                let backoff = Backoff::from_env().map_err(|e| e.to_string())?;
-                Client::new(ClientConfig {
-                    api_url: api_url.trim_end_matches('/').to_owned(),
-                    token,
-                    backoff,
-                })
-                .map_err(|e| e.to_string())
+                ClientConfig::from_env(None, "to fetch github: policies")
+                    .and_then(Client::new)
+                    .map_err(|e| e.to_string())
             })
             .as_ref()
             .map_err(Clone::clone)
@@ -112,16 +93,4 @@ impl Remote for PolicyFetcher {
         }
         Ok(text)
     }
-}
-
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }

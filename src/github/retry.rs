@@ -12,8 +12,9 @@
 //! - Anything else (4xx, an unreadable answer) fails at once.
 //!
 //! Every wait is counted in steps of [`Backoff::step`] — one second, so that `retry-after: 5`
-//! waits five seconds. `DEPGOV_GITHUB_BACKOFF_MS` shortens the step; it exists for tests, which
-//! must not sleep for seconds.
+//! waits five seconds. `DEPGOV_GITHUB_BACKOFF_MS` shortens the step and
+//! `DEPGOV_GITHUB_TIMEOUT_MS` the time an attempt may take; they exist for tests, which must
+//! not sleep for seconds.
 
 use std::error::Error as _;
 use std::future::Future;
@@ -38,29 +39,33 @@ pub struct Backoff {
 impl Backoff {
     /// The environment variable that sets [`Backoff::step`] in milliseconds (tests only).
     pub const STEP_ENV: &str = "DEPGOV_GITHUB_BACKOFF_MS";
+    /// The environment variable that sets [`Backoff::timeout`] in milliseconds (tests only).
+    pub const TIMEOUT_ENV: &str = "DEPGOV_GITHUB_TIMEOUT_MS";
 
     /// Four attempts, one-second steps, at most a minute's wait, 30 seconds per attempt; the
-    /// step from [`Backoff::STEP_ENV`] when it is set.
+    /// step from [`Backoff::STEP_ENV`] and the timeout from [`Backoff::TIMEOUT_ENV`] when set.
     pub fn from_env() -> Result<Backoff, Error> {
-        let step = match std::env::var(Self::STEP_ENV) {
-            Ok(text) => text
-                .trim()
-                .parse::<u64>()
-                .map(Duration::from_millis)
-                .map_err(|_| {
-                    Error::Usage(format!(
-                        "{}={text} is not a whole number of milliseconds",
-                        Self::STEP_ENV
-                    ))
-                })?,
-            Err(_) => Duration::from_secs(1),
-        };
         Ok(Backoff {
-            step,
+            step: millis_from_env(Self::STEP_ENV)?.unwrap_or(Duration::from_secs(1)),
             attempts: 4,
             longest_wait: 60,
-            timeout: Duration::from_secs(30),
+            timeout: millis_from_env(Self::TIMEOUT_ENV)?.unwrap_or(Duration::from_secs(30)),
         })
+    }
+}
+
+fn millis_from_env(name: &str) -> Result<Option<Duration>, Error> {
+    match std::env::var(name) {
+        Ok(text) => text
+            .trim()
+            .parse::<u64>()
+            .map(|ms| Some(Duration::from_millis(ms)))
+            .map_err(|_| {
+                Error::Usage(format!(
+                    "{name}={text} is not a whole number of milliseconds"
+                ))
+            }),
+        Err(_) => Ok(None),
     }
 }
 
@@ -285,7 +290,8 @@ fn chain(error: &dyn std::error::Error) -> String {
     parts.join(": ")
 }
 
-fn unix_now() -> u64 {
+/// Seconds since the Unix epoch, as GitHub's `x-ratelimit-reset` counts them.
+pub(super) fn unix_now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_secs())

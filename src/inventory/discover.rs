@@ -54,6 +54,14 @@ impl Exclude {
         Exclude::new(DEFAULT_EXCLUDE.iter().copied()).expect("the default globs are valid")
     }
 
+    /// The policy's `[scan] exclude` globs, or the defaults when it sets none.
+    pub fn for_policy(globs: Option<&[String]>) -> Result<Self, Error> {
+        match globs {
+            Some(globs) => Exclude::new(globs.iter().map(String::as_str)).map_err(Error::Usage),
+            None => Ok(Exclude::default_set()),
+        }
+    }
+
     /// Whether `path`, or a directory above it but below `base`, is excluded. The directory a
     /// scan starts from is never excluded: the user asked for it.
     pub fn excludes(&self, path: &str, base: &str) -> bool {

@@ -276,7 +276,7 @@ fn one_line(finding: &Finding) -> String {
     format!("{subject}: {} ({})", escape(&finding.message), finding.rule)
 }
 
-fn plural(count: usize, noun: &str) -> String {
+pub(crate) fn plural(count: usize, noun: &str) -> String {
     if count == 1 {
         format!("1 {noun}")
     } else {

@@ -8,6 +8,7 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod markdown;
+pub mod org;
 pub mod sarif;
 
 use serde::{Deserialize, Serialize};
@@ -67,6 +68,17 @@ pub struct PolicyInfo {
     pub revision: Option<String>,
 }
 
+impl PolicyInfo {
+    pub fn of(policy: &Policy) -> Self {
+        PolicyInfo {
+            name: policy.name.clone(),
+            contact: policy.contact.clone(),
+            source: policy.origin.source(),
+            revision: policy.origin.revision().map(str::to_owned),
+        }
+    }
+}
+
 /// Findings by severity.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Debt {
@@ -109,7 +121,7 @@ pub struct ByRing {
 }
 
 impl ByRing {
-    fn count(&mut self, ring: Ring) {
+    pub(crate) fn count(&mut self, ring: Ring) {
         match ring {
             Ring::Adopt => self.adopt += 1,
             Ring::Trial => self.trial += 1,
@@ -180,12 +192,7 @@ impl Report {
         let mut report = Report {
             schema: REPORT_SCHEMA.to_owned(),
             tool: Tool::this(),
-            policy: PolicyInfo {
-                name: policy.name.clone(),
-                contact: policy.contact.clone(),
-                source: policy.origin.source(),
-                revision: policy.origin.revision().map(str::to_owned),
-            },
+            policy: PolicyInfo::of(policy),
             summary,
             inputs: inventory.inputs,
             notes: inventory.notes,

@@ -13,9 +13,11 @@
 //!   asks for); 404 for a file, repository or ref it does not hold;
 //! - 422 "Validation Failed" / "Body is too long" past the body limit, 401 without
 //!   `Authorization: Bearer {token}`, 404 for anything else;
-//! - rate-limit headers (`x-ratelimit-*`) on every answer.
+//! - rate-limit headers (`x-ratelimit-*`) on every answer;
+//! - organisations and the routes `depgov scan-org` reads, in [`org`].
 //!
-//! Tests script failures with [`Fault`]s and read back the comments and every request.
+//! Tests script failures with [`Fault`]s (or [`org::Chaos`] for a share of many requests) and
+//! read back the comments and every request.
 //!
 //! std only: wiremock would add a dozen crates (h2, deadpool, regex, tokio-macros…) and, by
 //! unifying tokio/hyper features with its server's, a second build of the HTTP stack for
@@ -24,11 +26,16 @@
 // Shared by several test crates, each using a part of it.
 #![allow(dead_code)]
 
+pub mod org;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde_json::{Value, json};
+
+/// An answer: status, extra headers, body.
+pub type Answer = (u16, Vec<(String, String)>, String);
 
 /// The repository and pull request the fake serves.
 pub const OWNER: &str = "acme";
@@ -124,6 +131,7 @@ struct State {
     faults: Vec<Fault>,
     requests: Vec<Request>,
     files: Vec<File>,
+    orgs: org::Orgs,
     port: u16,
 }
 
@@ -157,6 +165,7 @@ impl FakeGitHub {
             faults: Vec::new(),
             requests: Vec::new(),
             files: Vec::new(),
+            orgs: org::Orgs::default(),
             port,
         }));
         let shared = Arc::clone(&state);
@@ -194,6 +203,40 @@ impl FakeGitHub {
             reference: reference.to_owned(),
             text: text.to_owned(),
         });
+    }
+
+    /// Serves `repos` as the repositories of organisation `owner` (or of a user's account).
+    pub fn add_org(&self, owner: &str, user: bool, repos: Vec<org::FakeRepo>) {
+        self.lock().orgs.add(owner, user, repos);
+    }
+
+    /// Changes a repository of an organisation, as a push would.
+    pub fn update_repo(&self, owner: &str, name: &str, change: impl FnOnce(&mut org::FakeRepo)) {
+        self.lock().orgs.update(owner, name, change);
+    }
+
+    /// Fails a share of the organisation routes' requests from now on (`None`: stop).
+    pub fn set_chaos(&self, chaos: Option<org::Chaos>) {
+        self.lock().orgs.set_chaos(chaos);
+    }
+
+    /// Allows `limit` requests per `window` from now on, answering 403 "API rate limit
+    /// exceeded" beyond, with GitHub's `x-ratelimit-*` headers on every answer.
+    pub fn set_rate_limit(&self, limit: u64, window: std::time::Duration) {
+        self.lock().orgs.set_rate_limit(limit, window);
+    }
+
+    /// Requests to the organisation routes, by kind (`list`, `repo`, `tree`, `tree-304`,
+    /// `blob`).
+    pub fn org_counts(&self) -> std::collections::BTreeMap<&'static str, u64> {
+        self.lock().orgs.counts.clone()
+    }
+
+    /// Forgets the requests seen so far (the log and the counts), e.g. between two scans.
+    pub fn forget_requests(&self) {
+        let mut state = self.lock();
+        state.requests.clear();
+        state.orgs.counts.clear();
     }
 
     pub fn fault(&self, fault: Fault) {
@@ -234,13 +277,17 @@ fn serve(stream: TcpStream, state: &Mutex<State>) {
     };
     let mut reader = BufReader::new(stream);
     while let Some(request) = read_request(&mut reader) {
-        let answer = {
+        let (answer, delay) = {
             let mut state = state
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
             state.requests.push(request.clone());
             answer(&mut state, &request)
         };
+        // A late answer is held back outside the lock: other connections go on.
+        if let Some(delay) = delay {
+            std::thread::sleep(delay);
+        }
         if writer.write_all(&answer).is_err() {
             return;
         }
@@ -281,26 +328,49 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
     })
 }
 
-/// The bytes of the answer to `request`.
-fn answer(state: &mut State, request: &Request) -> Vec<u8> {
+/// The bytes of the answer to `request`, and how long to hold them back.
+fn answer(state: &mut State, request: &Request) -> (Vec<u8>, Option<std::time::Duration>) {
     let fault = state.faults.iter().position(|fault| {
         fault.method == request.method && request.target.contains(fault.path_contains)
     });
-    let (status, headers, body) = match fault.map(|index| state.faults.remove(index)) {
+    let path = request
+        .target
+        .strip_prefix(&state.prefix)
+        .unwrap_or(&request.target);
+    let path = path
+        .split_once('?')
+        .map_or(path, |(path, _)| path)
+        .to_owned();
+    let mut delay = None;
+    let limit = state.orgs.spend();
+    let (status, mut headers, body) = match fault.map(|index| state.faults.remove(index)) {
+        _ if matches!(limit, Some(Err(_))) => match limit.clone() {
+            Some(Err(answer)) => answer,
+            _ => unreachable!("matched above"),
+        },
         Some(fault) => {
             if fault.apply_first {
                 route(state, request);
             }
             (fault.status, fault.headers, fault.body)
         }
-        None => route(state, request),
+        None => match state.orgs.chaos(&path) {
+            Some(org::Injected::Answer(answer)) => answer,
+            Some(org::Injected::Delay(held)) => {
+                delay = Some(held);
+                route(state, request)
+            }
+            None => route(state, request),
+        },
     };
     let mut head = format!(
         "HTTP/1.1 {status} {}\r\ncontent-length: {}\r\nx-github-media-type: github.v3; format=json\r\n",
         reason(status),
         body.len()
     );
-    let mut headers = headers;
+    if let Some(Ok(limit_headers)) = limit {
+        headers.extend(limit_headers);
+    }
     if !headers.iter().any(|(name, _)| name == "content-type") {
         headers.push((
             "content-type".to_owned(),
@@ -322,7 +392,7 @@ fn answer(state: &mut State, request: &Request) -> Vec<u8> {
     head.push_str("\r\n");
     let mut bytes = head.into_bytes();
     bytes.extend_from_slice(body.as_bytes());
-    bytes
+    (bytes, delay)
 }
 
 /// GitHub's rate-limit headers: `remaining` of 5,000 requests left until `reset` (Unix time).
@@ -409,7 +479,13 @@ fn route(state: &mut State, request: &Request) -> (u16, Vec<(String, String)>, S
             }
         }
         ("GET", path) if path.contains("/contents/") => contents(state, request, path, query),
-        _ => error(404, "Not Found"),
+        (_, path) => {
+            let api = format!("http://127.0.0.1:{}{}", state.port, state.prefix);
+            state
+                .orgs
+                .route(&api, request, path, query)
+                .unwrap_or_else(|| error(404, "Not Found"))
+        }
     }
 }
 
@@ -450,6 +526,27 @@ fn contents(
 
 /// A page of comments, with GitHub's `Link` header.
 fn list(state: &State, query: &str) -> (u16, Vec<(String, String)>, String) {
+    let api = format!("http://127.0.0.1:{}{}", state.port, state.prefix);
+    page(
+        &state.comments,
+        query,
+        |comment| comment_json(comment, state.port, &state.prefix),
+        |per_page, page| {
+            format!(
+                "{api}/repositories/{REPO_ID}/issues/{NUMBER}/comments?per_page={per_page}&page={page}"
+            )
+        },
+    )
+}
+
+/// The page of `items` that `query` asks for (`per_page`, default 30, and `page`), with
+/// GitHub's `Link` header (`prev`, `next`, `last`, `first`) built with `url(per_page, page)`.
+pub fn page<T>(
+    items: &[T],
+    query: &str,
+    to_json: impl Fn(&T) -> Value,
+    url: impl Fn(usize, usize) -> String,
+) -> Answer {
     let param = |name: &str| {
         query
             .split('&')
@@ -459,37 +556,31 @@ fn list(state: &State, query: &str) -> (u16, Vec<(String, String)>, String) {
     };
     let per_page = param("per_page").unwrap_or(30).clamp(1, 100);
     let page = param("page").unwrap_or(1).max(1);
-    let last = state.comments.len().div_ceil(per_page).max(1);
-    let items: Vec<Value> = state
-        .comments
+    let last = items.len().div_ceil(per_page).max(1);
+    let shown: Vec<Value> = items
         .iter()
         .skip((page - 1) * per_page)
         .take(per_page)
-        .map(|comment| comment_json(comment, state.port, &state.prefix))
+        .map(to_json)
         .collect();
-    let url = |page: usize| {
-        format!(
-            "<http://127.0.0.1:{}{}/repositories/{REPO_ID}/issues/{NUMBER}/comments?per_page={per_page}&page={page}>",
-            state.port, state.prefix
-        )
-    };
+    let link = |page: usize, rel: &str| format!("<{}>; rel=\"{rel}\"", url(per_page, page));
     let mut links = Vec::new();
     if page > 1 {
-        links.push(format!("{}; rel=\"prev\"", url(page - 1)));
+        links.push(link(page - 1, "prev"));
     }
     if page < last {
-        links.push(format!("{}; rel=\"next\"", url(page + 1)));
-        links.push(format!("{}; rel=\"last\"", url(last)));
+        links.push(link(page + 1, "next"));
+        links.push(link(last, "last"));
     }
     if page > 1 {
-        links.push(format!("{}; rel=\"first\"", url(1)));
+        links.push(link(1, "first"));
     }
     let headers = if links.is_empty() {
         Vec::new()
     } else {
         vec![("link".to_owned(), links.join(", "))]
     };
-    (200, headers, Value::Array(items).to_string())
+    (200, headers, Value::Array(shown).to_string())
 }
 
 fn comment_body(request: &Request) -> Option<String> {
@@ -571,6 +662,8 @@ fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         201 => "Created",
+        304 => "Not Modified",
+        409 => "Conflict",
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",
