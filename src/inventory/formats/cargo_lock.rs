@@ -89,9 +89,15 @@ impl Format for CargoLock {
             debug_assert_eq!(node, i);
             by_name.entry(name).or_default().push(i);
         }
-        let declarations = input
-            .manifest
-            .map(|m| (m.path, DeclarationLines::read(m.text)));
+        let declarations = match input.manifest {
+            Some(m) => {
+                let declared = DeclarationLines::parse(m.text).map_err(|e| {
+                    ParseError::in_manifest(m.path, ParseError::toml(&e, &LineIndex::new(m.text)))
+                })?;
+                Some((m.path, declared))
+            }
+            None => None,
+        };
         for (from, package) in packages.iter().enumerate() {
             for dependency in &package.dependencies {
                 let Some(to) = resolve(dependency, &packages, &by_name) else {

@@ -226,14 +226,8 @@ impl Format for ComposerLock {
 }
 
 fn read_manifest(document: &Document<'_>) -> Result<Manifest, ParseError> {
-    serde_json::from_str(document.text).map_err(|e| {
-        let e = ParseError::from(e);
-        let line = e.line.map(|l| format!(" at line {l}")).unwrap_or_default();
-        ParseError::new(format!(
-            "{}{line} (in {}, beside the lockfile)",
-            e.message, document.path
-        ))
-    })
+    serde_json::from_str(document.text)
+        .map_err(|e| ParseError::in_manifest(document.path, e.into()))
 }
 
 /// Composer's platform packages: the PHP runtime, its extensions and libraries, Composer.

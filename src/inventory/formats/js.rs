@@ -79,13 +79,8 @@ impl<'a> Manifest<'a> {
     }
 
     pub fn read(document: Document<'a>) -> Result<Self, ParseError> {
-        let sections = serde_json::from_str(document.text).map_err(|e| {
-            let e = ParseError::from(e);
-            ParseError::new(format!(
-                "{} (in {}, beside the lockfile)",
-                e.message, document.path
-            ))
-        })?;
+        let sections = serde_json::from_str(document.text)
+            .map_err(|e| ParseError::in_manifest(document.path, e.into()))?;
         Ok(Manifest {
             path: document.path,
             sections,
