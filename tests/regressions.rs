@@ -38,3 +38,48 @@ fn a_malformed_cargo_toml_beside_a_cargo_lock_is_refused_instead_of_ignored() {
         "Cargo.toml:1: ",
     );
 }
+
+/// categories, package.json and composer.json dependency maps).
+#[test]
+fn json_objects_with_a_repeated_key_are_refused_instead_of_keeping_the_last_value() {
+    let npm = "{\n  \"lockfileVersion\": 3,\n  \"packages\": {\n    \"node_modules/a\": {\"version\": \"1.0.0\"},\n    \"node_modules/a\": {\"version\": \"2.0.0\"}\n  }\n}\n";
+    assert_rejected(
+        &inventory_of_text("package-lock.json", npm.as_bytes(), &[]),
+        "package-lock.json",
+        Some(5),
+        "duplicate key `node_modules/a`",
+    );
+    let manifest = "{\n  \"dependencies\": {\n    \"a\": \"^1\",\n    \"a\": \"^2\"\n  }\n}\n";
+    let lock = "{\"lockfileVersion\": 3, \"packages\": {\"\": {}}}";
+    assert_rejected(
+        &inventory_of_text(
+            "package-lock.json",
+            lock.as_bytes(),
+            &[("package.json", manifest)],
+        ),
+        "package-lock.json",
+        None,
+        "package.json:4: duplicate key `a`",
+    );
+    let pipfile = "{\n  \"_meta\": {\"pipfile-spec\": 6, \"sources\": []},\n  \"default\": {\n    \"a\": {\"version\": \"==1.0\"},\n    \"a\": {\"version\": \"==2.0\"}\n  }\n}\n";
+    assert_rejected(
+        &inventory_of_text("Pipfile.lock", pipfile.as_bytes(), &[]),
+        "Pipfile.lock",
+        Some(5),
+        "duplicate key `a`",
+    );
+    let nuget = "{\n  \"version\": 1,\n  \"dependencies\": {\n    \"net8.0\": {},\n    \"net8.0\": {}\n  }\n}\n";
+    assert_rejected(
+        &inventory_of_text("packages.lock.json", nuget.as_bytes(), &[]),
+        "packages.lock.json",
+        Some(5),
+        "duplicate key `net8.0`",
+    );
+    let composer = "{\n  \"packages\": [\n    {\"name\": \"a/b\", \"version\": \"1.0.0\",\n     \"require\": {\"c/d\": \"^1\", \"c/d\": \"^2\"}}\n  ]\n}\n";
+    assert_rejected(
+        &inventory_of_text("composer.lock", composer.as_bytes(), &[]),
+        "composer.lock",
+        Some(4),
+        "duplicate key `c/d`",
+    );
+}
