@@ -83,3 +83,22 @@ fn json_objects_with_a_repeated_key_are_refused_instead_of_keeping_the_last_valu
         "duplicate key `c/d`",
     );
 }
+
+/// a `dependencies` line with a value instead of a block.
+#[test]
+fn yarn_classic_repeated_or_misshapen_fields_are_refused_instead_of_ignored() {
+    let twice = "# yarn lockfile v1\n\n\na@^1:\n  version \"1.0.0\"\n  version \"2.0.0\"\n";
+    assert_rejected(
+        &inventory_of_text("yarn.lock", twice.as_bytes(), &[]),
+        "yarn.lock",
+        Some(6),
+        "`version` is given twice in this entry",
+    );
+    let inline = "# yarn lockfile v1\n\n\na@^1:\n  version \"1.0.0\"\n  dependencies \"b\"\n";
+    assert_rejected(
+        &inventory_of_text("yarn.lock", inline.as_bytes(), &[]),
+        "yarn.lock",
+        Some(6),
+        "`dependencies` must open a block",
+    );
+}
