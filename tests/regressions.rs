@@ -102,3 +102,14 @@ fn yarn_classic_repeated_or_misshapen_fields_are_refused_instead_of_ignored() {
         "`dependencies` must open a block",
     );
 }
+
+/// A file that is not UTF-8 was reported with a byte offset only; now with its line too.
+#[test]
+fn invalid_utf8_is_reported_at_its_line_not_only_its_offset() {
+    assert_rejected(
+        &inventory_of_text("requirements.txt", b"a==1.0\nb==2.0\n\xff\n", &[]),
+        "requirements.txt",
+        Some(3),
+        "not UTF-8 text (invalid byte at offset 14)",
+    );
+}

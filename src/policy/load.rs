@@ -38,10 +38,11 @@ pub fn embedded() -> Policy {
 
 /// Reads the policy at `path`; `display` is how reports and diagnostics name the file.
 pub fn load_file(path: &Path, display: &str) -> Result<Policy, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
         path: display.to_owned(),
         source,
     })?;
+    let text = crate::inventory::discover::text(display, bytes)?;
     parse(display, &text, PolicyOrigin::File(display.to_owned()))
 }
 
