@@ -7,6 +7,8 @@ use std::process::{Command, Stdio};
 
 use common::{assert_rejected, inventory_of_text};
 
+/// Standard error on a full disk (`2>/dev/full`): printing the error panicked in `eprintln!`,
+/// and the panic hook's own `eprintln!` panicked again, which turned a usage or input
 /// error (exit 2) into SIGABRT.
 #[cfg(target_os = "linux")]
 #[test]
@@ -23,6 +25,7 @@ fn an_error_that_cannot_be_written_to_stderr_exits_2_instead_of_aborting() {
     assert_eq!(status.code(), Some(2), "{status:?}");
 }
 
+/// A Cargo.toml beside a Cargo.lock (read with `--lockfile-only`, for direct dependencies) that
 /// is not TOML was silently ignored, while every other format refuses a malformed manifest.
 #[test]
 fn a_malformed_cargo_toml_beside_a_cargo_lock_is_refused_instead_of_ignored() {
@@ -39,6 +42,8 @@ fn a_malformed_cargo_toml_beside_a_cargo_lock_is_refused_instead_of_ignored() {
     );
 }
 
+/// JSON objects read as maps kept the last value of a repeated key, so an entry could hide
+/// another (package-lock.json packages, Pipfile.lock and packages.lock.json sections and
 /// categories, package.json and composer.json dependency maps).
 #[test]
 fn json_objects_with_a_repeated_key_are_refused_instead_of_keeping_the_last_value() {
@@ -84,6 +89,7 @@ fn json_objects_with_a_repeated_key_are_refused_instead_of_keeping_the_last_valu
     );
 }
 
+/// yarn.lock v1: a field given twice in one entry kept one of its values silently, and so did
 /// a `dependencies` line with a value instead of a block.
 #[test]
 fn yarn_classic_repeated_or_misshapen_fields_are_refused_instead_of_ignored() {
