@@ -14,9 +14,10 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use depgov::evaluate::evaluate;
 use depgov::inventory::{Document, Format, Input, Inventory, formats};
 use depgov::license::License;
-use depgov::model::{Component, ComponentId, Ecosystem, Kind, Source};
+use depgov::model::Component;
 use depgov::policy::{self, Policy, PolicyOrigin};
 use depgov::report::{self, Report};
+use serde_json::json;
 
 /// Components in the synthesized inventory that matching, evaluation and rendering work on:
 /// about a large application's dependency graph.
@@ -135,31 +136,49 @@ const LICENSES: &[Option<&str>] = &[
     None,
 ];
 
+/// The components of a synthesized package-lock.json (v3) of [`COMPONENTS`] packages, read by
+/// the npm format: 40 direct dependencies, each package depending on the next four, a seventh
+/// of them dev-only, licenses from [`LICENSES`].
 fn components() -> Vec<Component> {
-    (0..COMPONENTS)
-        .map(|i| {
-            let name = match i % 4 {
-                0 => format!("@scope-{}/pkg-{i}", i % 50),
-                _ => format!("pkg-{i}"),
-            };
-            let version = format!("{}.{}.{}", i % 5, i % 17, i % 3);
-            Component {
-                id: ComponentId::new(Ecosystem::Npm, &name, &version),
-                license: License::from_declared(LICENSES[i % LICENSES.len()]),
-                source: Source::Registry {
-                    url: "https://registry.npmjs.org".to_owned(),
-                },
-                kinds: [if i % 7 == 0 { Kind::Dev } else { Kind::Runtime }].into(),
-                optional: false,
-                direct: i < 40,
-                path: vec!["app".to_owned(), format!("pkg-{}", i / 4), name],
-                location: Some(depgov::model::Location {
-                    file: "package.json".to_owned(),
-                    line: u32::try_from(i % 40 + 5).expect("small"),
-                }),
-            }
-        })
-        .collect()
+    let name = |i: usize| match i % 4 {
+        0 => format!("@scope-{}/pkg-{i}", i % 50),
+        _ => format!("pkg-{i}"),
+    };
+    let requires = |range: std::ops::Range<usize>| -> serde_json::Map<String, serde_json::Value> {
+        range
+            .filter(|j| *j < COMPONENTS)
+            .map(|j| (name(j), "*".into()))
+            .collect()
+    };
+    let mut packages = serde_json::Map::new();
+    packages.insert(
+        String::new(),
+        json!({"name": "app", "version": "1.0.0", "dependencies": requires(0..40)}),
+    );
+    for i in 0..COMPONENTS {
+        let mut entry = json!({
+            "version": format!("{}.{}.{}", i % 5, i % 17, i % 3),
+            "resolved": format!("https://registry.npmjs.org/{0}/-/{0}-1.0.0.tgz", name(i)),
+            "dependencies": requires(40 + 4 * i..44 + 4 * i),
+        });
+        if let Some(license) = LICENSES[i % LICENSES.len()] {
+            entry["license"] = license.into();
+        }
+        if i % 7 == 0 {
+            entry["dev"] = true.into();
+        }
+        packages.insert(format!("node_modules/{}", name(i)), entry);
+    }
+    let lock = json!({"name": "app", "lockfileVersion": 3, "packages": packages}).to_string();
+    let npm = format_of("package-lock.json", &lock).expect("the npm format");
+    let input = Input {
+        file: Document {
+            path: "package-lock.json",
+            text: &lock,
+        },
+        manifest: None,
+    };
+    npm.parse(&input).expect("a valid lockfile").components
 }
 
 /// The embedded default policy plus 300 component entries: exact versions, name globs, scope
