@@ -119,3 +119,17 @@ fn invalid_utf8_is_reported_at_its_line_not_only_its_offset() {
         "not UTF-8 text (invalid byte at offset 14)",
     );
 }
+
+/// Found by fuzzing (`requirements_txt`, crash-46946910b64c29df185991ce4d6ce1c3f27fd32b): a
+/// long option separated from its value by a Unicode space (U+3000, three bytes) sliced the
+/// line one byte past the separator, inside the character, and panicked.
+#[test]
+fn a_requirements_option_followed_by_a_multibyte_space_is_read_instead_of_panicking() {
+    let text = "--no-index\u{3000}x\n--index-url\u{3000}https://pypi.example/simple\nflask==2.0\n";
+    let output = inventory_of_text("requirements.txt", text.as_bytes(), &[]);
+    let err = common::stderr(&output);
+    assert_eq!(common::code(&output), 0, "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let report = common::json(&output);
+    assert_eq!(report["components"][0]["purl"], "pkg:pypi/flask@2.0");
+}
