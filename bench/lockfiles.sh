@@ -20,24 +20,9 @@ if [ -d "$corpus" ]; then
     "$check $corpus/cargo/denoland__deno/Cargo.lock" \
     "$check $corpus/npm/axios__axios/package-lock.json"
 
-  # Every corpus file in one tree, named as discovery expects, plus small fixtures for the
-  # ecosystems the corpus lacks (Ruby, PHP, Gradle, NuGet).
+  # Every corpus file in one tree, named as discovery expects.
   mixed="$work/mixed"
-  for file in "$corpus"/*/*/*; do
-    case "$file" in *.md) continue ;; esac
-    ecosystem=$(basename "$(dirname "$(dirname "$file")")")
-    project=$(basename "$(dirname "$file")")
-    name=$(basename "$file")
-    case "$name" in
-      main.txt) name=requirements.txt ;;
-      bom.1.4.json | *.bom.json) name=bom.json ;;
-    esac
-    mkdir -p "$mixed/$ecosystem/$project"
-    cp "$file" "$mixed/$ecosystem/$project/$name"
-  done
-  for fixture in gem composer gradle nuget; do
-    [ -d "$here/tests/fixtures/formats/$fixture" ] && cp -r "$here/tests/fixtures/formats/$fixture" "$mixed/$fixture"
-  done
+  "$here/bench/corpus.sh" "$corpus" "$mixed"
   inputs=$(eval "$check $mixed" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["inputs"]), "inputs,", len(d["components"]), "components")')
   echo "== all of them in one run: $inputs"
   python3 "$here/bench/sidebyside.py" --rounds "$rounds" "$check $mixed"

@@ -3,7 +3,12 @@ direct dependencies; every package depends on 4 new packages and 2 shared ones, 
 with log N as in real graphs), to measure that depgov's time and memory grow linearly with
 input size.
 
-usage: synth.py FORMAT N OUT_DIR      FORMAT: npm | cargo
+FORMAT `workspace` writes the same graph as a Cargo workspace that Cargo (and cargo-deny) can
+resolve offline: OUT_DIR/repo (one member, `app`) takes its crates from OUT_DIR/vendor, a
+vendored directory source standing in for crates.io. Licenses are mostly permissive, with a
+few MPL-2.0 and GPL-3.0-only crates, so that license rules have something to find.
+
+usage: synth.py FORMAT N OUT_DIR      FORMAT: npm | cargo | workspace
 """
 import json
 import random
@@ -47,5 +52,40 @@ elif fmt == "cargo":
             d = deps(i)
             if d:
                 f.write("dependencies = [\n" + "".join(f" \"{names[j]}\",\n" for j in d) + "]\n")
+elif fmt == "workspace":
+    import os
+    licenses = ["MIT OR Apache-2.0"] * 6 + ["MIT", "Apache-2.0", "BSD-3-Clause", "ISC"]
+
+    def license_of(i):
+        if i % 97 == 13:
+            return "MPL-2.0"
+        if i % 331 == 17:
+            return "GPL-3.0-only"
+        return licenses[i % len(licenses)]
+
+    def write(path, text):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+
+    def requirements(indices):
+        return "".join(f'{names[j]} = "1"\n' for j in indices)
+
+    for i, name in enumerate(names):
+        crate = f"{out}/vendor/{name}-1.0.0"
+        write(f"{crate}/Cargo.toml",
+              f'[package]\nname = "{name}"\nversion = "1.0.0"\nedition = "2021"\n'
+              f'license = "{license_of(i)}"\n\n[dependencies]\n' + requirements(deps(i)))
+        write(f"{crate}/src/lib.rs", "")
+        write(f"{crate}/.cargo-checksum.json", '{"files":{},"package":"' + "0" * 64 + '"}')
+    repo = f"{out}/repo"
+    write(f"{repo}/Cargo.toml", '[workspace]\nmembers = ["app"]\nresolver = "2"\n')
+    write(f"{repo}/.cargo/config.toml",
+          '[source.crates-io]\nreplace-with = "vendored"\n\n'
+          f'[source.vendored]\ndirectory = "{os.path.abspath(out)}/vendor"\n')
+    write(f"{repo}/app/Cargo.toml",
+          '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\npublish = false\n\n'
+          "[dependencies]\n" + requirements(range(min(50, n))))
+    write(f"{repo}/app/src/lib.rs", "")
 else:
     raise SystemExit(f"unknown format {fmt}")

@@ -289,7 +289,9 @@ pub fn main() -> i32 {
     match run(cli) {
         Ok(code) => code,
         Err(error) => {
-            eprint!("{}", error.render());
+            // Not `eprint!`, which panics when standard error cannot be written: the exit
+            // code must still say that the run failed.
+            let _ = std::io::stderr().write_all(error.render().as_bytes());
             exit::ERROR
         }
     }

@@ -133,13 +133,8 @@ impl Repo {
         if !output.status.success() {
             return Ok(None);
         }
-        String::from_utf8(output.stdout)
-            .map(Some)
-            .map_err(|_| Error::Parse {
-                file: format!("{path} (at {})", short(commit)),
-                line: None,
-                message: "not UTF-8 text".to_owned(),
-            })
+        let file = format!("{path} (at {})", short(commit));
+        crate::inventory::discover::text(&file, output.stdout).map(Some)
     }
 
     /// Writes files of `commit` (all of them, or only `paths`) into a new temporary directory,

@@ -51,6 +51,6 @@ fn malformed_composer_locks_are_rejected_with_their_line() {
         "{\"packages\": []}",
         &[("composer.json", "{\"require\": [\"a/b\"]}")],
         None,
-        "package links must be an object of package names and version constraints at line 1 (in composer.json, beside the lockfile)",
+        "composer.json:1: package links must be an object of package names and version constraints (the manifest beside the lockfile)",
     );
 }

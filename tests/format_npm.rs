@@ -51,7 +51,7 @@ fn malformed_package_locks_are_rejected_with_their_line() {
         ),
         "package-lock.json",
         None,
-        "in package.json, beside the lockfile",
+        "package.json:1: ",
     );
 }
 

@@ -75,12 +75,7 @@ fn malformed_classic_locks_are_rejected_with_their_line() {
         CLASSIC.as_bytes(),
         &[("package.json", "{\"devDependencies\": {\"a\": 1}}")],
     );
-    assert_rejected(
-        &bad_manifest,
-        "yarn.lock",
-        None,
-        "in package.json, beside the lockfile",
-    );
+    assert_rejected(&bad_manifest, "yarn.lock", None, "package.json:1: ");
 }
 
 #[test]

@@ -39,10 +39,13 @@ impl DeclarationLines {
     /// Reads a manifest Cargo has already accepted. Text that is not TOML yields no lines
     /// rather than an error: locations are a courtesy, the graph came from Cargo.
     pub fn read(text: &str) -> Self {
+        Self::parse(text).unwrap_or_default()
+    }
+
+    /// Reads a manifest no Cargo has checked (beside a lockfile read as text).
+    pub fn parse(text: &str) -> Result<Self, toml::de::Error> {
         let mut found = DeclarationLines::default();
-        let Ok(root) = DeTable::parse(text) else {
-            return found;
-        };
+        let root = DeTable::parse(text)?;
         let root = root.get_ref();
         found.collect(text, root);
         if let Some(DeValue::Table(targets)) = root.get("target").map(|t| t.get_ref()) {
@@ -52,7 +55,7 @@ impl DeclarationLines {
                 }
             }
         }
-        found
+        Ok(found)
     }
 
     fn collect(&mut self, text: &str, table: &DeTable<'_>) {

@@ -357,19 +357,27 @@ impl Tree for DiskTree {
             });
         }
         let bytes = std::fs::read(&full).map_err(read_error)?;
-        String::from_utf8(bytes).map_err(|e| Error::Parse {
-            file: path.to_owned(),
-            line: None,
-            message: format!(
-                "not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
-        })
+        text(path, bytes)
     }
 
     fn dir(&self) -> Option<&Path> {
         Some(&self.root)
     }
+}
+
+/// A file's bytes as text; `file` names it in the error, which gives the line of the first
+/// byte that is not UTF-8.
+pub fn text(file: &str, bytes: Vec<u8>) -> Result<String, Error> {
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let before = e.as_bytes().get(..offset).unwrap_or_default();
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        Error::Parse {
+            file: file.to_owned(),
+            line: u32::try_from(line).ok(),
+            message: format!("not UTF-8 text (invalid byte at offset {offset})"),
+        }
+    })
 }
 
 /// Reads every planned input into one inventory.

@@ -143,6 +143,16 @@ impl ParseError {
         }
     }
 
+    /// An error in the manifest beside the lockfile, which fails the lockfile's inventory: the
+    /// message names the manifest and the line in it.
+    pub fn in_manifest(manifest: &str, error: ParseError) -> Self {
+        let place = error.line.map(|l| format!(":{l}")).unwrap_or_default();
+        ParseError::new(format!(
+            "{manifest}{place}: {} (the manifest beside the lockfile)",
+            error.message
+        ))
+    }
+
     /// The error for a format version this depgov does not read.
     pub fn unsupported_version(version: impl std::fmt::Display, format: &str) -> Self {
         ParseError::new(format!(

@@ -29,8 +29,8 @@ pub struct Disk;
 
 impl Files for Disk {
     fn read(&self, path: &str) -> Result<Option<String>, Error> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => Ok(Some(text)),
+        match std::fs::read(path) {
+            Ok(bytes) => crate::inventory::discover::text(path, bytes).map(Some),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(source) => Err(Error::Read {
                 path: path.to_owned(),
@@ -157,10 +157,11 @@ pub fn load_file(
     display: &str,
     remote: Option<&dyn Remote>,
 ) -> Result<Policy, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
         path: display.to_owned(),
         source,
     })?;
+    let text = crate::inventory::discover::text(display, bytes)?;
     let sources = Sources {
         files: &Disk,
         remote,

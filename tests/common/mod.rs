@@ -143,20 +143,40 @@ pub fn inventory_of_text(name: &str, content: &[u8], extra: &[(&str, &str)]) -> 
 /// Asserts that malformed input fails cleanly: exit 2, nothing on stdout, and an error that
 /// names the file (and `FILE:LINE:` when `line` is given).
 pub fn assert_rejected(output: &Output, file: &str, line: Option<u32>, mentions: &str) {
+    if let Some(problem) = rejection_problem(output, file, line, mentions) {
+        panic!("{problem}");
+    }
+}
+
+/// What is wrong with how malformed input was rejected, if anything (see [`assert_rejected`]);
+/// for tests that check many inputs and report every failure at once.
+pub fn rejection_problem(
+    output: &Output,
+    file: &str,
+    line: Option<u32>,
+    mentions: &str,
+) -> Option<String> {
     let err = stderr(output);
-    assert_eq!(code(output), 2, "exit code; stderr: {err}");
-    assert!(
-        stdout(output).is_empty(),
-        "no report on failure: {}",
-        stdout(output)
-    );
-    assert!(!err.contains("panicked"), "{err}");
     let place = match line {
         Some(line) => format!("{file}:{line}: "),
         None => file.to_owned(),
     };
-    assert!(err.contains(&place), "expected `{place}` in: {err}");
-    assert!(err.contains(mentions), "expected `{mentions}` in: {err}");
+    if output.status.code() != Some(2) {
+        Some(format!(
+            "exit code {:?}, not 2; stderr: {err}",
+            output.status
+        ))
+    } else if !output.stdout.is_empty() {
+        Some(format!("no report on failure: {}", stdout(output)))
+    } else if err.contains("panicked") {
+        Some(err)
+    } else if !err.contains(&place) {
+        Some(format!("expected `{place}` in: {err}"))
+    } else if !err.contains(mentions) {
+        Some(format!("expected `{mentions}` in: {err}"))
+    } else {
+        None
+    }
 }
 
 /// A file of this repository, e.g. `docs/policy.md`.

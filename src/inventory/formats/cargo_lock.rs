@@ -1,7 +1,9 @@
 //! `Cargo.lock`, versions 1 to 4, read without Cargo (lockfile-only mode).
 //!
 //! Packages without a `source` are first-party (workspace members and path dependencies) and
-//! are the roots. The lockfile records no dependency kinds, so every component is `runtime`.
+//! are the roots; a lockfile without any package (an empty file) is refused, since Cargo always
+//! locks the workspace's own packages. The lockfile records no dependency kinds, so every
+//! component is `runtime`.
 //! Licenses come from the local Cargo registry cache (`$CARGO_HOME/registry/src`) when the
 //! crate has been downloaded there, and are unknown otherwise: no network is used.
 
@@ -77,6 +79,12 @@ impl Format for CargoLock {
         }
 
         let packages: Vec<Package> = lock.root.into_iter().chain(lock.package).collect();
+        if packages.is_empty() {
+            // Cargo always locks the workspace's own packages: this file was cut short.
+            return Err(ParseError::new(
+                "no packages, not even the workspace's own, which Cargo always records: the lockfile is empty or truncated",
+            ));
+        }
         let mut graph = Graph::new();
         let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, package) in packages.iter().enumerate() {
@@ -89,9 +97,15 @@ impl Format for CargoLock {
             debug_assert_eq!(node, i);
             by_name.entry(name).or_default().push(i);
         }
-        let declarations = input
-            .manifest
-            .map(|m| (m.path, DeclarationLines::read(m.text)));
+        let declarations = match input.manifest {
+            Some(m) => {
+                let declared = DeclarationLines::parse(m.text).map_err(|e| {
+                    ParseError::in_manifest(m.path, ParseError::toml(&e, &LineIndex::new(m.text)))
+                })?;
+                Some((m.path, declared))
+            }
+            None => None,
+        };
         for (from, package) in packages.iter().enumerate() {
             for dependency in &package.dependencies {
                 let Some(to) = resolve(dependency, &packages, &by_name) else {

@@ -21,10 +21,14 @@
 //! `reference`, and any other download URL (another VCS, a zip) is reported as a registry of
 //! that URL. A package with neither comes from Packagist.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
 
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
+use super::json::UniqueKeys;
 use super::{Locked, UNNAMED_ROOT, assemble, repository_path};
 use crate::inventory::graph::{EdgeKind, Graph};
 use crate::inventory::text::JsonLines;
@@ -36,8 +40,8 @@ pub struct ComposerLock;
 
 const PACKAGIST: &str = "https://packagist.org";
 
-/// Package name → version constraint.
-type Links = BTreeMap<String, String>;
+/// Package name → version constraint, each name once.
+type Links = UniqueKeys<String>;
 
 #[derive(Deserialize)]
 struct Lockfile {
@@ -93,19 +97,28 @@ struct Manifest {
 
 /// PHP writes an empty map as `[]`.
 fn links<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Links, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(
-        untagged,
-        expecting = "package links must be an object of package names and version constraints"
-    )]
-    enum MapOrEmpty {
-        Map(Links),
-        Empty([(); 0]),
+    const EXPECTED: &str =
+        "package links must be an object of package names and version constraints";
+    struct LinksVisitor;
+    impl<'de> Visitor<'de> for LinksVisitor {
+        type Value = Links;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(EXPECTED)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Links, A::Error> {
+            Links::deserialize(MapAccessDeserializer::new(map))
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Links, A::Error> {
+            match seq.next_element::<IgnoredAny>()? {
+                None => Ok(Links::default()),
+                Some(_) => Err(A::Error::custom(EXPECTED)),
+            }
+        }
     }
-    Ok(match MapOrEmpty::deserialize(deserializer)? {
-        MapOrEmpty::Map(links) => links,
-        MapOrEmpty::Empty(_) => Links::new(),
-    })
+    deserializer.deserialize_any(LinksVisitor)
 }
 
 impl Format for ComposerLock {
@@ -226,14 +239,8 @@ impl Format for ComposerLock {
 }
 
 fn read_manifest(document: &Document<'_>) -> Result<Manifest, ParseError> {
-    serde_json::from_str(document.text).map_err(|e| {
-        let e = ParseError::from(e);
-        let line = e.line.map(|l| format!(" at line {l}")).unwrap_or_default();
-        ParseError::new(format!(
-            "{}{line} (in {}, beside the lockfile)",
-            e.message, document.path
-        ))
-    })
+    serde_json::from_str(document.text)
+        .map_err(|e| ParseError::in_manifest(document.path, e.into()))
 }
 
 /// Composer's platform packages: the PHP runtime, its extensions and libraries, Composer.

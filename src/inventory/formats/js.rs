@@ -2,18 +2,19 @@
 //! npm descriptors (`name@range`), where a resolved URL says a package came from, and which
 //! packages only optional dependencies bring in.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use serde::Deserialize;
 
 use super::Locked;
+use super::json::UniqueKeys;
 use crate::inventory::graph::{EdgeKind, Graph};
 use crate::inventory::text::JsonLines;
 use crate::inventory::{Document, Input, ParseError};
 use crate::model::{Location, Source};
 
-/// Dependency name → range, as a package.json section writes them.
-pub type Dependencies = BTreeMap<String, String>;
+/// Dependency name → range, as a package.json section writes them (each name once).
+pub type Dependencies = UniqueKeys<String>;
 
 /// A dependency section of package.json.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,13 +80,8 @@ impl<'a> Manifest<'a> {
     }
 
     pub fn read(document: Document<'a>) -> Result<Self, ParseError> {
-        let sections = serde_json::from_str(document.text).map_err(|e| {
-            let e = ParseError::from(e);
-            ParseError::new(format!(
-                "{} (in {}, beside the lockfile)",
-                e.message, document.path
-            ))
-        })?;
+        let sections = serde_json::from_str(document.text)
+            .map_err(|e| ParseError::in_manifest(document.path, e.into()))?;
         Ok(Manifest {
             path: document.path,
             sections,

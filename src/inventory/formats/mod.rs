@@ -11,6 +11,7 @@ pub mod gemfile_lock;
 pub mod go_mod;
 pub mod gradle_lockfile;
 pub mod js;
+pub mod json;
 pub mod npm_lock;
 pub mod nuget_lock;
 pub mod pipfile_lock;

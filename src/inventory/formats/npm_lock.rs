@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Deserialize;
 
 use super::js::{Dependencies, Manifest, Section, resolved_source};
+use super::json::UniqueKeys;
 use super::{Locked, assemble};
 use crate::inventory::graph::Graph;
 use crate::inventory::text::JsonLines;
@@ -27,8 +28,8 @@ pub struct NpmLock;
 struct Lockfile {
     name: Option<String>,
     lockfile_version: Option<serde_json::Value>,
-    packages: Option<BTreeMap<String, Entry>>,
-    dependencies: Option<BTreeMap<String, TreeEntry>>,
+    packages: Option<UniqueKeys<Entry>>,
+    dependencies: Option<UniqueKeys<TreeEntry>>,
 }
 
 /// An entry of `packages` (versions 2 and 3).
@@ -72,7 +73,7 @@ struct TreeEntry {
     #[serde(default)]
     requires: Dependencies,
     #[serde(default)]
-    dependencies: BTreeMap<String, TreeEntry>,
+    dependencies: UniqueKeys<TreeEntry>,
 }
 
 impl Format for NpmLock {
@@ -102,7 +103,7 @@ impl Format for NpmLock {
             _ => None,
         };
         let packages = match (version, lock.packages, lock.dependencies) {
-            (Some(2 | 3), Some(packages), _) => packages,
+            (Some(2 | 3), Some(packages), _) => packages.into_inner(),
             (Some(1), _, tree) => flatten_v1(tree.unwrap_or_default(), manifest.as_ref(), &lines),
             (Some(2 | 3), None, _) => {
                 return Err(ParseError::new(
@@ -130,7 +131,7 @@ impl Format for NpmLock {
 /// Version 1's nested tree as version 2's flat `node_modules/a/node_modules/b` keys, with a
 /// root entry made from package.json (or, without one, depending on every top-level package).
 fn flatten_v1(
-    tree: BTreeMap<String, TreeEntry>,
+    tree: UniqueKeys<TreeEntry>,
     manifest: Option<&Manifest>,
     lines: &JsonLines<'_>,
 ) -> BTreeMap<String, Entry> {
@@ -168,7 +169,7 @@ fn flatten_v1(
 fn flatten_into(
     flat: &mut BTreeMap<String, Entry>,
     parent: &str,
-    tree: BTreeMap<String, TreeEntry>,
+    tree: UniqueKeys<TreeEntry>,
     lines: &JsonLines<'_>,
     after: u32,
 ) -> u32 {

@@ -17,10 +17,11 @@
 //! (`*.csproj`) is not read, so direct dependencies point at their lockfile entries. An entry
 //! of a type this depgov does not know is noted, not inventoried.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use serde::Deserialize;
 
+use super::json::UniqueKeys;
 use super::{Locked, UNNAMED_ROOT, assemble};
 use crate::inventory::graph::{EdgeKind, Graph};
 use crate::inventory::text::JsonLines;
@@ -35,7 +36,7 @@ const NUGET_ORG: &str = "https://api.nuget.org/v3/index.json";
 #[derive(Deserialize)]
 struct Lockfile {
     version: Option<serde_json::Value>,
-    dependencies: Option<BTreeMap<String, BTreeMap<String, Entry>>>,
+    dependencies: Option<UniqueKeys<UniqueKeys<Entry>>>,
 }
 
 #[derive(Deserialize)]
@@ -44,7 +45,7 @@ struct Entry {
     kind: String,
     resolved: Option<String>,
     #[serde(default)]
-    dependencies: BTreeMap<String, String>,
+    dependencies: UniqueKeys<String>,
 }
 
 impl Format for NugetLock {

@@ -17,9 +17,12 @@
 use std::collections::{BTreeSet, HashMap};
 
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
 
 use super::assemble;
+use super::json::UniqueKeys;
 use super::python::{self, Manifest, Problem};
 use crate::inventory::graph::Graph;
 use crate::inventory::text::JsonLines;
@@ -27,6 +30,60 @@ use crate::inventory::{Format, Input, ParseError, Parsed};
 use crate::model::{Ecosystem, Kind, Source};
 
 pub struct PipfileLock;
+
+/// A top-level value: `_meta` or a category of packages, objects whose keys must be unique;
+/// anything else is kept only to be reported with its key.
+enum TopLevel {
+    Object(UniqueKeys<Value>),
+    Other,
+}
+
+impl<'de> Deserialize<'de> for TopLevel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TopLevelVisitor;
+        impl<'de> Visitor<'de> for TopLevelVisitor {
+            type Value = TopLevel;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TopLevel, A::Error> {
+                UniqueKeys::deserialize(MapAccessDeserializer::new(map)).map(TopLevel::Object)
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<TopLevel, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(TopLevel::Other)
+            }
+
+            fn visit_bool<E>(self, _: bool) -> Result<TopLevel, E> {
+                Ok(TopLevel::Other)
+            }
+
+            fn visit_i64<E>(self, _: i64) -> Result<TopLevel, E> {
+                Ok(TopLevel::Other)
+            }
+
+            fn visit_u64<E>(self, _: u64) -> Result<TopLevel, E> {
+                Ok(TopLevel::Other)
+            }
+
+            fn visit_f64<E>(self, _: f64) -> Result<TopLevel, E> {
+                Ok(TopLevel::Other)
+            }
+
+            fn visit_str<E>(self, _: &str) -> Result<TopLevel, E> {
+                Ok(TopLevel::Other)
+            }
+
+            fn visit_unit<E>(self) -> Result<TopLevel, E> {
+                Ok(TopLevel::Other)
+            }
+        }
+        deserializer.deserialize_any(TopLevelVisitor)
+    }
+}
 
 #[derive(Deserialize)]
 struct Meta {
@@ -74,13 +131,19 @@ impl Format for PipfileLock {
 
     fn parse(&self, input: &Input<'_>) -> Result<Parsed, ParseError> {
         let text = input.file.text;
-        let document: Map<String, Value> = serde_json::from_str(text)?;
+        let document: UniqueKeys<TopLevel> = serde_json::from_str(text)?;
         let lines = JsonLines::new(text);
         let meta_line = lines.key("_meta");
-        let meta = document
-            .get("_meta")
-            .ok_or_else(|| ParseError::new("not a Pipfile.lock: it has no `_meta` object"))?;
-        let meta: Meta = serde_json::from_value(meta.clone())
+        let meta = match document.get("_meta") {
+            Some(TopLevel::Object(meta)) => Value::Object(meta.clone().into_iter().collect()),
+            Some(TopLevel::Other) => return Err(at_line(meta_line, "`_meta` is not an object")),
+            None => {
+                return Err(ParseError::new(
+                    "not a Pipfile.lock: it has no `_meta` object",
+                ));
+            }
+        };
+        let meta: Meta = serde_json::from_value(meta)
             .map_err(|e| at_line(meta_line, format!("`_meta`: {e}")))?;
         let spec_line = lines.key("pipfile-spec");
         match &meta.pipfile_spec {
@@ -100,7 +163,7 @@ impl Format for PipfileLock {
         let mut packages = Vec::new();
         for (category, entries) in document.into_iter().filter(|(c, _)| c != "_meta") {
             let category_line = lines.key(&category).unwrap_or(1);
-            let Value::Object(entries) = entries else {
+            let TopLevel::Object(entries) = entries else {
                 return Err(ParseError::at(
                     category_line,
                     format!("`{category}` is not an object of packages"),

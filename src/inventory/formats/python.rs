@@ -286,14 +286,8 @@ impl<'a> Reader<'a> {
     /// lockfile cannot be placed in its project.
     fn parse(document: &Document<'a>) -> Result<(Self, Spanned<DeTable<'a>>), ParseError> {
         let lines = LineIndex::new(document.text);
-        let root = DeTable::parse(document.text).map_err(|e| {
-            let error = ParseError::toml(&e, &lines);
-            let place = error.line.map(|l| format!(":{l}")).unwrap_or_default();
-            ParseError::new(format!(
-                "{}{place}: {} (the manifest beside the lockfile)",
-                document.path, error.message
-            ))
-        })?;
+        let root = DeTable::parse(document.text)
+            .map_err(|e| ParseError::in_manifest(document.path, ParseError::toml(&e, &lines)))?;
         let reader = Reader {
             path: document.path,
             lines,

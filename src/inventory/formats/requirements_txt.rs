@@ -336,8 +336,12 @@ impl Reader<'_> {
     }
 
     fn option(&mut self, line: &str, number: u32) -> Result<(), ParseError> {
-        let (flag, value) = match line.find(|c: char| c == '=' || c.is_whitespace()) {
-            Some(i) if line.starts_with("--") => (&line[..i], &line[i + 1..]),
+        let end_of_flag = line
+            .char_indices()
+            .find(|(_, c)| *c == '=' || c.is_whitespace());
+        let (flag, value) = match end_of_flag {
+            // The separator may be any Unicode space, several bytes long.
+            Some((i, c)) if line.starts_with("--") => (&line[..i], &line[i + c.len_utf8()..]),
             None if line.starts_with("--") => (line, ""),
             // Short options may be glued to their value: `-rbase.txt`.
             _ => line.split_at(line.char_indices().nth(2).map_or(line.len(), |(i, _)| i)),

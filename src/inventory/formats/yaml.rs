@@ -37,12 +37,16 @@ pub fn from_str<'de, T: Deserialize<'de>>(text: &'de str) -> Result<T, ParseErro
             .location()
             .and_then(|l| u32::try_from(l.line()).ok())
             .filter(|l| *l > 0);
-        // The message without the source snippet; the line is reported separately.
+        // The message without the source snippet; the line is reported separately. A
+        // duplicate key's message ends with advice for programmers, not for the user.
         let text = error.without_snippet().to_string();
         let message = match text.rfind(" at line ") {
-            Some(i) if line.is_some() => text[..i].to_owned(),
-            _ => text,
+            Some(i) if line.is_some() => &text[..i],
+            _ => &text,
         };
+        let message = message
+            .trim_end_matches(", set DuplicateKeyPolicy in Options if acceptable")
+            .to_owned();
         ParseError { line, message }
     })
 }

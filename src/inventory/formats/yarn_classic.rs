@@ -199,10 +199,19 @@ fn field(block: &mut Block, content: &str) -> Result<Option<Nested>, String> {
         }));
     }
     let value = value(&key, after)?;
-    match key.as_str() {
-        "version" => block.version = Some(value),
-        "resolved" => block.resolved = Some(value),
-        _ => {}
+    let slot = match key.as_str() {
+        "version" => &mut block.version,
+        "resolved" => &mut block.resolved,
+        "dependencies" | "optionalDependencies" => {
+            return Err(format!(
+                "`{key}` must open a block of `name \"range\"` lines, not hold a value"
+            ));
+        }
+        _ => return Ok(None),
+    };
+    // Two values would leave one of them silently unread.
+    if slot.replace(value).is_some() {
+        return Err(format!("`{key}` is given twice in this entry"));
     }
     Ok(None)
 }

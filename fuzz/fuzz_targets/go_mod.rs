@@ -1,0 +1,3 @@
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| depgov_fuzz::lockfile("go-mod", "svc/go.mod", data));
