@@ -25,11 +25,7 @@ pub fn check(report: &Report) -> String {
             finding_block(&mut out, finding);
         }
     }
-    let waived: Vec<&Finding> = report
-        .findings
-        .iter()
-        .filter(|f| f.waiver.is_some())
-        .collect();
+    let waived: Vec<&Finding> = report.waived_findings().collect();
     if !waived.is_empty() {
         let _ = writeln!(
             out,

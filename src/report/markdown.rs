@@ -185,11 +185,7 @@ fn tail_sections(report: &Report, existing: &[&Finding]) -> String {
         }
         out.push_str("\n</details>\n\n");
     }
-    let waived: Vec<&Finding> = report
-        .findings
-        .iter()
-        .filter(|f| f.waiver.is_some())
-        .collect();
+    let waived: Vec<&Finding> = report.waived_findings().collect();
     if !waived.is_empty() {
         let _ = writeln!(
             out,

@@ -212,7 +212,7 @@ impl Report {
         self.summary.errors = counts.errors;
         self.summary.warnings = counts.warnings;
         self.summary.notes = counts.notes;
-        self.summary.waived = self.findings.iter().filter(|f| f.waiver.is_some()).count();
+        self.summary.waived = self.waived_findings().count();
     }
 
     /// Records what the change was compared with. With `only_new`, findings the change did not
@@ -245,6 +245,11 @@ impl Report {
     /// The findings that count (not waived).
     pub fn active_findings(&self) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(|f| f.waiver.is_none())
+    }
+
+    /// The findings policy exceptions waive.
+    pub fn waived_findings(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.waiver.is_some())
     }
 
     pub fn write(&self, format: Format, out: &mut dyn std::io::Write) -> std::io::Result<()> {
