@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use depgov::evaluate::evaluate;
 use depgov::inventory::{Document, Format, Input, Inventory, formats};
-use depgov::license::License;
+use depgov::model::license::License;
 use depgov::model::Component;
 use depgov::policy::{self, Policy, PolicyOrigin};
 use depgov::report::{self, Report};

@@ -15,11 +15,11 @@ pub mod gate;
 pub mod git;
 pub mod github;
 pub mod inventory;
-pub mod license;
+
 pub mod model;
 pub mod org;
 pub mod policy;
-pub mod purl;
-pub mod registry;
+
+
 pub mod report;
 pub mod stable_hash;

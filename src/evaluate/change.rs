@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Evaluation, Verdict};
 use crate::model::{Change, Component, ComponentId, Ecosystem, Finding, Ring, Rule, Severity};
-use crate::purl::normalize_name;
+use crate::model::purl::normalize_name;
 
 /// A component present at base and gone in the change: debt paid.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -101,7 +101,7 @@ fn severity(finding: &Finding, introduced: bool) -> Severity {
 mod tests {
     use super::*;
     use crate::evaluate::evaluate;
-    use crate::license::License;
+    use crate::model::license::License;
     use crate::model::{Kind, Source};
     use crate::policy::{PolicyOrigin, parse};
     use chrono::NaiveDate;

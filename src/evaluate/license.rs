@@ -2,7 +2,7 @@
 
 use spdx::expression::{ExprNode, Operator};
 
-use crate::license::License;
+use crate::model::license::License;
 use crate::model::{Ring, Rule};
 use crate::policy::LicenseRings;
 

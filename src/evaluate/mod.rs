@@ -195,7 +195,7 @@ fn judge_license(component: &Component, policy: &Policy, out: &mut Vec<Finding>)
 }
 
 /// Says which part of a compound expression decided, when it is not the whole expression.
-fn decided_by_part(license: &crate::license::License, part: &str) -> String {
+fn decided_by_part(license: &crate::model::license::License, part: &str) -> String {
     if license.text() == Some(part) {
         String::new()
     } else {
@@ -260,7 +260,7 @@ fn finding(component: &Component, rule: Rule, ring: Ring, message: String) -> Fi
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::license::License;
+    use crate::model::license::License;
     use crate::model::{ComponentId, Ecosystem, Kind};
     use crate::policy::{PolicyOrigin, parse};
 
@@ -280,7 +280,7 @@ mod tests {
 
     fn crates_io() -> Source {
         Source::Registry {
-            url: crate::registry::CRATES_IO.into(),
+            url: crate::model::registry::CRATES_IO.into(),
         }
     }
 

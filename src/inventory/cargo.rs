@@ -17,7 +17,7 @@ use super::cargo_manifest::{DeclarationLines, Section};
 use super::graph::{EdgeKind, Graph, Reach};
 use super::{Inventory, relative_path};
 use crate::error::Error;
-use crate::license::License;
+use crate::model::license::License;
 use crate::model::{Component, ComponentId, Ecosystem, Location, Source};
 
 /// Which graph to resolve, mirroring Cargo's own flags.

@@ -15,7 +15,7 @@ use super::show::quote;
 use super::{EMBEDDED_NAME, Policy};
 use crate::error::Error;
 use crate::inventory::{display_path, parent_dir};
-use crate::license::{License, canonical_requirement};
+use crate::model::license::{License, canonical_requirement};
 use crate::model::{Component, Ring};
 
 /// How many component names a license's comment shows.

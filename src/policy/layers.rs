@@ -15,7 +15,7 @@ use super::{LicenseRings, Policy, PolicyOrigin, SourceRings};
 use crate::diagnostic::{self, Diagnostic};
 use crate::error::Error;
 use crate::model::{Kind, Location, Ring};
-use crate::registry;
+use crate::model::registry;
 
 /// Where the files a policy names are read from: the disk, or a git commit.
 pub trait Files {

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use super::Policy;
 use crate::model::{ComponentId, Ring};
-use crate::purl;
+use crate::model::purl;
 
 /// Every lint of the policy as of `today`, rendered `FILE:LINE: message`, layers' first.
 pub fn lints(policy: &Policy, today: NaiveDate) -> Vec<String> {

@@ -25,7 +25,7 @@ use super::{ComponentEntry, Exception};
 use crate::diagnostic::{Diagnostic, line_of};
 use crate::inventory::discover::Exclude;
 use crate::model::{Ecosystem, Kind, Location, Ring};
-use crate::{purl, registry};
+use crate::model::{purl, registry};
 
 /// A setting with the place that set it.
 pub type Set<T> = Option<(T, Location)>;
@@ -305,7 +305,7 @@ impl<'a> Loader<'a> {
                 let Some(req) = self.license(text) else {
                     continue;
                 };
-                let req = crate::license::canonical_requirement(&req);
+                let req = crate::model::license::canonical_requirement(&req);
                 if let Some((other, first)) = seen.get(&req) {
                     let line = line_of(self.text, first.start);
                     self.problem(

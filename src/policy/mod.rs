@@ -22,7 +22,7 @@ use chrono::NaiveDate;
 use globset::GlobSet;
 
 use crate::model::{ComponentId, Kind, Location, Ring};
-use crate::registry;
+use crate::model::registry;
 use selector::Selector;
 
 pub use layers::{
@@ -144,7 +144,7 @@ impl LicenseRings {
     /// is looked up as a whole; otherwise the license is judged without its exception, since an
     /// exception only grants permissions.
     pub fn listed_ring(&self, req: &spdx::LicenseReq) -> Option<Ring> {
-        let req = crate::license::canonical_requirement(req);
+        let req = crate::model::license::canonical_requirement(req);
         self.listed.get(&req).map(|(ring, _)| *ring).or_else(|| {
             let base = spdx::LicenseReq {
                 license: req.license.clone(),

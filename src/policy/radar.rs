@@ -28,7 +28,7 @@ use crate::diagnostic::line_of;
 use crate::error::Error;
 use crate::inventory::display_path;
 use crate::model::Ring;
-use crate::purl::parse_policy_purl;
+use crate::model::purl::parse_policy_purl;
 
 /// The policy layer and what the user should be told about the import.
 pub struct Imported {

@@ -16,7 +16,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use super::load::URL_PREFIXES;
 use super::raw::{RawComponent, RawException, RawPolicy};
 use crate::model::Ecosystem;
-use crate::registry;
+use crate::model::registry;
 
 /// The schema as `depgov policy schema` prints it (and `schema/depgov.schema.json` holds).
 pub fn json() -> String {

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use globset::{GlobBuilder, GlobMatcher};
 
 use crate::model::{ComponentId, Ecosystem};
-use crate::purl::normalize_name;
+use crate::model::purl::normalize_name;
 
 /// A version range in the syntax of one ecosystem.
 #[derive(Clone, Debug)]

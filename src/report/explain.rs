@@ -15,7 +15,7 @@ use crate::evaluate::{self, Evaluation, Verdict, license};
 use crate::inventory::discover::ReadInput;
 use crate::model::{Component, ComponentId, Ecosystem, Finding, Source};
 use crate::policy::Policy;
-use crate::purl;
+use crate::model::purl;
 
 /// More paths than this are counted, not listed.
 const PATH_LIMIT: usize = 20;

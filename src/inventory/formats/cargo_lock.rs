@@ -19,7 +19,7 @@ use crate::inventory::cargo_manifest::{DeclarationLines, Section};
 use crate::inventory::graph::{EdgeKind, Graph};
 use crate::inventory::text::LineIndex;
 use crate::inventory::{Format, Input, ParseError, Parsed};
-use crate::license::License;
+use crate::model::license::License;
 use crate::model::{Ecosystem, Location, Source};
 
 pub struct CargoLock;

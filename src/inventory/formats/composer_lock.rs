@@ -33,7 +33,7 @@ use super::{Locked, UNNAMED_ROOT, assemble, repository_path};
 use crate::inventory::graph::{EdgeKind, Graph};
 use crate::inventory::text::JsonLines;
 use crate::inventory::{Document, Format, Input, ParseError, Parsed};
-use crate::license::License;
+use crate::model::license::License;
 use crate::model::{Ecosystem, Kind, Location, Source};
 
 pub struct ComposerLock;

@@ -33,7 +33,7 @@ use std::collections::HashMap;
 use super::{Locked, UNNAMED_ROOT, assemble, repository_path};
 use crate::inventory::graph::{EdgeKind, Graph};
 use crate::inventory::{Format, Input, ParseError, Parsed};
-use crate::license::License;
+use crate::model::license::License;
 use crate::model::{Ecosystem, Location, Source};
 
 /// Bundler's lockfile, under one of its two pairs of names.

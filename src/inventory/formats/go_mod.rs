@@ -31,7 +31,7 @@ use std::collections::{HashMap, HashSet};
 use super::{Locked, assemble, repository_path};
 use crate::inventory::graph::{EdgeKind, Graph};
 use crate::inventory::{Document, Format, Input, ParseError, Parsed};
-use crate::license::License;
+use crate::model::license::License;
 use crate::model::{Ecosystem, Location, Source};
 
 pub struct GoMod;

@@ -29,7 +29,7 @@ use std::collections::BTreeSet;
 use super::{Locked, assemble};
 use crate::inventory::graph::Graph;
 use crate::inventory::{Format, Input, ParseError, Parsed};
-use crate::license::License;
+use crate::model::license::License;
 use crate::model::{Ecosystem, Kind, Source};
 
 pub struct GradleLockfile;

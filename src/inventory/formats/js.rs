@@ -346,7 +346,7 @@ mod tests {
                 let locked = Locked {
                     name: (*name).to_owned(),
                     version: "1.0.0".to_owned(),
-                    license: crate::license::License::Unknown,
+                    license: crate::model::license::License::Unknown,
                     source: Source::Path { path: ".".into() },
                     line: 1,
                     optional: false,

@@ -32,7 +32,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::Format;
 use super::graph::Graph;
-use crate::license::License;
+use crate::model::license::License;
 use crate::model::{Component, ComponentId, Ecosystem, Kind, Location, Source};
 
 /// Every format, in the order discovery tries them.

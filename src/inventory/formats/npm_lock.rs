@@ -17,9 +17,9 @@ use super::{Locked, assemble};
 use crate::inventory::graph::Graph;
 use crate::inventory::text::JsonLines;
 use crate::inventory::{Format, Input, ParseError, Parsed};
-use crate::license::License;
+use crate::model::license::License;
 use crate::model::{Component, Ecosystem, Kind, Source};
-use crate::registry;
+use crate::model::registry;
 
 pub struct NpmLock;
 

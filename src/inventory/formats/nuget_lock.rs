@@ -26,7 +26,7 @@ use super::{Locked, UNNAMED_ROOT, assemble};
 use crate::inventory::graph::{EdgeKind, Graph};
 use crate::inventory::text::JsonLines;
 use crate::inventory::{Format, Input, ParseError, Parsed};
-use crate::license::License;
+use crate::model::license::License;
 use crate::model::{Ecosystem, Source};
 
 pub struct NugetLock;

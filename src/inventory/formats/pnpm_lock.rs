@@ -35,9 +35,9 @@ use super::yaml::{self, Halves, Keyed, Mapping};
 use super::{Locked, assemble};
 use crate::inventory::graph::{EdgeKind, Graph};
 use crate::inventory::{Format, Input, ParseError, Parsed};
-use crate::license::License;
+use crate::model::license::License;
 use crate::model::{Ecosystem, Kind, Source};
-use crate::registry;
+use crate::model::registry;
 
 pub struct PnpmLock;
 

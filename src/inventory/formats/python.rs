@@ -14,7 +14,7 @@ use super::Locked;
 use crate::inventory::graph::{EdgeKind, Graph};
 use crate::inventory::text::LineIndex;
 use crate::inventory::{Document, ParseError};
-use crate::license::License;
+use crate::model::license::License;
 use crate::model::{Ecosystem, Location, Source};
 
 /// The default index, as `registry.rs` names it: what a lockfile means when it names none.
@@ -22,7 +22,7 @@ pub const PYPI: &str = "https://pypi.org";
 
 /// The name as PyPI compares it (PEP 503): the key lockfile entries are matched by.
 pub fn key(name: &str) -> String {
-    crate::purl::normalize_name(Ecosystem::Pypi, name)
+    crate::model::purl::normalize_name(Ecosystem::Pypi, name)
 }
 
 /// The project name at the start of a PEP 508 requirement (`requests[socks]>=2; ...`) and the

@@ -16,10 +16,10 @@ use super::{Locked, assemble_mixed};
 use crate::inventory::graph::{EdgeKind, Graph};
 use crate::inventory::text::JsonLines;
 use crate::inventory::{ParseError, Parsed};
-use crate::license::License;
+use crate::model::license::License;
 use crate::model::{Ecosystem, Kind, Source};
-use crate::purl::{ComponentPurl, read_component_purl};
-use crate::registry;
+use crate::model::purl::{ComponentPurl, read_component_purl};
+use crate::model::registry;
 
 /// One entry of an SBOM (a CycloneDX component, an SPDX package) as the file records it.
 pub struct Entry<'a> {

@@ -39,7 +39,7 @@ use super::sbom::{
 use crate::inventory::graph::EdgeKind;
 use crate::inventory::text::JsonLines;
 use crate::inventory::{Format, Input, ParseError, Parsed};
-use crate::license::License;
+use crate::model::license::License;
 use crate::model::Ecosystem;
 
 pub struct Spdx;

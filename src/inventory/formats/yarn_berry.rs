@@ -36,9 +36,9 @@ use super::yaml::{self, Keyed, Mapping};
 use super::{Locked, assemble};
 use crate::inventory::graph::{EdgeKind, Graph};
 use crate::inventory::{Format, Input, ParseError, Parsed};
-use crate::license::License;
+use crate::model::license::License;
 use crate::model::{Ecosystem, Source};
-use crate::registry;
+use crate::model::registry;
 
 pub struct YarnBerryLock;
 

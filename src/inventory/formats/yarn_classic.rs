@@ -29,9 +29,9 @@ use super::js::{
 use super::{Locked, assemble, yarn_berry};
 use crate::inventory::graph::Graph;
 use crate::inventory::{Format, Input, ParseError, Parsed};
-use crate::license::License;
+use crate::model::license::License;
 use crate::model::{Ecosystem, Source};
-use crate::registry;
+use crate::model::registry;
 
 pub struct YarnClassicLock;
 

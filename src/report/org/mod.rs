@@ -307,7 +307,7 @@ impl Builder {
         uses: impl IntoIterator<Item = (&'a ComponentId, Option<Ring>)>,
     ) {
         for (id, ring) in uses {
-            let purl = crate::purl::for_component(id.ecosystem, &id.name, "");
+            let purl = crate::model::purl::for_component(id.ecosystem, &id.name, "");
             self.add_use(purl, id.ecosystem, &id.name, &id.version, ring, &repo.name);
         }
         for waiver in repo.findings.iter().filter_map(|f| f.waiver.as_ref()) {

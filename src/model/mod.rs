@@ -4,13 +4,17 @@
 //! Nothing here knows how components are discovered or how a policy is written; it is the
 //! contract between the stages.
 
+pub mod license;
+pub mod purl;
+pub mod registry;
+
 use std::collections::BTreeSet;
 use std::fmt;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::license::License;
+use license::License;
 
 /// A package ecosystem. Its name is also its package-URL type.
 #[derive(
@@ -140,7 +144,7 @@ impl ComponentId {
             ecosystem,
             name: name.to_owned(),
             version: version.to_owned(),
-            purl: crate::purl::for_component(ecosystem, name, version),
+            purl: crate::model::purl::for_component(ecosystem, name, version),
         }
     }
 }
