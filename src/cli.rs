@@ -13,14 +13,15 @@ use crate::evaluate::{self, change};
 use crate::gate::Base;
 use crate::github::comment::{self, Destination, When};
 use crate::github::policies::PolicyFetcher;
+use crate::inventory;
 use crate::inventory::cargo::CargoOptions;
 use crate::inventory::discover::{self, DiskTree, Exclude, ScanOptions};
-use crate::inventory::{self, display_path};
 use crate::model::{Ecosystem, Severity};
 use crate::policy::{self, Policy};
 use crate::report::{
     BaseReport, Format, InventoryFormat, InventoryReport, Report, explain, json, markdown,
 };
+use crate::util::paths::{self, display_path, start_dir};
 
 /// Holds every open source dependency of a repository against an OSPO's
 /// adopt/trial/assess/hold/remove policy.
@@ -341,7 +342,7 @@ fn run(cli: Cli) -> Result<i32, Error> {
             Ok(if failed { exit::FINDINGS } else { exit::OK })
         }
         Command::Policy(PolicyCommand::Init(args)) => {
-            let root = inventory::repository_root(start_dir(&args.input.at.path));
+            let root = paths::repository_root(start_dir(&args.input.at.path));
             let target = policy::init::target(&policy_candidates(&args.input.at, &root), &root);
             policy::init::refuse_overwrite(&target, args.force)?;
             let default = policy::embedded();
@@ -645,15 +646,6 @@ fn repository(input: &InputArgs) -> Option<String> {
         .or_else(|| crate::git::origin_repository(start_dir(&input.at.path)))
 }
 
-/// The directory a PATH argument stands for.
-fn start_dir(path: &Path) -> &Path {
-    if path.is_dir() {
-        path
-    } else {
-        inventory::parent_dir(path)
-    }
-}
-
 /// The policy files to look for, in order: the one named, or the usual candidates.
 fn policy_candidates(at: &PolicyArgs, root: &Path) -> Vec<PathBuf> {
     match &at.policy {
@@ -665,7 +657,7 @@ fn policy_candidates(at: &PolicyArgs, root: &Path) -> Vec<PathBuf> {
 /// The working tree's policy: the first candidate that exists, else the embedded default.
 fn load_policy(at: &PolicyArgs) -> Result<Policy, Error> {
     let fetcher = PolicyFetcher::new(at.offline);
-    let root = inventory::repository_root(start_dir(&at.path));
+    let root = paths::repository_root(start_dir(&at.path));
     if let Some(path) = &at.policy {
         return policy::load_file(path, &display_path(path), Some(&fetcher));
     }
@@ -693,7 +685,7 @@ fn policy_at_base(
             let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| root.join(path));
             absolute
                 .starts_with(root)
-                .then(|| inventory::relative_path(&absolute, root))
+                .then(|| paths::relative_path(&absolute, root))
         })
         .collect();
     let outside_repo = args.input.at.policy.is_some() && in_repo.is_empty();

@@ -34,10 +34,7 @@ impl Diagnostic {
 /// 1-based line and column (in characters) of a byte offset. Offsets past the end or inside a
 /// UTF-8 sequence are clamped to the nearest position before them.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
+    let offset = crate::util::text::floor_char_boundary(text, offset);
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);

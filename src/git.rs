@@ -34,11 +34,11 @@ impl Repo {
     pub fn open(dir: &Path) -> Result<Repo, Error> {
         // The nearest `.git` (a directory, or a file for worktrees and submodules), found
         // without starting a git process.
-        let root = crate::inventory::repository_root(dir);
+        let root = crate::util::paths::repository_root(dir);
         if !root.join(".git").exists() {
             return Err(Error::Git(format!(
                 "--base compares with a git revision, but {} is not inside a git repository",
-                crate::inventory::display_path(dir)
+                crate::util::paths::display_path(dir)
             )));
         }
         Ok(Repo { root })

@@ -20,6 +20,6 @@ pub mod model;
 pub mod org;
 pub mod policy;
 
-
 pub mod report;
 pub mod stable_hash;
+pub mod util;

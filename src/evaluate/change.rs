@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use serde::{Deserialize, Serialize};
 
 use super::{Evaluation, Verdict};
-use crate::model::{Change, Component, ComponentId, Ecosystem, Finding, Ring, Rule, Severity};
 use crate::model::purl::normalize_name;
+use crate::model::{Change, Component, ComponentId, Ecosystem, Finding, Ring, Rule, Severity};
 
 /// A component present at base and gone in the change: debt paid.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -32,7 +32,7 @@ impl Cache {
     pub fn open(dir: &Path) -> Result<Cache, Error> {
         for sub in ["answers", "blobs"] {
             std::fs::create_dir_all(dir.join(sub)).map_err(|source| Error::Write {
-                path: crate::inventory::display_path(&dir.join(sub)),
+                path: crate::util::paths::display_path(&dir.join(sub)),
                 source,
             })?;
         }

@@ -13,12 +13,13 @@ use std::path::{Path, PathBuf};
 use cargo_metadata::{CargoOpt, MetadataCommand};
 use guppy::graph::{ExternalSource, PackageGraph, PackageMetadata, PackageSource};
 
+use super::Inventory;
 use super::cargo_manifest::{DeclarationLines, Section};
 use super::graph::{EdgeKind, Graph, Reach};
-use super::{Inventory, relative_path};
 use crate::error::Error;
 use crate::model::license::License;
 use crate::model::{Component, ComponentId, Ecosystem, Location, Source};
+use crate::util::paths::relative_path;
 
 /// Which graph to resolve, mirroring Cargo's own flags.
 #[derive(Clone, Debug, Default)]

@@ -8,13 +8,14 @@
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::GlobSet;
 
 use super::cargo::{self, CargoOptions};
 use super::formats;
 use super::{Document, Format, Input, Inventory, ParseError};
 use crate::error::Error;
 use crate::model::Ecosystem;
+use crate::util::paths;
 
 /// Directories skipped unless the policy's `[scan] exclude` says otherwise: installed
 /// packages, build output, vendored code, and test fixtures.
@@ -41,13 +42,7 @@ pub struct Exclude {
 impl Exclude {
     /// Compiles globs over repository-relative paths; the error names the bad glob.
     pub fn new<'a>(globs: impl IntoIterator<Item = &'a str>) -> Result<Self, String> {
-        let mut builder = GlobSetBuilder::new();
-        for glob in globs {
-            let glob = Glob::new(glob).map_err(|e| format!("`{glob}` is not a valid glob: {e}"))?;
-            builder.add(glob);
-        }
-        let globs = builder.build().map_err(|e| e.to_string())?;
-        Ok(Exclude { globs })
+        crate::util::glob::path_globs(globs).map(|globs| Exclude { globs })
     }
 
     pub fn default_set() -> Self {
@@ -226,19 +221,19 @@ pub fn scan(
         if !manifest.is_file() {
             return Err(Error::Usage(format!(
                 "--manifest-path {}: no such file",
-                super::display_path(manifest)
+                paths::display_path(manifest)
             )));
         }
-        let root = super::repository_root(super::parent_dir(manifest));
-        let manifest = super::relative_path(manifest, &root);
+        let root = paths::repository_root(paths::parent_dir(manifest));
+        let manifest = paths::relative_path(manifest, &root);
         return Ok(Scan {
             root,
             planned: vec![Planned::CargoWorkspace { manifest }],
         });
     }
     if path.is_dir() {
-        let root = super::repository_root(path);
-        options.base = match super::relative_path(path, &root) {
+        let root = paths::repository_root(path);
+        options.base = match paths::relative_path(path, &root) {
             dot if dot == "." => String::new(),
             base => base,
         };
@@ -246,7 +241,7 @@ pub fn scan(
         let planned = plan(&files, options);
         if planned.is_empty() {
             return Err(Error::NothingFound {
-                dir: super::display_path(path),
+                dir: paths::display_path(path),
             });
         }
         return Ok(Scan { root, planned });
@@ -254,24 +249,24 @@ pub fn scan(
     if !path.is_file() {
         return Err(Error::Usage(format!(
             "{}: no such file or directory",
-            super::display_path(path)
+            paths::display_path(path)
         )));
     }
-    let dir = super::parent_dir(path);
-    let root = super::repository_root(dir);
-    let file = super::relative_path(path, &root);
+    let dir = paths::parent_dir(path);
+    let root = paths::repository_root(dir);
+    let file = paths::relative_path(path, &root);
     let named_cargo_toml = split(&file).1 == "Cargo.toml";
     options.base = split(&file).0.to_owned();
     options.exclude = Exclude::new([]).map_err(Error::Usage)?;
     options.lockfile_only |= !named_cargo_toml;
     let siblings: Vec<String> = std::fs::read_dir(dir)
         .map_err(|source| Error::Read {
-            path: super::display_path(dir),
+            path: paths::display_path(dir),
             source,
         })?
         .filter_map(Result::ok)
         .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
-        .map(|entry| super::relative_path(&entry.path(), &root))
+        .map(|entry| paths::relative_path(&entry.path(), &root))
         .collect();
     let planned: Vec<Planned> = plan(&siblings, options)
         .into_iter()
@@ -280,7 +275,7 @@ pub fn scan(
     if planned.is_empty() {
         return Err(Error::Usage(format!(
             "{} is not a lockfile, SBOM or Cargo.toml depgov reads (see docs/ecosystems.md)",
-            super::display_path(path)
+            paths::display_path(path)
         )));
     }
     Ok(Scan { root, planned })
@@ -291,7 +286,7 @@ pub fn scan(
 /// them, and never follows symlinks (so links cannot loop or leave the tree).
 pub fn walk(root: &Path, start: &Path, exclude: &Exclude) -> Result<Vec<String>, Error> {
     let mut files = Vec::new();
-    let relative = |path: &Path| super::relative_path(path, root);
+    let relative = |path: &Path| paths::relative_path(path, root);
     let base = match relative(start) {
         dot if dot == "." => String::new(),
         base => base,
@@ -307,7 +302,7 @@ pub fn walk(root: &Path, start: &Path, exclude: &Exclude) -> Result<Vec<String>,
             let exclude = exclude.clone();
             let root = root.to_path_buf();
             let base = base.clone();
-            move |entry| !exclude.excludes(&super::relative_path(entry.path(), &root), &base)
+            move |entry| !exclude.excludes(&paths::relative_path(entry.path(), &root), &base)
         })
         .build();
     for entry in walker {
@@ -368,15 +363,10 @@ impl Tree for DiskTree {
 /// A file's bytes as text; `file` names it in the error, which gives the line of the first
 /// byte that is not UTF-8.
 pub fn text(file: &str, bytes: Vec<u8>) -> Result<String, Error> {
-    String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let before = e.as_bytes().get(..offset).unwrap_or_default();
-        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-        Error::Parse {
-            file: file.to_owned(),
-            line: u32::try_from(line).ok(),
-            message: format!("not UTF-8 text (invalid byte at offset {offset})"),
-        }
+    crate::util::text::utf8(bytes).map_err(|e| Error::Parse {
+        file: file.to_owned(),
+        line: Some(e.line),
+        message: e.to_string(),
     })
 }
 

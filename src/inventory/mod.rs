@@ -14,8 +14,6 @@ pub mod formats;
 pub mod graph;
 pub mod text;
 
-use std::path::{Path, PathBuf};
-
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Component, Ecosystem};
@@ -214,51 +212,4 @@ pub trait Format: Sync {
     }
 
     fn parse(&self, input: &Input<'_>) -> Result<Parsed, ParseError>;
-}
-
-/// A path as the user would type it: relative paths without a leading `./`.
-pub fn display_path(path: &Path) -> String {
-    let text = path.to_string_lossy();
-    text.strip_prefix("./").unwrap_or(&text).to_owned()
-}
-
-/// The directory holding `path`; `.` for a bare file name.
-pub fn parent_dir(path: &Path) -> &Path {
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    }
-}
-
-/// The root of the git repository containing `start` (the nearest ancestor with `.git`), or
-/// `start` itself outside a repository. Locations in reports are relative to it.
-pub fn repository_root(start: &Path) -> PathBuf {
-    let start = std::fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
-    start
-        .ancestors()
-        .find(|dir| dir.join(".git").exists())
-        .map_or_else(|| start.clone(), Path::to_path_buf)
-}
-
-/// `path` relative to `root` with `/` separators; the path unchanged when it lies elsewhere.
-pub fn relative_path(path: &Path, root: &Path) -> String {
-    let relative = path
-        .strip_prefix(root)
-        .ok()
-        .map(Path::to_path_buf)
-        .or_else(|| {
-            let canonical = std::fs::canonicalize(path).ok()?;
-            canonical.strip_prefix(root).ok().map(Path::to_path_buf)
-        });
-    let shown = relative.as_deref().unwrap_or(path);
-    let text = shown
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/");
-    if text.is_empty() {
-        ".".to_owned()
-    } else {
-        text
-    }
 }

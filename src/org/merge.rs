@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::error::Error;
-use crate::inventory::display_path;
 use crate::report::org::{Builder, Header, OrgReport, Shard, json};
+use crate::util::paths::display_path;
 
 /// Reads `DIR/report.json` of every directory and merges them.
 pub fn merge(dirs: &[PathBuf]) -> Result<OrgReport, Error> {

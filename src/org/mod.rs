@@ -23,9 +23,9 @@ use chrono::NaiveDate;
 use clap::Args;
 
 use crate::error::{Error, exit};
-use crate::inventory::display_path;
 use crate::policy::Policy;
 use crate::report::org::{OrgReport, Selection, Shard, json};
+use crate::util::paths::display_path;
 
 /// `depgov scan-org`'s arguments.
 #[derive(Debug, Args)]

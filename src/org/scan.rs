@@ -41,6 +41,8 @@ use crate::report::org::{
     Builder, Header, OrgReport, RepoReport, Requests, Selection, Shard, Skipped, Status, expiring,
 };
 use crate::report::{PolicyInfo, Report};
+use crate::util::paths::is_plain_relative;
+use crate::util::text::shorten;
 
 /// Tree entries with longer paths are not read.
 pub const MAX_PATH_BYTES: usize = 4096;
@@ -223,7 +225,7 @@ fn skipped(name: &str, why: &str) -> Skipped {
 /// Reads a `--repos` file: one `NAME` (of `org`) or `OWNER/NAME` per line; blank lines and
 /// lines starting with `#` are ignored.
 fn read_names(path: &std::path::Path, org: &str) -> Result<Vec<String>, Error> {
-    let file = crate::inventory::display_path(path);
+    let file = crate::util::paths::display_path(path);
     let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
         path: file.clone(),
         source,
@@ -385,7 +387,7 @@ impl Context<'_> {
         let mut entries = HashMap::new();
         let mut unsafe_paths = Vec::new();
         for entry in tree.tree.iter().filter(|e| e.is_file()) {
-            if safe_path(&entry.path) {
+            if is_plain_relative(&entry.path, MAX_PATH_BYTES) {
                 files.push(entry.path.clone());
                 entries.insert(entry.path.as_str(), entry);
             } else {
@@ -427,12 +429,7 @@ impl Context<'_> {
         } else {
             work.blobs_cached += 1;
         }
-        String::from_utf8(blob.bytes).map_err(|e| {
-            format!(
-                "not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            )
-        })
+        crate::util::text::utf8(blob.bytes).map_err(|e| e.to_string())
     }
 
     /// A failed request as a reason in the report: the route without the API root, which is
@@ -526,56 +523,5 @@ fn tree_note(message: &str) -> InputNote {
         file: "(git tree)".to_owned(),
         line: None,
         message: message.to_owned(),
-    }
-}
-
-/// Whether a path from a tree is a plain relative path.
-fn safe_path(path: &str) -> bool {
-    !path.is_empty()
-        && path.len() <= MAX_PATH_BYTES
-        && !path.starts_with('/')
-        && !path.contains('\\')
-        && !path.chars().any(char::is_control)
-        && path
-            .split('/')
-            .all(|segment| !segment.is_empty() && segment != "." && segment != "..")
-}
-
-/// At most `max` bytes of `text`, cut at a character boundary, with `…` when cut.
-fn shorten(text: &str, max: usize) -> String {
-    if text.len() <= max {
-        return text.to_owned();
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &text[..end])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_plain_relative_paths_are_read() {
-        for good in ["Cargo.lock", "web/app/package-lock.json", "a b/ünï/x.lock"] {
-            assert!(safe_path(good), "{good}");
-        }
-        let long = "a/".repeat(3000);
-        for bad in [
-            "",
-            "/etc/Cargo.lock",
-            "../Cargo.lock",
-            "a/../../Cargo.lock",
-            "./Cargo.lock",
-            "a//Cargo.lock",
-            "a\\..\\Cargo.lock",
-            "a\u{0}/Cargo.lock",
-            "a\n/Cargo.lock",
-            long.as_str(),
-        ] {
-            assert!(!safe_path(bad), "{bad:?}");
-        }
     }
 }

@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 use super::show::quote;
 use super::{EMBEDDED_NAME, Policy};
 use crate::error::Error;
-use crate::inventory::{display_path, parent_dir};
 use crate::model::license::{License, canonical_requirement};
 use crate::model::{Component, Ring};
+use crate::util::paths::{display_path, parent_dir};
 
 /// How many component names a license's comment shows.
 const NAMES_SHOWN: usize = 3;

@@ -14,8 +14,8 @@ use super::load::{Layer, read_layer};
 use super::{LicenseRings, Policy, PolicyOrigin, SourceRings};
 use crate::diagnostic::{self, Diagnostic};
 use crate::error::Error;
-use crate::model::{Kind, Location, Ring};
 use crate::model::registry;
+use crate::model::{Kind, Location, Ring};
 
 /// Where the files a policy names are read from: the disk, or a git commit.
 pub trait Files {

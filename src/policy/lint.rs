@@ -5,8 +5,8 @@
 use chrono::NaiveDate;
 
 use super::Policy;
-use crate::model::{ComponentId, Ring};
 use crate::model::purl;
+use crate::model::{ComponentId, Ring};
 
 /// Every lint of the policy as of `today`, rendered `FILE:LINE: message`, layers' first.
 pub fn lints(policy: &Policy, today: NaiveDate) -> Vec<String> {

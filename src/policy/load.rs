@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 
 use chrono::NaiveDate;
-use globset::{Glob, GlobSetBuilder};
+use globset::GlobSetBuilder;
 use serde::de::DeserializeOwned;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -26,6 +26,7 @@ use crate::diagnostic::{Diagnostic, line_of};
 use crate::inventory::discover::Exclude;
 use crate::model::{Ecosystem, Kind, Location, Ring};
 use crate::model::{purl, registry};
+use crate::util::glob::path_glob;
 
 /// A setting with the place that set it.
 pub type Set<T> = Option<(T, Location)>;
@@ -518,16 +519,13 @@ impl<'a> Loader<'a> {
         let mut builder = GlobSetBuilder::new();
         let mut ok = true;
         for text in list {
-            match Glob::new(text.get_ref()) {
+            match path_glob(text.get_ref()) {
                 Ok(glob) => {
                     builder.add(glob);
                 }
                 Err(error) => {
                     ok = false;
-                    self.problem(
-                        text.span(),
-                        format!("`{}` is not a valid glob: {error}", text.get_ref()),
-                    );
+                    self.problem(text.span(), error);
                 }
             }
         }

@@ -21,8 +21,8 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use globset::GlobSet;
 
-use crate::model::{ComponentId, Kind, Location, Ring};
 use crate::model::registry;
+use crate::model::{ComponentId, Kind, Location, Ring};
 use selector::Selector;
 
 pub use layers::{

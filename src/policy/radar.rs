@@ -26,9 +26,9 @@ use toml::Spanned;
 
 use crate::diagnostic::line_of;
 use crate::error::Error;
-use crate::inventory::display_path;
 use crate::model::Ring;
 use crate::model::purl::parse_policy_purl;
+use crate::util::paths::display_path;
 
 /// The policy layer and what the user should be told about the import.
 pub struct Imported {

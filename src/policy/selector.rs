@@ -5,8 +5,8 @@ use std::str::FromStr;
 
 use globset::{GlobBuilder, GlobMatcher};
 
-use crate::model::{ComponentId, Ecosystem};
 use crate::model::purl::normalize_name;
+use crate::model::{ComponentId, Ecosystem};
 
 /// A version range in the syntax of one ecosystem.
 #[derive(Clone, Debug)]

@@ -13,9 +13,9 @@ use chrono::NaiveDate;
 use super::human::{clean, finding_block};
 use crate::evaluate::{self, Evaluation, Verdict, license};
 use crate::inventory::discover::ReadInput;
+use crate::model::purl;
 use crate::model::{Component, ComponentId, Ecosystem, Finding, Source};
 use crate::policy::Policy;
-use crate::model::purl;
 
 /// More paths than this are counted, not listed.
 const PATH_LIMIT: usize = 20;

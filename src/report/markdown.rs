@@ -6,6 +6,7 @@
 //! add markup, HTML or links, or break out of a table cell. The body never exceeds its size
 //! limit: rows that do not fit are counted and the reader is pointed to the full report.
 
+use crate::util::text::floor_char_boundary;
 use std::fmt::Write as _;
 
 use super::Report;
@@ -50,10 +51,7 @@ pub fn render_within(report: &Report, limit: usize, full_report: &str) -> String
     if out.len() > limit {
         // Only possible with enormous policy names or many removed components: cut hard.
         let note = format!("\n\n… truncated; see {full_report}.\n");
-        let mut keep = limit.saturating_sub(note.len());
-        while !out.is_char_boundary(keep) {
-            keep -= 1;
-        }
+        let keep = floor_char_boundary(&out, limit.saturating_sub(note.len()));
         out.truncate(keep);
         out.push_str(&note);
     }

@@ -18,8 +18,8 @@ use crate::inventory::graph::Graph;
 use crate::inventory::text::JsonLines;
 use crate::inventory::{Format, Input, ParseError, Parsed};
 use crate::model::license::License;
-use crate::model::{Component, Ecosystem, Kind, Source};
 use crate::model::registry;
+use crate::model::{Component, Ecosystem, Kind, Source};
 
 pub struct NpmLock;
 

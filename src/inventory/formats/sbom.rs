@@ -17,9 +17,9 @@ use crate::inventory::graph::{EdgeKind, Graph};
 use crate::inventory::text::JsonLines;
 use crate::inventory::{ParseError, Parsed};
 use crate::model::license::License;
-use crate::model::{Ecosystem, Kind, Source};
 use crate::model::purl::{ComponentPurl, read_component_purl};
 use crate::model::registry;
+use crate::model::{Ecosystem, Kind, Source};
 
 /// One entry of an SBOM (a CycloneDX component, an SPDX package) as the file records it.
 pub struct Entry<'a> {

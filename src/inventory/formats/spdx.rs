@@ -39,8 +39,8 @@ use super::sbom::{
 use crate::inventory::graph::EdgeKind;
 use crate::inventory::text::JsonLines;
 use crate::inventory::{Format, Input, ParseError, Parsed};
-use crate::model::license::License;
 use crate::model::Ecosystem;
+use crate::model::license::License;
 
 pub struct Spdx;
 

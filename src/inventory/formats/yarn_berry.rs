@@ -37,8 +37,8 @@ use super::{Locked, assemble};
 use crate::inventory::graph::{EdgeKind, Graph};
 use crate::inventory::{Format, Input, ParseError, Parsed};
 use crate::model::license::License;
-use crate::model::{Ecosystem, Source};
 use crate::model::registry;
+use crate::model::{Ecosystem, Source};
 
 pub struct YarnBerryLock;
 

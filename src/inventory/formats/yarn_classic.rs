@@ -30,8 +30,8 @@ use super::{Locked, assemble, yarn_berry};
 use crate::inventory::graph::Graph;
 use crate::inventory::{Format, Input, ParseError, Parsed};
 use crate::model::license::License;
-use crate::model::{Ecosystem, Source};
 use crate::model::registry;
+use crate::model::{Ecosystem, Source};
 
 pub struct YarnClassicLock;
 

@@ -604,7 +604,7 @@ impl OrgReport {
     /// (created if need be).
     pub fn write_dir(&self, dir: &Path, json_only: bool) -> Result<(), Error> {
         std::fs::create_dir_all(dir).map_err(|source| Error::Write {
-            path: crate::inventory::display_path(dir),
+            path: crate::util::paths::display_path(dir),
             source,
         })?;
         write_file(&dir.join("report.json"), |out| json::write(self, out))?;
@@ -625,7 +625,7 @@ fn write_file(
     write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> Result<(), Error> {
     let failed = |source| Error::Write {
-        path: crate::inventory::display_path(path),
+        path: crate::util::paths::display_path(path),
         source,
     };
     let file = std::fs::File::create(path).map_err(failed)?;

@@ -1,0 +1,66 @@
+//! Text from files and services: decoded as UTF-8 with the place of the first bad byte, and
+//! cut only at character boundaries.
+
+/// The largest character boundary of `text` at or before `index`.
+pub fn floor_char_boundary(text: &str, index: usize) -> usize {
+    let mut index = index.min(text.len());
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+/// At most `max` bytes of `text`, cut at a character boundary, with `…` when cut.
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    format!("{}…", &text[..floor_char_boundary(text, max)])
+}
+
+/// Bytes that are not UTF-8: where the first bad byte is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NotUtf8 {
+    /// Byte offset of the first invalid byte.
+    pub offset: usize,
+    /// Its 1-based line.
+    pub line: u32,
+}
+
+impl std::fmt::Display for NotUtf8 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "not UTF-8 text (invalid byte at offset {})", self.offset)
+    }
+}
+
+/// Bytes as text, or where they stop being UTF-8.
+pub fn utf8(bytes: Vec<u8>) -> Result<String, NotUtf8> {
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let before = e.as_bytes().get(..offset).unwrap_or_default();
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        NotUtf8 {
+            offset,
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cuts_fall_on_character_boundaries() {
+        assert_eq!(floor_char_boundary("aé", 2), 1);
+        assert_eq!(floor_char_boundary("aé", 9), 3);
+        assert_eq!(shorten("héllo", 2), "h…");
+        assert_eq!(shorten("hello", 5), "hello");
+    }
+
+    #[test]
+    fn bad_bytes_are_located_by_offset_and_line() {
+        let error = utf8(b"a\nb\xff".to_vec()).unwrap_err();
+        assert_eq!(error, NotUtf8 { offset: 3, line: 2 });
+    }
+}
