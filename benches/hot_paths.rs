@@ -283,7 +283,7 @@ fn reports(c: &mut Criterion) {
     let evaluation = evaluate(&components, &policy, today());
     let mut inventory = Inventory::default();
     inventory.add("package-lock.json".into(), "npm-package-lock", components);
-    let report = Report::new(inventory, evaluation, &policy);
+    let report = Report::new(inventory, evaluation, Vec::new(), &policy);
     let mut group = c.benchmark_group("report");
     group.throughput(Throughput::Elements(report.components.len() as u64));
     for (name, format) in [

@@ -5,6 +5,9 @@
 //!
 //! usage: fake_github TOKEN REPOS LOCKFILES
 
+// A tool the bench scripts run: standard output and error are its interface.
+#![allow(clippy::disallowed_macros)]
+
 #[path = "../tests/common/fake_github/mod.rs"]
 mod fake_github;
 

@@ -53,36 +53,71 @@ pub fn render(file: &str, text: &str, diagnostics: &[Diagnostic]) -> String {
     sorted.sort_by_key(|d| (d.span.start, d.span.end));
     let mut out = String::new();
     for diagnostic in sorted {
-        render_one(&mut out, file, text, diagnostic);
+        Excerpt::of(text, diagnostic).render(&mut out, file, &diagnostic.message);
     }
     out
 }
 
-fn render_one(out: &mut String, file: &str, text: &str, diagnostic: &Diagnostic) {
-    let (line, col) = line_col(text, diagnostic.span.start);
-    let _ = writeln!(out, "{file}:{line}:{col}: {}", diagnostic.message);
-    let line_text = text
-        .lines()
-        .nth(line - 1)
-        .unwrap_or("")
-        .trim_end_matches('\r');
-    let gutter = line.to_string().len();
-    let start = diagnostic.span.start.min(text.len());
-    let end = diagnostic.span.end.clamp(start, text.len());
-    let underlined = text.get(start..end).unwrap_or("");
-    let underlined_on_line = underlined.split('\n').next().unwrap_or("");
-    let width = underlined_on_line.chars().count().max(1);
-    let _ = writeln!(out, "{:gutter$} |", "");
-    let _ = writeln!(out, "{line} | {line_text}");
-    let _ = writeln!(
-        out,
-        "{:gutter$} | {}{}",
-        "",
-        " ".repeat(col - 1),
-        "^".repeat(width)
-    );
-    if let Some(help) = &diagnostic.help {
-        let _ = writeln!(out, "{:gutter$} = help: {help}", "");
+/// The place a diagnostic points at, with the line of text under it: all that showing it
+/// needs once the file's text is gone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Excerpt {
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    /// The whole line.
+    pub text: String,
+    /// How many characters the caret underlines (at least one).
+    pub width: usize,
+    pub help: Option<String>,
+}
+
+impl Excerpt {
+    /// Where `diagnostic` points in `text`.
+    pub fn of(text: &str, diagnostic: &Diagnostic) -> Excerpt {
+        let (line, column) = line_col(text, diagnostic.span.start);
+        let line_text = text
+            .lines()
+            .nth(line - 1)
+            .unwrap_or("")
+            .trim_end_matches('\r');
+        let start = diagnostic.span.start.min(text.len());
+        let end = diagnostic.span.end.clamp(start, text.len());
+        let underlined = text.get(start..end).unwrap_or("");
+        let underlined_on_line = underlined.split('\n').next().unwrap_or("");
+        Excerpt {
+            line,
+            column,
+            text: line_text.to_owned(),
+            width: underlined_on_line.chars().count().max(1),
+            help: diagnostic.help.clone(),
+        }
+    }
+
+    /// `FILE:LINE:COL: message`, the line, a caret under the span, and the help.
+    pub fn render(&self, out: &mut String, file: &str, message: &str) {
+        let Excerpt {
+            line,
+            column,
+            text,
+            width,
+            help,
+        } = self;
+        let _ = writeln!(out, "{file}:{line}:{column}: {message}");
+        let gutter = line.to_string().len();
+        let _ = writeln!(out, "{:gutter$} |", "");
+        let _ = writeln!(out, "{line} | {text}");
+        let _ = writeln!(
+            out,
+            "{:gutter$} | {}{}",
+            "",
+            " ".repeat(column - 1),
+            "^".repeat(*width)
+        );
+        if let Some(help) = help {
+            let _ = writeln!(out, "{:gutter$} = help: {help}", "");
+        }
     }
 }
 

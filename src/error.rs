@@ -1,6 +1,8 @@
 //! Errors that stop a run, each rendered to the user by its `Display`, and the exit codes
 //! depgov documents.
 
+use crate::messages::{self, Message};
+
 /// Exit codes. A crash is reported as [`exit::ERROR`], never as [`exit::FINDINGS`].
 pub mod exit {
     /// Nothing at or above `--fail-on` was found.
@@ -67,13 +69,23 @@ pub enum Error {
 }
 
 impl Error {
-    /// The whole message for the user: details first (each problem at file:line:col), then
-    /// one `error:` line saying what stopped the run.
-    pub fn render(&self) -> String {
-        let details = match self {
-            Error::Policy { rendered, .. } => rendered.as_str(),
+    /// The problems behind the error, laid out (each at file:line:col), when it has them.
+    fn details(&self) -> &str {
+        match self {
+            Error::Policy { rendered, .. } => rendered,
             _ => "",
-        };
-        format!("{details}error: {self}\n")
+        }
+    }
+
+    /// The whole message, without colour: details first, then one `error:` line saying what
+    /// stopped the run.
+    pub fn render(&self) -> String {
+        format!("{}{}\n", self.details(), Message::error(self.to_string()))
+    }
+
+    /// Shows [`Error::render`] on standard error, coloured where it may be.
+    pub fn show(&self) {
+        messages::block(self.details());
+        messages::show(&Message::error(self.to_string()));
     }
 }

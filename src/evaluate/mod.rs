@@ -5,7 +5,6 @@
 //! its own entry (or the default ring), its license, and its source. An explicit adopt or
 //! trial entry is an OSPO approval and settles the license axis too.
 
-pub mod change;
 pub mod exceptions;
 pub mod license;
 

@@ -24,7 +24,6 @@
 //! failed in a way GitHub may have carried out (5xx, no answer) is not simply repeated: the
 //! comments are listed again first, so that the comment is never posted twice.
 
-use std::fmt;
 use std::ops::ControlFlow;
 
 use serde::Deserialize;
@@ -32,6 +31,7 @@ use serde::Deserialize;
 use super::actions::{self, Event, Repository};
 use super::client::{ApiError, Client};
 use crate::error::Error;
+use crate::messages::Message;
 use crate::report::{Report, markdown};
 
 /// The hidden line that marks depgov's comment.
@@ -52,33 +52,17 @@ pub enum When {
     OnFailure,
 }
 
-/// A line for standard error about what happened to the comment.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Notice {
-    Info(String),
-    Warning(String),
-}
-
-impl fmt::Display for Notice {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Notice::Info(text) => write!(f, "depgov: {text}"),
-            Notice::Warning(text) => write!(f, "warning: {text}"),
-        }
-    }
-}
-
 /// Where the comment goes: a pull request, or nowhere and why.
 #[derive(Debug)]
 pub enum Destination {
     PullRequest(Box<Commenter>),
-    Nowhere(Notice),
+    Nowhere(Message),
 }
 
 /// Reads the environment (before the check runs, so that a missing variable fails fast).
 pub fn destination() -> Result<Destination, Error> {
     match actions::event()? {
-        Event::Other(name) => Ok(Destination::Nowhere(Notice::Warning(format!(
+        Event::Other(name) => Ok(Destination::Nowhere(Message::warning(format!(
             "{name} is not a pull request event: no pull-request comment posted"
         )))),
         Event::PullRequest(pull_request) => Ok(Destination::PullRequest(Box::new(Commenter {
@@ -126,14 +110,14 @@ struct Author {
 impl Commenter {
     /// Creates or updates the comment for `report`; `failing` is whether the report fails
     /// the run. GitHub refusing permission is a warning, not an error.
-    pub fn post(&self, report: &Report, when: When, failing: bool) -> Result<Vec<Notice>, Error> {
+    pub fn post(&self, report: &Report, when: When, failing: bool) -> Result<Vec<Message>, Error> {
         match self.client.block_on(self.upsert(report, when, failing)) {
             Err(error) if error.is_forbidden() => {
                 let place = match &self.run_url {
                     Some(url) => format!("the job summary of this workflow run ({url})"),
                     None => "the job summary of this workflow run".to_owned(),
                 };
-                Ok(vec![Notice::Warning(format!(
+                Ok(vec![Message::warning(format!(
                     "cannot post the pull-request comment: {error}. The token cannot write \
                      to pull requests: GITHUB_TOKEN is read-only on pull requests from forks, \
                      and otherwise needs `permissions: pull-requests: write`. The report is in \
@@ -149,11 +133,11 @@ impl Commenter {
         report: &Report,
         when: When,
         failing: bool,
-    ) -> Result<Vec<Notice>, ApiError> {
+    ) -> Result<Vec<Message>, ApiError> {
         let author = self.author().await?;
         let existing = self.find(&author).await?.map(|comment| comment.id);
         if existing.is_none() && when == When::OnFailure && !failing {
-            return Ok(vec![Notice::Info(
+            return Ok(vec![Message::info(
                 "nothing fails and there is no earlier comment to update: no pull-request \
                  comment posted"
                     .to_owned(),
@@ -178,12 +162,12 @@ impl Commenter {
         } else {
             "created"
         };
-        let mut notices = vec![Notice::Info(format!(
+        let mut notices = vec![Message::info(format!(
             "{done} the pull-request comment {}",
             comment.html_url
         ))];
         if shortened {
-            notices.push(Notice::Info(
+            notices.push(Message::info(
                 "the report is too long for a comment; the comment points to the job summary"
                     .to_owned(),
             ));
@@ -191,7 +175,7 @@ impl Commenter {
         if let Some(user) = comment.user.filter(|_| existing.is_none())
             && !user.login.eq_ignore_ascii_case(&author.login)
         {
-            notices.push(Notice::Warning(format!(
+            notices.push(Message::warning(format!(
                 "the comment was posted as {posted}, but depgov looks for comments by {assumed} \
                  ({source}); set DEPGOV_COMMENT_AUTHOR={posted} so that the next run updates \
                  this comment instead of adding another",

@@ -11,6 +11,7 @@
 //! - [`cache`]: the on-disk cache of conditional requests (ETags) and blobs.
 //! - [`repos`]: an organisation's repositories, their git trees and blobs (`depgov scan-org`).
 //! - [`comment`]: the sticky pull-request comment (docs/github.md).
+//! - [`workflow`]: the job summary, step outputs and the `::stop-commands::` fence.
 
 pub mod actions;
 pub mod cache;
@@ -20,3 +21,4 @@ pub mod policies;
 pub mod repos;
 pub mod retry;
 pub mod throttle;
+pub mod workflow;

@@ -87,6 +87,21 @@ pub struct ScanOptions {
 }
 
 impl ScanOptions {
+    /// Options for the whole repository: `exclude` globs (the policy's `[scan] exclude`; the
+    /// defaults when `None`), the `ecosystems` wanted (all when `None`).
+    pub fn new(
+        exclude: Option<&[String]>,
+        ecosystems: Option<BTreeSet<Ecosystem>>,
+        lockfile_only: bool,
+    ) -> Result<Self, Error> {
+        Ok(ScanOptions {
+            base: String::new(),
+            exclude: Exclude::for_policy(exclude)?,
+            ecosystems,
+            lockfile_only,
+        })
+    }
+
     fn wants(&self, ecosystem: Option<Ecosystem>) -> bool {
         match (&self.ecosystems, ecosystem) {
             (Some(wanted), Some(ecosystem)) => wanted.contains(&ecosystem),
@@ -424,7 +439,7 @@ pub struct ReadInput {
     pub path: String,
     pub format: String,
     pub components: Vec<crate::model::Component>,
-    pub notes: Vec<(Option<u32>, String)>,
+    pub notes: Vec<super::Note>,
 }
 
 fn read_one(

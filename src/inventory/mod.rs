@@ -16,6 +16,7 @@ pub mod text;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::codes::NoteCode;
 use crate::model::{Component, Ecosystem};
 
 /// One input file depgov read, and how many components it contributed.
@@ -35,7 +36,27 @@ pub struct InputNote {
     pub file: String,
     /// 1-based line, when the note is about one.
     pub line: Option<u32>,
+    pub code: NoteCode,
     pub message: String,
+}
+
+/// A note a format makes on the file it reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    pub code: NoteCode,
+    /// 1-based line, when the note is about one.
+    pub line: Option<u32>,
+    pub message: String,
+}
+
+impl Note {
+    pub fn new(code: NoteCode, line: Option<u32>, message: impl Into<String>) -> Self {
+        Note {
+            code,
+            line,
+            message: message.into(),
+        }
+    }
 }
 
 /// What a format read from one file.
@@ -43,8 +64,8 @@ pub struct InputNote {
 pub struct Parsed {
     pub components: Vec<Component>,
     /// Entries it saw but did not turn into components (an unpinned requirement, a package of
-    /// an ecosystem depgov does not govern), with their 1-based line when known.
-    pub notes: Vec<(Option<u32>, String)>,
+    /// an ecosystem depgov does not govern), and what else a reader should know.
+    pub notes: Vec<Note>,
 }
 
 impl From<Vec<Component>> for Parsed {
@@ -77,13 +98,13 @@ impl Inventory {
     }
 
     /// Records what an input saw but did not inventory.
-    pub fn note(&mut self, file: &str, notes: Vec<(Option<u32>, String)>) {
-        self.notes
-            .extend(notes.into_iter().map(|(line, message)| InputNote {
-                file: file.to_owned(),
-                line,
-                message,
-            }));
+    pub fn note(&mut self, file: &str, notes: Vec<Note>) {
+        self.notes.extend(notes.into_iter().map(|note| InputNote {
+            file: file.to_owned(),
+            line: note.line,
+            code: note.code,
+            message: note.message,
+        }));
     }
 
     /// Puts components in report order.

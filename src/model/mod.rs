@@ -4,6 +4,7 @@
 //! Nothing here knows how components are discovered or how a policy is written; it is the
 //! contract between the stages.
 
+pub mod codes;
 pub mod license;
 pub mod purl;
 pub mod registry;
@@ -109,6 +110,11 @@ pub enum Source {
     Git { url: String, rev: Option<String> },
     /// A local directory, relative to the repository root where possible.
     Path { path: String },
+}
+
+/// The first seven characters of a commit id, as git shows them.
+pub fn short_commit(commit: &str) -> &str {
+    commit.get(..7).unwrap_or(commit)
 }
 
 /// A repository-relative file and a 1-based line in it.

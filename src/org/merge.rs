@@ -86,8 +86,8 @@ pub fn merge(dirs: &[PathBuf]) -> Result<OrgReport, Error> {
     }
     let listed: Vec<usize> = shards.iter().map(|(_, _, r)| r.selection.listed).collect();
     if listed.iter().any(|n| *n != listed[0]) || owner.len() != listed[0] {
-        eprintln!(
-            "warning: the shards listed different repositories ({} vs {} in all): repositories \
+        crate::messages::warning(format!(
+            "the shards listed different repositories ({} vs {} in all): repositories \
              were created, renamed or deleted while the shards ran",
             listed
                 .iter()
@@ -95,7 +95,7 @@ pub fn merge(dirs: &[PathBuf]) -> Result<OrgReport, Error> {
                 .collect::<Vec<_>>()
                 .join(", "),
             owner.len()
-        );
+        ));
     }
     let header = Header {
         org: first.org.clone(),

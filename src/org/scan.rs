@@ -22,11 +22,11 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use futures_util::StreamExt;
 
-use super::progress::{Progress, Status as ProgressStatus};
 use super::select::Filters;
 use super::shard;
 use crate::error::Error;
-use crate::evaluate::{self, Verdict, exceptions};
+use crate::evaluate::Verdict;
+use crate::facts::Facts;
 use crate::github::actions::Repository;
 use crate::github::cache::Cache;
 use crate::github::client::{ApiError, Client, ClientConfig, Tally};
@@ -34,8 +34,11 @@ use crate::github::repos::{self, Reader, RepoInfo, Tree};
 use crate::github::throttle::Pace;
 use crate::inventory::InputNote;
 use crate::inventory::cargo::CargoOptions;
-use crate::inventory::discover::{self, Exclude, MAX_FILE_BYTES, Planned, ReadInput, ScanOptions};
+use crate::inventory::discover::{self, MAX_FILE_BYTES, Planned, ReadInput, ScanOptions};
+use crate::messages::{self, Progress};
+use crate::model::codes::NoteCode;
 use crate::model::{ComponentId, Ring};
+use crate::pipeline::{Judged, Stages};
 use crate::policy::Policy;
 use crate::report::org::{
     Builder, Header, OrgReport, RepoReport, Requests, Selection, Shard, Skipped, Status, expiring,
@@ -95,17 +98,14 @@ pub fn run(options: &Options, policy: &Policy) -> Result<OrgReport, Error> {
         reserve: options.concurrency as u64,
         longest_reset: LONGEST_RESET_WAIT,
     });
-    let discovery = ScanOptions {
-        base: String::new(),
-        exclude: Exclude::for_policy(policy.scan_exclude.as_deref())?,
-        ecosystems: None,
-        lockfile_only: true,
-    };
+    // Nothing is checked out for Cargo to resolve: Cargo.lock is read as text.
+    let discovery = ScanOptions::new(policy.scan_exclude.as_deref(), None, true)?;
+    let facts = Facts::default();
     client.block_on(async {
         let targets = match named {
             Some(names) => names.into_iter().map(Target::Named).collect(),
             None => {
-                eprintln!("depgov: listing the repositories of {}", options.org);
+                messages::info(format!("listing the repositories of {}", options.org));
                 repos::list(&client, &options.org)
                     .await
                     .map_err(|e| {
@@ -151,15 +151,13 @@ pub fn run(options: &Options, policy: &Policy) -> Result<OrgReport, Error> {
             filters: &filters,
             discovery: &discovery,
             today: options.today,
+            facts: &facts,
         };
         let label = match options.shard {
             Some(shard) => format!("{} (shard {shard})", options.org),
             None => options.org.clone(),
         };
-        let mut status = ProgressStatus {
-            total: chosen.len(),
-            ..ProgressStatus::default()
-        };
+        let mut status = Progressed::default();
         let mut progress = Progress::new(chosen.len(), &label);
         let mut outcomes = futures_util::stream::iter(chosen)
             .map(|target| context.scan(target))
@@ -176,11 +174,29 @@ pub fn run(options: &Options, policy: &Policy) -> Result<OrgReport, Error> {
                 Outcome::Skipped(skipped) => builder.add_skipped(skipped),
             }
             status.rate_limit_left = client.rate_limit_remaining();
-            progress.update(&status);
+            progress.update(status.done, &status.describe());
         }
-        progress.finish(&status);
+        progress.finish(status.done, &status.describe());
         Ok(builder.finish())
     })
+}
+
+/// Where a scan stands, for its progress display.
+#[derive(Clone, Copy, Debug, Default)]
+struct Progressed {
+    done: usize,
+    failed: usize,
+    rate_limit_left: Option<u64>,
+}
+
+impl Progressed {
+    fn describe(&self) -> String {
+        let left = self
+            .rate_limit_left
+            .map(|left| format!(", rate limit {left} left"))
+            .unwrap_or_default();
+        format!("{} failed{left}", self.failed)
+    }
 }
 
 /// A repository to scan: as the list showed it, or only named.
@@ -270,6 +286,7 @@ struct Context<'a> {
     filters: &'a Filters,
     discovery: &'a ScanOptions,
     today: NaiveDate,
+    facts: &'a Facts,
 }
 
 /// What a repository's scan collects on the way.
@@ -324,6 +341,7 @@ impl Context<'_> {
         work.default_branch.clone_from(&info.default_branch);
         let Some(branch) = info.default_branch else {
             work.notes.push(tree_note(
+                NoteCode::EmptyRepository,
                 "the repository has no default branch (no commits)",
             ));
             return Ok(None);
@@ -331,7 +349,10 @@ impl Context<'_> {
         let tree = match self.reader.tree(&repository, &branch, tally).await {
             Ok(tree) => tree,
             Err(error) if is_empty_repository(&error) => {
-                work.notes.push(tree_note("the repository is empty"));
+                work.notes.push(tree_note(
+                    NoteCode::EmptyRepository,
+                    "the repository is empty",
+                ));
                 return Ok(None);
             }
             Err(error) => return Err(self.reason(&error)),
@@ -395,13 +416,16 @@ impl Context<'_> {
             }
         }
         if let Some(first) = unsafe_paths.first() {
-            work.notes.push(tree_note(&format!(
-                "{} tree entr{} with a path that is not a plain relative path not read, e.g. \
+            work.notes.push(tree_note(
+                NoteCode::UnsafePath,
+                &format!(
+                    "{} tree entr{} with a path that is not a plain relative path not read, e.g. \
                  `{}`",
-                unsafe_paths.len(),
-                if unsafe_paths.len() == 1 { "y" } else { "ies" },
-                shorten(first, 200)
-            )));
+                    unsafe_paths.len(),
+                    if unsafe_paths.len() == 1 { "y" } else { "ies" },
+                    shorten(first, 200)
+                ),
+            ));
         }
         (files, entries)
     }
@@ -445,11 +469,17 @@ impl Context<'_> {
 
     /// Inventories and evaluates what was read.
     fn evaluate(&self, name: String, work: Work, tally: &Tally) -> Outcome {
-        let inventory = discover::assemble(work.inputs);
-        let mut evaluation = evaluate::evaluate(&inventory.components, self.policy, self.today);
-        if !self.policy.exceptions.is_empty() {
-            exceptions::apply(&mut evaluation, self.policy, self.today, Some(&name));
-        }
+        let stages = Stages {
+            policy: self.policy,
+            today: self.today,
+            repository: Some(&name),
+            facts: self.facts,
+        };
+        let Judged {
+            inventory,
+            mut evaluation,
+            ..
+        } = stages.judge(stages.inventory(work.inputs), None);
         // Findings about the exceptions themselves are the organisation's, not each
         // repository's (an exception unused in one repository is not a problem).
         evaluation.findings.retain(|f| f.component.is_some());
@@ -465,7 +495,8 @@ impl Context<'_> {
                 (component.id.clone(), ring)
             })
             .collect();
-        let report = Report::new(inventory, evaluation, self.policy);
+        // Lints are the organisation's, not each repository's.
+        let report = Report::new(inventory, evaluation, Vec::new(), self.policy);
         let mut notes = work.notes;
         notes.extend(report.notes);
         let failed = !work.problems.is_empty();
@@ -518,10 +549,11 @@ fn is_empty_repository(error: &ApiError) -> bool {
     error.failure.status == Some(409)
 }
 
-fn tree_note(message: &str) -> InputNote {
+fn tree_note(code: NoteCode, message: &str) -> InputNote {
     InputNote {
         file: "(git tree)".to_owned(),
         line: None,
+        code,
         message: message.to_owned(),
     }
 }

@@ -10,10 +10,12 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
+use super::lint::Lint;
 use super::load::{Layer, read_layer};
 use super::{LicenseRings, Policy, PolicyOrigin, SourceRings};
 use crate::diagnostic::{self, Diagnostic};
 use crate::error::Error;
+use crate::model::codes::LintCode;
 use crate::model::registry;
 use crate::model::{Kind, Location, Ring};
 
@@ -193,8 +195,8 @@ struct Resolver<'a, 'b> {
     layers: Vec<(String, Layer)>,
     problems: Vec<String>,
     count: usize,
-    /// Rendered lints of every layer.
-    lints: Vec<String>,
+    /// Lints of every layer.
+    lints: Vec<Lint>,
 }
 
 impl Resolver<'_, '_> {
@@ -210,11 +212,11 @@ impl Resolver<'_, '_> {
             }
         };
         let mut lints: Vec<_> = layer.lints.iter().collect();
-        lints.sort_by_key(|lint| lint.span.start);
+        lints.sort_by_key(|(_, lint)| lint.span.start);
         self.lints.extend(
             lints
                 .into_iter()
-                .map(|lint| diagnostic::render(&shown, text, std::slice::from_ref(lint))),
+                .map(|(code, lint)| Lint::in_text(*code, &shown, text, lint)),
         );
         self.stack.push(shown.clone());
         let mut problems = Vec::new();
@@ -461,8 +463,10 @@ fn merge(layers: &[(String, Layer)]) -> Result<Policy, Vec<String>> {
                 && earlier_ring == ring
                 && earlier.file != origin.file
             {
-                lints.push(format!(
-                    "{origin}: `{req}` is already {ring} at {earlier}; this repeats it\n"
+                lints.push(Lint::at(
+                    LintCode::Repeated,
+                    origin,
+                    format!("`{req}` is already {ring} at {earlier}; this repeats it"),
                 ));
             }
             listed.insert(req.clone(), (*ring, origin.clone()));
@@ -492,9 +496,13 @@ fn merge(layers: &[(String, Layer)]) -> Result<Policy, Vec<String>> {
                     earlier.origin.file != entry.origin.file && same_decision(earlier, entry)
                 })
             {
-                lints.push(format!(
-                    "{}: this entry repeats the one at {} and changes nothing; remove it\n",
-                    entry.origin, earlier.origin
+                lints.push(Lint::at(
+                    LintCode::Repeated,
+                    &entry.origin,
+                    format!(
+                        "this entry repeats the one at {} and changes nothing; remove it",
+                        earlier.origin
+                    ),
                 ));
             }
             components.retain(|earlier: &super::ComponentEntry| {

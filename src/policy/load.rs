@@ -24,6 +24,7 @@ use super::selector::{Selector, VersionRange};
 use super::{ComponentEntry, Exception};
 use crate::diagnostic::{Diagnostic, line_of};
 use crate::inventory::discover::Exclude;
+use crate::model::codes::LintCode;
 use crate::model::{Ecosystem, Kind, Location, Ring};
 use crate::model::{purl, registry};
 use crate::util::glob::path_glob;
@@ -52,9 +53,8 @@ pub struct Layer {
     pub scan_exclude: Set<Vec<String>>,
     pub warn_days: Set<u32>,
     pub max_days: Set<u32>,
-    /// Things that are valid but likely mistakes (deprecated ids, duplicate entries), for
-    /// `depgov policy check`.
-    pub lints: Vec<Diagnostic>,
+    /// Things that are valid but likely mistakes (deprecated ids, duplicate entries).
+    pub lints: Vec<(LintCode, Diagnostic)>,
 }
 
 /// Reads one policy file; `file` names it in diagnostics and origins.
@@ -78,7 +78,7 @@ struct Loader<'a> {
     file: &'a str,
     text: &'a str,
     diagnostics: Vec<Diagnostic>,
-    lints: Vec<Diagnostic>,
+    lints: Vec<(LintCode, Diagnostic)>,
 }
 
 impl<'a> Loader<'a> {
@@ -167,9 +167,12 @@ impl<'a> Loader<'a> {
             };
             let key = entry.selector.to_string();
             match first_line.get(&key) {
-                Some(line) => self.lints.push(Diagnostic::new(
-                    entry_header(self.text, span),
-                    format!("`{key}` is listed again (first at line {line}); this later entry replaces it"),
+                Some(line) => self.lints.push((
+                    LintCode::DuplicateEntry,
+                    Diagnostic::new(
+                        entry_header(self.text, span),
+                        format!("`{key}` is listed again (first at line {line}); this later entry replaces it"),
+                    ),
                 )),
                 None => {
                     first_line.insert(key, entry.origin.line);
@@ -334,12 +337,13 @@ impl<'a> Loader<'a> {
         match spdx::Licensee::parse_mode(id, lenient) {
             Ok(licensee) => {
                 if spdx::license_id(id).is_some_and(|known| known.is_deprecated()) {
-                    self.lints.push(
+                    self.lints.push((
+                        LintCode::DeprecatedSpdxId,
                         Diagnostic::new(text.span(), format!("`{id}` is a deprecated SPDX id"))
                             .with_help(format!(
                                 "it is read as `{id}-only`; write `{id}-only` or `{id}-or-later` to say which"
                             )),
-                    );
+                    ));
                 }
                 Some(licensee.into_req())
             }

@@ -4,6 +4,7 @@
 //! here are the checked, compiled policy that evaluation consults. The embedded default policy
 //! (`policies/default.toml`) is compiled into the binary.
 
+pub mod discover;
 pub mod init;
 mod layers;
 pub mod lint;
@@ -16,7 +17,6 @@ pub mod show;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use globset::GlobSet;
@@ -28,21 +28,6 @@ use selector::Selector;
 pub use layers::{
     Disk, EMBEDDED_NAME, Files, GithubPolicy, Remote, Sources, embedded, load, load_file, parse,
 };
-
-/// Where a policy is looked for when none is named, in order: `depgov.toml`, then
-/// `.github/depgov.toml`, in `dir` and then at the repository `root`.
-pub fn candidates(dir: &Path, root: &Path) -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = Vec::new();
-    for base in [dir, root] {
-        for name in ["depgov.toml", ".github/depgov.toml"] {
-            let path = base.join(name);
-            if !found.contains(&path) {
-                found.push(path);
-            }
-        }
-    }
-    found
-}
 
 /// Where the applied policy came from; reports name it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,7 +66,7 @@ impl fmt::Display for PolicyOrigin {
             PolicyOrigin::Embedded => f.write_str("embedded default"),
             PolicyOrigin::File(path) => f.write_str(path),
             PolicyOrigin::Revision { path, commit } => {
-                write!(f, "{path} at {}", crate::git::short(commit))
+                write!(f, "{path} at {}", crate::model::short_commit(commit))
             }
         }
     }
@@ -114,8 +99,9 @@ pub struct Policy {
     /// Where each setting (`defaults.ring`, `licenses.unlisted`, …) was set; a setting absent
     /// here has depgov's built-in default.
     pub settings: BTreeMap<&'static str, Location>,
-    /// Rendered lints of its layers (valid but likely mistakes), for `depgov policy check`.
-    pub lints: Vec<String>,
+    /// Lints of its layers (valid but likely mistakes); [`lint::lints`] adds those of the
+    /// merged policy.
+    pub lints: Vec<lint::Lint>,
 }
 
 impl Policy {

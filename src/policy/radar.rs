@@ -26,6 +26,7 @@ use toml::Spanned;
 
 use crate::diagnostic::line_of;
 use crate::error::Error;
+use crate::messages::Message;
 use crate::model::Ring;
 use crate::model::purl::parse_policy_purl;
 use crate::util::paths::display_path;
@@ -33,9 +34,9 @@ use crate::util::paths::display_path;
 /// The policy layer and what the user should be told about the import.
 pub struct Imported {
     pub toml: String,
-    /// For standard error, one line each: a warning (`warning: FILE:LINE: …`) for every radar
-    /// name without a purl and every purl given twice, then how many entries were imported.
-    pub messages: Vec<String>,
+    /// For standard error: a warning (`FILE:LINE: …`) for every radar name without a purl and
+    /// every purl given twice, then how many entries were imported.
+    pub messages: Vec<Message>,
 }
 
 /// Reads the radar `csv` and the `map` and builds the layer.
@@ -268,10 +269,10 @@ fn layer(
             quadrant => format!("{csv}:{}, {}", entry.line, quadrant.escape_debug()),
         };
         let Some(purls) = names.get(&entry.name) else {
-            messages.push(format!(
-                "warning: {csv}:{}: \"{name}\" has no purl in {map}; add it under [names], or map it to [] if it is not a package",
+            messages.push(Message::warning(format!(
+                "{csv}:{}: \"{name}\" has no purl in {map}; add it under [names], or map it to [] if it is not a package",
                 entry.line
-            ));
+            )));
             unmapped.push(format!("#   \"{name}\" ({place})"));
             continue;
         };
@@ -280,12 +281,12 @@ fn layer(
         }
         for purl in purls {
             if let Some(first) = given.get(purl.as_str()) {
-                messages.push(format!(
-                    "warning: {csv}:{}: \"{name}\" maps to {purl}, which \"{}\" (line {}) already gave; the first is kept",
+                messages.push(Message::warning(format!(
+                    "{csv}:{}: \"{name}\" maps to {purl}, which \"{}\" (line {}) already gave; the first is kept",
                     entry.line,
                     first.name.escape_debug(),
                     first.line
-                ));
+                )));
                 continue;
             }
             given.insert(purl, entry);
@@ -325,10 +326,10 @@ fn layer(
     }
     out.push_str("\nversion = 1\n");
     out.push_str(&body);
-    messages.push(format!(
+    messages.push(Message::info(format!(
         "imported {} from {csv}",
         count(given.len(), "component")
-    ));
+    )));
     Imported {
         toml: out,
         messages,

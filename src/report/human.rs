@@ -158,7 +158,7 @@ fn summary_line(out: &mut String, report: &Report) {
         .policy
         .revision
         .as_deref()
-        .map(|commit| format!(" at {}", crate::git::short(commit)))
+        .map(|commit| format!(" at {}", crate::model::short_commit(commit)))
         .unwrap_or_default();
     if let Some(base) = &report.base {
         base_line(out, base);
@@ -260,7 +260,7 @@ fn base_line(out: &mut String, base: &BaseReport) {
     let mut parts = vec![format!(
         "compared with {} (merge-base {})",
         clean(&base.rev),
-        crate::git::short(&base.merge_base)
+        crate::model::short_commit(&base.merge_base)
     )];
     let removed: Vec<String> = Ring::ALL
         .iter()

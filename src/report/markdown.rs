@@ -250,7 +250,7 @@ fn tail_sections(report: &Report, existing: &[&Finding]) -> String {
         .policy
         .revision
         .as_deref()
-        .map(|r| format!(" at {}", crate::git::short(r)))
+        .map(|r| format!(" at {}", crate::model::short_commit(r)))
         .unwrap_or_default();
     let _ = writeln!(
         out,

@@ -13,11 +13,12 @@ pub mod sarif;
 
 use serde::{Deserialize, Serialize};
 
-use crate::evaluate::change::Removed;
 use crate::evaluate::{Evaluation, Verdict};
+use crate::gate::Removed;
 use crate::inventory::{InputFile, InputNote, Inventory};
 use crate::model::{Change, Component, Finding, Ring, Severity};
 use crate::policy::Policy;
+use crate::policy::lint::Lint;
 
 pub const REPORT_SCHEMA: &str = "depgov.report/v1";
 pub const INVENTORY_SCHEMA: &str = "depgov.inventory/v1";
@@ -167,6 +168,9 @@ pub struct Report {
     pub inputs: Vec<InputFile>,
     /// What inputs held but inventory did not turn into components, and why.
     pub notes: Vec<InputNote>,
+    /// Likely mistakes in the policy that judged.
+    #[serde(default)]
+    pub lints: Vec<Lint>,
     /// With `--base`: what the change was compared with.
     pub base: Option<BaseReport>,
     /// Most severe first.
@@ -175,7 +179,12 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn new(inventory: Inventory, evaluation: Evaluation, policy: &Policy) -> Self {
+    pub fn new(
+        inventory: Inventory,
+        evaluation: Evaluation,
+        lints: Vec<Lint>,
+        policy: &Policy,
+    ) -> Self {
         let mut summary = Summary {
             components: inventory.components.len(),
             ..Summary::default()
@@ -196,6 +205,7 @@ impl Report {
             summary,
             inputs: inventory.inputs,
             notes: inventory.notes,
+            lints,
             base: None,
             findings: evaluation.findings,
             components: inventory.components,

@@ -9,6 +9,7 @@
 use serde_json::{Value, json};
 
 use super::Report;
+use crate::model::codes::{LintCode, NoteCode};
 use crate::model::{Finding, Rule, Severity};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -19,6 +20,37 @@ pub fn document(report: &Report) -> Value {
         .map(|rule| rule_descriptor(*rule))
         .collect();
     let results: Vec<Value> = report.findings.iter().map(result).collect();
+    let notifications: Vec<Value> = NoteCode::ALL
+        .iter()
+        .map(|code| descriptor(code.as_str(), code.summary()))
+        .chain(
+            LintCode::ALL
+                .iter()
+                .map(|code| descriptor(code.as_str(), code.summary())),
+        )
+        .collect();
+    let raised: Vec<Value> = report
+        .notes
+        .iter()
+        .map(|note| {
+            notification(
+                note.code.as_str(),
+                "note",
+                &note.message,
+                &note.file,
+                note.line,
+            )
+        })
+        .chain(report.lints.iter().map(|lint| {
+            notification(
+                lint.code.as_str(),
+                "warning",
+                &lint.message,
+                &lint.file,
+                Some(lint.line),
+            )
+        }))
+        .collect();
     json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -29,8 +61,13 @@ pub fn document(report: &Report) -> Value {
                     "version": report.tool.version,
                     "semanticVersion": report.tool.version,
                     "rules": rules,
+                    "notifications": notifications,
                 }
             },
+            "invocations": [{
+                "executionSuccessful": true,
+                "toolExecutionNotifications": raised,
+            }],
             "originalUriBaseIds": {
                 "%SRCROOT%": {
                     "description": { "text": "The root of the repository depgov checked." }
@@ -51,6 +88,30 @@ fn level(severity: Severity) -> &'static str {
         Severity::Warning => "warning",
         Severity::Note => "note",
     }
+}
+
+/// A notification's descriptor: a code of [`NoteCode`] or [`LintCode`].
+fn descriptor(id: &str, summary: &str) -> Value {
+    json!({
+        "id": id,
+        "shortDescription": { "text": summary },
+    })
+}
+
+/// An input note or a policy lint, as a tool notification at its file and line.
+fn notification(code: &str, level: &str, message: &str, file: &str, line: Option<u32>) -> Value {
+    let mut location = json!({
+        "artifactLocation": { "uri": file, "uriBaseId": "%SRCROOT%" },
+    });
+    if let Some(line) = line {
+        location["region"] = json!({ "startLine": line });
+    }
+    json!({
+        "descriptor": { "id": code },
+        "level": level,
+        "message": { "text": message },
+        "locations": [{ "physicalLocation": location }],
+    })
 }
 
 fn rule_descriptor(rule: Rule) -> Value {

@@ -30,9 +30,11 @@ use serde::{Deserialize, Deserializer};
 
 use super::json::UniqueKeys;
 use super::{Locked, UNNAMED_ROOT, assemble, repository_path};
+use crate::inventory::Note;
 use crate::inventory::graph::{EdgeKind, Graph};
 use crate::inventory::text::JsonLines;
 use crate::inventory::{Document, Format, Input, ParseError, Parsed};
+use crate::model::codes::NoteCode;
 use crate::model::license::License;
 use crate::model::{Ecosystem, Kind, Location, Source};
 
@@ -209,7 +211,8 @@ impl Format for ComposerLock {
                     }
                 }
             }
-            _ => notes.push((
+            _ => notes.push(Note::new(
+                NoteCode::MissingCompanion,
                 None,
                 "no composer.json beside composer.lock: which packages are direct dependencies is unknown"
                     .to_owned(),

@@ -39,6 +39,7 @@ use super::sbom::{
 use crate::inventory::graph::EdgeKind;
 use crate::inventory::text::JsonLines;
 use crate::inventory::{Format, Input, ParseError, Parsed};
+use crate::model::codes::NoteCode;
 use crate::model::license::License;
 use crate::model::{Ecosystem, Kind};
 
@@ -201,6 +202,7 @@ impl Format for CycloneDx {
                 let found = node_of.get(reference).copied();
                 if found.is_none() && unknown.insert(reference) {
                     sbom.note(
+                        NoteCode::DanglingReference,
                         line,
                         format!(
                             "dependency on `{reference}`, which no component has as its bom-ref"

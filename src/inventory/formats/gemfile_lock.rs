@@ -31,8 +31,10 @@
 use std::collections::HashMap;
 
 use super::{Locked, UNNAMED_ROOT, assemble, repository_path};
+use crate::inventory::Note;
 use crate::inventory::graph::{EdgeKind, Graph};
 use crate::inventory::{Format, Input, ParseError, Parsed};
+use crate::model::codes::NoteCode;
 use crate::model::license::License;
 use crate::model::{Ecosystem, Location, Source};
 
@@ -108,7 +110,7 @@ struct Lockfile<'a> {
     origins: Vec<Origin>,
     specs: Vec<Spec<'a>>,
     dependencies: Vec<Declared<'a>>,
-    notes: Vec<(Option<u32>, String)>,
+    notes: Vec<Note>,
 }
 
 impl Format for GemfileLock {
@@ -135,7 +137,8 @@ impl Format for GemfileLock {
             .manifest
             .map(|m| (m.path, gemfile_declarations(m.text)));
         if declarations.is_none() {
-            lock.notes.push((
+            lock.notes.push(Note::new(
+                NoteCode::MissingCompanion,
                 None,
                 format!(
                     "no {} beside {}: development and test groups are unknown, so every gem counts as runtime",
@@ -167,7 +170,8 @@ impl Format for GemfileLock {
         }
         for declared in &lock.dependencies {
             let Some(&to) = node_of.get(declared.name) else {
-                lock.notes.push((
+                lock.notes.push(Note::new(
+                    NoteCode::DanglingReference,
                     Some(declared.line),
                     format!(
                         "`{}` is a dependency but no spec locks it (it is only for platforms this lockfile was not resolved for)",
@@ -213,7 +217,8 @@ impl Format for GemfileLock {
                         kinds: None,
                     },
                 )),
-                Some(Origin::Plugin(kind)) => lock.notes.push((
+                Some(Origin::Plugin(kind)) => lock.notes.push(Note::new(
+                    NoteCode::UnknownSource,
                     Some(spec.line),
                     format!(
                         "{} {} comes from a Bundler plugin source (type {kind}); not inventoried",
@@ -331,7 +336,7 @@ fn unexpected_indentation(line: u32) -> ParseError {
 fn read_header<'a>(
     content: &str,
     line: u32,
-    notes: &mut Vec<(Option<u32>, String)>,
+    notes: &mut Vec<Note>,
 ) -> Result<Section<'a>, ParseError> {
     let source = |kind| {
         Section::Source(OpenSource {
@@ -351,7 +356,8 @@ fn read_header<'a>(
         "DEPENDENCIES" => Section::Dependencies,
         "PLATFORMS" | "CHECKSUMS" | "RUBY VERSION" | "BUNDLED WITH" => Section::Skipped,
         other if other.chars().all(|c| c.is_ascii_uppercase() || c == ' ') => {
-            notes.push((
+            notes.push(Note::new(
+                NoteCode::Ignored,
                 Some(line),
                 format!("section `{other}` is not read by this depgov"),
             ));
@@ -370,7 +376,7 @@ fn read_header<'a>(
 fn close_source(
     open: OpenSource<'_>,
     file: &str,
-    notes: &mut Vec<(Option<u32>, String)>,
+    notes: &mut Vec<Note>,
 ) -> Result<Origin, ParseError> {
     let name = match open.kind {
         SourceKind::Gem => "GEM",
@@ -384,7 +390,8 @@ fn close_source(
         SourceKind::Gem => {
             let url = remote.trim_end_matches('/').to_owned();
             if open.remotes.len() > 1 {
-                notes.push((
+                notes.push(Note::new(
+                    NoteCode::Incomplete,
                     Some(open.line),
                     format!(
                         "GEM section with {} remotes: Bundler may take each gem from any of them; its gems are reported as from {url}",

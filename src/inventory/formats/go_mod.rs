@@ -29,8 +29,10 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{Locked, assemble, repository_path};
+use crate::inventory::Note;
 use crate::inventory::graph::{EdgeKind, Graph};
 use crate::inventory::{Document, Format, Input, ParseError, Parsed};
+use crate::model::codes::NoteCode;
 use crate::model::license::License;
 use crate::model::{Ecosystem, Location, Source};
 
@@ -135,7 +137,8 @@ impl Format for GoMod {
                 .as_ref()
                 .is_none_or(|sums| sums.contains(&(name.as_str(), version.as_str())));
             if !pinned && matches!(source, Source::Registry { .. }) {
-                notes.push((
+                notes.push(Note::new(
+                    NoteCode::Incomplete,
                     Some(require.line),
                     format!(
                         "go.sum holds no checksum for the code of {name} {version}: its content is not pinned"
@@ -166,13 +169,15 @@ impl Format for GoMod {
                 Some(version) => format!("{} {version}", replace.old),
                 None => replace.old.clone(),
             };
-            notes.push((
+            notes.push(Note::new(
+                NoteCode::Ignored,
                 Some(replace.line),
                 format!("`replace {old}` matches no requirement, so Go ignores it"),
             ));
         }
         if checksums.is_none() && !modfile.requires.is_empty() {
-            notes.push((
+            notes.push(Note::new(
+                NoteCode::MissingCompanion,
                 None,
                 "no go.sum beside go.mod: no module's content is pinned by a checksum".to_owned(),
             ));
@@ -203,7 +208,7 @@ fn replacement_for(require: &Require, candidates: &[usize], replaces: &[Replace]
 
 /// Go reads a go.mod without a `go` line as Go 1.16; before 1.17, go.mod lists only some
 /// of the modules in the build.
-fn note_old_go_version(go: Option<&(String, u32)>, notes: &mut Vec<(Option<u32>, String)>) {
+fn note_old_go_version(go: Option<&(String, u32)>, notes: &mut Vec<Note>) {
     let (version, line) = match go {
         Some((version, line)) => (version.as_str(), Some(*line)),
         None => ("1.16", None),
@@ -213,7 +218,8 @@ fn note_old_go_version(go: Option<&(String, u32)>, notes: &mut Vec<(Option<u32>,
     if let (Some(Ok(major)), Some(Ok(minor))) = major_minor
         && (major, minor) < (1, 17)
     {
-        notes.push((
+        notes.push(Note::new(
+            NoteCode::Incomplete,
             line,
             format!(
                 "go {version}: before Go 1.17, go.mod does not list every module in the build, so this inventory may miss indirect dependencies"

@@ -23,9 +23,11 @@ use serde::Deserialize;
 
 use super::json::UniqueKeys;
 use super::{Locked, UNNAMED_ROOT, assemble};
+use crate::inventory::Note;
 use crate::inventory::graph::{EdgeKind, Graph};
 use crate::inventory::text::JsonLines;
 use crate::inventory::{Format, Input, ParseError, Parsed};
+use crate::model::codes::NoteCode;
 use crate::model::license::License;
 use crate::model::{Ecosystem, Source};
 
@@ -130,7 +132,8 @@ impl Format for NugetLock {
                         node
                     }
                     other => {
-                        notes.push((
+                        notes.push(Note::new(
+                            NoteCode::UnknownSource,
                             Some(line),
                             format!("`{name}` under {framework} has type `{other}`, which this depgov does not know; not inventoried"),
                         ));

@@ -24,9 +24,11 @@ use serde_json::Value;
 use super::assemble;
 use super::json::UniqueKeys;
 use super::python::{self, Manifest, Problem};
+use crate::inventory::Note;
 use crate::inventory::graph::Graph;
 use crate::inventory::text::JsonLines;
 use crate::inventory::{Format, Input, ParseError, Parsed};
+use crate::model::codes::NoteCode;
 use crate::model::{Ecosystem, Kind, Source};
 
 pub struct PipfileLock;
@@ -182,8 +184,8 @@ impl Format for PipfileLock {
                 let located = match locate(&name, &entry, &meta.sources, input.file.path) {
                     Ok(Some(located)) => located,
                     Ok(None) => continue,
-                    Err(Problem::Note(message)) => {
-                        notes.push((Some(line), message));
+                    Err(Problem::Note(code, message)) => {
+                        notes.push(Note::new(code, Some(line), message));
                         continue;
                     }
                     Err(Problem::Malformed(message)) => return Err(ParseError::at(line, message)),
@@ -218,9 +220,12 @@ fn locate(
         let url = url.strip_prefix("git+").unwrap_or(url);
         let Some(version) = pinned else {
             let at = entry.reference.as_deref().unwrap_or("its default branch");
-            return Err(Problem::Note(format!(
-                "`{name}` comes from git ({url} at {at}) without a locked version; not inventoried"
-            )));
+            return Err(Problem::Note(
+                NoteCode::Unpinned,
+                format!(
+                    "`{name}` comes from git ({url} at {at}) without a locked version; not inventoried"
+                ),
+            ));
         };
         let source = Source::Git {
             url: url.to_owned(),
@@ -236,9 +241,12 @@ fn locate(
             .map(str::to_owned)
             .or_else(|| python::archive_version(local, name))
             .ok_or_else(|| {
-                Problem::Note(format!(
-                    "`{name}` comes from {local} without a locked version; not inventoried"
-                ))
+                Problem::Note(
+                    NoteCode::Unpinned,
+                    format!(
+                        "`{name}` comes from {local} without a locked version; not inventoried"
+                    ),
+                )
             })?;
         let source = if local.contains("://") && !local.starts_with("file://") {
             python::registry(Some(local))
@@ -249,9 +257,12 @@ fn locate(
     }
     let Some(version) = pinned else {
         let written = entry.version.as_deref().unwrap_or("no version");
-        return Err(Problem::Note(format!(
-            "`{name}` is locked as `{written}`, not pinned to one version; not inventoried"
-        )));
+        return Err(Problem::Note(
+            NoteCode::Unpinned,
+            format!(
+                "`{name}` is locked as `{written}`, not pinned to one version; not inventoried"
+            ),
+        ));
     };
     let url = match &entry.index {
         Some(index) => {

@@ -33,8 +33,10 @@ use serde::Deserialize;
 use super::js::{Manifest, Section, relative_to_lockfile, resolved_source, split_descriptor};
 use super::yaml::{self, Halves, Keyed, Mapping};
 use super::{Locked, assemble};
+use crate::inventory::Note;
 use crate::inventory::graph::{EdgeKind, Graph};
 use crate::inventory::{Format, Input, ParseError, Parsed};
+use crate::model::codes::NoteCode;
 use crate::model::license::License;
 use crate::model::registry;
 use crate::model::{Ecosystem, Kind, Source};
@@ -260,9 +262,11 @@ fn read(
             }
             Err(why) => {
                 let line = unit.package.map(|p| p.line);
-                parsed
-                    .notes
-                    .push((line, format!("`{}` is not inventoried: {why}", unit.key)));
+                parsed.notes.push(Note::new(
+                    NoteCode::UnknownSource,
+                    line,
+                    format!("`{}` is not inventoried: {why}", unit.key),
+                ));
                 graph.add(unit.key)
             }
         };

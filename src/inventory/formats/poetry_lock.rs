@@ -25,9 +25,11 @@ use toml::Spanned;
 
 use super::assemble;
 use super::python::{self, Manifest};
+use crate::inventory::Note;
 use crate::inventory::graph::{EdgeKind, Graph};
 use crate::inventory::text::LineIndex;
 use crate::inventory::{Format, Input, ParseError, Parsed};
+use crate::model::codes::NoteCode;
 use crate::model::{Ecosystem, Kind, Source};
 
 pub struct PoetryLock;
@@ -204,7 +206,8 @@ impl Format for PoetryLock {
                     },
                     "file" | "directory" => python::local_source(input.file.path, &source.url),
                     other => {
-                        notes.push((
+                        notes.push(Note::new(
+                            NoteCode::UnknownSource,
                             Some(line),
                             format!(
                                 "`{}` comes from a source of type `{other}`, which depgov does not know; not inventoried",

@@ -30,9 +30,11 @@ use toml::Spanned;
 
 use super::python::{self, Group, Manifest, Problem};
 use super::{Locked, assemble};
+use crate::inventory::Note;
 use crate::inventory::graph::{EdgeKind, Graph};
 use crate::inventory::text::LineIndex;
 use crate::inventory::{Format, Input, ParseError, Parsed};
+use crate::model::codes::NoteCode;
 use crate::model::{Ecosystem, Kind, Source};
 
 pub struct Pylock;
@@ -156,7 +158,8 @@ impl Format for Pylock {
         let version_line = lines.line(version.span().start);
         match version.get_ref().split_once('.') {
             Some(("1", "0")) => {}
-            Some(("1", _)) => notes.push((
+            Some(("1", _)) => notes.push(Note::new(
+                NoteCode::NewerFormat,
                 Some(version_line),
                 format!(
                     "lock-version {} is newer than the 1.0 this depgov knows; read as 1.0",
@@ -261,7 +264,9 @@ impl Format for Pylock {
                 input.file.path,
             ) {
                 Ok(locked) => packages.push((node, locked)),
-                Err(Problem::Note(message)) => notes.push((Some(line), message)),
+                Err(Problem::Note(code, message)) => {
+                    notes.push(Note::new(code, Some(line), message))
+                }
                 Err(Problem::Malformed(message)) => return Err(ParseError::at(line, message)),
             }
         }
@@ -284,9 +289,12 @@ fn locked_entry(
         .clone()
         .or_else(|| file.and_then(|f| python::archive_version(f, name)))
         .ok_or_else(|| {
-            Problem::Note(format!(
-                "`{name}` is a source tree or file without a locked version; not inventoried"
-            ))
+            Problem::Note(
+                NoteCode::Unpinned,
+                format!(
+                    "`{name}` is a source tree or file without a locked version; not inventoried"
+                ),
+            )
         })?;
     let mut locked = python::locked(name, &version, source, line);
     if let Some(text) = &package.marker {
@@ -306,10 +314,13 @@ fn source<'p>(package: &'p Package, lockfile: &str) -> Result<(Source, Option<&'
     let name = &package.name;
     if let Some(vcs) = &package.vcs {
         if vcs.kind != "git" {
-            return Err(Problem::Note(format!(
-                "`{name}` comes from a {} repository; depgov records git sources only; not inventoried",
-                vcs.kind
-            )));
+            return Err(Problem::Note(
+                NoteCode::UnknownSource,
+                format!(
+                    "`{name}` comes from a {} repository; depgov records git sources only; not inventoried",
+                    vcs.kind
+                ),
+            ));
         }
         let url = vcs.url.as_ref().or(vcs.path.as_ref()).ok_or_else(|| {
             Problem::Malformed(format!("`{name}`: `vcs` has neither `url` nor `path`"))
@@ -336,9 +347,12 @@ fn source<'p>(package: &'p Package, lockfile: &str) -> Result<(Source, Option<&'
         return Ok((source, archive.file_name()));
     }
     let Some(file) = package.wheels.first().or(package.sdist.as_ref()) else {
-        return Err(Problem::Note(format!(
-            "`{name}` records no source (index, vcs, directory, archive, sdist or wheels); not inventoried"
-        )));
+        return Err(Problem::Note(
+            NoteCode::UnknownSource,
+            format!(
+                "`{name}` records no source (index, vcs, directory, archive, sdist or wheels); not inventoried"
+            ),
+        ));
     };
     let source = match (&package.index, &file.url, &file.path) {
         (Some(index), ..) => python::registry(Some(index)),

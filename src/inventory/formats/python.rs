@@ -14,6 +14,7 @@ use super::Locked;
 use crate::inventory::graph::{EdgeKind, Graph};
 use crate::inventory::text::LineIndex;
 use crate::inventory::{Document, ParseError};
+use crate::model::codes::NoteCode;
 use crate::model::license::License;
 use crate::model::{Ecosystem, Location, Source};
 
@@ -53,7 +54,7 @@ pub fn pinned(specifier: &str) -> Option<&str> {
 /// Why a lockfile entry is not a component.
 pub enum Problem {
     /// Seen but not inventoried: reported as a note.
-    Note(String),
+    Note(NoteCode, String),
     /// The entry is malformed: the file is rejected.
     Malformed(String),
 }

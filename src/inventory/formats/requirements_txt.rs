@@ -27,8 +27,10 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::python;
 use super::{Locked, assemble};
+use crate::inventory::Note;
 use crate::inventory::graph::{EdgeKind, Graph};
 use crate::inventory::{Format, Input, ParseError, Parsed};
+use crate::model::codes::NoteCode;
 use crate::model::{Ecosystem, Kind, Location, Source};
 
 pub struct RequirementsTxt;
@@ -174,7 +176,7 @@ struct Pin {
 #[derive(Default)]
 struct File {
     pins: Vec<Pin>,
-    notes: Vec<(Option<u32>, String)>,
+    notes: Vec<Note>,
 }
 
 /// A `# via` item.
@@ -262,7 +264,7 @@ enum Outcome {
     },
     /// The first-party project (`-e .`).
     FirstParty,
-    Note(String),
+    Note(NoteCode, String),
 }
 
 /// Reading state: the file so far and the index that applies to the next requirements.
@@ -327,12 +329,16 @@ impl Reader<'_> {
                 via: Vec::new(),
             }),
             Outcome::FirstParty => {}
-            Outcome::Note(message) => self.file.notes.push((Some(number), message)),
+            Outcome::Note(code, message) => {
+                self.file.notes.push(Note::new(code, Some(number), message))
+            }
         }
     }
 
     fn note(&mut self, number: u32, message: String) {
-        self.file.notes.push((Some(number), message));
+        self.file
+            .notes
+            .push(Note::new(NoteCode::Ignored, Some(number), message));
     }
 
     fn option(&mut self, line: &str, number: u32) -> Result<(), ParseError> {
@@ -425,9 +431,10 @@ impl Reader<'_> {
                 version: version.to_owned(),
                 source: python::registry(self.index.as_deref()),
             },
-            None => Outcome::Note(format!(
-                "`{text}` is not pinned to one version; not inventoried"
-            )),
+            None => Outcome::Note(
+                NoteCode::Unpinned,
+                format!("`{text}` is not pinned to one version; not inventoried"),
+            ),
         })
     }
 
@@ -443,27 +450,36 @@ impl Reader<'_> {
             .strip_suffix(".whl")
             .and_then(|stem| stem.split('-').next());
         let Some(name) = name.or(egg).or(wheel_name) else {
-            return Outcome::Note(format!(
-                "`{target}` names no package (no `name @`, `#egg=` or wheel file name); not inventoried"
-            ));
+            return Outcome::Note(
+                NoteCode::Unidentified,
+                format!(
+                    "`{target}` names no package (no `name @`, `#egg=` or wheel file name); not inventoried"
+                ),
+            );
         };
         if let Some(scheme) = VCS_SCHEMES.iter().find(|s| target.starts_with(*s)) {
             let url = target.split('#').next().unwrap_or(target);
-            return Outcome::Note(if *scheme == "git+" {
-                format!(
-                    "`{name}` comes from git ({}) without a version; not inventoried",
-                    &url[scheme.len()..]
-                )
-            } else {
-                format!(
-                    "`{name}` comes from {url}, a version control system depgov does not record; not inventoried"
-                )
-            });
+            return Outcome::Note(
+                NoteCode::Unpinned,
+                if *scheme == "git+" {
+                    format!(
+                        "`{name}` comes from git ({}) without a version; not inventoried",
+                        &url[scheme.len()..]
+                    )
+                } else {
+                    format!(
+                        "`{name}` comes from {url}, a version control system depgov does not record; not inventoried"
+                    )
+                },
+            );
         }
         let Some(version) = python::archive_version(target, name) else {
-            return Outcome::Note(format!(
-                "`{name}` comes from {target} without a version in its file name; not inventoried"
-            ));
+            return Outcome::Note(
+                NoteCode::Unpinned,
+                format!(
+                    "`{name}` comes from {target} without a version in its file name; not inventoried"
+                ),
+            );
         };
         let source = if target.contains("://") && !target.starts_with("file:") {
             python::registry(Some(target))

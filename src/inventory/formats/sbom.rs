@@ -13,9 +13,11 @@ use std::collections::BTreeSet;
 use serde::de::DeserializeOwned;
 
 use super::{Locked, assemble_mixed};
+use crate::inventory::Note;
 use crate::inventory::graph::{EdgeKind, Graph};
 use crate::inventory::text::JsonLines;
 use crate::inventory::{ParseError, Parsed};
+use crate::model::codes::NoteCode;
 use crate::model::license::License;
 use crate::model::purl::{ComponentPurl, read_component_purl};
 use crate::model::registry;
@@ -42,7 +44,7 @@ pub struct SbomGraph {
     noun: &'static str,
     graph: Graph,
     packages: Vec<(usize, Ecosystem, Locked)>,
-    notes: Vec<(Option<u32>, String)>,
+    notes: Vec<Note>,
 }
 
 impl SbomGraph {
@@ -67,6 +69,7 @@ impl SbomGraph {
     pub fn add(&mut self, entry: Entry<'_>) -> usize {
         let Some(purl_text) = entry.purl else {
             self.note(
+                NoteCode::Unidentified,
                 entry.line,
                 format!(
                     "{} `{}` has no package URL, so its ecosystem is unknown",
@@ -99,6 +102,7 @@ impl SbomGraph {
             }
             Err(reason) => {
                 self.note(
+                    NoteCode::Unidentified,
                     entry.line,
                     format!("{} `{}` ({purl_text}) {reason}", self.noun, entry.name),
                 );
@@ -119,8 +123,8 @@ impl SbomGraph {
     }
 
     /// Records something seen but not inventoried.
-    pub fn note(&mut self, line: Option<u32>, message: String) {
-        self.notes.push((line, message));
+    pub fn note(&mut self, code: NoteCode, line: Option<u32>, message: String) {
+        self.notes.push(Note::new(code, line, message));
     }
 
     /// The components, reached as the graph says, and the notes.

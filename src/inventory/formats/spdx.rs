@@ -40,6 +40,7 @@ use crate::inventory::graph::EdgeKind;
 use crate::inventory::text::JsonLines;
 use crate::inventory::{Format, Input, ParseError, Parsed};
 use crate::model::Ecosystem;
+use crate::model::codes::NoteCode;
 use crate::model::license::License;
 
 pub struct Spdx;
@@ -229,6 +230,7 @@ impl Format for Spdx {
                         .pair("spdxElementId", &escaped)
                         .or_else(|| lines.pair("relatedSpdxElement", &escaped));
                     sbom.note(
+                        NoteCode::DanglingReference,
                         line,
                         format!("a relationship names `{id}`, which the document does not define"),
                     );

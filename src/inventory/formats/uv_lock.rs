@@ -23,9 +23,11 @@ use toml::Spanned;
 
 use super::assemble;
 use super::python::{self, Group, Manifest};
+use crate::inventory::Note;
 use crate::inventory::graph::Graph;
 use crate::inventory::text::LineIndex;
 use crate::inventory::{Format, Input, ParseError, Parsed};
+use crate::model::codes::NoteCode;
 use crate::model::{Ecosystem, Source};
 
 pub struct UvLock;
@@ -255,7 +257,8 @@ impl Format for UvLock {
             let line = lines.line(package.span().start);
             let package = package.get_ref();
             let Some(version) = &package.version else {
-                notes.push((
+                notes.push(Note::new(
+                    NoteCode::Unpinned,
                     Some(line),
                     format!(
                         "`{}` has no locked version (a source tree with a dynamic version); not inventoried",
@@ -269,7 +272,8 @@ impl Format for UvLock {
                 .as_ref()
                 .and_then(|s| source(s, input.file.path))
             else {
-                notes.push((
+                notes.push(Note::new(
+                    NoteCode::UnknownSource,
                     Some(line),
                     format!(
                         "`{}` has no source depgov knows; not inventoried",

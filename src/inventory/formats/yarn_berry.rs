@@ -34,8 +34,10 @@ use super::js::{
 };
 use super::yaml::{self, Keyed, Mapping};
 use super::{Locked, assemble};
+use crate::inventory::Note;
 use crate::inventory::graph::{EdgeKind, Graph};
 use crate::inventory::{Format, Input, ParseError, Parsed};
+use crate::model::codes::NoteCode;
 use crate::model::license::License;
 use crate::model::registry;
 use crate::model::{Ecosystem, Source};
@@ -232,7 +234,11 @@ fn inventory(
                         missing(),
                         candidates.len()
                     );
-                    parsed.notes.push((Some(dependency.line), why));
+                    parsed.notes.push(Note::new(
+                        NoteCode::DanglingReference,
+                        Some(dependency.line),
+                        why,
+                    ));
                     continue;
                 }
                 (None, None) => return Err(ParseError::at(dependency.line, missing())),
@@ -311,7 +317,8 @@ fn unreadable(
     name: &str,
     why: String,
 ) -> usize {
-    parsed.notes.push((
+    parsed.notes.push(Note::new(
+        NoteCode::UnknownSource,
         Some(entry.line),
         format!("`{}` is not inventoried: {why}", entry.key),
     ));

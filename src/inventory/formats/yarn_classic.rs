@@ -27,8 +27,10 @@ use super::js::{
     Link, Manifest, Section, link_optional, relative_to_lockfile, resolved_source, split_descriptor,
 };
 use super::{Locked, assemble, yarn_berry};
+use crate::inventory::Note;
 use crate::inventory::graph::Graph;
 use crate::inventory::{Format, Input, ParseError, Parsed};
+use crate::model::codes::NoteCode;
 use crate::model::license::License;
 use crate::model::registry;
 use crate::model::{Ecosystem, Source};
@@ -316,7 +318,9 @@ fn inventory(
                         "package.json declares `{name}@{range}`, which yarn.lock does not lock \
                          (a workspace package or a link)"
                     );
-                    parsed.notes.push((None, why));
+                    parsed
+                        .notes
+                        .push(Note::new(NoteCode::DanglingReference, None, why));
                     continue;
                 };
                 links.push(Link {

@@ -133,7 +133,7 @@ impl Repo {
         if !output.status.success() {
             return Ok(None);
         }
-        let file = format!("{path} (at {})", short(commit));
+        let file = format!("{path} (at {})", crate::model::short_commit(commit));
         crate::inventory::discover::text(&file, output.stdout).map(Some)
     }
 
@@ -182,11 +182,6 @@ impl Repo {
     }
 }
 
-/// The first seven characters of a commit id, as git shows them.
-pub fn short(commit: &str) -> &str {
-    commit.get(..7).unwrap_or(commit)
-}
-
 fn split_nul(bytes: &[u8]) -> Vec<String> {
     bytes
         .split(|b| *b == 0)
@@ -203,9 +198,12 @@ pub struct CommitTree<'a> {
 
 impl Tree for CommitTree<'_> {
     fn read(&self, path: &str) -> Result<String, Error> {
-        self.repo
-            .read_at(&self.commit, path)?
-            .ok_or_else(|| Error::Git(format!("{path} is not in {}", short(&self.commit))))
+        self.repo.read_at(&self.commit, path)?.ok_or_else(|| {
+            Error::Git(format!(
+                "{path} is not in {}",
+                crate::model::short_commit(&self.commit)
+            ))
+        })
     }
 
     fn dir(&self) -> Option<&Path> {

@@ -6,17 +6,26 @@
 //! extraction of that commit (Cargo needs a tree). Inputs the change does not touch are not
 //! read twice: the working tree's result is the base's too. A policy file in the repository is
 //! applied as it is at base, so the change being judged cannot weaken it.
+//!
+//! Everything `--base` needs is here: [`git`] (the only code that runs git), [`policy`] (the
+//! policy at base and `policy-changed`), [`compare`] (which findings the change introduces,
+//! which are debt, what it removes).
+
+pub mod compare;
+pub mod git;
+mod policy;
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::error::Error;
-use crate::git::{self, CommitTree, Repo};
 use crate::inventory::Inventory;
 use crate::inventory::cargo::CargoOptions;
 use crate::inventory::discover::{self, DiskTree, Planned, ReadInput, ScanOptions};
-use crate::model::{Change, Finding, Location, Rule, Severity};
-use crate::policy::{self, Policy, PolicyOrigin};
+use git::{CommitTree, Repo};
+
+pub use compare::{Removed, compare};
+pub use policy::{PolicyFrom, policy};
 
 /// A change's base, opened.
 pub struct Base {
@@ -56,79 +65,6 @@ impl Base {
 
     pub fn repo_root(&self) -> &Path {
         self.repo.root()
-    }
-
-    /// The policy at base: the first of the repository-relative `candidates` that exists
-    /// there, or the embedded default. Returns it with the path it came from.
-    pub fn policy(
-        &self,
-        candidates: &[String],
-        remote: Option<&dyn policy::Remote>,
-    ) -> Result<(Policy, Option<String>), Error> {
-        let present: std::collections::HashSet<&str> =
-            self.files.iter().map(String::as_str).collect();
-        for path in candidates.iter().filter(|c| present.contains(c.as_str())) {
-            if let Some(text) = self.repo.read_at(&self.commit, path)? {
-                let origin = PolicyOrigin::Revision {
-                    path: path.clone(),
-                    commit: self.commit.clone(),
-                };
-                // The layers it extends are read at the base too: the change cannot edit them.
-                let sources = policy::Sources {
-                    files: self,
-                    remote,
-                };
-                return Ok((
-                    policy::load(path, &text, origin, &sources)?,
-                    Some(path.clone()),
-                ));
-            }
-        }
-        Ok((policy::embedded(), None))
-    }
-
-    /// A `policy-changed` finding when the change edits, adds, moves or deletes the policy
-    /// file that would judge it. `base` and `head` are the policy paths found at base and in
-    /// the working tree.
-    pub fn policy_change(
-        &self,
-        base: Option<&str>,
-        head: Option<&str>,
-        contact: Option<&str>,
-    ) -> Option<Finding> {
-        let file = match (base, head) {
-            (Some(b), Some(h)) if b == h && !self.changed.contains(h) => return None,
-            (None, None) => return None,
-            (_, Some(h)) => h,
-            (Some(b), None) => b,
-        };
-        let reviewer = contact.map_or_else(
-            || "the policy's owners".to_owned(),
-            |c| format!("the policy's contact ({c})"),
-        );
-        Some(Finding {
-            rule: Rule::PolicyChanged,
-            severity: Severity::Warning,
-            ring: None,
-            change: Some(Change::New),
-            component: None,
-            message: format!(
-                "this change edits the policy {file}; the edit takes effect only after it is \
-                 merged and reviewed by {reviewer}. This run applied the policy as it is at {} \
-                 (the merge-base with {}).",
-                git::short(&self.commit),
-                self.rev
-            ),
-            reason: None,
-            use_instead: Vec::new(),
-            link: None,
-            path: Vec::new(),
-            location: Some(Location {
-                file: file.to_owned(),
-                line: 1,
-            }),
-            waiver: None,
-        })
     }
 
     /// What reading the base takes, for the same scan as the working tree's (`head`): inputs
@@ -216,11 +152,4 @@ fn cargo_needs(path: &str) -> bool {
         || path.ends_with("src/main.rs")
         || path.starts_with(".cargo/")
         || path.contains("/.cargo/")
-}
-
-/// Policy files as they are at the base commit.
-impl policy::Files for Base {
-    fn read(&self, path: &str) -> Result<Option<String>, Error> {
-        self.repo.read_at(&self.commit, path)
-    }
 }

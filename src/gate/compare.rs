@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Evaluation, Verdict};
+use crate::evaluate::{Evaluation, Verdict};
 use crate::model::purl::normalize_name;
 use crate::model::{Change, Component, ComponentId, Ecosystem, Finding, Ring, Rule, Severity};
 
@@ -66,7 +66,7 @@ pub fn compare(
         finding.change = Some(change);
         finding.severity = severity(finding, change == Change::New);
     }
-    head.findings.sort_by(super::report_order);
+    head.sort();
 
     let head_keys: HashSet<Key> = head_components.iter().map(|c| key(&c.id)).collect();
     let mut removed: Vec<Removed> = base_components
