@@ -101,6 +101,7 @@ pub fn merge(dirs: &[PathBuf]) -> Result<OrgReport, Error> {
         org: first.org.clone(),
         date: first.date.clone(),
         policy: first.policy.clone(),
+        expiring_within_days: first.expiring_within_days,
         selection: first.selection.clone(),
         shard: None,
     };

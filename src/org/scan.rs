@@ -123,6 +123,7 @@ pub fn run(options: &Options, policy: &Policy) -> Result<OrgReport, Error> {
             org: options.org.clone(),
             date: options.today.to_string(),
             policy: PolicyInfo::of(policy),
+            expiring_within_days: policy.warn_days,
             selection,
             shard: options.shard,
         };

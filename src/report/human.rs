@@ -3,8 +3,14 @@
 //!
 //! Names and licenses come from packages and are untrusted: control characters are shown
 //! escaped so that they cannot move the cursor or recolour a terminal.
+//!
+//! Colour is written as cargo writes it — severities in their colour, rule ids and component
+//! names bold — and always as ANSI codes: the stream it is written to strips them where colour
+//! is not wanted (a pipe, a file, `NO_COLOR`, `--color never`).
 
 use std::fmt::Write as _;
+
+use anstyle::{AnsiColor, Style};
 
 use super::{BaseReport, InventoryReport, Report};
 use crate::inventory::{InputFile, InputNote};
@@ -20,18 +26,16 @@ pub fn check(report: &Report) -> String {
         if group.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "{}\n", plural(group.len(), severity.as_str()));
+        let heading = plural(group.len(), severity.as_str());
+        let _ = writeln!(out, "{}\n", paint(BOLD, &heading));
         for finding in group {
             finding_block(&mut out, finding);
         }
     }
     let waived: Vec<&Finding> = report.waived_findings().collect();
     if !waived.is_empty() {
-        let _ = writeln!(
-            out,
-            "{} (policy exceptions)\n",
-            plural(waived.len(), "waived finding")
-        );
+        let heading = plural(waived.len(), "waived finding");
+        let _ = writeln!(out, "{} (policy exceptions)\n", paint(BOLD, &heading));
         for finding in waived {
             finding_block(&mut out, finding);
         }
@@ -93,15 +97,23 @@ pub(crate) fn finding_block(out: &mut String, finding: &Finding) {
     } else {
         format!(" ({})", tags.join(", "))
     };
-    let severity = if finding.waiver.is_some() {
-        "waived"
-    } else {
-        finding.severity.as_str()
+    let (severity, colour) = match (&finding.waiver, finding.severity) {
+        (Some(_), _) => ("waived", AnsiColor::Green),
+        (None, Severity::Error) => ("error", AnsiColor::Red),
+        (None, Severity::Warning) => ("warning", AnsiColor::Yellow),
+        (None, Severity::Note) => ("note", AnsiColor::Cyan),
     };
-    let _ = writeln!(out, "{severity}[{}] {subject}{tags}", finding.rule);
+    let header = format!("{severity}[{}]", finding.rule);
+    let _ = writeln!(
+        out,
+        "{} {}{tags}",
+        paint(BOLD.fg_color(Some(colour.into())), &header),
+        paint(BOLD, &subject)
+    );
     let _ = writeln!(out, "  {}", clean(&finding.message));
     let mut field = |label: &str, value: &str| {
-        let _ = writeln!(out, "  {label:<13}{}", clean(value));
+        let label = format!("{label:<13}");
+        let _ = writeln!(out, "  {}{}", paint(LABEL, &label), clean(value));
     };
     if let Some(reason) = &finding.reason {
         field("reason:", reason);
@@ -165,7 +177,8 @@ fn summary_line(out: &mut String, report: &Report) {
     }
     let _ = writeln!(
         out,
-        "depgov: {}, {}, {}{} · {}: {rings}, not evaluated {} · policy: {} ({}{revision}){contact}",
+        "{}: {}, {}, {}{} · {}: {rings}, not evaluated {} · policy: {} ({}{revision}){contact}",
+        paint(BOLD, "depgov"),
         plural(s.errors, "error"),
         plural(s.warnings, "warning"),
         plural(s.notes, "note"),
@@ -229,6 +242,16 @@ fn component_line(out: &mut String, component: &Component) {
         clean(&component.license.to_string()),
         clean(&source),
     );
+}
+
+const BOLD: Style = Style::new().bold();
+
+/// Field labels, dimmed in the manner of cargo's gutter.
+const LABEL: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Blue)));
+
+/// `text` in `style`, as ANSI codes.
+fn paint(style: Style, text: &str) -> String {
+    format!("{style}{text}{style:#}")
 }
 
 fn plural(count: usize, noun: &str) -> String {

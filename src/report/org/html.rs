@@ -383,7 +383,7 @@ impl Page<'_> {
         let _ = writeln!(
             self.out,
             "<section id=\"exceptions\"><h2>Exceptions expiring within {} days ({})</h2>",
-            super::EXPIRING_WITHIN_DAYS,
+            self.report.expiring_within_days,
             exceptions.len()
         );
         if exceptions.is_empty() {

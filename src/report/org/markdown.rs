@@ -134,7 +134,7 @@ pub fn render(report: &OrgReport) -> String {
         let _ = writeln!(
             out,
             "## Exceptions expiring within {} days\n",
-            super::EXPIRING_WITHIN_DAYS
+            report.expiring_within_days
         );
         out.push_str(
             "| Exception | Expires | Days left | Approved by | Ticket | Waives findings in | \

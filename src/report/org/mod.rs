@@ -27,8 +27,10 @@ use crate::policy::Policy;
 
 pub const ORG_REPORT_SCHEMA: &str = "depgov.org-report/v1";
 
-/// Exceptions expiring within this many days are listed.
-pub const EXPIRING_WITHIN_DAYS: i64 = 30;
+/// Reports written before `expiring_within_days` was recorded used 30 days.
+fn default_warn_days() -> u32 {
+    30
+}
 
 /// The organisation report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -52,7 +54,10 @@ pub struct OrgReport {
     pub skipped: Vec<Skipped>,
     /// Every component in use, by ecosystem and name.
     pub components: Vec<ComponentUsage>,
-    /// Exceptions that expire within [`EXPIRING_WITHIN_DAYS`] days, or have expired; soonest
+    /// The policy's `expiry.warn-days`: exceptions expiring within it are listed.
+    #[serde(default = "default_warn_days")]
+    pub expiring_within_days: u32,
+    /// Exceptions that expire within `expiring_within_days` days, or have expired; soonest
     /// first.
     pub expiring_exceptions: Vec<ExpiringException>,
     /// With `--previous`: what moved since that report.
@@ -250,6 +255,8 @@ pub struct Header {
     /// `YYYY-MM-DD`.
     pub date: String,
     pub policy: PolicyInfo,
+    /// The policy's `expiry.warn-days`.
+    pub expiring_within_days: u32,
     pub selection: Selection,
     pub shard: Option<Shard>,
 }
@@ -287,6 +294,7 @@ impl Builder {
             repos: Vec::new(),
             skipped: Vec::new(),
             components: Vec::new(),
+            expiring_within_days: header.expiring_within_days,
             expiring_exceptions: Vec::new(),
             changes: None,
         };
@@ -484,7 +492,7 @@ impl Builder {
     }
 }
 
-/// The policy's exceptions that expire within [`EXPIRING_WITHIN_DAYS`] days of `today`, or
+/// The policy's exceptions that expire within its `expiry.warn-days` of `today`, or
 /// have expired.
 pub fn expiring(policy: &Policy, today: NaiveDate) -> Vec<ExpiringException> {
     policy
@@ -492,7 +500,7 @@ pub fn expiring(policy: &Policy, today: NaiveDate) -> Vec<ExpiringException> {
         .iter()
         .filter_map(|exception| {
             let days_left = (exception.expires - today).num_days();
-            (days_left <= EXPIRING_WITHIN_DAYS).then(|| ExpiringException {
+            (days_left <= i64::from(policy.warn_days)).then(|| ExpiringException {
                 selector: exception.selector.to_string(),
                 expires: exception.expires.to_string(),
                 days_left,
