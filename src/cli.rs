@@ -58,8 +58,9 @@ enum Command {
     /// Print a completion script for SHELL, e.g. `depgov completions bash >
     /// /etc/bash_completion.d/depgov`.
     Completions(CompletionsArgs),
-    /// Print depgov's man page (roff), e.g. `depgov man > depgov.1`.
-    Man,
+    /// Print depgov's man page (roff), e.g. `depgov man > depgov.1`; with --dir, write a
+    /// page for every command (depgov.1, depgov-check.1, …) into DIR.
+    Man(ManArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -351,6 +352,13 @@ pub(crate) struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+#[derive(Debug, Args)]
+pub(crate) struct ManArgs {
+    /// Write every command's page into DIR instead of printing depgov.1.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub(crate) enum FailOn {
     Error,
@@ -428,7 +436,7 @@ fn run(command: Command) -> Result<i32, Error> {
         Command::ScanOrg(args) => cmd::org::scan(args),
         Command::Merge(args) => cmd::org::merge(args),
         Command::Completions(args) => cmd::generate::completions(args.shell),
-        Command::Man => cmd::generate::man(),
+        Command::Man(args) => cmd::generate::man(args.dir.as_deref()),
     }
 }
 

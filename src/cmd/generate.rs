@@ -1,8 +1,11 @@
 //! `depgov completions SHELL` and `depgov man`: generated from the clap definitions in
 //! [`crate::cli`], so they always match the commands.
 
+use std::path::Path;
+
 use super::print;
 use crate::error::{Error, exit};
+use crate::util::paths::display_path;
 
 pub fn completions(shell: clap_complete::Shell) -> Result<i32, Error> {
     let mut command = crate::cli::command();
@@ -13,8 +16,19 @@ pub fn completions(shell: clap_complete::Shell) -> Result<i32, Error> {
     Ok(exit::OK)
 }
 
-pub fn man() -> Result<i32, Error> {
-    let man = clap_mangen::Man::new(crate::cli::command());
-    print(|out| man.render(out))?;
+/// Prints depgov.1, or writes every command's page into `dir`.
+pub fn man(dir: Option<&Path>) -> Result<i32, Error> {
+    match dir {
+        Some(dir) => clap_mangen::generate_to(crate::cli::command(), dir).map_err(|source| {
+            Error::Write {
+                path: display_path(dir),
+                source,
+            }
+        })?,
+        None => {
+            let man = clap_mangen::Man::new(crate::cli::command());
+            print(|out| man.render(out))?;
+        }
+    }
     Ok(exit::OK)
 }
