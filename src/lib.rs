@@ -23,6 +23,7 @@ pub mod github;
 pub mod inventory;
 pub mod messages;
 pub mod model;
+pub mod net;
 pub mod org;
 pub mod pipeline;
 pub mod policy;

@@ -19,12 +19,12 @@ pub fn completions(shell: clap_complete::Shell) -> Result<i32, Error> {
 /// Prints depgov.1, or writes every command's page into `dir`.
 pub fn man(dir: Option<&Path>) -> Result<i32, Error> {
     match dir {
-        Some(dir) => clap_mangen::generate_to(crate::cli::command(), dir).map_err(|source| {
-            Error::Write {
+        Some(dir) => {
+            clap_mangen::generate_to(crate::cli::command(), dir).map_err(|source| Error::Write {
                 path: display_path(dir),
                 source,
-            }
-        })?,
+            })?
+        }
         None => {
             let man = clap_mangen::Man::new(crate::cli::command());
             print(|out| man.render(out))?;

@@ -33,9 +33,9 @@ use octocrab::{FromResponse, Octocrab, Page};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::retry::{self, Backoff, Failure, Repeat};
-use super::throttle::{Pace, Throttle};
 use crate::error::Error;
+use crate::net::retry::{self, Backoff, Failure, Limits, Repeat};
+use crate::net::throttle::{Pace, Throttle};
 
 /// GitHub.com's REST API; GitHub Enterprise Server's is `https://HOST/api/v3`.
 pub const DEFAULT_API_URL: &str = "https://api.github.com";
@@ -93,7 +93,12 @@ impl ClientConfig {
         Ok(ClientConfig {
             api_url,
             token,
-            backoff: Backoff::from_env()?,
+            backoff: Backoff::from_env(
+                4,
+                std::time::Duration::from_secs(30),
+                "DEPGOV_GITHUB_BACKOFF_MS",
+                "DEPGOV_GITHUB_TIMEOUT_MS",
+            )?,
         })
     }
 
@@ -422,7 +427,7 @@ impl Client {
     {
         let failed = |failure: Failure| ApiError {
             request: self.token.redact(&format!("{method} {}", self.url(route))),
-            failure: failure.redacted(&self.token),
+            failure: failure.map_message(|message| self.token.redact(message)),
         };
         self.throttle.turn().await.map_err(failed)?;
         let counted = || {
@@ -430,7 +435,8 @@ impl Client {
             if let Some(tally) = tally {
                 tally.sent.fetch_add(1, Ordering::Relaxed);
             }
-            attempt()
+            let answer = attempt();
+            async { answer.await.map_err(failure) }
         };
         retry::send(&self.backoff, repeat, counted)
             .await
@@ -447,16 +453,43 @@ impl Client {
     }
 }
 
-/// `text` as one path segment or query value: every byte but ASCII letters, digits and `-_.~`
-/// percent-encoded (so a `/` or `?` in a branch name cannot change the route).
-pub fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
+/// What octocrab's error says, as far as retrying goes: GitHub's status, message, field
+/// errors and rate-limit headers, or what went wrong on the way.
+fn failure(error: octocrab::Error) -> Failure {
+    match error {
+        octocrab::Error::GitHub { source, .. } => {
+            let limits = source
+                .headers
+                .as_ref()
+                .map(Limits::from_headers)
+                .unwrap_or_default();
+            let details: Vec<String> = source
+                .errors
+                .iter()
+                .flatten()
+                .map(
+                    |error| match error.get("message").and_then(|m| m.as_str()) {
+                        Some(message) => message.to_owned(),
+                        None => error.to_string(),
+                    },
+                )
+                .collect();
+            let mut message = source.message.clone();
+            if !details.is_empty() {
+                message = format!("{message}: {}", details.join("; "));
             }
-        })
-        .collect()
+            Failure::answer(source.status_code.as_u16(), message, limits)
+        }
+        error @ (octocrab::Error::Serde { .. }
+        | octocrab::Error::Json { .. }
+        | octocrab::Error::InvalidUtf8 { .. }) => Failure::unreadable(format!(
+            "GitHub's answer could not be read: {}",
+            retry::chain(&error)
+        )),
+        // octocrab's own wrapper ("Service Error: …") says less than its sources.
+        error => Failure::message(format!(
+            "no answer: {}",
+            std::error::Error::source(&error).map_or_else(|| error.to_string(), retry::chain)
+        )),
+    }
 }

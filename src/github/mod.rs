@@ -1,16 +1,13 @@
 //! GitHub: the only code in depgov that talks to GitHub, all of it through octocrab.
 //!
 //! - [`client`]: the one place that builds the octocrab client (API URL, token, user agent)
-//!   and its tokio runtime, sends every request, and pages through lists
-//!   ([`client::Client::pages`]).
-//! - [`retry`]: the one place that decides what is retried and how long to wait: rate limits,
-//!   5xx answers, timeouts.
+//!   and its tokio runtime, sends every request — retried and paced by [`crate::net`] — and
+//!   pages through lists ([`client::Client::pages`]).
 //! - [`actions`]: the GitHub Actions environment (event, repository, token, API URL).
-//! - [`throttle`]: pacing for many requests: the primary rate limit, pauses GitHub asks for,
-//!   a cap per minute.
 //! - [`cache`]: the on-disk cache of conditional requests (ETags) and blobs.
 //! - [`repos`]: an organisation's repositories, their git trees and blobs (`depgov scan-org`).
 //! - [`comment`]: the sticky pull-request comment (docs/github.md).
+//! - [`policies`]: `github:` policy layers, fetched and cached.
 //! - [`workflow`]: the job summary, step outputs and the `::stop-commands::` fence.
 
 pub mod actions;
@@ -19,6 +16,4 @@ pub mod client;
 pub mod comment;
 pub mod policies;
 pub mod repos;
-pub mod retry;
-pub mod throttle;
 pub mod workflow;

@@ -7,7 +7,8 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use super::client::{Client, ClientConfig, percent_encode};
+use super::client::{Client, ClientConfig};
+use crate::net::percent_encode;
 use crate::policy::{GithubPolicy, Remote};
 
 /// Fetches `github:` policies; the client is only built when one is needed.

@@ -17,8 +17,9 @@ use serde::Deserialize;
 
 use super::actions::Repository;
 use super::cache::Cache;
-use super::client::{Accept, ApiError, Client, Fetched, Tally, percent_encode};
-use super::retry::Failure;
+use super::client::{Accept, ApiError, Client, Fetched, Tally};
+use crate::net::percent_encode;
+use crate::net::retry::Failure;
 
 /// A repository as the list shows it (the fields depgov reads).
 #[derive(Clone, Debug, Deserialize)]

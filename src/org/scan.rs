@@ -31,13 +31,13 @@ use crate::github::actions::Repository;
 use crate::github::cache::Cache;
 use crate::github::client::{ApiError, Client, ClientConfig, Tally};
 use crate::github::repos::{self, Reader, RepoInfo, Tree};
-use crate::github::throttle::Pace;
 use crate::inventory::InputNote;
 use crate::inventory::cargo::CargoOptions;
 use crate::inventory::discover::{self, MAX_FILE_BYTES, Planned, ReadInput, ScanOptions};
 use crate::messages::{self, Progress};
 use crate::model::codes::NoteCode;
 use crate::model::{ComponentId, Ring};
+use crate::net::throttle::Pace;
 use crate::pipeline::{Judged, Stages};
 use crate::policy::Policy;
 use crate::report::org::{

@@ -1,9 +1,9 @@
-//! Retries, in one place for every GitHub request: what is worth sending again, and how long
-//! to wait first.
+//! Retries, in one place for every request depgov sends (GitHub, package registries, deps.dev,
+//! OSV): what is worth sending again, and how long to wait first.
 //!
 //! - **Rate limits** (429; or 403 with `x-ratelimit-remaining: 0`, with `retry-after`, or with
-//!   GitHub's "secondary rate limit" message) are retried for every request, since GitHub did
-//!   not act on it: after `retry-after` seconds, else at `x-ratelimit-reset`, else with
+//!   GitHub's "secondary rate limit" message) are retried for every request, since the server
+//!   did not act on it: after `retry-after` seconds, else at `x-ratelimit-reset`, else with
 //!   exponential backoff. A wait longer than [`Backoff::longest_wait`] is not waited for: the
 //!   request fails at once, saying when the limit resets.
 //! - **5xx answers, timeouts and connection failures** are retried with exponential backoff
@@ -12,15 +12,13 @@
 //! - Anything else (4xx, an unreadable answer) fails at once.
 //!
 //! Every wait is counted in steps of [`Backoff::step`] — one second, so that `retry-after: 5`
-//! waits five seconds. `DEPGOV_GITHUB_BACKOFF_MS` shortens the step and
-//! `DEPGOV_GITHUB_TIMEOUT_MS` the time an attempt may take; they exist for tests, which must
-//! not sleep for seconds.
+//! waits five seconds. Each client names the environment variables that shorten the step and
+//! the time an attempt may take (`DEPGOV_GITHUB_BACKOFF_MS`, `DEPGOV_GITHUB_TIMEOUT_MS`, …);
+//! they exist for tests, which must not sleep for seconds.
 
-use std::error::Error as _;
 use std::future::Future;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::client::Token;
 use crate::error::Error;
 
 /// How often and how long requests are retried.
@@ -37,19 +35,19 @@ pub struct Backoff {
 }
 
 impl Backoff {
-    /// The environment variable that sets [`Backoff::step`] in milliseconds (tests only).
-    pub const STEP_ENV: &str = "DEPGOV_GITHUB_BACKOFF_MS";
-    /// The environment variable that sets [`Backoff::timeout`] in milliseconds (tests only).
-    pub const TIMEOUT_ENV: &str = "DEPGOV_GITHUB_TIMEOUT_MS";
-
-    /// Four attempts, one-second steps, at most a minute's wait, 30 seconds per attempt; the
-    /// step from [`Backoff::STEP_ENV`] and the timeout from [`Backoff::TIMEOUT_ENV`] when set.
-    pub fn from_env() -> Result<Backoff, Error> {
+    /// `attempts` attempts, one-second steps, at most a minute's wait, `timeout` per attempt;
+    /// the step from the variable `step_env` and the timeout from `timeout_env` when set.
+    pub fn from_env(
+        attempts: u32,
+        timeout: Duration,
+        step_env: &str,
+        timeout_env: &str,
+    ) -> Result<Backoff, Error> {
         Ok(Backoff {
-            step: millis_from_env(Self::STEP_ENV)?.unwrap_or(Duration::from_secs(1)),
-            attempts: 4,
+            step: millis_from_env(step_env)?.unwrap_or(Duration::from_secs(1)),
+            attempts,
             longest_wait: 60,
-            timeout: millis_from_env(Self::TIMEOUT_ENV)?.unwrap_or(Duration::from_secs(30)),
+            timeout: millis_from_env(timeout_env)?.unwrap_or(timeout),
         })
     }
 }
@@ -69,12 +67,12 @@ fn millis_from_env(name: &str) -> Result<Option<Duration>, Error> {
     }
 }
 
-/// Whether a request may be sent again when it failed in a way GitHub may have acted on.
+/// Whether a request may be sent again when it failed in a way the server may have acted on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Repeat {
     /// Sending it twice does what sending it once does (GET, PATCH).
     Safe,
-    /// Retried only when GitHub rejected it unseen (rate limits): a POST.
+    /// Retried only when the server rejected it unseen (rate limits): a POST.
     OnlyIfRejected,
 }
 
@@ -84,76 +82,40 @@ pub struct Failure {
     /// The HTTP status; `None` when no answer came (network failure, timeout) or it could not
     /// be read.
     pub status: Option<u16>,
-    /// GitHub's message and field errors, or what went wrong on the way.
+    /// The server's message, or what went wrong on the way.
     pub message: String,
     /// Whether an answer came but could not be read (a 2xx with an unexpected body).
     pub unreadable: bool,
-    limits: Limits,
+    pub limits: Limits,
 }
 
-/// GitHub's rate-limit headers on a failed answer.
+/// The rate-limit headers on a failed answer.
 #[derive(Debug, Default, Clone, Copy)]
-struct Limits {
-    retry_after: Option<u64>,
-    remaining: Option<u64>,
-    reset: Option<u64>,
+pub struct Limits {
+    pub retry_after: Option<u64>,
+    pub remaining: Option<u64>,
+    pub reset: Option<u64>,
+}
+
+impl Limits {
+    /// `retry-after`, `x-ratelimit-remaining` and `x-ratelimit-reset`, where they are whole
+    /// numbers of seconds.
+    pub fn from_headers(headers: &http::HeaderMap) -> Limits {
+        let number = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.trim().parse::<u64>().ok())
+        };
+        Limits {
+            retry_after: number("retry-after"),
+            remaining: number("x-ratelimit-remaining"),
+            reset: number("x-ratelimit-reset"),
+        }
+    }
 }
 
 impl Failure {
-    fn from_octocrab(error: octocrab::Error) -> Failure {
-        match error {
-            octocrab::Error::GitHub { source, .. } => {
-                let header = |name: &str| {
-                    source
-                        .headers
-                        .as_ref()
-                        .and_then(|headers| headers.get(name))
-                        .and_then(|value| value.to_str().ok())
-                        .and_then(|value| value.trim().parse::<u64>().ok())
-                };
-                let limits = Limits {
-                    retry_after: header("retry-after"),
-                    remaining: header("x-ratelimit-remaining"),
-                    reset: header("x-ratelimit-reset"),
-                };
-                let details: Vec<String> = source
-                    .errors
-                    .iter()
-                    .flatten()
-                    .map(
-                        |error| match error.get("message").and_then(|m| m.as_str()) {
-                            Some(message) => message.to_owned(),
-                            None => error.to_string(),
-                        },
-                    )
-                    .collect();
-                let mut message = source.message.clone();
-                if !details.is_empty() {
-                    message = format!("{message}: {}", details.join("; "));
-                }
-                Failure {
-                    status: Some(source.status_code.as_u16()),
-                    message,
-                    unreadable: false,
-                    limits,
-                }
-            }
-            error @ (octocrab::Error::Serde { .. }
-            | octocrab::Error::Json { .. }
-            | octocrab::Error::InvalidUtf8 { .. }) => Failure {
-                status: None,
-                message: format!("GitHub's answer could not be read: {}", chain(&error)),
-                unreadable: true,
-                limits: Limits::default(),
-            },
-            // octocrab's own wrapper ("Service Error: …") says less than its sources.
-            error => Failure::message(format!(
-                "no answer: {}",
-                error.source().map_or_else(|| error.to_string(), chain)
-            )),
-        }
-    }
-
     /// A failure that is not an HTTP answer, with this message.
     pub fn message(message: String) -> Failure {
         Failure {
@@ -164,10 +126,30 @@ impl Failure {
         }
     }
 
-    /// The same failure with the token blanked out of its message.
-    pub fn redacted(self, token: &Token) -> Failure {
+    /// An answer with a failing status.
+    pub fn answer(status: u16, message: String, limits: Limits) -> Failure {
         Failure {
-            message: token.redact(&self.message),
+            status: Some(status),
+            message,
+            unreadable: false,
+            limits,
+        }
+    }
+
+    /// An answer that came but could not be read.
+    pub fn unreadable(message: String) -> Failure {
+        Failure {
+            status: None,
+            message,
+            unreadable: true,
+            limits: Limits::default(),
+        }
+    }
+
+    /// The same failure with its message rewritten (a secret blanked out).
+    pub fn map_message(self, rewrite: impl FnOnce(&str) -> String) -> Failure {
+        Failure {
+            message: rewrite(&self.message),
             ..self
         }
     }
@@ -176,7 +158,7 @@ impl Failure {
         Failure::message(format!("no answer within {} seconds", after.as_secs()))
     }
 
-    /// A rate limit: GitHub did not act on the request and asks to wait.
+    /// A rate limit: the server did not act on the request and asks to wait.
     pub fn is_rate_limit(&self) -> bool {
         match self.status {
             Some(429) => true,
@@ -189,7 +171,7 @@ impl Failure {
         }
     }
 
-    /// A failure GitHub may have acted on before failing: a 5xx, or no (readable) answer.
+    /// A failure the server may have acted on before failing: a 5xx, or no (readable) answer.
     pub fn may_have_succeeded(&self) -> bool {
         match self.status {
             Some(status) => status >= 500,
@@ -244,13 +226,13 @@ pub async fn send<T, F, Fut>(
 ) -> Result<T, Failure>
 where
     F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, octocrab::Error>>,
+    Fut: Future<Output = Result<T, Failure>>,
 {
     let mut attempts = 1;
     loop {
         let failure = match tokio::time::timeout(backoff.timeout, attempt()).await {
             Ok(Ok(value)) => return Ok(value),
-            Ok(Err(error)) => Failure::from_octocrab(error),
+            Ok(Err(failure)) => failure,
             Err(_) => Failure::timed_out(backoff.timeout),
         };
         match plan(&failure, attempts, backoff, repeat, unix_now()) {
@@ -261,8 +243,8 @@ where
             }
             Plan::WaitTooLong(steps) => {
                 let message = format!(
-                    "{} (GitHub's rate limit asks for a wait of {steps} seconds; depgov waits \
-                     at most {})",
+                    "{} (the server's rate limit asks for a wait of {steps} seconds; depgov \
+                     waits at most {})",
                     failure.message, backoff.longest_wait
                 );
                 return Err(Failure { message, ..failure });
@@ -277,7 +259,7 @@ where
 }
 
 /// An error and its sources in one line, without repeating a source its parent already shows.
-fn chain(error: &dyn std::error::Error) -> String {
+pub fn chain(error: &dyn std::error::Error) -> String {
     let mut parts: Vec<String> = vec![error.to_string()];
     let mut source = error.source();
     while let Some(cause) = source {
@@ -290,8 +272,8 @@ fn chain(error: &dyn std::error::Error) -> String {
     parts.join(": ")
 }
 
-/// Seconds since the Unix epoch, as GitHub's `x-ratelimit-reset` counts them.
-pub(super) fn unix_now() -> u64 {
+/// Seconds since the Unix epoch, as `x-ratelimit-reset` counts them.
+pub fn unix_now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_secs())

@@ -1,11 +1,11 @@
-//! Pacing for many requests, shared by every request of one [`Client`](super::client::Client):
-//! GitHub's primary rate limit as its answers report it (`x-ratelimit-remaining`,
-//! `x-ratelimit-reset`), a pause for everyone after an answer asks to wait (`retry-after`, a
-//! secondary limit), and an optional cap on requests per minute (GitHub's secondary limit of
-//! 900 points a minute for REST, a GET costing one). A scan of thousands of repositories slows
-//! down instead of failing; [`retry`](super::retry) still decides about each failed request.
+//! Pacing for many requests, shared by every request of one client: a rate limit as the
+//! answers report it (`x-ratelimit-remaining`, `x-ratelimit-reset`, as GitHub sends them), a
+//! pause for everyone after an answer asks to wait (`retry-after`, a secondary limit), and an
+//! optional cap on requests per minute (GitHub's secondary limit of 900 points a minute for
+//! REST; crates.io's one request a second). Many requests slow down instead of failing;
+//! [`retry`](super::retry) still decides about each failed request.
 //!
-//! Waits derived from GitHub's headers are counted in [`Backoff::step`]s, like retries, so that
+//! Waits derived from the headers are counted in [`Backoff::step`]s, like retries, so that
 //! tests need not sleep for seconds.
 
 use std::sync::Mutex;
@@ -73,7 +73,7 @@ impl Throttle {
                     .map_or(1, |reset| reset.saturating_sub(unix_now()).max(1));
                 if until_reset > self.pace.longest_reset {
                     return Err(Failure::message(format!(
-                        "GitHub's rate limit is used up for another {until_reset} seconds; \
+                        "the server's rate limit is used up for another {until_reset} seconds; \
                          depgov waits at most {}",
                         self.pace.longest_reset
                     )));

@@ -1,0 +1,188 @@
+//! HTTP for every source that is not GitHub (package registries, deps.dev, OSV, Scorecard):
+//! one hyper client over rustls with the platform's roots, a short connect timeout, a cap on
+//! what an answer may weigh, and every request paced by a [`Throttle`] and retried by
+//! [`retry::send`]. Answers with a failing status become [`Failure`]s with a short, cleaned
+//! excerpt of the body, so that an HTML error page or a truncated answer is reported, not
+//! parsed.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::header::{ACCEPT, CONTENT_TYPE, HeaderValue, USER_AGENT};
+use http::{HeaderMap, HeaderName, Method};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+
+use super::retry::{self, Backoff, Failure, Limits, Repeat};
+use super::throttle::{Pace, Throttle};
+
+/// Answers heavier than this are refused (npm's largest packuments are tens of megabytes).
+pub const MAX_ANSWER_BYTES: usize = 128 * 1024 * 1024;
+
+/// How long a connection may take to open.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// One request.
+#[derive(Clone, Debug)]
+pub struct Request {
+    pub method: Method,
+    pub url: String,
+    /// Sent as they are; a value that is a secret (a registry token) must not be logged, and
+    /// nothing here logs it.
+    pub headers: Vec<(HeaderName, String)>,
+    pub body: Option<Vec<u8>>,
+}
+
+impl Request {
+    pub fn get(url: String) -> Request {
+        Request {
+            method: Method::GET,
+            url,
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// A POST of a JSON body.
+    pub fn post_json(url: String, body: Vec<u8>) -> Request {
+        Request {
+            method: Method::POST,
+            url,
+            headers: vec![(CONTENT_TYPE, "application/json".to_owned())],
+            body: Some(body),
+        }
+    }
+
+    pub fn header(mut self, name: HeaderName, value: impl Into<String>) -> Request {
+        self.headers.push((name, value.into()));
+        self
+    }
+}
+
+/// An answer with a status below 400, or one the caller accepts ([`Http::send`]'s `accept`).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+/// A client for one source.
+pub struct Http {
+    client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    user_agent: HeaderValue,
+    backoff: Backoff,
+    throttle: Throttle,
+    sent: AtomicU64,
+}
+
+impl Http {
+    /// A client sending `user_agent`, retrying as `backoff` says and pacing as `pace` says.
+    /// Must be built inside a tokio runtime.
+    pub fn new(user_agent: &str, backoff: Backoff, pace: Pace) -> Result<Http, String> {
+        let mut http = HttpConnector::new();
+        http.set_connect_timeout(Some(CONNECT_TIMEOUT));
+        http.enforce_http(false);
+        let connector = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_native_roots()
+            .map_err(|e| format!("cannot read the system's certificate roots: {e}"))?
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(http);
+        Ok(Http {
+            client: Client::builder(TokioExecutor::new()).build(connector),
+            user_agent: HeaderValue::from_str(user_agent)
+                .map_err(|_| format!("`{user_agent}` is not a valid User-Agent"))?,
+            throttle: Throttle::new(&backoff, pace),
+            backoff,
+            sent: AtomicU64::new(0),
+        })
+    }
+
+    /// Attempts sent, retries included.
+    pub fn sent(&self) -> u64 {
+        self.sent.load(Ordering::Relaxed)
+    }
+
+    /// Sends `request`, retried as [`retry`] decides; an answer whose status is 400 or more
+    /// is a [`Failure`] unless `accept` lists it (404, for "no such package").
+    pub async fn send(
+        &self,
+        request: &Request,
+        repeat: Repeat,
+        accept: &[u16],
+    ) -> Result<Answer, Failure> {
+        self.throttle.turn().await?;
+        retry::send(&self.backoff, repeat, || self.attempt(request, accept)).await
+    }
+
+    async fn attempt(&self, request: &Request, accept: &[u16]) -> Result<Answer, Failure> {
+        self.sent.fetch_add(1, Ordering::Relaxed);
+        let mut builder = http::Request::builder()
+            .method(request.method.clone())
+            .uri(request.url.as_str())
+            .header(USER_AGENT, self.user_agent.clone())
+            .header(ACCEPT, "application/json");
+        for (name, value) in &request.headers {
+            let value = HeaderValue::from_str(value)
+                .map_err(|_| Failure::message(format!("a `{name}` header that is not valid")))?;
+            builder = builder.header(name, value);
+        }
+        let body = Full::new(Bytes::from(request.body.clone().unwrap_or_default()));
+        let built = builder
+            .body(body)
+            .map_err(|e| Failure::message(format!("not a valid request: {e}")))?;
+        let response = self
+            .client
+            .request(built)
+            .await
+            .map_err(|e| Failure::message(format!("no answer: {}", retry::chain(&e))))?;
+        let status = response.status();
+        self.throttle.observe(status, response.headers());
+        let headers = response.headers().clone();
+        let body = Limited::new(response.into_body(), MAX_ANSWER_BYTES)
+            .collect()
+            .await
+            .map_err(|e| Failure::message(format!("the answer broke off: {e}")))?
+            .to_bytes();
+        let code = status.as_u16();
+        if code >= 400 && !accept.contains(&code) {
+            let message = format!("{status}: {}", excerpt(&body));
+            return Err(Failure::answer(
+                code,
+                message,
+                Limits::from_headers(&headers),
+            ));
+        }
+        Ok(Answer {
+            status: code,
+            headers,
+            body,
+        })
+    }
+}
+
+/// The start of a failed answer's body as one line of printable text: enough to tell an HTML
+/// error page from a JSON error, never markup or control characters.
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let looks_like_html = text.trim_start().starts_with('<');
+    if looks_like_html {
+        return "an HTML page".to_owned();
+    }
+    let line: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .filter(|c| !matches!(c, '<' | '>' | '`'))
+        .collect();
+    let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.is_empty() {
+        "an empty body".to_owned()
+    } else {
+        crate::util::text::shorten(&line, 200)
+    }
+}
