@@ -1,8 +1,6 @@
 //! Shared helpers for the integration tests: fixture repositories copied into temp dirs with
 //! real git, and the real depgov binary run on them.
 
-#![allow(dead_code)]
-
 pub mod fake_github;
 
 use std::path::{Path, PathBuf};

@@ -23,9 +23,6 @@
 //! unifying tokio/hyper features with its server's, a second build of the HTTP stack for
 //! `cargo test`; and these tests want a stateful server more than a matcher library.
 
-// Shared by several test crates, each using a part of it.
-#![allow(dead_code)]
-
 pub mod org;
 
 use std::io::{BufRead, BufReader, Read, Write};
