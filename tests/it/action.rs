@@ -11,7 +11,7 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::git;
+use crate::common::{Depgov, git};
 use serde::Deserialize;
 
 /// The workflow's `github.token`: no output may contain it.
@@ -280,7 +280,7 @@ fn action_copy(archive_sha256: &str) -> (tempfile::TempDir, String) {
 /// A release archive holding the depgov binary under test, and its sha256.
 fn release_archive() -> (Vec<u8>, String) {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(env!("CARGO_BIN_EXE_depgov"), dir.path().join("depgov")).unwrap();
+    std::fs::copy(Depgov::binary(), dir.path().join("depgov")).unwrap();
     let archive = dir.path().join("release.tar.gz");
     let status = Command::new("tar")
         .args(["-czf"])

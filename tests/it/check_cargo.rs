@@ -4,7 +4,7 @@
 use crate::common;
 use std::path::PathBuf;
 
-use crate::common::{code, depgov, depgov_on, git, json, repo, stderr, stdout, stdout_redacted};
+use crate::common::{Depgov, code, git, json, repo, stderr, stdout, stdout_redacted};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -32,7 +32,7 @@ fn findings_for<'a>(document: &'a Value, name: &str) -> Vec<&'a Value> {
 #[test]
 fn human_report_shows_every_finding_with_reason_path_and_manifest_line() {
     let repo = repo("cargo-basic");
-    let output = depgov(&workspace(&repo), &["check"]);
+    let output = Depgov::new(workspace(&repo)).args(["check"]).run();
     assert_eq!(code(&output), 1, "{}", stderr(&output));
     insta::assert_snapshot!(stdout(&output));
 }
@@ -40,7 +40,9 @@ fn human_report_shows_every_finding_with_reason_path_and_manifest_line() {
 #[test]
 fn json_report_has_the_documented_shape() {
     let repo = repo("cargo-basic");
-    let output = depgov(&workspace(&repo), &["check", "--format", "json"]);
+    let output = Depgov::new(workspace(&repo))
+        .args(["check", "--format", "json"])
+        .run();
     assert_eq!(code(&output), 1, "{}", stderr(&output));
     insta::assert_snapshot!(stdout_redacted(&output));
 }
@@ -48,24 +50,33 @@ fn json_report_has_the_documented_shape() {
 #[test]
 fn inventory_json_lists_components_in_the_report_shape() {
     let repo = repo("cargo-basic");
-    let output = depgov(&workspace(&repo), &["inventory", "--format", "json"]);
+    let output = Depgov::new(workspace(&repo))
+        .args(["inventory", "--format", "json"])
+        .run();
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let inventory = json(&output);
     assert_eq!(inventory["schema"], "depgov.inventory/v1");
-    let check = json(&depgov(&workspace(&repo), &["check", "--format", "json"]));
+    let check = json(
+        &Depgov::new(workspace(&repo))
+            .args(["check", "--format", "json"])
+            .run(),
+    );
     assert_eq!(inventory["components"], check["components"]);
-    insta::assert_snapshot!(stdout(&depgov(&workspace(&repo), &["inventory"])));
+    insta::assert_snapshot!(stdout(
+        &Depgov::new(workspace(&repo)).args(["inventory"]).run()
+    ));
 }
 
 #[test]
 fn remove_with_a_sunset_is_a_warning_until_that_day_and_an_error_after() {
     let repo = repo("cargo-basic");
     for (today, severity) in [("2027-06-30", "warning"), ("2027-07-01", "error")] {
-        let report = json(&depgov_on(
-            &workspace(&repo),
-            today,
-            &["check", "--format", "json"],
-        ));
+        let report = json(
+            &Depgov::new(workspace(&repo))
+                .today(today)
+                .args(["check", "--format", "json"])
+                .run(),
+        );
         let findings = findings_for(&report, "sunset-lib");
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0]["rule"], "component-remove");
@@ -77,8 +88,14 @@ fn remove_with_a_sunset_is_a_warning_until_that_day_and_an_error_after() {
 fn fail_on_sets_the_lowest_severity_that_fails_the_run() {
     let repo = repo("cargo-basic");
     let ws = workspace(&repo);
-    assert_eq!(code(&depgov(&ws, &["check", "--fail-on", "never"])), 0);
-    assert_eq!(code(&depgov(&ws, &["check", "--fail-on", "error"])), 1);
+    assert_eq!(
+        code(&Depgov::new(&ws).args(["check", "--fail-on", "never"]).run()),
+        0
+    );
+    assert_eq!(
+        code(&Depgov::new(&ws).args(["check", "--fail-on", "error"]).run()),
+        1
+    );
     // Only notes remain under this policy: unknown licenses are assessed.
     std::fs::write(
         ws.join("lenient.toml"),
@@ -86,19 +103,21 @@ fn fail_on_sets_the_lowest_severity_that_fails_the_run() {
     )
     .unwrap();
     let lenient = ["check", "--policy", "lenient.toml"];
-    assert_eq!(code(&depgov(&ws, &lenient)), 0);
+    assert_eq!(code(&Depgov::new(&ws).args(lenient).run()), 0);
     assert_eq!(
-        code(&depgov(
-            &ws,
-            &[&lenient[..], &["--fail-on", "warning"]].concat()
-        )),
+        code(
+            &Depgov::new(&ws)
+                .args([&lenient[..], &["--fail-on", "warning"]].concat())
+                .run()
+        ),
         0
     );
     assert_eq!(
-        code(&depgov(
-            &ws,
-            &[&lenient[..], &["--fail-on", "note"]].concat()
-        )),
+        code(
+            &Depgov::new(&ws)
+                .args([&lenient[..], &["--fail-on", "note"]].concat())
+                .run()
+        ),
         1
     );
 }
@@ -106,7 +125,11 @@ fn fail_on_sets_the_lowest_severity_that_fails_the_run() {
 #[test]
 fn dev_only_components_are_listed_but_not_evaluated() {
     let repo = repo("cargo-basic");
-    let report = json(&depgov(&workspace(&repo), &["check", "--format", "json"]));
+    let report = json(
+        &Depgov::new(workspace(&repo))
+            .args(["check", "--format", "json"])
+            .run(),
+    );
     let helper = component(&report, "test-helper").expect("dev-only component is listed");
     assert_eq!(helper["kinds"], serde_json::json!(["dev"]));
     assert!(
@@ -119,10 +142,11 @@ fn dev_only_components_are_listed_but_not_evaluated() {
 #[test]
 fn components_reached_through_a_build_dependency_have_kind_build() {
     let repo = repo("cargo-basic");
-    let report = json(&depgov(
-        &workspace(&repo),
-        &["inventory", "--format", "json"],
-    ));
+    let report = json(
+        &Depgov::new(workspace(&repo))
+            .args(["inventory", "--format", "json"])
+            .run(),
+    );
     for name in ["build-helper", "build-deep"] {
         let c = component(&report, name).unwrap();
         assert_eq!(c["kinds"], serde_json::json!(["build"]), "{name}");
@@ -138,10 +162,11 @@ fn components_reached_through_a_build_dependency_have_kind_build() {
 #[test]
 fn locations_point_at_the_manifest_line_that_brings_a_component_in() {
     let repo = repo("cargo-basic");
-    let report = json(&depgov(
-        &workspace(&repo),
-        &["inventory", "--format", "json"],
-    ));
+    let report = json(
+        &Depgov::new(workspace(&repo))
+            .args(["inventory", "--format", "json"])
+            .run(),
+    );
     let line_of = |file: &str, line: u64| -> String {
         let text = std::fs::read_to_string(repo.path().join(file)).unwrap();
         text.lines().nth(line as usize - 1).unwrap().to_owned()
@@ -173,7 +198,9 @@ fn features_and_target_change_the_graph_as_cargos_own_flags_do() {
     let repo = repo("cargo-basic");
     let ws = workspace(&repo);
     let has = |args: &[&str], name: &str| -> bool {
-        let output = depgov(&ws, &[&["inventory", "--format", "json"], args].concat());
+        let output = Depgov::new(&ws)
+            .args([&["inventory", "--format", "json"], args].concat())
+            .run();
         assert_eq!(code(&output), 0, "{args:?}: {}", stderr(&output));
         component(&json(&output), name).is_some()
     };
@@ -192,14 +219,17 @@ fn features_and_target_change_the_graph_as_cargos_own_flags_do() {
 fn the_policy_is_found_beside_the_workspace_then_in_dot_github_then_embedded() {
     let repo = repo("cargo-basic");
     let ws = workspace(&repo);
-    let source = || json(&depgov(&ws, &["check", "--format", "json"]))["policy"]["source"].clone();
+    let source = || {
+        json(&Depgov::new(&ws).args(["check", "--format", "json"]).run())["policy"]["source"]
+            .clone()
+    };
     assert_eq!(source(), "depgov.toml");
     std::fs::create_dir(ws.join(".github")).unwrap();
     std::fs::rename(ws.join("depgov.toml"), ws.join(".github/depgov.toml")).unwrap();
     assert_eq!(source(), ".github/depgov.toml");
     std::fs::remove_file(ws.join(".github/depgov.toml")).unwrap();
     assert_eq!(source(), "embedded default");
-    let human = stdout(&depgov(&ws, &["check"]));
+    let human = stdout(&Depgov::new(&ws).args(["check"]).run());
     assert!(
         human.contains("policy: depgov default policy (embedded default)"),
         "{human}"
@@ -211,7 +241,10 @@ fn the_lockfile_is_used_locked_and_never_rewritten() {
     let repo = repo("cargo-basic");
     let ws = workspace(&repo);
     let lock_before = std::fs::read(ws.join("Cargo.lock")).unwrap();
-    assert_eq!(code(&depgov(&ws, &["check", "--fail-on", "never"])), 0);
+    assert_eq!(
+        code(&Depgov::new(&ws).args(["check", "--fail-on", "never"]).run()),
+        0
+    );
     assert_eq!(std::fs::read(ws.join("Cargo.lock")).unwrap(), lock_before);
 
     // A manifest change the lockfile does not reflect: cargo refuses under --locked.
@@ -222,7 +255,7 @@ fn the_lockfile_is_used_locked_and_never_rewritten() {
         format!("{text}held-lib = {{ path = \"../../crates/held-lib\" }}\n"),
     )
     .unwrap();
-    let output = depgov(&ws, &["check"]);
+    let output = Depgov::new(&ws).args(["check"]).run();
     assert_eq!(code(&output), 2);
     let message = stderr(&output);
     assert!(
@@ -263,7 +296,7 @@ fn git_sources_are_judged_by_the_sources_policy() {
     std::fs::write(&tool, format!("{text}from-git = {{ git = \"{url}\" }}\n")).unwrap();
     std::fs::remove_file(ws.join("Cargo.lock")).unwrap();
 
-    let output = depgov(&ws, &["check", "--format", "json"]);
+    let output = Depgov::new(&ws).args(["check", "--format", "json"]).run();
     assert_eq!(code(&output), 1, "{}", stderr(&output));
     let report = json(&output);
     let from_git = component(&report, "from-git").unwrap();
@@ -320,7 +353,7 @@ ring = "hold"
 "#,
     )
     .unwrap();
-    let output = depgov(&ws, &["check"]);
+    let output = Depgov::new(&ws).args(["check"]).run();
     assert_eq!(code(&output), 2);
     assert!(stdout(&output).is_empty(), "no report may be printed");
     insta::assert_snapshot!(stderr(&output));
@@ -335,7 +368,7 @@ fn a_policy_syntax_error_points_at_the_broken_line() {
         "version = 1\n[defaults\nring = \"hold\"\n",
     )
     .unwrap();
-    let output = depgov(&ws, &["check"]);
+    let output = Depgov::new(&ws).args(["check"]).run();
     assert_eq!(code(&output), 2);
     insta::assert_snapshot!(stderr(&output));
 }
@@ -343,7 +376,7 @@ fn a_policy_syntax_error_points_at_the_broken_line() {
 #[test]
 fn usage_and_input_errors_exit_2_with_what_to_do() {
     let empty = tempfile::tempdir().unwrap();
-    let output = depgov(empty.path(), &["check"]);
+    let output = Depgov::new(empty.path()).args(["check"]).run();
     assert_eq!(code(&output), 2);
     assert!(
         stderr(&output).contains("found no lockfile, SBOM or Cargo workspace under ."),
@@ -351,7 +384,9 @@ fn usage_and_input_errors_exit_2_with_what_to_do() {
         stderr(&output)
     );
 
-    let output = depgov(empty.path(), &["check", "--policy", "missing.toml"]);
+    let output = Depgov::new(empty.path())
+        .args(["check", "--policy", "missing.toml"])
+        .run();
     assert_eq!(code(&output), 2);
     assert!(
         stderr(&output).contains("cannot read missing.toml"),
@@ -359,11 +394,16 @@ fn usage_and_input_errors_exit_2_with_what_to_do() {
         stderr(&output)
     );
 
-    let output = depgov(empty.path(), &["check", "--format", "yaml"]);
+    let output = Depgov::new(empty.path())
+        .args(["check", "--format", "yaml"])
+        .run();
     assert_eq!(code(&output), 2);
 
     let repo = repo("cargo-basic");
-    let output = depgov_on(&workspace(&repo), "soon", &["check"]);
+    let output = Depgov::new(workspace(&repo))
+        .today("soon")
+        .args(["check"])
+        .run();
     assert_eq!(code(&output), 2);
     assert!(stderr(&output).contains("DEPGOV_TODAY=soon is not a date"));
 }
@@ -371,9 +411,8 @@ fn usage_and_input_errors_exit_2_with_what_to_do() {
 #[test]
 fn manifest_path_selects_the_workspace_from_elsewhere() {
     let repo = repo("cargo-basic");
-    let output = depgov(
-        repo.path(),
-        &[
+    let output = Depgov::new(repo.path())
+        .args([
             "check",
             "--manifest-path",
             "ws/Cargo.toml",
@@ -381,8 +420,8 @@ fn manifest_path_selects_the_workspace_from_elsewhere() {
             "ws/depgov.toml",
             "--format",
             "json",
-        ],
-    );
+        ])
+        .run();
     assert_eq!(code(&output), 1, "{}", stderr(&output));
     let report = json(&output);
     assert_eq!(report["summary"]["components"], 19);

@@ -5,7 +5,7 @@
 use crate::common;
 use std::path::Path;
 
-use crate::common::{code, depgov, json, stderr, stdout};
+use crate::common::{Depgov, code, json, stderr, stdout};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -35,10 +35,9 @@ fn inputs(report: &Value) -> Vec<(String, String, u64)> {
 }
 
 fn check_json(dir: &Path, args: &[&str]) -> Value {
-    let output = depgov(
-        dir,
-        &[&["check", "--format", "json", "--fail-on", "never"], args].concat(),
-    );
+    let output = Depgov::new(dir)
+        .args([&["check", "--format", "json", "--fail-on", "never"], args].concat())
+        .run();
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     json(&output)
 }
@@ -69,7 +68,11 @@ fn every_supported_file_below_path_is_read_once_and_reported_per_file() {
         "node_modules, .gitignored and test fixture folders are skipped; the library without \
          a Cargo.lock is read as part of the workspace that depends on it"
     );
-    let human = stdout(&depgov(repo.path(), &["check", "--fail-on", "never"]));
+    let human = stdout(
+        &Depgov::new(repo.path())
+            .args(["check", "--fail-on", "never"])
+            .run(),
+    );
     insta::assert_snapshot!(human);
 }
 
@@ -87,7 +90,9 @@ fn ecosystem_restricts_what_is_read() {
             ("web/package-lock.json".into(), "npm-package-lock".into(), 2),
         ]
     );
-    let output = depgov(repo.path(), &["check", "--ecosystem", "cobol"]);
+    let output = Depgov::new(repo.path())
+        .args(["check", "--ecosystem", "cobol"])
+        .run();
     assert_eq!(code(&output), 2);
     assert!(stderr(&output).contains("--ecosystem cobol: unknown ecosystem"));
 }
@@ -95,7 +100,7 @@ fn ecosystem_restricts_what_is_read() {
 #[test]
 fn lockfile_only_reads_cargo_lock_without_running_cargo() {
     let repo = monorepo();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_depgov"))
+    let output = Depgov::new(repo.path())
         .args([
             "check",
             "--lockfile-only",
@@ -104,11 +109,9 @@ fn lockfile_only_reads_cargo_lock_without_running_cargo() {
             "--fail-on",
             "never",
         ])
-        .current_dir(repo.path())
         .env("CARGO", "/nonexistent/cargo")
         .env("PATH", "/nonexistent")
-        .output()
-        .unwrap();
+        .run();
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let report = json(&output);
     assert!(
@@ -156,7 +159,7 @@ fn a_bad_exclude_glob_is_a_policy_error() {
         "version = 1\n[scan]\nexclude = [\"web/[\"]\n",
     )
     .unwrap();
-    let output = depgov(repo.path(), &["check"]);
+    let output = Depgov::new(repo.path()).args(["check"]).run();
     assert_eq!(code(&output), 2);
     assert!(
         stderr(&output).contains("depgov.toml:3:12: `web/[` is not a valid glob"),
@@ -168,16 +171,17 @@ fn a_bad_exclude_glob_is_a_policy_error() {
 #[test]
 fn one_named_file_is_read_alone() {
     let repo = monorepo();
-    let output = depgov(
-        repo.path(),
-        &["inventory", "web/package-lock.json", "--format", "json"],
-    );
+    let output = Depgov::new(repo.path())
+        .args(["inventory", "web/package-lock.json", "--format", "json"])
+        .run();
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert_eq!(
         inputs(&json(&output)),
         [("web/package-lock.json".into(), "npm-package-lock".into(), 2)]
     );
-    let output = depgov(repo.path(), &["inventory", "web/package.json"]);
+    let output = Depgov::new(repo.path())
+        .args(["inventory", "web/package.json"])
+        .run();
     assert_eq!(code(&output), 2);
     assert!(
         stderr(&output)

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::common::{code, depgov, git, stderr, stdout};
+use crate::common::{Depgov, code, git, stderr, stdout};
 use tempfile::TempDir;
 
 /// `web/` locks left-pad 1.3.0 twice over (app → a → left-pad, app → b → left-pad) and
@@ -80,7 +80,7 @@ reason = "Legacy is frozen until its rewrite"
 #[test]
 fn explain_shows_every_version_path_entry_axis_and_exception() {
     let repo = monorepo(REPO_POLICY);
-    let output = depgov(repo.path(), &["explain", "left-pad"]);
+    let output = Depgov::new(repo.path()).args(["explain", "left-pad"]).run();
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     insta::assert_snapshot!(stdout(&output));
 }
@@ -88,7 +88,9 @@ fn explain_shows_every_version_path_entry_axis_and_exception() {
 #[test]
 fn explain_takes_a_purl_with_a_version() {
     let repo = monorepo(REPO_POLICY);
-    let output = depgov(repo.path(), &["explain", "pkg:npm/left-pad@1.1.0"]);
+    let output = Depgov::new(repo.path())
+        .args(["explain", "pkg:npm/left-pad@1.1.0"])
+        .run();
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let text = stdout(&output);
     assert!(text.contains("pkg:npm/left-pad@1.1.0"), "{text}");
@@ -99,14 +101,18 @@ fn explain_takes_a_purl_with_a_version() {
 #[test]
 fn explain_of_an_absent_package_is_a_usage_error() {
     let repo = monorepo(REPO_POLICY);
-    let output = depgov(repo.path(), &["explain", "right-pad"]);
+    let output = Depgov::new(repo.path())
+        .args(["explain", "right-pad"])
+        .run();
     assert_eq!(code(&output), 2);
     assert!(
         stderr(&output).contains("`right-pad` is not among the 4 components found"),
         "{}",
         stderr(&output)
     );
-    let output = depgov(repo.path(), &["explain", "pkg:nope/x"]);
+    let output = Depgov::new(repo.path())
+        .args(["explain", "pkg:nope/x"])
+        .run();
     assert_eq!(code(&output), 2);
     assert!(
         stderr(&output).contains("unsupported package type `nope`"),
@@ -118,10 +124,12 @@ fn explain_of_an_absent_package_is_a_usage_error() {
 #[test]
 fn policy_show_gives_every_entry_with_its_origin() {
     let repo = monorepo(REPO_POLICY);
-    let output = depgov(repo.path(), &["policy", "show"]);
+    let output = Depgov::new(repo.path()).args(["policy", "show"]).run();
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     insta::assert_snapshot!("policy_show_toml", stdout(&output));
-    let output = depgov(repo.path(), &["policy", "show", "--format", "json"]);
+    let output = Depgov::new(repo.path())
+        .args(["policy", "show", "--format", "json"])
+        .run();
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     insta::assert_snapshot!("policy_show_json", stdout(&output));
 }
@@ -129,13 +137,18 @@ fn policy_show_gives_every_entry_with_its_origin() {
 #[test]
 fn policy_show_toml_is_itself_a_policy_that_judges_the_same() {
     let repo = monorepo(REPO_POLICY);
-    let shown = stdout(&depgov(repo.path(), &["policy", "show"]));
+    let shown = stdout(&Depgov::new(repo.path()).args(["policy", "show"]).run());
     std::fs::write(repo.path().join("flat.toml"), shown).unwrap();
-    let layered = stdout(&depgov(repo.path(), &["check", "--format", "json"]));
-    let flat = stdout(&depgov(
-        repo.path(),
-        &["check", "--format", "json", "--policy", "flat.toml"],
-    ));
+    let layered = stdout(
+        &Depgov::new(repo.path())
+            .args(["check", "--format", "json"])
+            .run(),
+    );
+    let flat = stdout(
+        &Depgov::new(repo.path())
+            .args(["check", "--format", "json", "--policy", "flat.toml"])
+            .run(),
+    );
     // The same findings; only a waiver's origin differs, the flat file being another file.
     let findings = |text: &str| {
         let mut report: serde_json::Value = serde_json::from_str(text).unwrap();
@@ -171,7 +184,9 @@ expires = 2026-12-01
 reason = "Expired already"
 "#;
     let repo = monorepo(linted);
-    let output = depgov(repo.path(), &["policy", "check", "depgov.toml"]);
+    let output = Depgov::new(repo.path())
+        .args(["policy", "check", "depgov.toml"])
+        .run();
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     insta::assert_snapshot!(stdout(&output));
 }
@@ -190,7 +205,9 @@ purl = "pkg:npm/left-pad"
 reason = "No expiry"
 "#;
     let repo = monorepo(broken);
-    let output = depgov(repo.path(), &["policy", "check", "depgov.toml"]);
+    let output = Depgov::new(repo.path())
+        .args(["policy", "check", "depgov.toml"])
+        .run();
     assert_eq!(code(&output), 2);
     assert_eq!(stdout(&output), "", "no verdict on a broken policy");
     insta::assert_snapshot!(stderr(&output));
@@ -198,7 +215,9 @@ reason = "No expiry"
 
 #[test]
 fn policy_check_of_a_missing_file_names_it() {
-    let output = depgov(Path::new("."), &["policy", "check", "no-such-policy.toml"]);
+    let output = Depgov::new(Path::new("."))
+        .args(["policy", "check", "no-such-policy.toml"])
+        .run();
     assert_eq!(code(&output), 2);
     assert!(
         stderr(&output).contains("no-such-policy.toml"),

@@ -1,7 +1,7 @@
 //! pip requirements files: requirements*.txt, *-requirements.txt, requirements/*.txt.
 
 use crate::common;
-use crate::common::{assert_rejected, inventory_of_text, inventory_snapshot};
+use crate::common::{Depgov, assert_rejected, inventory_of_text, inventory_snapshot};
 
 #[test]
 fn hand_written_pins_references_indexes_and_options() {
@@ -38,7 +38,9 @@ fn files_in_a_requirements_directory_are_named_by_their_stem() {
 #[test]
 fn discovery_finds_requirements_files_by_name_and_by_directory() {
     let repo = common::repo("formats/requirements");
-    let output = common::depgov(repo.path(), &["inventory", ".", "--format", "json"]);
+    let output = Depgov::new(repo.path())
+        .args(["inventory", ".", "--format", "json"])
+        .run();
     assert_eq!(common::code(&output), 0, "{}", common::stderr(&output));
     let report = common::json(&output);
     let inputs: Vec<&str> = report["inputs"]

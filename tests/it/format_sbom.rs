@@ -2,7 +2,7 @@
 
 use crate::common;
 use crate::common::{
-    assert_rejected, code, depgov, inventory_of_text, inventory_snapshot, json, repo,
+    Depgov, assert_rejected, code, inventory_of_text, inventory_snapshot, json, repo,
 };
 
 #[test]
@@ -40,7 +40,9 @@ fn ambiguous_file_names_are_read_by_the_format_their_text_is_in() {
         ("formats/spdx", "spdx-json"),
     ] {
         let repo = repo(dir);
-        let output = depgov(repo.path(), &["inventory", ".", "--format", "json"]);
+        let output = Depgov::new(repo.path())
+            .args(["inventory", ".", "--format", "json"])
+            .run();
         assert_eq!(code(&output), 0, "{}", common::stderr(&output));
         let report = json(&output);
         let inputs = report["inputs"].as_array().expect("inputs");
@@ -54,17 +56,16 @@ fn ambiguous_file_names_are_read_by_the_format_their_text_is_in() {
 #[test]
 fn components_of_other_ecosystems_are_left_out_on_request() {
     let repo = repo("formats/cyclonedx");
-    let output = depgov(
-        repo.path(),
-        &[
+    let output = Depgov::new(repo.path())
+        .args([
             "inventory",
             "v1.6/api-image.cdx.json",
             "--ecosystem",
             "pypi",
             "--format",
             "json",
-        ],
-    );
+        ])
+        .run();
     assert_eq!(code(&output), 0, "{}", common::stderr(&output));
     let report = json(&output);
     let names: Vec<&str> = report["components"]

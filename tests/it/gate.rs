@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::common::{code, copy_dir, depgov, fixtures, git, json, stderr, stdout};
+use crate::common::{Depgov, code, copy_dir, fixtures, git, json, stderr, stdout};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -150,10 +150,9 @@ fn finding(report: &Value, name: &str) -> Vec<(String, String, String, String)> 
 }
 
 fn gate(dir: &Path, extra: &[&str]) -> (i32, Value) {
-    let output = depgov(
-        dir,
-        &[&["check", "--base", "main", "--format", "json"], extra].concat(),
-    );
+    let output = Depgov::new(dir)
+        .args([&["check", "--base", "main", "--format", "json"], extra].concat())
+        .run();
     assert!(matches!(code(&output), 0 | 1), "{}", stderr(&output));
     (code(&output), json(&output))
 }
@@ -228,7 +227,9 @@ fn findings_are_classified_new_changed_or_existing_and_graded_by_what_the_change
 #[test]
 fn human_output_marks_what_is_new_and_credits_removed_debt() {
     let repo = repository();
-    let output = depgov(repo.path(), &["check", "--base", "main"]);
+    let output = Depgov::new(repo.path())
+        .args(["check", "--base", "main"])
+        .run();
     assert_eq!(code(&output), 1, "{}", stderr(&output));
     let merge_base = git(repo.path(), &["rev-parse", "--short=7", "main"])
         .trim()
@@ -251,10 +252,11 @@ fn only_new_reports_what_the_change_causes_and_summarizes_existing_debt() {
         (debt["errors"].as_u64(), debt["warnings"].as_u64()),
         (Some(2), Some(6))
     );
-    let human = stdout(&depgov(
-        repo.path(),
-        &["check", "--base", "main", "--only-new"],
-    ));
+    let human = stdout(
+        &Depgov::new(repo.path())
+            .args(["check", "--base", "main", "--only-new"])
+            .run(),
+    );
     assert!(
         human.contains("existing debt: 6 warnings, 2 errors (not caused by this change)"),
         "{human}"
@@ -278,7 +280,9 @@ fn only_new_reports_what_the_change_causes_and_summarizes_existing_debt() {
 #[test]
 fn without_base_the_foundation_semantics_stay() {
     let repo = repository();
-    let output = depgov(repo.path(), &["check", "--format", "json"]);
+    let output = Depgov::new(repo.path())
+        .args(["check", "--format", "json"])
+        .run();
     let report = json(&output);
     assert_eq!(
         finding(&report, "newly-held"),
@@ -374,7 +378,9 @@ fn uncommitted_changes_are_part_of_the_change() {
 #[test]
 fn a_missing_base_a_shallow_clone_and_no_repository_are_errors_that_say_how_to_fix_them() {
     let repo = repository();
-    let output = depgov(repo.path(), &["check", "--base", "origin/nope"]);
+    let output = Depgov::new(repo.path())
+        .args(["check", "--base", "origin/nope"])
+        .run();
     assert_eq!(code(&output), 2);
     assert!(stderr(&output).contains("base revision `origin/nope` is not in this repository"));
     assert!(stderr(&output).contains("git fetch origin main"));
@@ -388,7 +394,9 @@ fn a_missing_base_a_shallow_clone_and_no_repository_are_errors_that_say_how_to_f
         ],
     );
     let shallow = clones.path().join("shallow");
-    let output = depgov(&shallow, &["check", "--base", "main"]);
+    let output = Depgov::new(&shallow)
+        .args(["check", "--base", "main"])
+        .run();
     assert_eq!(code(&output), 2);
     assert!(
         stderr(&output).contains("This clone is shallow"),
@@ -405,7 +413,9 @@ fn a_missing_base_a_shallow_clone_and_no_repository_are_errors_that_say_how_to_f
         &shallow,
         &["fetch", "-q", "--depth", "1", "origin", "main:main"],
     );
-    let output = depgov(&shallow, &["check", "--base", "main"]);
+    let output = Depgov::new(&shallow)
+        .args(["check", "--base", "main"])
+        .run();
     assert_eq!(code(&output), 2);
     assert!(
         stderr(&output).contains("shallow clone that does not contain the common ancestor"),
@@ -416,7 +426,9 @@ fn a_missing_base_a_shallow_clone_and_no_repository_are_errors_that_say_how_to_f
 
     let plain = tempfile::tempdir().unwrap();
     copy_dir(&fixtures().join("monorepo/web"), plain.path());
-    let output = depgov(plain.path(), &["check", "--base", "main"]);
+    let output = Depgov::new(plain.path())
+        .args(["check", "--base", "main"])
+        .run();
     assert_eq!(code(&output), 2);
     assert!(
         stderr(&output).contains("is not inside a git repository"),
@@ -428,7 +440,7 @@ fn a_missing_base_a_shallow_clone_and_no_repository_are_errors_that_say_how_to_f
 #[test]
 fn only_new_and_policy_from_need_a_base() {
     let repo = repository();
-    let output = depgov(repo.path(), &["check", "--only-new"]);
+    let output = Depgov::new(repo.path()).args(["check", "--only-new"]).run();
     assert_eq!(code(&output), 2);
     assert!(stderr(&output).contains("--base"), "{}", stderr(&output));
 }
@@ -447,7 +459,9 @@ fn ci_formats_show_what_the_change_introduces_and_the_debt_it_leaves() {
         ),
         ("github", &["--format", "github"][..]),
     ] {
-        let output = depgov(repo.path(), &[&["check", "--base", "main"], args].concat());
+        let output = Depgov::new(repo.path())
+            .args([&["check", "--base", "main"], args].concat())
+            .run();
         assert_eq!(code(&output), 1, "{}", stderr(&output));
         insta::assert_snapshot!(name, stdout(&output).replace(&merge_base, "[merge-base]"));
     }

@@ -4,7 +4,7 @@
 
 use crate::common::fake_github as fake;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 use depgov::github::comment::MARKER;
@@ -13,25 +13,11 @@ use serde_json::json;
 use tempfile::TempDir;
 
 use crate::common::fake_github::{FakeGitHub, Fault, TokenKind};
-use crate::common::{code, stderr, stdout};
+use crate::common::{Depgov, code, stderr, stdout};
 
 /// A sentinel token: no output may ever contain it.
 const TOKEN: &str = "ghs_SENTINEL7f3a9c1e5b2d8f4a6c0e9b7d";
 const BOT: &str = "github-actions[bot]";
-
-/// Variables of the runner's own environment that must not leak into a test.
-const CLEARED: [&str; 10] = [
-    "GITHUB_ACTIONS",
-    "GITHUB_STEP_SUMMARY",
-    "GITHUB_TOKEN",
-    "GITHUB_REPOSITORY",
-    "GITHUB_EVENT_PATH",
-    "GITHUB_EVENT_NAME",
-    "GITHUB_API_URL",
-    "GITHUB_SERVER_URL",
-    "GITHUB_RUN_ID",
-    "DEPGOV_COMMENT_AUTHOR",
-];
 
 /// A project whose one npm lockfile fails the default policy (an AGPL-3.0-only package) or
 /// passes it, with a `pull_request` event payload beside it.
@@ -112,19 +98,12 @@ impl Project {
 
     /// Runs depgov here with `env`, and checks that the token is in no output.
     fn run(&self, args: &[&str], env: &[(String, String)]) -> Output {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_depgov"));
-        command
-            .args(args)
-            .current_dir(self.path())
-            .env("DEPGOV_TODAY", "2027-01-01")
-            .env("DEPGOV_GITHUB_BACKOFF_MS", "1");
-        for name in CLEARED {
-            command.env_remove(name);
-        }
+        let mut depgov = Depgov::new(self.path());
+        depgov.args(args).env("DEPGOV_GITHUB_BACKOFF_MS", "1");
         for (key, value) in env {
-            command.env(key, value);
+            depgov.env(key, value);
         }
-        let output = command.output().expect("run depgov");
+        let output = depgov.run();
         assert_no_token(&output);
         output
     }

@@ -9,9 +9,9 @@
 //! depgov cannot recover from and did not anticipate.
 
 use crate::common;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
-use crate::common::{code, git, repo, stderr};
+use crate::common::{Depgov, code, git, repo, stderr};
 
 /// 1 PiB: page-aligned, and more than any machine can map.
 const IMPOSSIBLE_STACK: &str = "1125899906842624";
@@ -20,16 +20,13 @@ fn check_base_with_impossible_stacks(stderr_to: Stdio) -> Output {
     let repo = repo("formats/npm/v3");
     git(repo.path(), &["add", "."]);
     git(repo.path(), &["commit", "-qm", "base"]);
-    Command::new(env!("CARGO_BIN_EXE_depgov"))
+    Depgov::new(repo.path())
         .args(["check", "--base", "HEAD"])
-        .current_dir(repo.path())
         .env("RUST_MIN_STACK", IMPOSSIBLE_STACK)
         .env_remove("RUST_BACKTRACE")
-        .env_remove("GITHUB_ACTIONS")
         .stdout(Stdio::piped())
         .stderr(stderr_to)
-        .output()
-        .expect("run depgov")
+        .run()
 }
 
 #[test]

@@ -1,9 +1,9 @@
 //! The integration tests, as one test binary (`it`) so that the crates they link (octocrab,
-//! tokio, guppy…) are linked once: each module below was a file `tests/NAME.rs` of its own and
-//! is now `tests/it/NAME.rs`; `common/` holds what they share (helpers and the fake GitHub
-//! API); fixtures stay in `tests/fixtures/`, snapshots are in `tests/it/snapshots/`
-//! (named `it__MODULE__NAME.snap`). Cargo.toml sets `autotests = false`, so a new test file
-//! must be declared here.
+//! tokio, guppy…) are linked once. Each module below was a file `tests/NAME.rs` of its own and
+//! is now `tests/it/NAME.rs`; `common/` holds what they share: the `Depgov` command builder
+//! every test runs the binary with, and the fake GitHub API. Fixtures stay in
+//! `tests/fixtures/`; snapshots are in `tests/it/snapshots/`, named `it__MODULE__NAME.snap`.
+//! Cargo.toml sets `autotests = false`, so a new test file must be declared here.
 
 mod common;
 

@@ -12,10 +12,10 @@
 
 use crate::common;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{fixtures, git, rejection_problem};
+use crate::common::{Depgov, fixtures, git, rejection_problem};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Syntax {
@@ -452,18 +452,14 @@ fn run(dir: &Path, args: &[&str]) -> (Output, Duration) {
     let out = dir.join(".depgov-test-stdout");
     let err = dir.join(".depgov-test-stderr");
     let start = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_depgov"))
+    let mut running = Depgov::new(dir)
         .args(args)
-        .current_dir(dir)
-        .env("DEPGOV_TODAY", "2027-01-01")
         .env("CARGO_HOME", dir.join(".no-cargo-home"))
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITHUB_STEP_SUMMARY")
         .stdin(Stdio::null())
         .stdout(std::fs::File::create(&out).expect("stdout file"))
         .stderr(std::fs::File::create(&err).expect("stderr file"))
-        .spawn()
-        .expect("run depgov");
+        .spawn();
+    let child = &mut running.child;
     let status = loop {
         if let Some(status) = child.try_wait().expect("wait for depgov") {
             break status;

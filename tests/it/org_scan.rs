@@ -12,20 +12,10 @@ use tempfile::TempDir;
 
 use crate::common::fake_github::org::{self, Chaos, FakeRepo};
 use crate::common::fake_github::{FakeGitHub, TokenKind};
-use crate::common::{code, stderr};
+use crate::common::{Depgov, code, stderr};
 
 /// A sentinel token: no output may ever contain it.
 const TOKEN: &str = "ghp_SENTINELorgscan9c1e5b2d8f4a6c0e9b7d";
-
-/// Variables of the runner's own environment that must not leak into a test.
-const CLEARED: [&str; 6] = [
-    "GITHUB_ACTIONS",
-    "GITHUB_STEP_SUMMARY",
-    "GITHUB_TOKEN",
-    "GH_TOKEN",
-    "GITHUB_API_URL",
-    "GITHUB_REPOSITORY",
-];
 
 const POLICY: &str = r#"version = 1
 name = "Acme OSPO"
@@ -94,26 +84,20 @@ impl Workspace {
 
     /// depgov with `args` against `server`, in the workspace, with one-millisecond backoff
     /// steps.
-    fn command(&self, server: &FakeGitHub, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_depgov"));
+    fn command(&self, server: &FakeGitHub, args: &[&str]) -> Depgov {
+        let mut command = Depgov::new(self.dir.path());
         command
             .args(args)
-            .current_dir(self.dir.path())
-            .env("DEPGOV_TODAY", "2027-01-01")
             .env("DEPGOV_GITHUB_BACKOFF_MS", "1")
-            .env("DEPGOV_GITHUB_TIMEOUT_MS", "1500");
-        for name in CLEARED {
-            command.env_remove(name);
-        }
-        command
+            .env("DEPGOV_GITHUB_TIMEOUT_MS", "1500")
             .env("GITHUB_TOKEN", TOKEN)
             .env("GITHUB_API_URL", server.api_url());
         command
     }
 
     /// Runs `command`, checking that the token is in no output.
-    fn run(&self, mut command: Command) -> Output {
-        let output = command.output().expect("run depgov");
+    fn run(&self, mut command: Depgov) -> Output {
+        let output = command.run();
         let text = format!(
             "{}{}",
             String::from_utf8_lossy(&output.stdout),

@@ -3,9 +3,9 @@
 use crate::common;
 use crate::common::fake_github as fake;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use crate::common::{code, git, json, stderr};
+use crate::common::{Depgov, code, git, json, stderr};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -45,20 +45,15 @@ fn check(dir: &Path, today: &str, env: &[(&str, &str)]) -> Output {
 /// `depgov check --format json ARGS` in `dir` on `today`, away from the caller's GitHub
 /// environment.
 fn run(dir: &Path, today: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_depgov"));
-    command
+    let mut depgov = Depgov::new(dir);
+    depgov
         .args(["check", "--format", "json"])
         .args(args)
-        .current_dir(dir)
-        .env("DEPGOV_TODAY", today)
-        .env_remove("GITHUB_TOKEN")
-        .env_remove("GH_TOKEN")
-        .env_remove("GITHUB_REPOSITORY")
-        .env_remove("GITHUB_ACTIONS");
+        .today(today);
     for (key, value) in env {
-        command.env(key, value);
+        depgov.env(key, value);
     }
-    command.output().unwrap()
+    depgov.run()
 }
 
 fn rules(report: &Value) -> Vec<(String, String, bool)> {
@@ -159,12 +154,7 @@ fn an_exception_waives_until_it_expires_and_warns_before() {
 #[test]
 fn human_output_shows_waived_findings_apart() {
     let dir = project(&[("depgov.toml", &format!("{BASE}{EXCEPTION}"))]);
-    let output = Command::new(env!("CARGO_BIN_EXE_depgov"))
-        .arg("check")
-        .current_dir(dir.path())
-        .env("DEPGOV_TODAY", "2027-01-01")
-        .output()
-        .unwrap();
+    let output = Depgov::new(dir.path()).args(["check"]).run();
     insta::assert_snapshot!(common::stdout(&output));
 }
 

@@ -6,7 +6,7 @@
 use crate::common;
 use std::path::Path;
 
-use crate::common::{code, depgov, json, read_repo_file, repo, stderr, stdout};
+use crate::common::{Depgov, code, json, read_repo_file, repo, stderr, stdout};
 use serde_json::Value;
 
 /// The npm lockfile of a project using moment, date-fns and left-pad.
@@ -57,11 +57,13 @@ fn verdicts(report: &Value) -> Vec<(String, String)> {
 #[test]
 fn init_writes_a_starter_listing_the_licenses_found_with_the_default_rings() {
     let dir = repo("policy-init");
-    let before = depgov(dir.path(), &["check", "--format", "json"]);
+    let before = Depgov::new(dir.path())
+        .args(["check", "--format", "json"])
+        .run();
     assert_eq!(json(&before)["policy"]["source"], "embedded default");
     assert!(!verdicts(&json(&before)).is_empty());
 
-    let output = depgov(dir.path(), &["policy", "init"]);
+    let output = Depgov::new(dir.path()).args(["policy", "init"]).run();
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert_eq!(
         stderr(&output),
@@ -72,7 +74,9 @@ fn init_writes_a_starter_listing_the_licenses_found_with_the_default_rings() {
     Validator::new().check(&starter).unwrap();
 
     // `check` finds and loads it, and it judges exactly as the default it extends.
-    let after = depgov(dir.path(), &["check", "--format", "json"]);
+    let after = Depgov::new(dir.path())
+        .args(["check", "--format", "json"])
+        .run();
     assert_eq!(code(&after), code(&before), "{}", stderr(&after));
     assert_eq!(json(&after)["policy"]["source"], "depgov.toml");
     assert_eq!(
@@ -87,7 +91,9 @@ fn init_writes_a_starter_listing_the_licenses_found_with_the_default_rings() {
     assert!(decided.contains("\nremove = [\n"), "{decided}");
     Validator::new().check(&decided).unwrap();
     std::fs::write(dir.path().join("depgov.toml"), decided).unwrap();
-    let decided = depgov(dir.path(), &["check", "--format", "json"]);
+    let decided = Depgov::new(dir.path())
+        .args(["check", "--format", "json"])
+        .run();
     assert_eq!(code(&decided), code(&before), "{}", stderr(&decided));
     assert_eq!(verdicts(&json(&decided)), verdicts(&json(&before)));
 }
@@ -97,17 +103,16 @@ fn init_scans_as_check_does_and_writes_where_check_reads() {
     let dir = repo("policy-init");
     // --ecosystem (like every input flag of check) limits what is listed; --policy names the
     // file, and its directory is created.
-    let output = depgov(
-        dir.path(),
-        &[
+    let output = Depgov::new(dir.path())
+        .args([
             "policy",
             "init",
             "--ecosystem",
             "composer",
             "--policy",
             ".github/depgov.toml",
-        ],
-    );
+        ])
+        .run();
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let starter = std::fs::read_to_string(dir.path().join(".github/depgov.toml")).unwrap();
     assert!(starter.contains("\"GPL-2.0-or-later\", # 1 component: acme/gpl-lib"));
@@ -116,7 +121,7 @@ fn init_scans_as_check_does_and_writes_where_check_reads() {
 
     // Without --policy, init targets the policy check would read: here .github/depgov.toml,
     // which it will not overwrite.
-    let output = depgov(dir.path(), &["policy", "init"]);
+    let output = Depgov::new(dir.path()).args(["policy", "init"]).run();
     assert_eq!(code(&output), 2);
     assert_eq!(
         stderr(&output),
@@ -130,7 +135,7 @@ fn init_refuses_to_overwrite_without_force() {
     let dir = repo("policy-init");
     let policy = dir.path().join("depgov.toml");
     std::fs::write(&policy, "version = 1\n# ours\n").unwrap();
-    let output = depgov(dir.path(), &["policy", "init"]);
+    let output = Depgov::new(dir.path()).args(["policy", "init"]).run();
     assert_eq!(code(&output), 2);
     assert!(stdout(&output).is_empty());
     assert_eq!(
@@ -142,7 +147,9 @@ fn init_refuses_to_overwrite_without_force() {
         "version = 1\n# ours\n"
     );
 
-    let output = depgov(dir.path(), &["policy", "init", "--force"]);
+    let output = Depgov::new(dir.path())
+        .args(["policy", "init", "--force"])
+        .run();
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let starter = std::fs::read_to_string(&policy).unwrap();
     assert!(
@@ -156,7 +163,7 @@ fn init_refuses_to_overwrite_without_force() {
 #[test]
 fn the_committed_schema_is_what_policy_schema_prints() {
     let dir = tempfile::tempdir().unwrap();
-    let output = depgov(dir.path(), &["policy", "schema"]);
+    let output = Depgov::new(dir.path()).args(["policy", "schema"]).run();
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert!(
         stdout(&output) == read_repo_file("schema/depgov.schema.json"),
@@ -262,7 +269,9 @@ fn the_schema_refuses_what_the_loader_refuses() {
             "the schema accepts:\n{policy}"
         );
         std::fs::write(dir.path().join("p.toml"), policy).unwrap();
-        let loaded = depgov(dir.path(), &["check", "--policy", "p.toml"]);
+        let loaded = Depgov::new(dir.path())
+            .args(["check", "--policy", "p.toml"])
+            .run();
         assert_eq!(code(&loaded), 2, "the loader accepts:\n{policy}");
         assert!(stderr(&loaded).contains("problem"), "{}", stderr(&loaded));
     }
@@ -280,17 +289,16 @@ fn import_radar_writes_components_and_lists_unmapped_names() {
         "--map",
         "radar-purls.toml",
     ];
-    let output = depgov(dir.path(), &args);
+    let output = Depgov::new(dir.path()).args(args).run();
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     insta::assert_snapshot!("radar_layer", stdout(&output));
     insta::assert_snapshot!("radar_stderr", stderr(&output));
     Validator::new().check(&stdout(&output)).unwrap();
 
     // --output writes the same layer, which a policy extends.
-    let written = depgov(
-        dir.path(),
-        &[&args[..], &["--output", "radar.toml"]].concat(),
-    );
+    let written = Depgov::new(dir.path())
+        .args([&args[..], &["--output", "radar.toml"]].concat())
+        .run();
     assert_eq!(code(&written), 0, "{}", stderr(&written));
     assert!(stdout(&written).is_empty());
     let layer = std::fs::read_to_string(dir.path().join("radar.toml")).unwrap();
@@ -301,7 +309,9 @@ fn import_radar_writes_components_and_lists_unmapped_names() {
         "version = 1\nextends = [\"depgov:default\", \"radar.toml\"]\n",
     )
     .unwrap();
-    let check = depgov(dir.path(), &["check", "--format", "json"]);
+    let check = Depgov::new(dir.path())
+        .args(["check", "--format", "json"])
+        .run();
     assert_eq!(code(&check), 0, "{}", stderr(&check));
     let report = json(&check);
     let moment = report["findings"]
@@ -393,9 +403,8 @@ fn import_radar_names_the_line_of_every_bad_row_or_mapping() {
         ),
     ];
     for (csv, map, expected) in cases {
-        let output = depgov(
-            dir.path(),
-            &[
+        let output = Depgov::new(dir.path())
+            .args([
                 "policy",
                 "import-radar",
                 csv,
@@ -403,8 +412,8 @@ fn import_radar_names_the_line_of_every_bad_row_or_mapping() {
                 map,
                 "--output",
                 "out.toml",
-            ],
-        );
+            ])
+            .run();
         assert_eq!(code(&output), 2, "{csv} {map}");
         assert_eq!(stderr(&output), expected);
         assert!(!dir.path().join("out.toml").exists());
@@ -424,16 +433,15 @@ fn the_radar_example_in_the_docs_imports() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("radar.csv"), csv).unwrap();
     std::fs::write(dir.path().join("radar-purls.toml"), map).unwrap();
-    let output = depgov(
-        dir.path(),
-        &[
+    let output = Depgov::new(dir.path())
+        .args([
             "policy",
             "import-radar",
             "radar.csv",
             "--map",
             "radar-purls.toml",
-        ],
-    );
+        ])
+        .run();
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     Validator::new().check(&stdout(&output)).unwrap();
     assert!(

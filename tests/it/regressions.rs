@@ -2,9 +2,9 @@
 //! (tests/malformed.rs), each kept by a test named after it.
 
 use crate::common;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
-use crate::common::{assert_rejected, inventory_of_text};
+use crate::common::{Depgov, assert_rejected, inventory_of_text};
 
 /// Standard error on a full disk (`2>/dev/full`): printing the error panicked in `eprintln!`,
 /// and the panic hook's own `eprintln!` panicked again, which turned a usage or input
@@ -14,13 +14,12 @@ use crate::common::{assert_rejected, inventory_of_text};
 fn an_error_that_cannot_be_written_to_stderr_exits_2_instead_of_aborting() {
     let dir = tempfile::tempdir().expect("temp dir");
     let full = std::fs::File::create("/dev/full").expect("/dev/full");
-    let status = Command::new(env!("CARGO_BIN_EXE_depgov"))
+    let status = Depgov::new(dir.path())
         .args(["check", "no-such-directory"])
-        .current_dir(dir.path())
         .stdout(Stdio::null())
         .stderr(full)
-        .status()
-        .expect("run depgov");
+        .run()
+        .status;
     assert_eq!(status.code(), Some(2), "{status:?}");
 }
 

@@ -2,24 +2,18 @@
 //! files and environment they write in GitHub Actions.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use crate::common::{code, depgov, git, repo, stderr, stdout, stdout_redacted};
+use crate::common::{Depgov, code, git, repo, stderr, stdout, stdout_redacted};
 use serde_json::Value;
 
 fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_depgov"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env("DEPGOV_TODAY", "2027-01-01");
-    for var in ["GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "GITHUB_OUTPUT"] {
-        command.env_remove(var);
-    }
+    let mut depgov = Depgov::new(dir);
+    depgov.args(args);
     for (key, value) in env {
-        command.env(key, value);
+        depgov.env(key, value);
     }
-    command.output().expect("run depgov")
+    depgov.run()
 }
 
 /// An npm project whose lockfile holds `names` (all version 1.0.0), under `policy`.
@@ -58,7 +52,7 @@ fn github_markdown_and_sarif_render_the_same_findings() {
         ("markdown", "markdown"),
         ("sarif", "sarif"),
     ] {
-        let output = depgov(&ws, &["check", "--format", format]);
+        let output = Depgov::new(&ws).args(["check", "--format", format]).run();
         assert_eq!(code(&output), 1, "{}", stderr(&output));
         insta::assert_snapshot!(name, stdout_redacted(&output));
     }
@@ -69,7 +63,13 @@ fn sarif_has_one_rule_per_id_levels_lines_and_stable_fingerprints() {
     let repo = repo("cargo-basic");
     let ws = repo.path().join("ws");
     let sarif = |dir: &Path| -> Value {
-        serde_json::from_slice(&depgov(dir, &["check", "--format", "sarif"]).stdout).unwrap()
+        serde_json::from_slice(
+            &Depgov::new(dir)
+                .args(["check", "--format", "sarif"])
+                .run()
+                .stdout,
+        )
+        .unwrap()
     };
     let first = sarif(&ws);
     let run = &first["runs"][0];
@@ -187,7 +187,11 @@ fn annotations_stop_at_ten_per_level_with_a_notice_for_the_rest() {
         &names,
         "version = 1\n[defaults]\nring = \"adopt\"\n[licenses]\nadopt = [\"MIT\"]\n[[components]]\npurl = \"pkg:npm/held-*\"\nring = \"hold\"\n",
     );
-    let github = stdout(&depgov(project.path(), &["check", "--format", "github"]));
+    let github = stdout(
+        &Depgov::new(project.path())
+            .args(["check", "--format", "github"])
+            .run(),
+    );
     assert_eq!(
         github
             .lines()
@@ -208,7 +212,11 @@ fn the_comment_body_never_exceeds_githubs_limit() {
         .map(|i| format!("a-rather-long-package-name-for-a-large-table-{i:04}"))
         .collect();
     let project = npm_project(&names, "version = 1\n[defaults]\nring = \"hold\"\n");
-    let markdown = stdout(&depgov(project.path(), &["check", "--format", "markdown"]));
+    let markdown = stdout(
+        &Depgov::new(project.path())
+            .args(["check", "--format", "markdown"])
+            .run(),
+    );
     assert!(markdown.len() <= 65_536, "{} bytes", markdown.len());
     assert!(markdown.contains("more; see the job summary or the JSON report artifact"));
 }
@@ -256,7 +264,7 @@ fn outputs_job_summary_and_step_outputs_are_written_in_actions() {
         format!("errors=2\nwarnings=7\nreport={}\n", json.display())
     );
 
-    let bad = depgov(&ws, &["check", "--output", "yaml=x"]);
+    let bad = Depgov::new(&ws).args(["check", "--output", "yaml=x"]).run();
     assert_eq!(code(&bad), 2);
     assert!(
         stderr(&bad).contains("unknown format `yaml`"),

@@ -9,9 +9,9 @@
 
 use crate::common;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use crate::common::{code, git, stderr};
+use crate::common::{Depgov, code, git, stderr};
 use serde_json::{Value, json};
 
 /// Set in every token variable depgov or a GitHub action could read.
@@ -96,20 +96,15 @@ fn hostile_repository(texts: &[&str]) -> tempfile::TempDir {
 /// The real binary in `dir` with the sentinel in every token variable and `env` set (and no
 /// other GitHub Actions variable from the test's own environment).
 fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_depgov"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env("DEPGOV_TODAY", "2027-01-01")
-        .env("RUST_BACKTRACE", "full");
-    for var in ["GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "GITHUB_OUTPUT"] {
-        command.env_remove(var);
-    }
+    let mut depgov = Depgov::new(dir);
+    depgov.args(args).env("RUST_BACKTRACE", "full");
     for var in TOKEN_VARIABLES {
-        command.env(var, SENTINEL);
+        depgov.env(var, SENTINEL);
     }
-    command.envs(env.iter().copied());
-    command.output().expect("run depgov")
+    for (key, value) in env {
+        depgov.env(key, value);
+    }
+    depgov.run()
 }
 
 /// Fails if the sentinel, or a recognizable part of it, is in `text`.

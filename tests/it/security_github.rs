@@ -10,10 +10,10 @@
 use crate::common;
 use crate::common::fake_github as fake;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use crate::common::fake_github::{FakeGitHub, Fault, TokenKind};
-use crate::common::{code, git, stderr};
+use crate::common::{Depgov, code, git, stderr};
 use serde_json::json;
 
 const TOKEN: &str = "ghs_SENTINELsecurityc0ffee5e8b1c9d0a7f";
@@ -99,13 +99,10 @@ fn check(dir: &Path, server: &FakeGitHub, token: &str, extra: &[&str]) -> (Outpu
         format!("sarif={}", out.path("report.sarif")),
         format!("markdown={}", out.path("report.md")),
     ];
-    let mut command = Command::new(env!("CARGO_BIN_EXE_depgov"));
-    command
+    let output = Depgov::new(dir)
         .args(["check", "--comment", "always", "--format", "github"])
         .args(outputs.iter().flat_map(|o| ["--output", o.as_str()]))
         .args(extra)
-        .current_dir(dir)
-        .env("DEPGOV_TODAY", "2027-01-01")
         .env("DEPGOV_GITHUB_BACKOFF_MS", "1")
         .env("RUST_BACKTRACE", "full")
         .env("GITHUB_ACTIONS", "true")
@@ -120,8 +117,8 @@ fn check(dir: &Path, server: &FakeGitHub, token: &str, extra: &[&str]) -> (Outpu
         .env("GITHUB_API_URL", server.api_url())
         .env("GITHUB_STEP_SUMMARY", out.path("summary.md"))
         .env("GITHUB_OUTPUT", out.path("outputs"))
-        .env("DEPGOV_CACHE_DIR", out.path("cache"));
-    let output = command.output().expect("run depgov");
+        .env("DEPGOV_CACHE_DIR", out.path("cache"))
+        .run();
     let mut written = vec![
         ("stdout".to_owned(), output.stdout.clone()),
         ("stderr".to_owned(), output.stderr.clone()),
@@ -221,14 +218,12 @@ fn a_malformed_token_is_named_by_its_variable_never_shown() {
     let server = server();
     let dir = project();
     for token in [format!("{TOKEN}\n::add-mask::x"), format!(" {TOKEN} extra")] {
-        let output = Command::new(env!("CARGO_BIN_EXE_depgov"))
+        let output = Depgov::new(dir.path())
             .args(["check", "--comment", "always"])
-            .current_dir(dir.path())
             .env("GITHUB_TOKEN", &token)
             .env("GITHUB_API_URL", server.api_url())
             .env("DEPGOV_CACHE_DIR", dir.path().join(".cache"))
-            .output()
-            .expect("run depgov");
+            .run();
         let err = stderr(&output);
         assert_eq!(code(&output), 2, "{err}");
         assert!(err.contains("GITHUB_TOKEN"), "{err}");

@@ -1,10 +1,13 @@
 //! Shared helpers for the integration tests: fixture repositories copied into temp dirs with
-//! real git, and the real depgov binary run on them.
+//! real git, and the real depgov binary run on them — always through [`Depgov`], the one
+//! command builder, which keeps the caller's environment (GitHub Actions, colour, caches) away
+//! from the binary. `fake_github` is the fake GitHub API.
 
 pub mod fake_github;
 
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 
 use tempfile::TempDir;
 
@@ -55,20 +58,179 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-/// The real binary, run in `dir` with "today" pinned to 2027-01-01.
-pub fn depgov(dir: &Path, args: &[&str]) -> Output {
-    depgov_on(dir, "2027-01-01", args)
+/// What "today" is for depgov in the tests, unless a test says otherwise ([`Depgov::today`]).
+pub const TODAY: &str = "2027-01-01";
+
+/// The real depgov binary, run the one way every test runs it, in the manner of nextest's own
+/// integration tests:
+///
+/// ```ignore
+/// let output = Depgov::new(dir).args(["check", "--format", "json"]).env("CARGO_HOME", home).run();
+/// ```
+///
+/// Whatever the test's own environment holds, depgov gets:
+///
+/// - `DEPGOV_TODAY` pinned: [`TODAY`], or what [`Depgov::today`] says;
+/// - no variable of GitHub Actions or its runner (`GITHUB_*` — `GITHUB_ACTIONS`,
+///   `GITHUB_STEP_SUMMARY`, `GITHUB_OUTPUT`, `GITHUB_TOKEN`, `GITHUB_REPOSITORY`,
+///   `GITHUB_EVENT_PATH`, `GITHUB_API_URL`… —, `GH_TOKEN`, `RUNNER_*`, `ACTIONS_*`, `INPUT_*`),
+///   no other `DEPGOV_*` setting, and no colour or terminal variable (`NO_COLOR`, `CLICOLOR`,
+///   `CLICOLOR_FORCE`, `FORCE_COLOR`, `TERM`, `COLORTERM`), unless the test sets it with
+///   [`Depgov::env`];
+/// - `DEPGOV_CACHE_DIR` in a fresh temp dir, removed after the run, unless the test gives one:
+///   no test reads or writes `~/.cache`.
+///
+/// [`stdout_redacted`] and [`json`] blank what changes between releases in what it prints.
+pub struct Depgov {
+    dir: PathBuf,
+    args: Vec<OsString>,
+    today: String,
+    /// In the order the test gave them; `None` removes the variable.
+    env: Vec<(OsString, Option<OsString>)>,
+    stdin: Option<Stdio>,
+    stdout: Option<Stdio>,
+    stderr: Option<Stdio>,
 }
 
-pub fn depgov_on(dir: &Path, today: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_depgov"))
-        .args(args)
-        .current_dir(dir)
-        .env("DEPGOV_TODAY", today)
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .output()
-        .expect("run depgov")
+/// Prefixes of the variables of the test's environment that depgov does not get.
+const WITHHELD_PREFIXES: [&str; 5] = ["GITHUB_", "RUNNER_", "ACTIONS_", "INPUT_", "DEPGOV_"];
+/// Variables of the test's environment that depgov does not get.
+const WITHHELD: [&str; 7] = [
+    "GH_TOKEN",
+    "NO_COLOR",
+    "CLICOLOR",
+    "CLICOLOR_FORCE",
+    "FORCE_COLOR",
+    "TERM",
+    "COLORTERM",
+];
+
+impl Depgov {
+    /// depgov, to be run in `dir`.
+    pub fn new(dir: impl AsRef<Path>) -> Depgov {
+        Depgov {
+            dir: dir.as_ref().to_path_buf(),
+            args: Vec::new(),
+            today: TODAY.to_owned(),
+            env: Vec::new(),
+            stdin: None,
+            stdout: None,
+            stderr: None,
+        }
+    }
+
+    /// The binary under test, for a test that must ship it somewhere rather than run it.
+    pub fn binary() -> &'static Path {
+        Path::new(env!("CARGO_BIN_EXE_depgov"))
+    }
+
+    pub fn args<I, S>(&mut self, args: I) -> &mut Depgov
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.args
+            .extend(args.into_iter().map(|arg| arg.as_ref().to_owned()));
+        self
+    }
+
+    /// `DEPGOV_TODAY`, instead of [`TODAY`].
+    pub fn today(&mut self, today: &str) -> &mut Depgov {
+        self.today = today.to_owned();
+        self
+    }
+
+    pub fn env(&mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> &mut Depgov {
+        self.env
+            .push((key.as_ref().to_owned(), Some(value.as_ref().to_owned())));
+        self
+    }
+
+    pub fn env_remove(&mut self, key: impl AsRef<OsStr>) -> &mut Depgov {
+        self.env.push((key.as_ref().to_owned(), None));
+        self
+    }
+
+    /// Standard input; [`Depgov::run`] gives none by default.
+    pub fn stdin(&mut self, stdin: impl Into<Stdio>) -> &mut Depgov {
+        self.stdin = Some(stdin.into());
+        self
+    }
+
+    /// Where standard output goes instead of into the [`Output`].
+    pub fn stdout(&mut self, stdout: impl Into<Stdio>) -> &mut Depgov {
+        self.stdout = Some(stdout.into());
+        self
+    }
+
+    /// Where standard error goes instead of into the [`Output`].
+    pub fn stderr(&mut self, stderr: impl Into<Stdio>) -> &mut Depgov {
+        self.stderr = Some(stderr.into());
+        self
+    }
+
+    /// Runs depgov to the end; its exit status and what it printed.
+    pub fn run(&mut self) -> Output {
+        let (mut command, _cache) = self.command();
+        command.output().expect("run depgov")
+    }
+
+    /// Starts depgov, for a test that waits for it in its own way.
+    pub fn spawn(&mut self) -> Running {
+        let (mut command, cache) = self.command();
+        Running {
+            child: command.spawn().expect("run depgov"),
+            _cache: cache,
+        }
+    }
+
+    /// The command, and the cache directory it was given, which must outlive the run.
+    fn command(&mut self) -> (Command, Option<TempDir>) {
+        let mut command = Command::new(Depgov::binary());
+        command.args(&self.args).current_dir(&self.dir);
+        for (key, _) in std::env::vars_os() {
+            let withheld = key.to_str().is_some_and(|key| {
+                WITHHELD.contains(&key)
+                    || WITHHELD_PREFIXES
+                        .iter()
+                        .any(|prefix| key.starts_with(prefix))
+            });
+            if withheld {
+                command.env_remove(key);
+            }
+        }
+        command.env("DEPGOV_TODAY", &self.today);
+        let cache = if self.env.iter().any(|(key, _)| key == "DEPGOV_CACHE_DIR") {
+            None
+        } else {
+            let cache = tempfile::tempdir().expect("temp dir for DEPGOV_CACHE_DIR");
+            command.env("DEPGOV_CACHE_DIR", cache.path());
+            Some(cache)
+        };
+        for (key, value) in &self.env {
+            match value {
+                Some(value) => command.env(key, value),
+                None => command.env_remove(key),
+            };
+        }
+        if let Some(stdin) = self.stdin.take() {
+            command.stdin(stdin);
+        }
+        if let Some(stdout) = self.stdout.take() {
+            command.stdout(stdout);
+        }
+        if let Some(stderr) = self.stderr.take() {
+            command.stderr(stderr);
+        }
+        (command, cache)
+    }
+}
+
+/// depgov started by [`Depgov::spawn`].
+pub struct Running {
+    pub child: Child,
+    /// Its `DEPGOV_CACHE_DIR`, when the builder made one.
+    _cache: Option<TempDir>,
 }
 
 pub fn stdout(output: &Output) -> String {
@@ -106,15 +268,12 @@ pub fn json(output: &Output) -> serde_json::Value {
 /// repository, with extra environment variables; returns the output.
 pub fn inventory_with_env(dir: &str, file: &str, env: &[(&str, &str)]) -> Output {
     let repo = repo(dir);
-    let mut command = Command::new(env!("CARGO_BIN_EXE_depgov"));
-    command
-        .args(["inventory", file, "--format", "json"])
-        .current_dir(repo.path())
-        .env("DEPGOV_TODAY", "2027-01-01");
+    let mut depgov = Depgov::new(repo.path());
+    depgov.args(["inventory", file, "--format", "json"]);
     for (key, value) in env {
-        command.env(key, value);
+        depgov.env(key, value);
     }
-    command.output().expect("run depgov")
+    depgov.run()
 }
 
 /// The JSON inventory of one fixture file, for a snapshot; fails the test unless it exits 0.
@@ -133,11 +292,9 @@ pub fn inventory_of_text(name: &str, content: &[u8], extra: &[(&str, &str)]) -> 
     for (path, text) in extra {
         std::fs::write(dir.path().join(path), text).expect("write extra file");
     }
-    Command::new(env!("CARGO_BIN_EXE_depgov"))
+    Depgov::new(dir.path())
         .args(["inventory", name, "--format", "json"])
-        .current_dir(dir.path())
-        .output()
-        .expect("run depgov")
+        .run()
 }
 
 /// Asserts that malformed input fails cleanly: exit 2, nothing on stdout, and an error that
