@@ -3,14 +3,14 @@
 //! steps, and a simulated environment (event file, job summary, step outputs, a local server
 //! serving the release archive, the fake GitHub API of `common/fake_github/` for the pull-request comment).
 
-use crate::common;
-use crate::common::fake_github as fake;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::common;
+use crate::common::fake_github as fake;
 use crate::common::{Depgov, git};
 use serde::Deserialize;
 

@@ -1,9 +1,9 @@
 //! `depgov check` and `depgov inventory` on a real Cargo workspace: the real binary, real
 //! `cargo metadata`, fixture path dependencies outside the workspace (so no network).
 
-use crate::common;
 use std::path::PathBuf;
 
+use crate::common;
 use crate::common::{Depgov, code, git, json, repo, stderr, stdout, stdout_redacted};
 use serde_json::Value;
 use tempfile::TempDir;

@@ -2,9 +2,9 @@
 //! honours .gitignore and the default excludes, reads a manifest + lockfile directory once, and
 //! reports per file.
 
-use crate::common;
 use std::path::Path;
 
+use crate::common;
 use crate::common::{Depgov, code, json, stderr, stdout};
 use serde_json::Value;
 use tempfile::TempDir;

@@ -2,7 +2,6 @@
 //! Actions environment (event payload in a temp dir) and a fake GitHub API on 127.0.0.1
 //! (`common/fake_github/`). Every run asserts that the token appears in no output.
 
-use crate::common::fake_github as fake;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::{Duration, Instant};
@@ -12,6 +11,7 @@ use depgov::report::{Report, markdown};
 use serde_json::json;
 use tempfile::TempDir;
 
+use crate::common::fake_github as fake;
 use crate::common::fake_github::{FakeGitHub, Fault, TokenKind};
 use crate::common::{Depgov, code, stderr, stdout};
 

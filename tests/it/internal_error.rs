@@ -8,9 +8,9 @@
 //! the standard library panics. That is the kind of failure the handler exists for: one
 //! depgov cannot recover from and did not anticipate.
 
-use crate::common;
 use std::process::{Output, Stdio};
 
+use crate::common;
 use crate::common::{Depgov, code, git, repo, stderr};
 
 /// 1 PiB: page-aligned, and more than any machine can map.

@@ -10,11 +10,11 @@
 //! from valid input (a requirements file cut at a line end), the format says so here and the
 //! test checks what depgov does instead.
 
-use crate::common;
 use std::path::Path;
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::common;
 use crate::common::{Depgov, fixtures, git, rejection_problem};
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -1,10 +1,10 @@
 //! Policy lifecycle: expiring exceptions and layered (extended) policies.
 
-use crate::common;
-use crate::common::fake_github as fake;
 use std::path::Path;
 use std::process::Output;
 
+use crate::common;
+use crate::common::fake_github as fake;
 use crate::common::{Depgov, code, git, json, stderr};
 use serde_json::Value;
 use tempfile::TempDir;

@@ -3,9 +3,9 @@
 //! against the committed copy and against every policy we ship or document) and
 //! `policy import-radar` (a build-your-own-radar CSV as a policy layer).
 
-use crate::common;
 use std::path::Path;
 
+use crate::common;
 use crate::common::{Depgov, code, json, read_repo_file, repo, stderr, stdout};
 use serde_json::Value;
 

@@ -1,9 +1,9 @@
 //! Bugs found by fuzzing (fuzz/, docs/robustness.md) and by the malformed-input suite
 //! (tests/malformed.rs), each kept by a test named after it.
 
-use crate::common;
 use std::process::Stdio;
 
+use crate::common;
 use crate::common::{Depgov, assert_rejected, inventory_of_text};
 
 /// Standard error on a full disk (`2>/dev/full`): printing the error panicked in `eprintln!`,

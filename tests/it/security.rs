@@ -7,10 +7,10 @@
 //! markdown pipes, backticks, links and mentions. It reaches every report through findings (the
 //! policy holds every component, and no license is on its lists).
 
-use crate::common;
 use std::path::Path;
 use std::process::Output;
 
+use crate::common;
 use crate::common::{Depgov, code, git, stderr};
 use serde_json::{Value, json};
 

@@ -7,11 +7,11 @@
 //! tests/github_comment.rs and tests/policy_lifecycle.rs check standard output and error on
 //! their own runs; these add every other place depgov writes, and hostile servers.
 
-use crate::common;
-use crate::common::fake_github as fake;
 use std::path::Path;
 use std::process::Output;
 
+use crate::common;
+use crate::common::fake_github as fake;
 use crate::common::fake_github::{FakeGitHub, Fault, TokenKind};
 use crate::common::{Depgov, code, git, stderr};
 use serde_json::json;
