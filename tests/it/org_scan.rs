@@ -787,7 +787,7 @@ fn chromium() -> PathBuf {
         .unwrap_or_else(|| {
             panic!(
                 "this test opens index.html in a headless Chromium: install it \
-                 (`apt-get install -y chromium` on Debian; .ci/run does)"
+                 (`apt-get install -y chromium` on Debian; ./test does)"
             )
         })
 }
