@@ -1,5 +1,5 @@
 //! Bugs found by fuzzing (fuzz/, docs/robustness.md) and by the malformed-input suite
-//! (tests/malformed.rs), each kept by a test named after it.
+//! (tests/it/malformed.rs), each kept by a test named after it.
 
 use std::process::Stdio;
 

@@ -169,7 +169,7 @@ fn a_token_in_the_environment_never_reaches_any_output() {
         "an unknown option".into(),
         run(dir, &["check", "--token", SENTINEL], &[]),
     ));
-    // An internal error (a panic, with RUST_BACKTRACE=full): see tests/internal_error.rs.
+    // An internal error (a panic, with RUST_BACKTRACE=full): see tests/it/internal_error.rs.
     git(dir, &["add", "."]);
     git(dir, &["commit", "-qm", "base"]);
     runs.push((

@@ -4,7 +4,7 @@
 //! errors whose bodies echo the token — and a policy's `extends` cannot send depgov, or the
 //! token, to any host but the configured GitHub API.
 //!
-//! tests/github_comment.rs and tests/policy_lifecycle.rs check standard output and error on
+//! tests/it/github_comment.rs and tests/it/policy_lifecycle.rs check standard output and error on
 //! their own runs; these add every other place depgov writes, and hostile servers.
 
 use std::path::Path;
