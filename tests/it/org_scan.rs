@@ -866,6 +866,9 @@ fn index_html_renders_sorts_and_filters_in_headless_chromium() {
         ))
         .arg("--dump-dom")
         .arg(format!("file://{}", path.display()))
+        // Its caches and settings (dconf's among them) in the workspace, not in ~/.cache.
+        .env("XDG_CACHE_HOME", workspace.path("chromium/cache"))
+        .env("XDG_CONFIG_HOME", workspace.path("chromium/config"))
         .output()
         .expect("run chromium");
     let dom = String::from_utf8_lossy(&output.stdout);
