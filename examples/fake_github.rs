@@ -1,4 +1,4 @@
-//! The fake GitHub of the tests (`tests/common/fake_github/`), standalone, for
+//! The fake GitHub of the tests (`tests/it/common/fake_github/`), standalone, for
 //! `bench/org-scan.sh`: serves an organisation `acme` of REPOS generated repositories with
 //! LOCKFILES lockfiles each (1 to 4), prints its API URL on a line of its own, and serves until
 //! it is killed.
@@ -8,7 +8,9 @@
 // A tool the bench scripts run: standard output and error are its interface.
 #![allow(clippy::disallowed_macros)]
 
-#[path = "../tests/common/fake_github/mod.rs"]
+// The example uses a small part of the fake; the tests use all of it.
+#[allow(dead_code)]
+#[path = "../tests/it/common/fake_github/mod.rs"]
 mod fake_github;
 
 use fake_github::{FakeGitHub, TokenKind, org};

@@ -58,7 +58,7 @@ while IFS= read -r -d '' file; do
 done < <(find tests/fixtures -type f -print0)
 
 add policy policies/default.toml
-# The policy examples in the docs, completed with `version = 1` as tests/docs.rs does.
+# The policy examples in the docs, completed with `version = 1` as tests/it/docs.rs does.
 for doc in docs/policy.md README.md; do
   python3 - "$doc" "$fuzz/corpus/policy" <<'EOF'
 import hashlib, pathlib, sys

@@ -1,0 +1,274 @@
+//! The CI reporters: GitHub workflow commands, the markdown comment/summary, SARIF, and the
+//! files and environment they write in GitHub Actions.
+
+use std::path::Path;
+use std::process::Output;
+
+use crate::common::{Depgov, code, git, repo, stderr, stdout, stdout_redacted};
+use serde_json::Value;
+
+fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut depgov = Depgov::new(dir);
+    depgov.args(args);
+    for (key, value) in env {
+        depgov.env(key, value);
+    }
+    depgov.run()
+}
+
+/// An npm project whose lockfile holds `names` (all version 1.0.0), under `policy`.
+fn npm_project(names: &[String], policy: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    let mut packages = serde_json::Map::new();
+    packages.insert("".into(), serde_json::json!({"name": "app"}));
+    for (i, name) in names.iter().enumerate() {
+        packages.insert(
+            format!("node_modules/pkg{i}"),
+            serde_json::json!({
+                "name": name,
+                "version": "1.0.0",
+                "resolved": "https://registry.npmjs.org/x/-/x-1.0.0.tgz",
+                "license": "MIT"
+            }),
+        );
+    }
+    let lock = serde_json::json!({"name": "app", "lockfileVersion": 3, "packages": packages});
+    std::fs::write(
+        dir.path().join("package-lock.json"),
+        serde_json::to_string_pretty(&lock).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("depgov.toml"), policy).unwrap();
+    dir
+}
+
+#[test]
+fn github_markdown_and_sarif_render_the_same_findings() {
+    let repo = repo("cargo-basic");
+    let ws = repo.path().join("ws");
+    for (format, name) in [
+        ("github", "github"),
+        ("markdown", "markdown"),
+        ("sarif", "sarif"),
+    ] {
+        let output = Depgov::new(&ws).args(["check", "--format", format]).run();
+        assert_eq!(code(&output), 1, "{}", stderr(&output));
+        insta::assert_snapshot!(name, stdout_redacted(&output));
+    }
+}
+
+#[test]
+fn sarif_has_one_rule_per_id_levels_lines_and_stable_fingerprints() {
+    let repo = repo("cargo-basic");
+    let ws = repo.path().join("ws");
+    let sarif = |dir: &Path| -> Value {
+        serde_json::from_slice(
+            &Depgov::new(dir)
+                .args(["check", "--format", "sarif"])
+                .run()
+                .stdout,
+        )
+        .unwrap()
+    };
+    let first = sarif(&ws);
+    let run = &first["runs"][0];
+    assert_eq!(first["version"], "2.1.0");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), depgov::model::Rule::ALL.len());
+    assert!(
+        rules
+            .iter()
+            .all(|r| r["help"]["text"].as_str().is_some_and(|t| !t.is_empty()))
+    );
+    let results = run["results"].as_array().unwrap();
+    let deep = results
+        .iter()
+        .find(|r| r["properties"]["purl"] == "pkg:cargo/deep-dep@0.3.0")
+        .unwrap();
+    assert_eq!(deep["level"], "error");
+    let location = &deep["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "ws/app/Cargo.toml");
+    assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    assert_eq!(location["region"]["startLine"], 13);
+    let fingerprint = deep["partialFingerprints"]["depgovFinding/v1"].clone();
+    assert_eq!(
+        sarif(&ws)["runs"][0]["results"],
+        run["results"],
+        "the same run, the same SARIF"
+    );
+
+    // A version bump and a line shift keep the finding's identity.
+    let manifest = repo.path().join("crates/deep-dep/Cargo.toml");
+    let text = std::fs::read_to_string(&manifest)
+        .unwrap()
+        .replace("0.3.0", "0.3.1");
+    std::fs::write(&manifest, text).unwrap();
+    let app = ws.join("app/Cargo.toml");
+    let text = std::fs::read_to_string(&app)
+        .unwrap()
+        .replace("[dependencies]\n", "[dependencies]\n# pinned\n");
+    std::fs::write(&app, text).unwrap();
+    std::fs::remove_file(ws.join("Cargo.lock")).unwrap();
+    let bumped = sarif(&ws);
+    let bumped = bumped["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["properties"]["purl"] == "pkg:cargo/deep-dep@0.3.1")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        bumped["locations"][0]["physicalLocation"]["region"]["startLine"],
+        14
+    );
+    assert_eq!(
+        bumped["partialFingerprints"]["depgovFinding/v1"],
+        fingerprint
+    );
+}
+
+#[test]
+fn package_text_cannot_inject_workflow_commands_html_or_table_rows() {
+    let evil = [
+        "evil\n::set-env name=PWNED::1",
+        "per%cent\r::error::forged",
+        "<script>alert(1)</script>",
+        "pipe|in|name`tick`",
+        "@octocat [x](javascript:alert(1)) www.evil.example",
+    ]
+    .map(String::from);
+    let project = npm_project(&evil, "version = 1\n[defaults]\nring = \"hold\"\n");
+    let in_actions = [("GITHUB_ACTIONS", "true")];
+
+    let github = stdout(&run_with_env(
+        project.path(),
+        &["check", "--format", "github"],
+        &in_actions,
+    ));
+    for line in github.lines() {
+        let known = ["::error ", "::warning ", "::notice ", "depgov: "];
+        // Text after a command's `::` is data, even if it holds `::`: only a line's start
+        // can begin a command, and every line is one of ours.
+        assert!(
+            known.iter().any(|p| line.starts_with(p)),
+            "stray line: {line:?}"
+        );
+    }
+    assert!(!github.contains('\r'));
+
+    let markdown = stdout(&run_with_env(
+        project.path(),
+        &["check", "--format", "markdown"],
+        &[],
+    ));
+    assert!(!markdown.contains("<script>"));
+    assert!(!markdown.contains("](javascript"));
+    assert!(!markdown.contains("@octocat"), "no mentions: {markdown}");
+    for row in markdown.lines().filter(|l| l.starts_with("| ")) {
+        let unescaped = row.matches('|').count() - row.matches("\\|").count();
+        assert_eq!(unescaped, 9, "a row keeps its 8 cells: {row}");
+    }
+
+    let human = stdout(&run_with_env(project.path(), &["check"], &in_actions));
+    let first = human.lines().next().unwrap();
+    let token = first
+        .strip_prefix("::stop-commands::")
+        .expect("fenced in Actions");
+    assert!(token.len() >= 16);
+    assert_eq!(human.lines().last().unwrap(), format!("::{token}::"));
+    assert!(!human.contains("\n::set-env"), "{human}");
+}
+
+#[test]
+fn annotations_stop_at_ten_per_level_with_a_notice_for_the_rest() {
+    let names: Vec<String> = (0..25).map(|i| format!("held-{i:02}")).collect();
+    let project = npm_project(
+        &names,
+        "version = 1\n[defaults]\nring = \"adopt\"\n[licenses]\nadopt = [\"MIT\"]\n[[components]]\npurl = \"pkg:npm/held-*\"\nring = \"hold\"\n",
+    );
+    let github = stdout(
+        &Depgov::new(project.path())
+            .args(["check", "--format", "github"])
+            .run(),
+    );
+    assert_eq!(
+        github
+            .lines()
+            .filter(|l| l.starts_with("::warning "))
+            .count(),
+        10
+    );
+    let notice = github.lines().find(|l| l.starts_with("::notice ")).unwrap();
+    assert!(
+        notice.contains("15 more findings are not annotated"),
+        "{notice}"
+    );
+}
+
+#[test]
+fn the_comment_body_never_exceeds_githubs_limit() {
+    let names: Vec<String> = (0..3000)
+        .map(|i| format!("a-rather-long-package-name-for-a-large-table-{i:04}"))
+        .collect();
+    let project = npm_project(&names, "version = 1\n[defaults]\nring = \"hold\"\n");
+    let markdown = stdout(
+        &Depgov::new(project.path())
+            .args(["check", "--format", "markdown"])
+            .run(),
+    );
+    assert!(markdown.len() <= 65_536, "{} bytes", markdown.len());
+    assert!(markdown.contains("more; see the job summary or the JSON report artifact"));
+}
+
+#[test]
+fn outputs_job_summary_and_step_outputs_are_written_in_actions() {
+    let repo = repo("cargo-basic");
+    let ws = repo.path().join("ws");
+    let out = tempfile::tempdir().unwrap();
+    let summary = out.path().join("summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let outputs = out.path().join("outputs");
+    let json = out.path().join("report.json");
+    let sarif = out.path().join("report.sarif");
+    let output = run_with_env(
+        &ws,
+        &[
+            "check",
+            "--format",
+            "github",
+            "--output",
+            &format!("json={}", json.display()),
+            "--output",
+            &format!("sarif={}", sarif.display()),
+        ],
+        &[
+            ("GITHUB_ACTIONS", "true"),
+            ("GITHUB_STEP_SUMMARY", summary.to_str().unwrap()),
+            ("GITHUB_OUTPUT", outputs.to_str().unwrap()),
+        ],
+    );
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert!(stdout(&output).starts_with("::error "));
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(report["summary"]["errors"], 2);
+    let sarif: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let summary = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        summary.starts_with("earlier step\n❌ **depgov**: 2 errors, 7 warnings"),
+        "{summary}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&outputs).unwrap(),
+        format!("errors=2\nwarnings=7\nreport={}\n", json.display())
+    );
+
+    let bad = Depgov::new(&ws).args(["check", "--output", "yaml=x"]).run();
+    assert_eq!(code(&bad), 2);
+    assert!(
+        stderr(&bad).contains("unknown format `yaml`"),
+        "{}",
+        stderr(&bad)
+    );
+}
