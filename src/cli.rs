@@ -9,13 +9,16 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::cmd;
 use crate::error::{Error, exit};
+use crate::facts;
 use crate::gate::PolicyFrom;
 use crate::github::comment::When;
+use crate::github::policies::PolicyFetcher;
 use crate::inventory::cargo::CargoOptions;
 use crate::messages;
 use crate::model::{Ecosystem, Severity};
 use crate::org::shard;
 use crate::pipeline::Selection;
+use crate::policy::Policy;
 use crate::policy::discover::Lookup;
 use crate::report::org::Shard;
 use crate::report::{Format, InventoryFormat};
@@ -121,12 +124,32 @@ pub(crate) struct PolicyArgs {
     /// repository root; else the embedded default policy).
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
-    /// Never fetch: `github:` policy layers come from the cache, or the run fails.
+    /// Never use the network: `github:` policy layers and facts about components come from
+    /// the cache (DEPGOV_OFFLINE=1 does the same).
     #[arg(long)]
     pub offline: bool,
+    /// The cache directory (default: DEPGOV_CACHE_DIR, else the platform's cache directory).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl PolicyArgs {
+    /// The facts stage for a run on the tree at PATH under `policy`.
+    pub fn facts(&self, policy: &Policy) -> Result<facts::Stage, Error> {
+        let config = facts::config::Config::new(
+            &policy.facts,
+            self.offline,
+            self.cache_dir.as_deref(),
+            Some(self.lookup().root()),
+        )?;
+        Ok(facts::Stage::new(config))
+    }
+
+    /// Fetches the `github:` layers a policy extends.
+    pub fn fetcher(&self) -> PolicyFetcher {
+        PolicyFetcher::new(self.offline, self.cache_dir.as_deref())
+    }
+
     pub fn lookup(&self) -> Lookup<'_> {
         Lookup {
             path: &self.path,
@@ -156,6 +179,9 @@ pub(crate) struct PolicyCheckArgs {
     /// Never fetch: `github:` policy layers come from the cache, or the check fails.
     #[arg(long)]
     pub offline: bool,
+    /// The cache directory (default: DEPGOV_CACHE_DIR, else the platform's cache directory).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 
 use crate::error::Error;
 use crate::evaluate::{self, Evaluation, exceptions};
-use crate::facts::Facts;
+use crate::facts;
 use crate::gate::{self, Base, Removed};
 use crate::inventory::Inventory;
 use crate::inventory::cargo::CargoOptions;
@@ -102,7 +102,7 @@ pub struct Stages<'a> {
     pub today: NaiveDate,
     /// `OWNER/NAME` of the repository, for exceptions scoped by `repos`.
     pub repository: Option<&'a str>,
-    pub facts: &'a Facts,
+    pub facts: &'a facts::Stage,
 }
 
 /// What the stages made of a tree.
@@ -119,6 +119,15 @@ impl Stages<'_> {
         let mut inventory = discover::assemble(inputs);
         self.facts.fill(&mut inventory);
         inventory
+    }
+
+    /// Inventory and facts for several trees at once (the repositories of an organisation
+    /// scan): each package version is asked about once, in as few batches as possible.
+    pub fn inventories(&self, inputs: Vec<Vec<ReadInput>>) -> Vec<Inventory> {
+        let mut inventories: Vec<Inventory> = inputs.into_iter().map(discover::assemble).collect();
+        let mut all: Vec<&mut Inventory> = inventories.iter_mut().collect();
+        self.facts.fill_all(&mut all);
+        inventories
     }
 
     /// Evaluation, the comparison with the base when there is one, and exceptions. The

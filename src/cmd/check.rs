@@ -5,10 +5,8 @@
 use super::{fails, print, today, write_file};
 use crate::cli::CheckArgs;
 use crate::error::{Error, exit};
-use crate::facts::Facts;
 use crate::gate::{self, Base};
 use crate::github::comment;
-use crate::github::policies::PolicyFetcher;
 use crate::github::workflow;
 use crate::pipeline::{self, Stages};
 use crate::policy;
@@ -27,7 +25,7 @@ pub fn run(args: CheckArgs) -> Result<i32, Error> {
         Some(rev) => Some(Base::open(start_dir(&at.path), rev)?),
         None => None,
     };
-    let remote = PolicyFetcher::new(at.offline);
+    let remote = at.fetcher();
     let (policy, policy_changed) = match &base {
         Some(base) => gate::policy(base, &at.lookup(), args.policy_from, &remote)?,
         None => (at.lookup().load(&remote)?, None),
@@ -41,7 +39,7 @@ pub fn run(args: CheckArgs) -> Result<i32, Error> {
         None => (discovered.read()?, None),
     };
     let repository = pipeline::repository(&policy, &at.path);
-    let facts = Facts::default();
+    let facts = at.facts(&policy)?;
     let stages = Stages {
         policy: &policy,
         today,
@@ -54,6 +52,7 @@ pub fn run(args: CheckArgs) -> Result<i32, Error> {
     judged.evaluation.sort();
     let lints = policy::lint::lints(&policy, today);
     let mut report = Report::new(judged.inventory, judged.evaluation, lints, &policy);
+    report.facts = facts.report(&report.components);
     if let (Some(base), Some(removed)) = (base, judged.removed) {
         let compared = BaseReport {
             rev: base.rev,

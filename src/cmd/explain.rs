@@ -4,8 +4,6 @@
 use super::{print, today};
 use crate::cli::ExplainArgs;
 use crate::error::{Error, exit};
-use crate::facts::Facts;
-use crate::github::policies::PolicyFetcher;
 use crate::pipeline::{self, Stages};
 use crate::report::explain::{Explanation, Paths, Query};
 use crate::util::paths::display_path;
@@ -14,11 +12,11 @@ pub fn run(args: ExplainArgs) -> Result<i32, Error> {
     let query = Query::parse(&args.package).map_err(Error::Usage)?;
     let today = today()?;
     let at = &args.input.at;
-    let policy = at.lookup().load(&PolicyFetcher::new(at.offline))?;
+    let policy = at.lookup().load(&at.fetcher())?;
     let inputs = pipeline::discover(&args.input.selection()?, &policy)?.read()?;
     let paths = Paths::collect(&query, &inputs);
     let repository = pipeline::repository(&policy, &at.path);
-    let facts = Facts::default();
+    let facts = at.facts(&policy)?;
     let stages = Stages {
         policy: &policy,
         today,

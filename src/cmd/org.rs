@@ -4,6 +4,7 @@
 use super::today;
 use crate::cli::{MergeArgs, ScanOrgArgs};
 use crate::error::{Error, exit};
+use crate::facts;
 use crate::github::policies::PolicyFetcher;
 use crate::org::{self, scan};
 use crate::policy;
@@ -14,7 +15,7 @@ pub fn scan(args: ScanOrgArgs) -> Result<i32, Error> {
     let today = today()?;
     let policy = match &args.policy {
         Some(path) => {
-            let fetcher = PolicyFetcher::new(false);
+            let fetcher = PolicyFetcher::new(false, args.cache.as_deref());
             policy::load_file(path, &display_path(path), Some(&fetcher))?
         }
         None => policy::embedded(),
@@ -43,7 +44,10 @@ pub fn scan(args: ScanOrgArgs) -> Result<i32, Error> {
         api_url: args.api_url,
         today,
     };
-    let report = scan::run(&options, &policy)?;
+    // Nothing is checked out: no installed tree to read; the cache is the scan's.
+    let config = facts::config::Config::new(&policy.facts, false, options.cache.as_deref(), None)?;
+    let facts = facts::Stage::new(config);
+    let report = scan::run(&options, &policy, &facts)?;
     org::publish(report, previous.as_ref(), &args.out)?;
     Ok(exit::OK)
 }

@@ -5,7 +5,6 @@ use std::io::Write;
 use super::{print, today, write_file};
 use crate::cli::{PolicyCommand, PolicyFormat};
 use crate::error::{Error, exit};
-use crate::facts::Facts;
 use crate::github::policies::PolicyFetcher;
 use crate::messages::{self, Message};
 use crate::pipeline::{self, Stages};
@@ -16,7 +15,7 @@ pub fn run(command: PolicyCommand) -> Result<i32, Error> {
     match command {
         PolicyCommand::Show(args) => {
             let at = &args.policy;
-            let policy = at.lookup().load(&PolicyFetcher::new(at.offline))?;
+            let policy = at.lookup().load(&at.fetcher())?;
             let text = match args.format {
                 PolicyFormat::Toml => policy::show::toml(&policy),
                 PolicyFormat::Json => format!("{:#}\n", policy::show::json(&policy)),
@@ -24,7 +23,7 @@ pub fn run(command: PolicyCommand) -> Result<i32, Error> {
             print(|out| out.write_all(text.as_bytes()))?;
         }
         PolicyCommand::Check(args) => {
-            let fetcher = PolicyFetcher::new(args.offline);
+            let fetcher = PolicyFetcher::new(args.offline, args.cache_dir.as_deref());
             let shown = display_path(&args.file);
             let policy = policy::load_file(&args.file, &shown, Some(&fetcher))?;
             let lints = policy::lint::lints(&policy, today()?);
@@ -44,7 +43,7 @@ pub fn run(command: PolicyCommand) -> Result<i32, Error> {
             policy::init::refuse_overwrite(&target, args.force)?;
             let default = policy::embedded();
             let inputs = pipeline::discover(&args.input.selection()?, &default)?.read()?;
-            let facts = Facts::default();
+            let facts = at.facts(&default)?;
             let stages = Stages {
                 policy: &default,
                 today: today()?,

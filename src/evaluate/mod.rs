@@ -174,10 +174,18 @@ fn judge_license(component: &Component, policy: &Policy, out: &mut Vec<Finding>)
         return ring;
     };
     let message = match (&judgement.decided_by, rule) {
-        (None, _) => format!(
-            "{} declares no license; components without license information are on the {ring} ring",
-            component.id.name
-        ),
+        (None, _) => match &component.facts.license_unknown {
+            // The facts stage looked and says why it found nothing.
+            Some(gap) => format!(
+                "{}'s license is unknown: {}; components without license information are on the {ring} ring",
+                component.id.name,
+                gap.reason()
+            ),
+            None => format!(
+                "{} declares no license; components without license information are on the {ring} ring",
+                component.id.name
+            ),
+        },
         (Some(part), Rule::LicenseUnlisted) => format!(
             "license {} is not named by the policy; unlisted licenses are on the {ring} ring{}",
             component.license,
@@ -274,6 +282,7 @@ mod tests {
             dependents: Vec::new(),
             path: vec!["app".into(), name.into()],
             location: None,
+            facts: Default::default(),
         }
     }
 

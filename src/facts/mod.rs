@@ -1,16 +1,259 @@
-//! Facts: what registries and installed trees know about a component that its lockfile or
-//! SBOM did not record. The stage sits between inventory and evaluation and fills components
-//! in place, so evaluation stays pure.
+//! Facts: what is known about a component beyond what its lockfile or SBOM recorded — its
+//! license, when the version was published, whether it is deprecated or yanked (with the
+//! registry's message), its source repository. The stage sits between inventory and
+//! evaluation and fills components in place, so that evaluation stays pure.
 //!
-//! It has no sources yet: every component keeps what its input recorded.
+//! Sources, in precedence order — for each fact the first that knows it wins, and the fact
+//! keeps it as its origin (docs/facts.md):
+//!
+//! 1. the input itself (inventory recorded it; never overridden);
+//! 2. installed trees on this machine ([`installed`]): `node_modules`, Python environments,
+//!    the Cargo registry cache, the Go module cache, Composer's `vendor/`, NuGet's packages;
+//!    then license files of installed packages recognised by their text;
+//! 3. the registries: npm (as `.npmrc` configures it), PyPI, crates.io ([`remote`]);
+//! 4. deps.dev.
+//!
+//! The policy's `[facts] sources` chooses which kinds may be consulted; `--offline` allows no
+//! network, and remote facts then come from the cache ([`cache`]) alone. One stage serves a
+//! whole run: the base and the head of a change, and every repository of an organisation
+//! scan, get the same answer for the same package version, fetched once.
+
+pub mod cache;
+pub mod config;
+pub mod installed;
+pub mod known;
+pub mod licenses;
+pub mod remote;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use cache::Cache;
+use config::Config;
+use installed::Installed;
+use known::Answers;
+use remote::npmrc::Npmrc;
+use remote::{Usage, Wanted};
 
 use crate::inventory::Inventory;
+use crate::model::facts::{FactSource, FactsReport, SourceKind, SourceReport};
+use crate::model::license::License;
+use crate::model::purl::normalize_name;
+use crate::model::registry;
+use crate::model::{Component, Ecosystem, Source};
+
+/// Identifies a package version for the facts about it: the same key, the same facts.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Key {
+    ecosystem: Ecosystem,
+    /// As the ecosystem compares names.
+    name: String,
+    version: String,
+    /// Not the public registry: the registry's URL, or `git`/`path`.
+    origin: Option<String>,
+}
+
+impl Key {
+    fn of(component: &Component) -> Key {
+        let id = &component.id;
+        let origin = match &component.source {
+            Source::Registry { url } if registry::is_public(url) => None,
+            Source::Registry { url } => Some(url.clone()),
+            Source::Git { url, .. } => Some(format!("git {url}")),
+            Source::Path { path } => Some(format!("path {path}")),
+        };
+        Key {
+            ecosystem: id.ecosystem,
+            name: normalize_name(id.ecosystem, &id.name),
+            version: id.version.clone(),
+            origin,
+        }
+    }
+
+    fn is_from_a_registry(&self) -> bool {
+        self.origin
+            .as_deref()
+            .is_none_or(|o| !o.starts_with("git ") && !o.starts_with("path "))
+    }
+}
 
 /// The facts stage of one run.
-#[derive(Debug, Default)]
-pub struct Facts {}
+pub struct Stage {
+    config: Config,
+    cache: Cache,
+    installed: OnceLock<Installed>,
+    npmrc: OnceLock<Npmrc>,
+    /// What the sources said of each package version asked about so far.
+    answers: Mutex<HashMap<Key, Arc<Answers>>>,
+    usage: Mutex<BTreeMap<FactSource, Usage>>,
+}
 
-impl Facts {
+impl Stage {
+    pub fn new(config: Config) -> Stage {
+        Stage {
+            cache: Cache::new(config.cache_dir.as_deref()),
+            config,
+            installed: OnceLock::new(),
+            npmrc: OnceLock::new(),
+            answers: Mutex::new(HashMap::new()),
+            usage: Mutex::new(BTreeMap::new()),
+        }
+    }
+
     /// Fills in what the inventory's inputs did not record.
-    pub fn fill(&self, _inventory: &mut Inventory) {}
+    pub fn fill(&self, inventory: &mut Inventory) {
+        self.fill_all(&mut [inventory]);
+    }
+
+    /// Fills several inventories at once (the base and the head of a change, the repositories
+    /// of a scan), asking about each package version once.
+    pub fn fill_all(&self, inventories: &mut [&mut Inventory]) {
+        let new_keys: Vec<(Key, bool)> = {
+            let known = self.lock_answers();
+            let mut seen = HashSet::new();
+            inventories
+                .iter()
+                .flat_map(|inventory| &inventory.components)
+                .filter_map(|component| {
+                    let key = Key::of(component);
+                    let has_license = !matches!(component.license, License::Unknown);
+                    (!known.contains_key(&key) && seen.insert(key.clone()))
+                        .then_some((key, has_license))
+                })
+                .collect()
+        };
+        if !new_keys.is_empty() {
+            let answered = self.ask(&new_keys);
+            let mut known = self.lock_answers();
+            for ((key, _), answers) in new_keys.into_iter().zip(answered) {
+                known.insert(key, Arc::new(answers));
+            }
+        }
+        let known = self.lock_answers();
+        for inventory in inventories.iter_mut() {
+            for component in &mut inventory.components {
+                let Some(answers) = known.get(&Key::of(component)) else {
+                    continue;
+                };
+                let (license, facts) = answers.merge(&component.license);
+                if let Some(license) = license {
+                    component.license = license;
+                }
+                component.facts = facts;
+            }
+        }
+    }
+
+    /// How each source fared, for the report on `components`.
+    pub fn report(&self, components: &[Component]) -> FactsReport {
+        let licenses_unknown = components
+            .iter()
+            .filter(|c| matches!(c.license, License::Unknown))
+            .count();
+        let usage = self.usage.lock().map(|u| u.clone()).unwrap_or_default();
+        FactsReport {
+            offline: self.config.offline,
+            sources: self
+                .config
+                .sources
+                .iter()
+                .map(|s| s.as_str().to_owned())
+                .collect(),
+            used: usage
+                .into_iter()
+                .map(|(source, usage)| SourceReport {
+                    source,
+                    answered: usage.answered,
+                    from_cache: usage.from_cache,
+                    requests: usage.requests,
+                    failure: usage.failure,
+                })
+                .collect(),
+            licenses_unknown,
+        }
+    }
+
+    fn lock_answers(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Arc<Answers>>> {
+        // A panic while holding the lock leaves answers that are still answers.
+        self.answers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Asks every allowed source about `keys`.
+    fn ask(&self, keys: &[(Key, bool)]) -> Vec<Answers> {
+        let mut answers: Vec<Answers> = keys
+            .iter()
+            .map(|(key, _)| Answers {
+                could_know: key.is_from_a_registry() && remote::covers(key.ecosystem),
+                ..Answers::default()
+            })
+            .collect();
+        let mut has_license: Vec<bool> = keys.iter().map(|(_, has)| *has).collect();
+        if self.config.allows(SourceKind::Installed) {
+            if let Some(root) = &self.config.local_root {
+                let installed = self.installed.get_or_init(|| Installed::read(root));
+                for (index, (key, _)) in keys.iter().enumerate() {
+                    let found = installed.answers(key.ecosystem, &key.name, &key.version);
+                    answers[index].consulted |= !found.is_empty();
+                    has_license[index] |= found.iter().any(|a| {
+                        a.known
+                            .license
+                            .as_deref()
+                            .is_some_and(|l| !l.trim().is_empty())
+                    });
+                    answers[index].answers.extend(found);
+                }
+            }
+        }
+        let remote_allowed =
+            self.config.allows(SourceKind::Registries) || self.config.allows(SourceKind::DepsDev);
+        if remote_allowed {
+            let npmrc = self
+                .npmrc
+                .get_or_init(|| Npmrc::read(self.config.local_root.as_deref()));
+            let (indexes, wanted): (Vec<usize>, Vec<Wanted>) = keys
+                .iter()
+                .enumerate()
+                .filter(|(_, (key, _))| key.is_from_a_registry())
+                .map(|(index, (key, _))| {
+                    let wanted = Wanted {
+                        ecosystem: key.ecosystem,
+                        name: key.name.clone(),
+                        version: key.version.clone(),
+                        public: key.origin.is_none(),
+                        registry: key.origin.clone(),
+                        has_license: has_license[index],
+                    };
+                    (index, wanted)
+                })
+                .unzip();
+            let remote = remote::ask(&self.config, &self.cache, npmrc, &wanted, &self.usage);
+            let remote::Remote {
+                answers: remote_answers,
+                missing,
+                consulted,
+            } = remote;
+            for (((index, found), missing), consulted) in indexes
+                .into_iter()
+                .zip(remote_answers)
+                .zip(missing)
+                .zip(consulted)
+            {
+                let answer = &mut answers[index];
+                answer.consulted |= consulted;
+                answer.answers.extend(in_precedence(found));
+                answer.missing.extend(missing);
+            }
+        }
+        answers
+    }
+}
+
+/// Remote answers in precedence order: the registries before deps.dev.
+fn in_precedence(
+    mut found: Vec<(FactSource, known::Answer)>,
+) -> impl Iterator<Item = known::Answer> {
+    found.sort_by_key(|(source, _)| *source == FactSource::DepsDev);
+    found.into_iter().map(|(_, answer)| answer)
 }

@@ -119,6 +119,7 @@ mod tests {
             dependents: Vec::new(),
             path: vec!["web".into(), name.into()],
             location: None,
+            facts: Default::default(),
         }
     }
 

@@ -4,12 +4,13 @@
 //! no absolute paths) and the ref is escaped, so nothing a policy says can write outside the
 //! cache directory.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use super::client::{Client, ClientConfig};
 use crate::net::percent_encode;
 use crate::policy::{GithubPolicy, Remote};
+use crate::util::paths::cache_dir as cache_dir_default;
 
 /// Fetches `github:` policies; the client is only built when one is needed.
 pub struct PolicyFetcher {
@@ -19,13 +20,12 @@ pub struct PolicyFetcher {
 }
 
 impl PolicyFetcher {
-    /// A fetcher caching under `DEPGOV_CACHE_DIR`, else `$XDG_CACHE_HOME/depgov`, else
-    /// `~/.cache/depgov`.
-    pub fn new(offline: bool) -> PolicyFetcher {
-        let cache = std::env::var_os("DEPGOV_CACHE_DIR")
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("depgov")))
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/depgov")))
+    /// A fetcher caching under `cache_dir` (`--cache-dir`), else depgov's cache directory
+    /// ([`cache_dir`]).
+    pub fn new(offline: bool, cache_dir: Option<&Path>) -> PolicyFetcher {
+        let cache = cache_dir
+            .map(Path::to_path_buf)
+            .or_else(cache_dir_default)
             .unwrap_or_else(|| std::env::temp_dir().join("depgov-cache"));
         PolicyFetcher {
             cache,

@@ -91,6 +91,9 @@ codes! {
         /// Files of a remote tree whose paths are not plain relative paths (`scan-org`).
         UnsafePath => "unsafe-path",
             "Tree entries whose paths are not plain relative paths are not read";
+        /// A source of facts that could not be reached or kept failing.
+        FactsUnreachable => "facts-unreachable",
+            "A source of facts could not be reached; what only it knows is unknown";
     }
 }
 

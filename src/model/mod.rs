@@ -5,6 +5,7 @@
 //! contract between the stages.
 
 pub mod codes;
+pub mod facts;
 pub mod license;
 pub mod purl;
 pub mod registry;
@@ -15,6 +16,7 @@ use std::fmt;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use facts::Facts;
 use license::License;
 
 /// A package ecosystem. Its name is also its package-URL type.
@@ -179,6 +181,9 @@ pub struct Component {
     /// records a graph; with them `depgov explain` shows every path, not only the shortest.
     #[serde(default, skip_serializing)]
     pub dependents: Vec<String>,
+    /// What the facts stage learned beyond the input, each fact with its origin.
+    #[serde(default, skip_serializing_if = "Facts::is_empty")]
+    pub facts: Facts,
 }
 
 /// The rings of a technology radar, from most to least endorsed.

@@ -74,6 +74,14 @@ pub fn default_url(ecosystem: Ecosystem) -> &'static str {
     }
 }
 
+/// Whether a package's registry URL is one of the public registries.
+pub fn is_public(package_url: &str) -> bool {
+    PUBLIC
+        .iter()
+        .flat_map(|registry| registry.urls)
+        .any(|url| url_matches(package_url, url))
+}
+
 /// Whether a package's registry URL lies under a registry URL prefix. Case, a trailing `/` and
 /// Cargo's `registry+`/`sparse+` markers do not matter.
 pub fn url_matches(package_url: &str, registry_url: &str) -> bool {

@@ -26,14 +26,14 @@ use super::select::Filters;
 use super::shard;
 use crate::error::Error;
 use crate::evaluate::Verdict;
-use crate::facts::Facts;
+use crate::facts;
 use crate::github::actions::Repository;
 use crate::github::cache::Cache;
 use crate::github::client::{ApiError, Client, ClientConfig, Tally};
 use crate::github::repos::{self, Reader, RepoInfo, Tree};
-use crate::inventory::InputNote;
 use crate::inventory::cargo::CargoOptions;
 use crate::inventory::discover::{self, MAX_FILE_BYTES, Planned, ReadInput, ScanOptions};
+use crate::inventory::{InputNote, Inventory};
 use crate::messages::{self, Progress};
 use crate::model::codes::NoteCode;
 use crate::model::{ComponentId, Ring};
@@ -77,8 +77,9 @@ pub struct Options {
     pub today: NaiveDate,
 }
 
-/// Scans the organisation and puts the report together.
-pub fn run(options: &Options, policy: &Policy) -> Result<OrgReport, Error> {
+/// Scans the organisation and puts the report together, with the facts `facts` finds about
+/// the components of every repository (each package version asked about once).
+pub fn run(options: &Options, policy: &Policy, facts: &facts::Stage) -> Result<OrgReport, Error> {
     if !(1..=MAX_CONCURRENCY).contains(&options.concurrency) {
         return Err(Error::Usage(format!(
             "--concurrency {}: give 1 to {MAX_CONCURRENCY} (GitHub allows at most \
@@ -100,8 +101,7 @@ pub fn run(options: &Options, policy: &Policy) -> Result<OrgReport, Error> {
     });
     // Nothing is checked out for Cargo to resolve: Cargo.lock is read as text.
     let discovery = ScanOptions::new(policy.scan_exclude.as_deref(), None, true)?;
-    let facts = Facts::default();
-    client.block_on(async {
+    let (mut builder, mut read) = client.block_on(async {
         let targets = match named {
             Some(names) => names.into_iter().map(Target::Named).collect(),
             None => {
@@ -148,11 +148,8 @@ pub fn run(options: &Options, policy: &Policy) -> Result<OrgReport, Error> {
                 client: &client,
                 cache: cache.as_ref(),
             },
-            policy,
             filters: &filters,
             discovery: &discovery,
-            today: options.today,
-            facts: &facts,
         };
         let label = match options.shard {
             Some(shard) => format!("{} (shard {shard})", options.org),
@@ -163,14 +160,15 @@ pub fn run(options: &Options, policy: &Policy) -> Result<OrgReport, Error> {
         let mut outcomes = futures_util::stream::iter(chosen)
             .map(|target| context.scan(target))
             .buffer_unordered(options.concurrency);
+        let mut read = Vec::new();
         while let Some(outcome) = outcomes.next().await {
             status.done += 1;
             match outcome {
-                Outcome::Scanned(repo, uses) => {
-                    if repo.status == Status::Failed {
+                Outcome::Read(repo) => {
+                    if !repo.work.problems.is_empty() {
                         status.failed += 1;
                     }
-                    builder.add_repo(*repo, uses.iter().map(|(id, ring)| (id, *ring)));
+                    read.push(*repo);
                 }
                 Outcome::Skipped(skipped) => builder.add_skipped(skipped),
             }
@@ -178,8 +176,26 @@ pub fn run(options: &Options, policy: &Policy) -> Result<OrgReport, Error> {
             progress.update(status.done, &status.describe());
         }
         progress.finish(status.done, &status.describe());
-        Ok(builder.finish())
-    })
+        Ok::<_, Error>((builder, read))
+    })?;
+    // Facts for every repository at once: each package version is asked about once, in as
+    // few batches as its sources allow.
+    let shared = Stages {
+        policy,
+        today: options.today,
+        repository: None,
+        facts,
+    };
+    let inputs: Vec<Vec<ReadInput>> = read
+        .iter_mut()
+        .map(|repo| std::mem::take(&mut repo.work.inputs))
+        .collect();
+    let inventories = shared.inventories(inputs);
+    for (repo, inventory) in read.into_iter().zip(inventories) {
+        let (report, uses) = evaluate(repo, inventory, policy, options.today, facts);
+        builder.add_repo(report, uses.iter().map(|(id, ring)| (id, *ring)));
+    }
+    Ok(builder.finish())
 }
 
 /// Where a scan stands, for its progress display.
@@ -274,8 +290,8 @@ fn read_names(path: &std::path::Path, org: &str) -> Result<Vec<String>, Error> {
 
 /// What scanning one target gave.
 enum Outcome {
-    /// Scanned (completely or not), with the components it uses and their rings.
-    Scanned(Box<RepoReport>, Vec<(ComponentId, Option<Ring>)>),
+    /// Read (completely or not).
+    Read(Box<Read>),
     /// Not scanned: what GitHub says of it puts it outside the selection.
     Skipped(Skipped),
 }
@@ -283,11 +299,17 @@ enum Outcome {
 /// What every repository's scan shares.
 struct Context<'a> {
     reader: Reader<'a>,
-    policy: &'a Policy,
     filters: &'a Filters,
     discovery: &'a ScanOptions,
-    today: NaiveDate,
-    facts: &'a Facts,
+}
+
+/// A repository as read, before it is judged.
+struct Read {
+    name: String,
+    work: Work,
+    /// Requests sent for it, and how many of them GitHub answered 304.
+    sent: u64,
+    not_modified: u64,
 }
 
 /// What a repository's scan collects on the way.
@@ -312,7 +334,12 @@ impl Context<'_> {
             Ok(None) => {}
             Err(problem) => work.problems.insert(0, problem),
         }
-        self.evaluate(name, work, &tally)
+        Outcome::Read(Box::new(Read {
+            name,
+            work,
+            sent: u64::from(tally.sent()),
+            not_modified: u64::from(tally.not_modified()),
+        }))
     }
 
     /// Fetches what the repository holds into `work`. `Ok(Some(why))`: not to be scanned;
@@ -467,59 +494,71 @@ impl Context<'_> {
             None => text,
         }
     }
+}
 
-    /// Inventories and evaluates what was read.
-    fn evaluate(&self, name: String, work: Work, tally: &Tally) -> Outcome {
-        let stages = Stages {
-            policy: self.policy,
-            today: self.today,
-            repository: Some(&name),
-            facts: self.facts,
-        };
-        let Judged {
-            inventory,
-            mut evaluation,
-            ..
-        } = stages.judge(stages.inventory(work.inputs), None);
-        // Findings about the exceptions themselves are the organisation's, not each
-        // repository's (an exception unused in one repository is not a problem).
-        evaluation.findings.retain(|f| f.component.is_some());
-        let uses: Vec<(ComponentId, Option<Ring>)> = inventory
-            .components
-            .iter()
-            .zip(&evaluation.verdicts)
-            .map(|(component, verdict)| {
-                let ring = match verdict {
-                    Verdict::Ring(ring) => Some(*ring),
-                    Verdict::NotEvaluated => None,
-                };
-                (component.id.clone(), ring)
-            })
-            .collect();
-        // Lints are the organisation's, not each repository's.
-        let report = Report::new(inventory, evaluation, Vec::new(), self.policy);
-        let mut notes = work.notes;
-        notes.extend(report.notes);
-        let failed = !work.problems.is_empty();
-        let repo = RepoReport {
-            name,
-            default_branch: work.default_branch,
-            status: if failed { Status::Failed } else { Status::Ok },
-            reason: failed.then(|| work.problems.join("; ")),
-            inputs: report.inputs,
-            notes,
-            summary: report.summary,
-            findings: report.findings,
-            requests: Requests {
-                sent: u64::from(tally.sent()),
-                not_modified: u64::from(tally.not_modified()),
-                blobs_downloaded: work.blobs_downloaded,
-                blobs_cached: work.blobs_cached,
-                listing: 0,
-            },
-        };
-        Outcome::Scanned(Box::new(repo), uses)
-    }
+/// Judges a repository as read, with the components it uses and their rings.
+fn evaluate(
+    repo: Read,
+    inventory: Inventory,
+    policy: &Policy,
+    today: NaiveDate,
+    facts: &facts::Stage,
+) -> (RepoReport, Vec<(ComponentId, Option<Ring>)>) {
+    let Read {
+        name,
+        work,
+        sent,
+        not_modified,
+    } = repo;
+    let stages = Stages {
+        policy,
+        today,
+        repository: Some(&name),
+        facts,
+    };
+    let Judged {
+        inventory,
+        mut evaluation,
+        ..
+    } = stages.judge(inventory, None);
+    // Findings about the exceptions themselves are the organisation's, not each
+    // repository's (an exception unused in one repository is not a problem).
+    evaluation.findings.retain(|f| f.component.is_some());
+    let uses: Vec<(ComponentId, Option<Ring>)> = inventory
+        .components
+        .iter()
+        .zip(&evaluation.verdicts)
+        .map(|(component, verdict)| {
+            let ring = match verdict {
+                Verdict::Ring(ring) => Some(*ring),
+                Verdict::NotEvaluated => None,
+            };
+            (component.id.clone(), ring)
+        })
+        .collect();
+    // Lints are the organisation's, not each repository's.
+    let report = Report::new(inventory, evaluation, Vec::new(), policy);
+    let mut notes = work.notes;
+    notes.extend(report.notes);
+    let failed = !work.problems.is_empty();
+    let repo = RepoReport {
+        name,
+        default_branch: work.default_branch,
+        status: if failed { Status::Failed } else { Status::Ok },
+        reason: failed.then(|| work.problems.join("; ")),
+        inputs: report.inputs,
+        notes,
+        summary: report.summary,
+        findings: report.findings,
+        requests: Requests {
+            sent,
+            not_modified,
+            blobs_downloaded: work.blobs_downloaded,
+            blobs_cached: work.blobs_cached,
+            listing: 0,
+        },
+    };
+    (repo, uses)
 }
 
 /// The texts of a repository's selected files, as discovery reads them.

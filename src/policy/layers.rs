@@ -12,10 +12,11 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use super::lint::Lint;
 use super::load::{Layer, read_layer};
-use super::{LicenseRings, Policy, PolicyOrigin, SourceRings};
+use super::{FactsSettings, LicenseRings, Policy, PolicyOrigin, SourceRings};
 use crate::diagnostic::{self, Diagnostic};
 use crate::error::Error;
 use crate::model::codes::LintCode;
+use crate::model::facts::Endpoint;
 use crate::model::registry;
 use crate::model::{Kind, Location, Ring};
 
@@ -434,6 +435,24 @@ fn merge(layers: &[(String, Layer)]) -> Result<Policy, Vec<String>> {
     last("expiry.max-days", &|l| {
         l.max_days.as_ref().map(|s| s.1.clone())
     });
+    last("facts.sources", &|l| {
+        l.facts_sources.as_ref().map(|s| s.1.clone())
+    });
+    last("facts.license-max-age", &|l| {
+        l.license_max_age.as_ref().map(|s| s.1.clone())
+    });
+    last("facts.flags-max-age", &|l| {
+        l.flags_max_age.as_ref().map(|s| s.1.clone())
+    });
+    for endpoint in Endpoint::ALL {
+        last(facts_url_key(endpoint), &|l| {
+            l.facts_urls
+                .iter()
+                .rev()
+                .find(|(e, _, _)| *e == endpoint)
+                .map(|(_, _, origin)| origin.clone())
+        });
+    }
     let latest =
         |pick: &dyn Fn(&Layer) -> bool| layers.iter().rev().map(|(_, l)| l).find(|l| pick(l));
     let scope = latest(&|l| l.scope.is_some())
@@ -565,8 +584,35 @@ fn merge(layers: &[(String, Layer)]) -> Result<Policy, Vec<String>> {
         max_days: latest(&|l| l.max_days.is_some())
             .and_then(|l| l.max_days.clone())
             .map(|s| s.0),
+        facts: FactsSettings {
+            sources: latest(&|l| l.facts_sources.is_some())
+                .and_then(|l| l.facts_sources.clone())
+                .map(|s| s.0),
+            urls: layers
+                .iter()
+                .flat_map(|(_, l)| &l.facts_urls)
+                .map(|(endpoint, url, _)| (*endpoint, url.clone()))
+                .collect(),
+            license_max_age: latest(&|l| l.license_max_age.is_some())
+                .and_then(|l| l.license_max_age.clone())
+                .map(|s| s.0),
+            flags_max_age: latest(&|l| l.flags_max_age.is_some())
+                .and_then(|l| l.flags_max_age.clone())
+                .map(|s| s.0),
+        },
         settings,
     })
+}
+
+/// The key of an endpoint's setting, as `policy show` names it.
+pub(super) fn facts_url_key(endpoint: Endpoint) -> &'static str {
+    match endpoint {
+        Endpoint::Npm => "facts.npm",
+        Endpoint::Pypi => "facts.pypi",
+        Endpoint::Crates => "facts.crates",
+        Endpoint::CratesIndex => "facts.crates-index",
+        Endpoint::DepsDev => "facts.deps-dev",
+    }
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::raw::{
-    RawComponent, RawDefaults, RawException, RawExpiry, RawLicenses, RawPolicy, RawScan,
+    RawComponent, RawDefaults, RawException, RawExpiry, RawFacts, RawLicenses, RawPolicy, RawScan,
     RawSources, Text,
 };
 use super::selector::{Selector, VersionRange};
@@ -25,6 +25,7 @@ use super::{ComponentEntry, Exception};
 use crate::diagnostic::{Diagnostic, line_of};
 use crate::inventory::discover::Exclude;
 use crate::model::codes::LintCode;
+use crate::model::facts::{Endpoint, SourceKind};
 use crate::model::{Ecosystem, Kind, Location, Ring};
 use crate::model::{purl, registry};
 use crate::util::glob::path_glob;
@@ -53,6 +54,10 @@ pub struct Layer {
     pub scan_exclude: Set<Vec<String>>,
     pub warn_days: Set<u32>,
     pub max_days: Set<u32>,
+    pub facts_sources: Set<BTreeSet<SourceKind>>,
+    pub facts_urls: Vec<(Endpoint, String, Location)>,
+    pub license_max_age: Set<u32>,
+    pub flags_max_age: Set<u32>,
     /// Things that are valid but likely mistakes (deprecated ids, duplicate entries).
     pub lints: Vec<(LintCode, Diagnostic)>,
 }
@@ -159,6 +164,7 @@ impl<'a> Loader<'a> {
         self.compile_sources(&raw.sources, &mut layer);
         self.compile_scan(&raw.scan, &mut layer);
         self.compile_expiry(&raw.expiry, &mut layer);
+        self.compile_facts(&raw.facts, &mut layer);
         let mut first_line: std::collections::HashMap<String, u32> = Default::default();
         for (span, entry) in raw_components {
             let Some(entry) = entry.and_then(|raw| self.compile_component(span.clone(), raw))
@@ -423,22 +429,70 @@ impl<'a> Loader<'a> {
         layer.scan_exclude = Some((globs.iter().map(|g| g.get_ref().clone()).collect(), origin));
     }
 
-    fn compile_expiry(&mut self, raw: &RawExpiry, layer: &mut Layer) {
-        let mut days = |value: &Option<Spanned<i64>>, key: &str| -> Set<u32> {
-            let value = value.as_ref()?;
-            match u32::try_from(*value.get_ref()) {
-                Ok(days) if days > 0 => Some((days, self.at(&value.span()))),
-                _ => {
-                    self.problem(
-                        value.span(),
-                        format!("`{key}` must be a positive number of days"),
-                    );
-                    None
+    fn compile_facts(&mut self, raw: &RawFacts, layer: &mut Layer) {
+        if let Some(list) = &raw.sources {
+            let mut kinds = BTreeSet::new();
+            for text in list {
+                match SourceKind::from_name(text.get_ref()) {
+                    Some(kind) => {
+                        kinds.insert(kind);
+                    }
+                    None => self.problem_with_help(
+                        text.span(),
+                        format!("`{}` is not a kind of source of facts", text.get_ref()),
+                        format!("use {}", SourceKind::ALL.map(SourceKind::as_str).join(", ")),
+                    ),
                 }
             }
-        };
-        layer.warn_days = days(&raw.warn_days, "warn-days");
-        layer.max_days = days(&raw.max_days, "max-days");
+            let origin = list.first().map_or_else(
+                || Location {
+                    file: self.file.to_owned(),
+                    line: 1,
+                },
+                |first| self.at(&first.span()),
+            );
+            layer.facts_sources = Some((kinds, origin));
+        }
+        for (endpoint, url) in raw.urls() {
+            let Some(url) = url else { continue };
+            let text = url.get_ref().trim_end_matches('/');
+            if text.starts_with("https://") || text.starts_with("http://") {
+                layer
+                    .facts_urls
+                    .push((endpoint, text.to_owned(), self.at(&url.span())));
+            } else {
+                self.problem(
+                    url.span(),
+                    format!(
+                        "`{}` must be an http(s):// URL such as {}",
+                        endpoint.key(),
+                        endpoint.default_url()
+                    ),
+                );
+            }
+        }
+        layer.license_max_age = self.days(&raw.license_max_age, "license-max-age");
+        layer.flags_max_age = self.days(&raw.flags_max_age, "flags-max-age");
+    }
+
+    /// A positive number of days, or a problem at its span.
+    fn days(&mut self, value: &Option<Spanned<i64>>, key: &str) -> Set<u32> {
+        let value = value.as_ref()?;
+        match u32::try_from(*value.get_ref()) {
+            Ok(days) if days > 0 => Some((days, self.at(&value.span()))),
+            _ => {
+                self.problem(
+                    value.span(),
+                    format!("`{key}` must be a positive number of days"),
+                );
+                None
+            }
+        }
+    }
+
+    fn compile_expiry(&mut self, raw: &RawExpiry, layer: &mut Layer) {
+        layer.warn_days = self.days(&raw.warn_days, "warn-days");
+        layer.max_days = self.days(&raw.max_days, "max-days");
     }
 
     fn compile_component(
@@ -742,6 +796,7 @@ impl TablePath {
                     "sources" => fields_of::<RawSources>(),
                     "scan" => fields_of::<RawScan>(),
                     "expiry" => fields_of::<RawExpiry>(),
+                    "facts" => fields_of::<RawFacts>(),
                     _ => Vec::new(),
                 };
                 (format!("in [{table}]"), fields)

@@ -21,6 +21,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use globset::GlobSet;
 
+use crate::model::facts::{Endpoint, SourceKind};
 use crate::model::registry;
 use crate::model::{ComponentId, Kind, Location, Ring};
 use selector::Selector;
@@ -96,12 +97,28 @@ pub struct Policy {
     pub warn_days: u32,
     /// The longest an exception may be granted for, in days from today.
     pub max_days: Option<u32>,
+    /// Where facts come from (`[facts]`).
+    pub facts: FactsSettings,
     /// Where each setting (`defaults.ring`, `licenses.unlisted`, …) was set; a setting absent
     /// here has depgov's built-in default.
     pub settings: BTreeMap<&'static str, Location>,
     /// Lints of its layers (valid but likely mistakes); [`lint::lints`] adds those of the
     /// merged policy.
     pub lints: Vec<lint::Lint>,
+}
+
+/// The policy's `[facts]` table, layers merged: each setting from the last layer that sets
+/// it. Unset settings take the defaults of [`crate::facts`].
+#[derive(Clone, Debug, Default)]
+pub struct FactsSettings {
+    /// The kinds of source allowed; `None` for all.
+    pub sources: Option<BTreeSet<SourceKind>>,
+    /// Base URLs set by the policy.
+    pub urls: BTreeMap<Endpoint, String>,
+    /// Days a fetched license stays fresh.
+    pub license_max_age: Option<u32>,
+    /// Days fetched deprecation and yank flags stay fresh.
+    pub flags_max_age: Option<u32>,
 }
 
 impl Policy {

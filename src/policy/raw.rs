@@ -12,7 +12,9 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::value::Datetime;
 
-use super::schema::{Days, Extends, Glob, License, Link, Purl, Registry, Version, VersionRange};
+use super::schema::{
+    Days, Extends, FactsSource, Glob, License, Link, Purl, Registry, Version, VersionRange,
+};
 use crate::model::{Ecosystem, Kind, Ring};
 
 pub type Text = Spanned<String>;
@@ -51,6 +53,58 @@ pub struct RawPolicy {
     /// How exceptions expire.
     #[serde(default)]
     pub expiry: RawExpiry,
+    /// Where facts about components come from: licenses, dates, deprecation (docs/facts.md).
+    #[serde(default)]
+    pub facts: RawFacts,
+}
+
+/// Where facts about components come from (docs/facts.md).
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
+pub struct RawFacts {
+    /// The kinds of source depgov may consult (default: all of them). Leave out "deps.dev" to
+    /// keep the dependency list from that third party, and "registries" too for no network.
+    #[schemars(with = "Option<Vec<FactsSource>>")]
+    pub sources: Option<Vec<Text>>,
+    /// The npm registry (default https://registry.npmjs.org); `.npmrc` wins for the scopes it
+    /// names. `DEPGOV_NPM_URL` wins over this.
+    #[schemars(with = "Option<Link>")]
+    pub npm: Option<Text>,
+    /// PyPI (default https://pypi.org); `DEPGOV_PYPI_URL` wins over this.
+    #[schemars(with = "Option<Link>")]
+    pub pypi: Option<Text>,
+    /// crates.io's API (default https://crates.io); `DEPGOV_CRATES_URL` wins over this.
+    #[schemars(with = "Option<Link>")]
+    pub crates: Option<Text>,
+    /// crates.io's sparse index (default https://index.crates.io); `DEPGOV_CRATES_INDEX_URL`
+    /// wins over this.
+    #[schemars(with = "Option<Link>")]
+    pub crates_index: Option<Text>,
+    /// deps.dev's API (default https://api.deps.dev); `DEPGOV_DEPSDEV_URL` wins over this.
+    #[schemars(with = "Option<Link>")]
+    pub deps_dev: Option<Text>,
+    /// Days a fetched license, publish date or repository stays fresh in the cache
+    /// (default 90).
+    #[schemars(with = "Option<Days>")]
+    pub license_max_age: Option<Spanned<i64>>,
+    /// Days fetched deprecation and yank flags stay fresh in the cache (default 1).
+    #[schemars(with = "Option<Days>")]
+    pub flags_max_age: Option<Spanned<i64>>,
+}
+
+impl RawFacts {
+    /// The base URLs the table sets, by endpoint.
+    pub fn urls(&self) -> [(crate::model::facts::Endpoint, &Option<Text>); 5] {
+        use crate::model::facts::Endpoint;
+        [
+            (Endpoint::Npm, &self.npm),
+            (Endpoint::Pypi, &self.pypi),
+            (Endpoint::Crates, &self.crates),
+            (Endpoint::CratesIndex, &self.crates_index),
+            (Endpoint::DepsDev, &self.deps_dev),
+        ]
+    }
 }
 
 /// How exceptions expire.

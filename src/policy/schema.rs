@@ -16,6 +16,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use super::load::URL_PREFIXES;
 use super::raw::{RawComponent, RawException, RawPolicy};
 use crate::model::Ecosystem;
+use crate::model::facts::SourceKind;
 use crate::model::registry;
 
 /// The schema as `depgov policy schema` prints it (and `schema/depgov.schema.json` holds).
@@ -151,6 +152,14 @@ marker!(
 marker!(
     /// A URL.
     Link, _g => json_schema!({ "type": "string", "pattern": url_pattern() })
+);
+
+marker!(
+    /// A kind of source of facts.
+    FactsSource, _g => json_schema!({
+        "type": "string",
+        "enum": SourceKind::ALL.map(SourceKind::as_str),
+    })
 );
 
 marker!(

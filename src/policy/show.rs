@@ -104,6 +104,7 @@ pub fn toml(policy: &Policy) -> String {
             origin_comment(policy, "expiry.max-days")
         );
     }
+    facts(&mut out, policy);
     for entry in &policy.components {
         component(&mut out, entry);
     }
@@ -111,6 +112,42 @@ pub fn toml(policy: &Policy) -> String {
         exception_entry(&mut out, exception);
     }
     out
+}
+
+/// The `[facts]` table, when the policy sets anything in it.
+fn facts(out: &mut String, policy: &Policy) {
+    let facts = &policy.facts;
+    let mut lines = Vec::new();
+    if let Some(sources) = &facts.sources {
+        let names: Vec<String> = sources.iter().map(|s| s.as_str().to_owned()).collect();
+        lines.push(format!(
+            "sources = {}{}",
+            list(&names),
+            origin_comment(policy, "facts.sources")
+        ));
+    }
+    for (endpoint, url) in &facts.urls {
+        lines.push(format!(
+            "{} = {}{}",
+            endpoint.key(),
+            quote(url),
+            origin_comment(policy, super::layers::facts_url_key(*endpoint))
+        ));
+    }
+    for (key, value) in [
+        ("license-max-age", facts.license_max_age),
+        ("flags-max-age", facts.flags_max_age),
+    ] {
+        if let Some(days) = value {
+            lines.push(format!(
+                "{key} = {days}{}",
+                origin_comment(policy, &format!("facts.{key}"))
+            ));
+        }
+    }
+    if !lines.is_empty() {
+        let _ = writeln!(out, "\n[facts]\n{}", lines.join("\n"));
+    }
 }
 
 fn component(out: &mut String, entry: &ComponentEntry) {
@@ -165,6 +202,15 @@ fn setting(policy: &Policy, key: &str, value: Value) -> Value {
 }
 
 pub fn json(policy: &Policy) -> Value {
+    let facts = &policy.facts;
+    let facts_urls: serde_json::Map<String, Value> = facts
+        .urls
+        .iter()
+        .map(|(endpoint, url)| {
+            let key = super::layers::facts_url_key(*endpoint);
+            (endpoint.key().to_owned(), setting(policy, key, json!(url)))
+        })
+        .collect();
     let licenses: Vec<Value> = policy
         .licenses
         .listed()
@@ -215,6 +261,12 @@ pub fn json(policy: &Policy) -> Value {
         "expiry": {
             "warn_days": setting(policy, "expiry.warn-days", json!(policy.warn_days)),
             "max_days": setting(policy, "expiry.max-days", json!(policy.max_days)),
+        },
+        "facts": {
+            "sources": setting(policy, "facts.sources", json!(facts.sources)),
+            "urls": facts_urls,
+            "license_max_age": setting(policy, "facts.license-max-age", json!(facts.license_max_age)),
+            "flags_max_age": setting(policy, "facts.flags-max-age", json!(facts.flags_max_age)),
         },
         "components": components,
         "exceptions": exceptions,

@@ -231,6 +231,7 @@ impl<'a> Explanation<'a> {
                 let _ = writeln!(out, "    {}", clean(&path.join(" → ")));
             }
         }
+        facts_block(out, component);
         self.policy_block(out, component);
         self.exceptions_block(out, component);
         let findings: Vec<&Finding> = self
@@ -377,4 +378,66 @@ impl<'a> Explanation<'a> {
             );
         }
     }
+}
+
+/// The facts about a component and where each came from.
+fn facts_block(out: &mut String, component: &Component) {
+    let facts = &component.facts;
+    let mut lines: Vec<String> = Vec::new();
+    let license = component.license.to_string();
+    match (&facts.license, &facts.license_unknown) {
+        (Some(origin), _) => lines.push(format!("license {} (from {})", license, from(origin))),
+        (None, Some(gap)) => lines.push(format!("license unknown: {}", gap.reason())),
+        (None, None) if component.license.text().is_some() => {
+            lines.push(format!("license {license} (from the input)"));
+        }
+        (None, None) => {}
+    }
+    if let Some(published) = &facts.published {
+        lines.push(format!(
+            "published {} (from {})",
+            published.value,
+            from(&published.origin)
+        ));
+    }
+    for (what, flag) in [("deprecated", &facts.deprecated), ("yanked", &facts.yanked)] {
+        if let Some(flag) = flag.as_ref().filter(|f| f.value.set) {
+            let message = flag
+                .value
+                .message
+                .as_deref()
+                .map(|m| format!(": {m}"))
+                .unwrap_or_default();
+            lines.push(format!("{what}{message} (from {})", from(&flag.origin)));
+        }
+    }
+    if let Some(repository) = &facts.repository {
+        lines.push(format!(
+            "repository {} (from {})",
+            repository.value,
+            from(&repository.origin)
+        ));
+    }
+    if lines.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "  facts:");
+    for line in lines {
+        let _ = writeln!(out, "    {}", clean(&line));
+    }
+}
+
+/// `deps.dev, fetched 2026-12-01T10:00:00Z`, `license file LICENSE, 97% match`.
+fn from(origin: &crate::model::facts::Origin) -> String {
+    let mut text = origin.source.as_str().to_owned();
+    if let Some(file) = &origin.file {
+        text.push_str(&format!(" {file}"));
+    }
+    if let Some(confidence) = origin.confidence {
+        text.push_str(&format!(", {:.0}% match", confidence * 100.0));
+    }
+    if let Some(fetched) = &origin.fetched {
+        text.push_str(&format!(", fetched {fetched}"));
+    }
+    text
 }

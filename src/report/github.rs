@@ -18,15 +18,29 @@ pub const PER_LEVEL: usize = 10;
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     let mut left_out = 0;
+    let problems = report.facts.problems();
+    for problem in problems.iter().take(PER_LEVEL) {
+        let _ = writeln!(
+            out,
+            "::warning title={}::{}",
+            escape_property("depgov: facts"),
+            escape_data(problem)
+        );
+    }
     for severity in [Severity::Error, Severity::Warning, Severity::Note] {
         let level: Vec<&Finding> = report
             .active_findings()
             .filter(|f| f.severity == severity)
             .collect();
-        for finding in level.iter().take(PER_LEVEL) {
+        // A source that failed takes a warning's place: GitHub shows PER_LEVEL a level.
+        let budget = match severity {
+            Severity::Warning => PER_LEVEL.saturating_sub(problems.len()),
+            _ => PER_LEVEL,
+        };
+        for finding in level.iter().take(budget) {
             command(&mut out, finding);
         }
-        left_out += level.len().saturating_sub(PER_LEVEL);
+        left_out += level.len().saturating_sub(budget);
     }
     if left_out > 0 {
         let _ = writeln!(

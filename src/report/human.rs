@@ -14,6 +14,7 @@ use anstyle::{AnsiColor, Style};
 
 use super::{BaseReport, InventoryReport, Report};
 use crate::inventory::{InputFile, InputNote};
+use crate::model::facts::FactsReport;
 use crate::model::{Change, Component, Finding, Ring, Severity, Source};
 
 pub fn check(report: &Report) -> String {
@@ -44,6 +45,7 @@ pub fn check(report: &Report) -> String {
         out.push_str("No findings.\n\n");
     }
     inputs_block(&mut out, &report.inputs, &report.notes);
+    facts_block(&mut out, &report.facts);
     summary_line(&mut out, report);
     out
 }
@@ -77,6 +79,18 @@ fn inputs_block(out: &mut String, inputs: &[InputFile], notes: &[InputNote]) {
             let _ = writeln!(out, "  {}: {}", clean(&place), clean(&note.message));
         }
         out.push('\n');
+    }
+}
+
+/// A line for each source of facts that failed.
+fn facts_block(out: &mut String, facts: &FactsReport) {
+    for problem in facts.problems() {
+        let _ = writeln!(
+            out,
+            "{} {}",
+            paint(BOLD.fg_color(Some(AnsiColor::Yellow.into())), "facts:"),
+            clean(&problem)
+        );
     }
 }
 
@@ -201,6 +215,7 @@ pub fn inventory(report: &InventoryReport) -> String {
     }
     out.push('\n');
     inputs_block(&mut out, &report.inputs, &report.notes);
+    facts_block(&mut out, &report.facts);
     let _ = writeln!(
         out,
         "depgov: {}",

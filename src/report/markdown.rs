@@ -85,6 +85,9 @@ fn verdict(out: &mut String, report: &Report) {
         ),
     };
     let _ = writeln!(out, "{line}\n");
+    for problem in report.facts.problems() {
+        let _ = writeln!(out, "> ⚠️ **facts:** {}\n", escape(&problem));
+    }
     let _ = writeln!(
         out,
         "{} checked: {}.\n",

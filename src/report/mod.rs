@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::evaluate::{Evaluation, Verdict};
 use crate::gate::Removed;
 use crate::inventory::{InputFile, InputNote, Inventory};
+use crate::model::facts::FactsReport;
 use crate::model::{Change, Component, Finding, Ring, Severity};
 use crate::policy::Policy;
 use crate::policy::lint::Lint;
@@ -171,6 +172,9 @@ pub struct Report {
     /// Likely mistakes in the policy that judged.
     #[serde(default)]
     pub lints: Vec<Lint>,
+    /// Where facts about the components came from, and which sources failed.
+    #[serde(default)]
+    pub facts: FactsReport,
     /// With `--base`: what the change was compared with.
     pub base: Option<BaseReport>,
     /// Most severe first.
@@ -206,6 +210,7 @@ impl Report {
             inputs: inventory.inputs,
             notes: inventory.notes,
             lints,
+            facts: FactsReport::default(),
             base: None,
             findings: evaluation.findings,
             components: inventory.components,
@@ -280,16 +285,19 @@ pub struct InventoryReport {
     pub tool: Tool,
     pub inputs: Vec<InputFile>,
     pub notes: Vec<InputNote>,
+    /// Where facts about the components came from, and which sources failed.
+    pub facts: FactsReport,
     pub components: Vec<Component>,
 }
 
 impl InventoryReport {
-    pub fn new(inventory: Inventory) -> Self {
+    pub fn new(inventory: Inventory, facts: FactsReport) -> Self {
         InventoryReport {
             schema: INVENTORY_SCHEMA.to_owned(),
             tool: Tool::this(),
             inputs: inventory.inputs,
             notes: inventory.notes,
+            facts,
             components: inventory.components,
         }
     }

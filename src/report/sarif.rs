@@ -41,6 +41,13 @@ pub fn document(report: &Report) -> Value {
                 note.line,
             )
         })
+        .chain(report.facts.problems().iter().map(|problem| {
+            json!({
+                "descriptor": { "id": NoteCode::FactsUnreachable.as_str() },
+                "level": "warning",
+                "message": { "text": problem },
+            })
+        }))
         .chain(report.lints.iter().map(|lint| {
             notification(
                 lint.code.as_str(),

@@ -59,6 +59,28 @@ pub fn start_dir(path: &Path) -> &Path {
     }
 }
 
+/// depgov's cache directory: `DEPGOV_CACHE_DIR`, else the platform's cache directory
+/// (`$XDG_CACHE_HOME` or `~/.cache` on Linux, `~/Library/Caches` on macOS, `%LOCALAPPDATA%` on
+/// Windows) with `depgov` under it; `None` when none of them is known.
+pub fn cache_dir() -> Option<PathBuf> {
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    if let Some(dir) = var("DEPGOV_CACHE_DIR") {
+        return Some(dir);
+    }
+    let platform = if cfg!(target_os = "macos") {
+        var("HOME").map(|home| home.join("Library/Caches"))
+    } else if cfg!(windows) {
+        var("LOCALAPPDATA")
+    } else {
+        var("XDG_CACHE_HOME").or_else(|| var("HOME").map(|home| home.join(".cache")))
+    };
+    platform.map(|dir| dir.join("depgov"))
+}
+
 /// Whether a path (from a remote tree, say) is a plain relative path: not empty, not absolute,
 /// no `.`, `..` or empty segments, no backslashes or control characters, at most `max_bytes`.
 pub fn is_plain_relative(path: &str, max_bytes: usize) -> bool {

@@ -4,11 +4,9 @@
 //! are the roots; a lockfile without any package (an empty file) is refused, since Cargo always
 //! locks the workspace's own packages. The lockfile records no dependency kinds, so every
 //! component is `runtime`.
-//! Licenses come from the local Cargo registry cache (`$CARGO_HOME/registry/src`) when the
-//! crate has been downloaded there, and are unknown otherwise: no network is used.
+//! It records no licenses: the facts stage finds them (the Cargo registry cache first).
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -20,7 +18,7 @@ use crate::inventory::graph::{EdgeKind, Graph};
 use crate::inventory::text::LineIndex;
 use crate::inventory::{Format, Input, ParseError, Parsed};
 use crate::model::license::License;
-use crate::model::{Ecosystem, Location, Source};
+use crate::model::{Ecosystem, Location};
 
 pub struct CargoLock;
 
@@ -132,19 +130,12 @@ impl Format for CargoLock {
             }
         }
 
-        let licenses = RegistryCache::new();
         let locked = packages
             .iter()
             .enumerate()
             .filter(|(i, _)| !graph.is_root(*i))
             .map(|(i, package)| {
                 let source = external_source(package.source.as_deref().unwrap_or_default());
-                let license = match &source {
-                    Source::Registry { .. } => {
-                        licenses.license(package.name.get_ref(), &package.version)
-                    }
-                    _ => License::Unknown,
-                };
                 let header = text[..package.name.span().start]
                     .rfind("[[package]]")
                     .or_else(|| text[..package.name.span().start].rfind("[root]"))
@@ -152,7 +143,8 @@ impl Format for CargoLock {
                 let locked = Locked {
                     name: package.name.get_ref().clone(),
                     version: package.version.clone(),
-                    license,
+                    // A lockfile records no licenses; the facts stage looks them up.
+                    license: License::Unknown,
                     source,
                     line: lines.line(header),
                     optional: false,
@@ -181,65 +173,4 @@ fn resolve(
         version.is_none_or(|v| packages[i].version == v)
             && source.is_none_or(|s| packages[i].source.as_deref() == Some(s))
     })
-}
-
-/// The crates Cargo has unpacked locally, to read their declared licenses offline.
-struct RegistryCache {
-    indexes: Vec<PathBuf>,
-}
-
-impl RegistryCache {
-    fn new() -> Self {
-        let home = std::env::var_os("CARGO_HOME")
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
-        let indexes = home
-            .and_then(|h| std::fs::read_dir(h.join("registry/src")).ok())
-            .map(|dirs| dirs.filter_map(|d| d.ok()).map(|d| d.path()).collect())
-            .unwrap_or_default();
-        RegistryCache { indexes }
-    }
-
-    fn license(&self, name: &str, version: &str) -> License {
-        self.indexes
-            .iter()
-            .find_map(|index| {
-                let manifest = index.join(format!("{name}-{version}")).join("Cargo.toml");
-                std::fs::read_to_string(manifest).ok()
-            })
-            .map_or(License::Unknown, |text| {
-                License::from_declared(package_license(&text).as_deref())
-            })
-    }
-}
-
-/// The `license` of a published Cargo.toml's `[package]` table. Published manifests are
-/// normalized by Cargo, so only that table is parsed.
-fn package_license(manifest: &str) -> Option<String> {
-    let start = manifest.find("[package]")?;
-    let body = &manifest[start + "[package]".len()..];
-    let end = body.find("\n[").unwrap_or(body.len());
-    #[derive(Deserialize)]
-    struct Package {
-        license: Option<String>,
-    }
-    toml::from_str::<Package>(&body[..end]).ok()?.license
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn published_manifest_license_is_read_from_the_package_table() {
-        let manifest = "[package]\nname = \"x\"\nlicense = \"MIT OR Apache-2.0\"\n\n[dependencies.y]\nversion = \"1\"\n";
-        assert_eq!(
-            package_license(manifest).as_deref(),
-            Some("MIT OR Apache-2.0")
-        );
-        assert_eq!(
-            package_license("[package]\nname = \"x\"\nlicense-file = \"L\"\n"),
-            None
-        );
-    }
 }

@@ -180,6 +180,7 @@ pub fn assemble_mixed(
             path,
             location: Some(location),
             dependents: dependents.get(node).cloned().unwrap_or_default(),
+            facts: Default::default(),
         };
         let key = (
             ecosystem,

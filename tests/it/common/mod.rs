@@ -78,7 +78,11 @@ pub const TODAY: &str = "2027-01-01";
 ///   `CLICOLOR_FORCE`, `FORCE_COLOR`, `TERM`, `COLORTERM`), unless the test sets it with
 ///   [`Depgov::env`];
 /// - `DEPGOV_CACHE_DIR` in a fresh temp dir, removed after the run, unless the test gives one:
-///   no test reads or writes `~/.cache`.
+///   no test reads or writes `~/.cache`;
+/// - `DEPGOV_OFFLINE=1` unless the test sets it: no test reaches a real registry or deps.dev;
+///   tests of the facts sources point depgov at the fake sources and set it to `0`;
+/// - no variable that points at the machine's installed trees or npm configuration
+///   (`VIRTUAL_ENV`, `GOMODCACHE`, `GOPATH`, `NUGET_PACKAGES`, `NPM_CONFIG_USERCONFIG`).
 ///
 /// [`stdout_redacted`] and [`json`] blank what changes between releases in what it prints.
 pub struct Depgov {
@@ -95,8 +99,13 @@ pub struct Depgov {
 /// Prefixes of the variables of the test's environment that depgov does not get.
 const WITHHELD_PREFIXES: [&str; 5] = ["GITHUB_", "RUNNER_", "ACTIONS_", "INPUT_", "DEPGOV_"];
 /// Variables of the test's environment that depgov does not get.
-const WITHHELD: [&str; 7] = [
+const WITHHELD: [&str; 12] = [
     "GH_TOKEN",
+    "VIRTUAL_ENV",
+    "GOMODCACHE",
+    "GOPATH",
+    "NUGET_PACKAGES",
+    "NPM_CONFIG_USERCONFIG",
     "NO_COLOR",
     "CLICOLOR",
     "CLICOLOR_FORCE",
@@ -200,6 +209,7 @@ impl Depgov {
             }
         }
         command.env("DEPGOV_TODAY", &self.today);
+        command.env("DEPGOV_OFFLINE", "1");
         let cache = if self.env.iter().any(|(key, _)| key == "DEPGOV_CACHE_DIR") {
             None
         } else {

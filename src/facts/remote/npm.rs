@@ -1,0 +1,150 @@
+//! The npm registry: a package's full packument (`GET /{name}`, a scoped name's `/` encoded
+//! as `%2F`) gives every version's license, deprecation message and repository, and the
+//! publish time of each (`time`). The abbreviated packument has no times, so the full one is
+//! asked for. Registries come from `.npmrc` ([`super::npmrc`]), with its tokens.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::facts::known::Known;
+use crate::model::facts::Flag;
+use crate::net::http::{Http, Request};
+use crate::net::retry::{Failure, Repeat};
+
+use super::npmrc::Secret;
+
+#[derive(Deserialize)]
+struct Packument {
+    #[serde(default)]
+    versions: serde_json::Map<String, Value>,
+    #[serde(default)]
+    time: serde_json::Map<String, Value>,
+}
+
+/// The URL of `name`'s packument at `registry`.
+pub fn url(registry: &str, name: &str) -> String {
+    let encoded = name.replacen('/', "%2F", 1);
+    format!("{}/{encoded}", registry.trim_end_matches('/'))
+}
+
+/// What `registry` says of each of `versions` of `name`, in that order.
+pub async fn fetch(
+    http: &Http,
+    registry: &str,
+    token: Option<&Secret>,
+    name: &str,
+    versions: &[&str],
+) -> Result<Vec<Known>, Failure> {
+    let mut request = Request::get(url(registry, name));
+    if let Some(token) = token {
+        request = request.header(http::header::AUTHORIZATION, token.bearer());
+    }
+    let answer =
+        http.send(&request, Repeat::Safe, &[404])
+            .await
+            .map_err(|failure| match token {
+                Some(token) => failure.map_message(|m| token.redact(m)),
+                None => failure,
+            })?;
+    if answer.status == 404 {
+        return Ok(versions.iter().map(|_| Known::not_found()).collect());
+    }
+    let packument: Packument = serde_json::from_slice(&answer.body).map_err(|e| {
+        Failure::unreadable(format!("the registry's answer is not a packument: {e}"))
+    })?;
+    Ok(versions
+        .iter()
+        .map(|version| match packument.versions.get(*version) {
+            Some(manifest) => Known {
+                found: true,
+                license: Some(license(manifest)),
+                license_confidence: None,
+                published: packument
+                    .time
+                    .get(*version)
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+                deprecated: Some(deprecation(manifest)),
+                yanked: None,
+                repository: repository(manifest),
+            },
+            None => Known::not_found(),
+        })
+        .collect())
+}
+
+/// A version's license: `license` as a string, the old `{ "type": … }` object, or the older
+/// `licenses` array, which npm's documentation replaces with an `OR` expression. Empty when
+/// none is declared.
+pub fn license(manifest: &Value) -> String {
+    let name = |value: &Value| -> Option<String> {
+        match value {
+            Value::String(text) => Some(text.clone()),
+            Value::Object(object) => object.get("type")?.as_str().map(str::to_owned),
+            _ => None,
+        }
+    };
+    if let Some(license) = manifest.get("license").and_then(name) {
+        return license;
+    }
+    let listed: Vec<String> = manifest
+        .get("licenses")
+        .and_then(Value::as_array)
+        .map(|all| all.iter().filter_map(name).collect())
+        .unwrap_or_default();
+    match listed.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        many => many.join(" OR "),
+    }
+}
+
+/// `deprecated`: a message when deprecated (npm sets it to the message given).
+fn deprecation(manifest: &Value) -> Flag {
+    match manifest.get("deprecated") {
+        Some(Value::String(message)) if !message.is_empty() => Flag {
+            set: true,
+            message: Some(message.clone()),
+        },
+        Some(Value::Bool(true)) => Flag {
+            set: true,
+            message: None,
+        },
+        _ => Flag::default(),
+    }
+}
+
+/// `repository` as a string or `{ "url": … }`, as a browsable URL.
+pub fn repository(manifest: &Value) -> Option<String> {
+    let url = match manifest.get("repository")? {
+        Value::String(text) => text.clone(),
+        Value::Object(object) => object.get("url")?.as_str()?.to_owned(),
+        _ => return None,
+    };
+    super::browsable(&url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn licenses_are_read_in_every_shape_npm_has_written() {
+        assert_eq!(license(&json!({"license": "MIT"})), "MIT");
+        assert_eq!(license(&json!({"license": {"type": "ISC"}})), "ISC");
+        assert_eq!(
+            license(&json!({"licenses": [{"type": "MIT"}, {"type": "Apache-2.0"}]})),
+            "MIT OR Apache-2.0"
+        );
+        assert_eq!(license(&json!({})), "");
+    }
+
+    #[test]
+    fn scoped_names_keep_their_at_and_encode_their_slash() {
+        assert_eq!(
+            url("https://registry.npmjs.org/", "@babel/core"),
+            "https://registry.npmjs.org/@babel%2Fcore"
+        );
+    }
+}

@@ -1,0 +1,120 @@
+//! PyPI's JSON API: `GET /pypi/{project}/{version}/json` gives the version's license
+//! (`license_expression`, PEP 639; else `license` when it is a short name, not a license's
+//! whole text; else the license classifiers), its upload time, whether it is yanked with the
+//! reason, and the project's URLs.
+
+use serde::Deserialize;
+
+use crate::facts::known::Known;
+use crate::facts::licenses::from_classifiers;
+use crate::model::Ecosystem;
+use crate::model::facts::Flag;
+use crate::model::purl::normalize_name;
+use crate::net::http::{Http, Request};
+use crate::net::percent_encode;
+use crate::net::retry::{Failure, Repeat};
+
+#[derive(Deserialize)]
+struct Release {
+    info: Info,
+    #[serde(default)]
+    urls: Vec<File>,
+}
+
+#[derive(Deserialize)]
+struct Info {
+    #[serde(default)]
+    license: Option<String>,
+    #[serde(default)]
+    license_expression: Option<String>,
+    #[serde(default)]
+    classifiers: Vec<String>,
+    #[serde(default)]
+    yanked: bool,
+    #[serde(default)]
+    yanked_reason: Option<String>,
+    #[serde(default)]
+    project_urls: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default)]
+    home_page: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct File {
+    #[serde(default)]
+    upload_time_iso_8601: Option<String>,
+}
+
+/// What PyPI at `base` says of `name` `version`.
+pub async fn fetch(http: &Http, base: &str, name: &str, version: &str) -> Result<Known, Failure> {
+    let project = normalize_name(Ecosystem::Pypi, name);
+    let url = format!(
+        "{base}/pypi/{}/{}/json",
+        percent_encode(&project),
+        percent_encode(version)
+    );
+    let answer = http.send(&Request::get(url), Repeat::Safe, &[404]).await?;
+    if answer.status == 404 {
+        return Ok(Known::not_found());
+    }
+    let release: Release = serde_json::from_slice(&answer.body).map_err(|e| {
+        Failure::unreadable(format!("PyPI's answer is not the JSON it documents: {e}"))
+    })?;
+    let info = &release.info;
+    Ok(Known {
+        found: true,
+        license: Some(license(info)),
+        license_confidence: None,
+        published: release
+            .urls
+            .iter()
+            .filter_map(|f| f.upload_time_iso_8601.clone())
+            .min(),
+        deprecated: None,
+        yanked: Some(Flag {
+            set: info.yanked,
+            message: info.yanked_reason.clone().filter(|r| !r.is_empty()),
+        }),
+        repository: repository(info),
+    })
+}
+
+/// The license PyPI records: the PEP 639 expression, a short `license` (not a pasted license
+/// text), or the license classifiers. Empty when none.
+fn license(info: &Info) -> String {
+    if let Some(expression) = info.license_expression.as_deref().map(str::trim) {
+        if !expression.is_empty() {
+            return expression.to_owned();
+        }
+    }
+    if let Some(license) = info.license.as_deref().map(str::trim) {
+        let a_name = !license.is_empty() && license.len() <= 100 && !license.contains('\n');
+        if a_name && !matches!(license, "UNKNOWN" | "LICENSE" | "LICENSE.txt") {
+            return license.to_owned();
+        }
+    }
+    from_classifiers(info.classifiers.iter().map(String::as_str)).unwrap_or_default()
+}
+
+/// The source repository among the project URLs (a key such as `Source`, `Repository` or
+/// `Code`, else a home page on a known forge).
+fn repository(info: &Info) -> Option<String> {
+    let urls = info.project_urls.as_ref();
+    let by_key = urls.and_then(|urls| {
+        urls.iter().find_map(|(key, value)| {
+            let key = key.to_ascii_lowercase();
+            let wanted = ["source", "repository", "code", "source code", "github"];
+            wanted
+                .contains(&key.as_str())
+                .then(|| value.as_str())
+                .flatten()
+                .and_then(super::browsable)
+        })
+    });
+    by_key.or_else(|| {
+        info.home_page
+            .as_deref()
+            .and_then(super::browsable)
+            .filter(|url| super::is_forge(url))
+    })
+}

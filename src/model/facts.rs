@@ -1,0 +1,289 @@
+//! What the facts stage learned about a component beyond its input — the license its lockfile
+//! did not record, the version's publish date, deprecation and yank flags with the registry's
+//! message, the source repository — each fact with where it came from and when.
+
+use serde::{Deserialize, Serialize};
+
+/// Where facts come from, in the order they are consulted: what the component's own input
+/// recorded comes first and is never overridden (it has no [`Origin`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FactSource {
+    /// `node_modules/**/package.json` (npm, Yarn, pnpm's `node_modules/.pnpm`).
+    NodeModules,
+    /// `*.dist-info/METADATA` in `.venv`, `venv` or `$VIRTUAL_ENV`.
+    PythonEnvironment,
+    /// Crates Cargo unpacked in `$CARGO_HOME/registry/src`.
+    CargoRegistryCache,
+    /// Modules in `$GOMODCACHE` (else `$GOPATH/pkg/mod`).
+    GoModuleCache,
+    /// `vendor/composer/installed.json`.
+    ComposerInstalled,
+    /// `*.nuspec` in NuGet's global packages folder.
+    NugetPackages,
+    /// A license file of an installed package, recognised by its text.
+    LicenseText,
+    /// The npm registry (or the registry `.npmrc` names).
+    Npm,
+    /// PyPI's JSON API.
+    Pypi,
+    /// crates.io: the sparse index and the API.
+    CratesIo,
+    /// deps.dev.
+    DepsDev,
+}
+
+impl FactSource {
+    /// The name reports show.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FactSource::NodeModules => "node_modules",
+            FactSource::PythonEnvironment => "Python environment",
+            FactSource::CargoRegistryCache => "Cargo registry cache",
+            FactSource::GoModuleCache => "Go module cache",
+            FactSource::ComposerInstalled => "vendor/composer/installed.json",
+            FactSource::NugetPackages => "NuGet packages folder",
+            FactSource::LicenseText => "license file",
+            FactSource::Npm => "npm registry",
+            FactSource::Pypi => "PyPI",
+            FactSource::CratesIo => "crates.io",
+            FactSource::DepsDev => "deps.dev",
+        }
+    }
+
+    /// Whether the source is read from this machine, without network.
+    pub fn is_local(self) -> bool {
+        !matches!(
+            self,
+            FactSource::Npm | FactSource::Pypi | FactSource::CratesIo | FactSource::DepsDev
+        )
+    }
+}
+
+/// The kinds of source a policy may allow (`[facts] sources`); every kind by default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum SourceKind {
+    /// Installed trees and caches on this machine (no network).
+    #[serde(rename = "installed")]
+    Installed,
+    /// The package registries (npm, PyPI, crates.io), asked about the packages they serve.
+    #[serde(rename = "registries")]
+    Registries,
+    /// deps.dev, a third party: the dependency list is sent to Google's service.
+    #[serde(rename = "deps.dev")]
+    DepsDev,
+}
+
+impl SourceKind {
+    pub const ALL: [SourceKind; 3] = [
+        SourceKind::Installed,
+        SourceKind::Registries,
+        SourceKind::DepsDev,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Installed => "installed",
+            SourceKind::Registries => "registries",
+            SourceKind::DepsDev => "deps.dev",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<SourceKind> {
+        SourceKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+/// A remote service's base URL that a policy (`[facts]`) or the environment can change, for
+/// mirrors and tests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Endpoint {
+    Npm,
+    Pypi,
+    /// crates.io's API (`/api/v1/crates/…`).
+    Crates,
+    /// crates.io's sparse index.
+    CratesIndex,
+    DepsDev,
+}
+
+impl Endpoint {
+    pub const ALL: [Endpoint; 5] = [
+        Endpoint::Npm,
+        Endpoint::Pypi,
+        Endpoint::Crates,
+        Endpoint::CratesIndex,
+        Endpoint::DepsDev,
+    ];
+
+    /// Its key in the policy's `[facts]` table.
+    pub fn key(self) -> &'static str {
+        match self {
+            Endpoint::Npm => "npm",
+            Endpoint::Pypi => "pypi",
+            Endpoint::Crates => "crates",
+            Endpoint::CratesIndex => "crates-index",
+            Endpoint::DepsDev => "deps-dev",
+        }
+    }
+
+    /// The environment variable that overrides it (and the policy).
+    pub fn env(self) -> &'static str {
+        match self {
+            Endpoint::Npm => "DEPGOV_NPM_URL",
+            Endpoint::Pypi => "DEPGOV_PYPI_URL",
+            Endpoint::Crates => "DEPGOV_CRATES_URL",
+            Endpoint::CratesIndex => "DEPGOV_CRATES_INDEX_URL",
+            Endpoint::DepsDev => "DEPGOV_DEPSDEV_URL",
+        }
+    }
+
+    /// The public service.
+    pub fn default_url(self) -> &'static str {
+        match self {
+            Endpoint::Npm => "https://registry.npmjs.org",
+            Endpoint::Pypi => "https://pypi.org",
+            Endpoint::Crates => "https://crates.io",
+            Endpoint::CratesIndex => "https://index.crates.io",
+            Endpoint::DepsDev => "https://api.deps.dev",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Endpoint> {
+        Endpoint::ALL.into_iter().find(|e| e.key() == key)
+    }
+}
+
+/// Where one fact came from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Origin {
+    pub source: FactSource,
+    /// When the source was asked (RFC 3339); `None` for what was read from this machine now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fetched: Option<String>,
+    /// For a license recognised from its text: how closely the text matched (0 to 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
+    /// The file it was read from, for local sources.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+}
+
+/// A fact and where it came from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Fact<T> {
+    pub value: T,
+    #[serde(flatten)]
+    pub origin: Origin,
+}
+
+/// A yes-or-no fact with the registry's message (a deprecation, a yank).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flag {
+    pub set: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// Why a license is still unknown after the facts stage.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "why", rename_all = "kebab-case")]
+pub enum Gap {
+    /// `--offline`, and the cache does not hold it.
+    Offline,
+    /// No source that could know was consulted: the policy's `[facts] sources` leaves them
+    /// out, or none covers the ecosystem or the component's registry.
+    NotFetched,
+    /// The sources that were asked do not know this package version.
+    NotFound,
+    /// Sources that could know did not answer.
+    Unreachable { sources: Vec<String> },
+    /// The sources know the package version, and it declares no license.
+    NotDeclared,
+}
+
+impl Gap {
+    /// Why, as the end of a sentence: "… license is unknown: {reason}".
+    pub fn reason(&self) -> String {
+        match self {
+            Gap::Offline => "not fetched (offline, and not in the facts cache)".to_owned(),
+            Gap::NotFetched => "no source of facts that could know it was consulted".to_owned(),
+            Gap::NotFound => "the registries and deps.dev do not know this version".to_owned(),
+            Gap::Unreachable { sources } => format!("{} could not be reached", sources.join(", ")),
+            Gap::NotDeclared => "the package declares none in its registry".to_owned(),
+        }
+    }
+}
+
+/// Everything the facts stage learned about one component.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Facts {
+    /// Where the component's `license` came from, when not from its input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub license: Option<Origin>,
+    /// Why the license is unknown, when it still is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub license_unknown: Option<Gap>,
+    /// When this version was published (RFC 3339).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<Fact<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deprecated: Option<Fact<Flag>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub yanked: Option<Fact<Flag>>,
+    /// The source repository's URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository: Option<Fact<String>>,
+}
+
+impl Facts {
+    pub fn is_empty(&self) -> bool {
+        *self == Facts::default()
+    }
+}
+
+/// How the facts stage went, for every report: which kinds of source were allowed, how each
+/// source that was consulted fared, and how many licenses stayed unknown.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FactsReport {
+    /// `--offline`: remote facts came from the cache only.
+    pub offline: bool,
+    /// The kinds of source the policy allowed.
+    pub sources: Vec<String>,
+    /// Each source consulted.
+    pub used: Vec<SourceReport>,
+    pub licenses_unknown: usize,
+}
+
+/// How one source fared.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceReport {
+    pub source: FactSource,
+    /// Package versions it answered for (from the cache included).
+    pub answered: usize,
+    pub from_cache: usize,
+    /// Requests sent to it, retries included.
+    pub requests: u64,
+    /// Why it stopped being asked (unreachable, failing), when it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure: Option<String>,
+}
+
+impl FactsReport {
+    /// One line for each source that failed, as every report shows it:
+    /// `deps.dev could not be reached (…); 212 licenses unknown`.
+    pub fn problems(&self) -> Vec<String> {
+        self.used
+            .iter()
+            .filter_map(|used| {
+                let failure = used.failure.as_ref()?;
+                Some(format!(
+                    "{} could not be reached ({failure}); {} license{} unknown",
+                    used.source.as_str(),
+                    self.licenses_unknown,
+                    if self.licenses_unknown == 1 { "" } else { "s" }
+                ))
+            })
+            .collect()
+    }
+}
