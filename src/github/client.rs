@@ -1,41 +1,39 @@
-//! The GitHub client: the one place that builds octocrab (API URL, token) and the tokio
-//! runtime it runs on, and the only way depgov sends requests — each through
-//! [`retry`](super::retry), lists through [`Client::pages`].
+//! The GitHub client: the API root, the token and the tokio runtime, and the only way depgov
+//! sends requests to GitHub — over [`crate::net`]'s HTTP client, so that GitHub and the
+//! sources of facts share one HTTP stack, one retry policy and one throttle; lists through
+//! [`Client::pages`].
 //!
-//! The user agent is octocrab's (`octocrab`, with `X-GitHub-Api-Version: 2022-11-28`):
-//! octocrab always sends it and appends extra headers, so a `depgov/…` agent would be a second
-//! `User-Agent` header, which servers read one of at best.
-//!
-//! Requests go through octocrab's generic verbs with depgov's own small response types rather
-//! than its typed endpoints: octocrab's models require fields older GitHub Enterprise servers
-//! and deleted ("ghost") users leave out, and its `update_comment` sends POST where GitHub
-//! documents PATCH.
+//! Requests carry `Authorization: Bearer`, `Accept: application/vnd.github+json` (or `.raw`),
+//! `X-GitHub-Api-Version: 2022-11-28` and a `depgov/VERSION` user agent, and read depgov's own
+//! small response types: GitHub's full models require fields older GitHub Enterprise servers
+//! and deleted ("ghost") users leave out. A failed answer's message is GitHub's `message` and
+//! field `errors`.
 //!
 //! The rest of depgov is synchronous: a [`Client`] owns a current-thread runtime and callers
 //! enter it once with [`Client::block_on`]; inside, requests are plain `async fn`s that can run
 //! concurrently.
 //!
-//! The token is handed to octocrab and otherwise kept in a [`Token`], which has no `Display`
-//! and whose `Debug` shows `***`; every failure message passes through [`Token::redact`].
+//! The token is kept in a [`Token`], which has no `Display` and whose `Debug` shows `***`;
+//! every failure message passes through [`Token::redact`].
 //!
-//! Every attempt first takes its turn from the client's [`Throttle`] (rate limits, pacing) and
-//! is counted, in total and in the caller's [`Tally`] when it passes one. Conditional requests
+//! Every attempt first takes its turn from the client's throttle (rate limits, pacing) and is
+//! counted, in total and in the caller's [`Tally`] when it passes one. Conditional requests
 //! ([`Client::get_conditional`]) send the ETag a cache holds and report a 304 as
 //! [`Fetched::NotModified`].
 
 use std::fmt;
 use std::future::Future;
 use std::ops::ControlFlow;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 
-use http_body_util::BodyExt;
-use octocrab::{FromResponse, Octocrab, Page};
+use http::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::Error;
-use crate::net::retry::{self, Backoff, Failure, Limits, Repeat};
-use crate::net::throttle::{Pace, Throttle};
+use crate::net::http::{Answer, Http, Request};
+use crate::net::retry::{Backoff, Failure, Repeat};
+use crate::net::throttle::Pace;
 
 /// GitHub.com's REST API; GitHub Enterprise Server's is `https://HOST/api/v3`.
 pub const DEFAULT_API_URL: &str = "https://api.github.com";
@@ -149,11 +147,11 @@ pub enum Accept {
 }
 
 impl Accept {
-    fn header(self) -> http::HeaderValue {
-        http::HeaderValue::from_static(match self {
+    fn header(self) -> &'static str {
+        match self {
             Accept::Json => "application/vnd.github+json",
             Accept::Raw => "application/vnd.github.raw",
-        })
+        }
     }
 }
 
@@ -216,22 +214,27 @@ impl fmt::Display for ApiError {
     }
 }
 
-/// A GitHub API client: octocrab, the runtime it runs on, and the retry policy.
-#[derive(Debug)]
+/// A GitHub API client: the HTTP client, the runtime it runs on, and the API root.
 pub struct Client {
-    octocrab: Octocrab,
+    http: Http,
     api_url: String,
     token: Token,
     backoff: Backoff,
-    throttle: Throttle,
-    /// Attempts sent by this client.
-    sent: AtomicU64,
-    /// Last, so that it is dropped after the octocrab tasks it runs.
+    /// Last, so that it is dropped after the requests it runs.
     runtime: tokio::runtime::Runtime,
 }
 
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("api_url", &self.api_url)
+            .field("token", &self.token)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Client {
-    /// Builds the runtime and the octocrab client; fails on an API URL that is not an
+    /// Builds the runtime and the HTTP client; fails on an API URL that is not an
     /// `http(s)://` URL.
     pub fn new(config: ClientConfig) -> Result<Client, Error> {
         let ClientConfig {
@@ -245,51 +248,40 @@ impl Client {
                  https://HOST/api/v3"
             )));
         }
+        let start_failed = |detail: String| Error::GitHub {
+            action: "start the GitHub client".to_owned(),
+            detail,
+        };
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|source| Error::GitHub {
-                action: "start the GitHub client".to_owned(),
-                detail: source.to_string(),
-            })?;
-        // octocrab spawns its request buffer on the runtime it is built in.
-        let octocrab = {
-            let _entered = runtime.enter();
-            Octocrab::builder()
-                .base_uri(api_url.as_str())
-                .map_err(|_| Error::Usage(format!("GITHUB_API_URL={api_url} is not a valid URL")))?
-                .personal_token(token.0.clone())
-                .build()
-                .map_err(|error| Error::GitHub {
-                    action: "start the GitHub client".to_owned(),
-                    detail: token.redact(&error.to_string()),
-                })?
-        };
+            .map_err(|source| start_failed(source.to_string()))?;
+        let http = http_client(backoff, Pace::default()).map_err(start_failed)?;
         Ok(Client {
-            octocrab,
+            http,
             api_url,
             token,
-            throttle: Throttle::new(&backoff, Pace::default()),
             backoff,
-            sent: AtomicU64::new(0),
             runtime,
         })
     }
 
     /// The same client, pacing its requests as `pace` says (for many requests).
     pub fn paced(mut self, pace: Pace) -> Client {
-        self.throttle = Throttle::new(&self.backoff, pace);
+        if let Ok(http) = http_client(self.backoff, pace) {
+            self.http = http;
+        }
         self
     }
 
     /// Attempts this client has sent, retries included.
     pub fn requests_sent(&self) -> u64 {
-        self.sent.load(Ordering::Relaxed)
+        self.http.sent()
     }
 
     /// The requests GitHub's primary rate limit has left, as last reported.
     pub fn rate_limit_remaining(&self) -> Option<u64> {
-        self.throttle.remaining()
+        self.http.rate_limit_remaining()
     }
 
     /// Runs `future` — requests made with this client — to completion.
@@ -297,12 +289,12 @@ impl Client {
         self.runtime.block_on(future)
     }
 
-    /// `GET route`, retried.
-    pub async fn get<T: FromResponse>(&self, route: &str) -> Result<T, ApiError> {
-        self.send("GET", route, Repeat::Safe, None, || {
-            self.octocrab.get(route, None::<&()>)
-        })
-        .await
+    /// `GET route`, retried, read as JSON.
+    pub async fn get<T: DeserializeOwned>(&self, route: &str) -> Result<T, ApiError> {
+        let answer = self
+            .send(Method::GET, route, Accept::Json, None, Repeat::Safe, None)
+            .await?;
+        self.json(route, &answer.body)
     }
 
     /// `GET route` as `accept`, retried, counted in `tally`. With the `etag` a cache holds
@@ -314,71 +306,80 @@ impl Client {
         etag: Option<&str>,
         tally: &Tally,
     ) -> Result<Fetched, ApiError> {
-        self.send("GET", route, Repeat::Safe, Some(tally), || async {
-            let mut headers = http::header::HeaderMap::new();
-            headers.insert(http::header::ACCEPT, accept.header());
-            // An ETag that is not a valid header value is not sent: the request is plain.
-            if let Some(value) = etag.and_then(|etag| http::HeaderValue::from_str(etag).ok()) {
-                headers.insert(http::header::IF_NONE_MATCH, value);
-            }
-            let response = self
-                .octocrab
-                ._get_with_headers(route, Some(headers))
-                .await?;
-            self.throttle.observe(response.status(), response.headers());
-            if response.status() == http::StatusCode::NOT_MODIFIED {
-                tally.not_modified.fetch_add(1, Ordering::Relaxed);
-                return Ok(Fetched::NotModified);
-            }
-            let response = octocrab::map_github_error(response).await?;
-            let etag = response
-                .headers()
-                .get(http::header::ETAG)
-                .and_then(|value| value.to_str().ok())
-                .map(str::to_owned);
-            let bytes = response.into_body().collect().await?.to_bytes().to_vec();
-            Ok(Fetched::Body { bytes, etag })
+        let mut request = self.request(Method::GET, route, accept, None);
+        // An ETag that is not a valid header value is not sent: the request is plain.
+        if let Some(etag) = etag.filter(|etag| http::HeaderValue::from_str(etag).is_ok()) {
+            request = request.header(http::header::IF_NONE_MATCH, etag);
+        }
+        let answer = self
+            .http
+            .send_counted(&request, Repeat::Safe, &[304], &|| {
+                tally.sent.fetch_add(1, Ordering::Relaxed);
+            })
+            .await
+            .map_err(|failure| self.failed("GET", route, failure))?;
+        if answer.status == 304 {
+            tally.not_modified.fetch_add(1, Ordering::Relaxed);
+            return Ok(Fetched::NotModified);
+        }
+        let etag = answer
+            .headers
+            .get(http::header::ETAG)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        Ok(Fetched::Body {
+            bytes: answer.body.to_vec(),
+            etag,
         })
-        .await
     }
 
     /// `GET route` for a file's contents as text (`application/vnd.github.raw`), retried.
     pub async fn get_raw(&self, route: &str) -> Result<String, ApiError> {
-        self.send("GET", route, Repeat::Safe, None, || async {
-            let mut headers = http::header::HeaderMap::new();
-            headers.insert(http::header::ACCEPT, Accept::Raw.header());
-            let response = self
-                .octocrab
-                ._get_with_headers(route, Some(headers))
-                .await?;
-            let response = octocrab::map_github_error(response).await?;
-            self.octocrab.body_to_string(response).await
-        })
-        .await
+        let answer = self
+            .send(Method::GET, route, Accept::Raw, None, Repeat::Safe, None)
+            .await?;
+        crate::util::text::utf8(answer.body.to_vec())
+            .map_err(|e| self.failed("GET", route, Failure::unreadable(e.to_string())))
     }
 
     /// `POST route` with a JSON body, retried only when GitHub rejected it unseen.
-    pub async fn post<T: FromResponse>(
+    pub async fn post<T: DeserializeOwned>(
         &self,
         route: &str,
         body: &impl Serialize,
     ) -> Result<T, ApiError> {
-        self.send("POST", route, Repeat::OnlyIfRejected, None, || {
-            self.octocrab.post(route, Some(body))
-        })
-        .await
+        let body = self.body(route, body)?;
+        let answer = self
+            .send(
+                Method::POST,
+                route,
+                Accept::Json,
+                Some(body),
+                Repeat::OnlyIfRejected,
+                None,
+            )
+            .await?;
+        self.json(route, &answer.body)
     }
 
     /// `PATCH route` with a JSON body, retried.
-    pub async fn patch<T: FromResponse>(
+    pub async fn patch<T: DeserializeOwned>(
         &self,
         route: &str,
         body: &impl Serialize,
     ) -> Result<T, ApiError> {
-        self.send("PATCH", route, Repeat::Safe, None, || {
-            self.octocrab.patch(route, Some(body))
-        })
-        .await
+        let body = self.body(route, body)?;
+        let answer = self
+            .send(
+                Method::PATCH,
+                route,
+                Accept::Json,
+                Some(body),
+                Repeat::Safe,
+                None,
+            )
+            .await?;
+        self.json(route, &answer.body)
     }
 
     /// Reads the list at `route` page by page (`per_page=100`, following the `Link` header's
@@ -404,43 +405,97 @@ impl Client {
                     )),
                 });
             }
-            let mut page: Page<T> = self.get(&uri).await?;
-            next = page.next.take().map(|uri| uri.to_string());
-            if let ControlFlow::Break(found) = visit(page.take_items()) {
+            let answer = self
+                .send(Method::GET, &uri, Accept::Json, None, Repeat::Safe, None)
+                .await?;
+            let page: Vec<T> = self.json(&uri, &answer.body)?;
+            next = answer
+                .headers
+                .get_all(http::header::LINK)
+                .iter()
+                .filter_map(|value| value.to_str().ok())
+                .find_map(next_link);
+            if let ControlFlow::Break(found) = visit(page) {
                 return Ok(Some(found));
             }
         }
         Ok(None)
     }
 
-    async fn send<T, F, Fut>(
+    /// A request to `route` (or, for pages after the first, the absolute URL GitHub gave).
+    fn request(
         &self,
-        method: &str,
+        method: Method,
         route: &str,
+        accept: Accept,
+        body: Option<Vec<u8>>,
+    ) -> Request {
+        let mut request = Request {
+            method,
+            url: self.url(route),
+            headers: Vec::new(),
+            body: None,
+        };
+        if let Some(body) = body {
+            request.body = Some(body);
+            request = request.header(http::header::CONTENT_TYPE, "application/json");
+        }
+        request
+            .header(http::header::ACCEPT, accept.header())
+            .header(
+                http::header::AUTHORIZATION,
+                format!("Bearer {}", self.token.0),
+            )
+            .header(API_VERSION, "2022-11-28")
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        route: &str,
+        accept: Accept,
+        body: Option<Vec<u8>>,
         repeat: Repeat,
         tally: Option<&Tally>,
-        mut attempt: F,
-    ) -> Result<T, ApiError>
-    where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = octocrab::Result<T>>,
-    {
-        let failed = |failure: Failure| ApiError {
+    ) -> Result<Answer, ApiError> {
+        let verb = method.to_string();
+        let request = self.request(method, route, accept, body);
+        self.http
+            .send_counted(&request, repeat, &[], &|| {
+                if let Some(tally) = tally {
+                    tally.sent.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+            .await
+            .map_err(|failure| self.failed(&verb, route, failure))
+    }
+
+    fn body(&self, route: &str, body: &impl Serialize) -> Result<Vec<u8>, ApiError> {
+        serde_json::to_vec(body).map_err(|e| {
+            self.failed(
+                "POST",
+                route,
+                Failure::message(format!("cannot write the body: {e}")),
+            )
+        })
+    }
+
+    fn json<T: DeserializeOwned>(&self, route: &str, body: &[u8]) -> Result<T, ApiError> {
+        serde_json::from_slice(body).map_err(|e| {
+            self.failed(
+                "GET",
+                route,
+                Failure::unreadable(format!("GitHub's answer could not be read: {e}")),
+            )
+        })
+    }
+
+    /// A failure as an [`ApiError`], the token blanked out of everything it says.
+    fn failed(&self, method: &str, route: &str, failure: Failure) -> ApiError {
+        ApiError {
             request: self.token.redact(&format!("{method} {}", self.url(route))),
             failure: failure.map_message(|message| self.token.redact(message)),
-        };
-        self.throttle.turn().await.map_err(failed)?;
-        let counted = || {
-            self.sent.fetch_add(1, Ordering::Relaxed);
-            if let Some(tally) = tally {
-                tally.sent.fetch_add(1, Ordering::Relaxed);
-            }
-            let answer = attempt();
-            async { answer.await.map_err(failure) }
-        };
-        retry::send(&self.backoff, repeat, counted)
-            .await
-            .map_err(failed)
+        }
     }
 
     /// The URL a route stands for (pages after the first are already absolute).
@@ -453,43 +508,49 @@ impl Client {
     }
 }
 
-/// What octocrab's error says, as far as retrying goes: GitHub's status, message, field
-/// errors and rate-limit headers, or what went wrong on the way.
-fn failure(error: octocrab::Error) -> Failure {
-    match error {
-        octocrab::Error::GitHub { source, .. } => {
-            let limits = source
-                .headers
-                .as_ref()
-                .map(Limits::from_headers)
-                .unwrap_or_default();
-            let details: Vec<String> = source
-                .errors
-                .iter()
-                .flatten()
-                .map(
-                    |error| match error.get("message").and_then(|m| m.as_str()) {
-                        Some(message) => message.to_owned(),
-                        None => error.to_string(),
-                    },
-                )
-                .collect();
-            let mut message = source.message.clone();
-            if !details.is_empty() {
-                message = format!("{message}: {}", details.join("; "));
-            }
-            Failure::answer(source.status_code.as_u16(), message, limits)
-        }
-        error @ (octocrab::Error::Serde { .. }
-        | octocrab::Error::Json { .. }
-        | octocrab::Error::InvalidUtf8 { .. }) => Failure::unreadable(format!(
-            "GitHub's answer could not be read: {}",
-            retry::chain(&error)
-        )),
-        // octocrab's own wrapper ("Service Error: …") says less than its sources.
-        error => Failure::message(format!(
-            "no answer: {}",
-            std::error::Error::source(&error).map_or_else(|| error.to_string(), retry::chain)
-        )),
+/// The header that pins the REST API's version.
+const API_VERSION: http::HeaderName = http::HeaderName::from_static("x-github-api-version");
+
+/// An HTTP client for GitHub, reading GitHub's error messages.
+fn http_client(backoff: Backoff, pace: Pace) -> Result<Http, String> {
+    let agent = format!("depgov/{}", env!("CARGO_PKG_VERSION"));
+    Ok(Http::new(&agent, backoff, pace)?.reading_errors(github_message))
+}
+
+/// The `next` URL of a `Link` header: `<URL>; rel="next", <URL>; rel="last"`.
+fn next_link(header: &str) -> Option<String> {
+    header.split(',').find_map(|link| {
+        let (url, params) = link.trim().split_once(';')?;
+        let next = params
+            .split(';')
+            .any(|param| param.trim().replace(' ', "") == "rel=\"next\"");
+        next.then(|| {
+            url.trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_owned()
+        })
+    })
+}
+
+/// GitHub's error body: `message`, and the `errors` that say more.
+fn github_message(body: &[u8]) -> Option<String> {
+    let error: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let mut message = error.get("message")?.as_str()?.to_owned();
+    let details: Vec<String> = error
+        .get("errors")
+        .and_then(|errors| errors.as_array())
+        .into_iter()
+        .flatten()
+        .map(
+            |error| match error.get("message").and_then(|m| m.as_str()) {
+                Some(message) => message.to_owned(),
+                None => error.to_string(),
+            },
+        )
+        .collect();
+    if !details.is_empty() {
+        message = format!("{message}: {}", details.join("; "));
     }
+    Some(message)
 }

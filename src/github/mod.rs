@@ -1,6 +1,6 @@
-//! GitHub: the only code in depgov that talks to GitHub, all of it through octocrab.
+//! GitHub: the only code in depgov that talks to GitHub.
 //!
-//! - [`client`]: the one place that builds the octocrab client (API URL, token, user agent)
+//! - [`client`]: the one place that holds the API URL, the token and the user agent
 //!   and its tokio runtime, sends every request — retried and paced by [`crate::net`] — and
 //!   pages through lists ([`client::Client::pages`]).
 //! - [`actions`]: the GitHub Actions environment (event, repository, token, API URL).

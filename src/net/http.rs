@@ -71,13 +71,18 @@ pub struct Answer {
     pub body: Bytes,
 }
 
-/// A client for one source.
+/// Reads a service's error message from a failed answer's body (GitHub's `message` and
+/// field errors, say); `None` falls back to an excerpt of the body.
+pub type ErrorReader = fn(&[u8]) -> Option<String>;
+
+/// A client for one service.
 pub struct Http {
     client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
     user_agent: HeaderValue,
     backoff: Backoff,
     throttle: Throttle,
     sent: AtomicU64,
+    error_reader: Option<ErrorReader>,
 }
 
 impl Http {
@@ -100,7 +105,19 @@ impl Http {
             throttle: Throttle::new(&backoff, pace),
             backoff,
             sent: AtomicU64::new(0),
+            error_reader: None,
         })
+    }
+
+    /// The same client, reading error messages from failed answers with `reader`.
+    pub fn reading_errors(mut self, reader: ErrorReader) -> Http {
+        self.error_reader = Some(reader);
+        self
+    }
+
+    /// The requests the server's rate limit has left, as last reported.
+    pub fn rate_limit_remaining(&self) -> Option<u64> {
+        self.throttle.remaining()
     }
 
     /// Attempts sent, retries included.
@@ -116,8 +133,23 @@ impl Http {
         repeat: Repeat,
         accept: &[u16],
     ) -> Result<Answer, Failure> {
+        self.send_counted(request, repeat, accept, &|| {}).await
+    }
+
+    /// [`Http::send`], calling `attempted` before every attempt (to count them).
+    pub async fn send_counted(
+        &self,
+        request: &Request,
+        repeat: Repeat,
+        accept: &[u16],
+        attempted: &(dyn Fn() + Sync),
+    ) -> Result<Answer, Failure> {
         self.throttle.turn().await?;
-        retry::send(&self.backoff, repeat, || self.attempt(request, accept)).await
+        retry::send(&self.backoff, repeat, || {
+            attempted();
+            self.attempt(request, accept)
+        })
+        .await
     }
 
     async fn attempt(&self, request: &Request, accept: &[u16]) -> Result<Answer, Failure> {
@@ -125,8 +157,10 @@ impl Http {
         let mut builder = http::Request::builder()
             .method(request.method.clone())
             .uri(request.url.as_str())
-            .header(USER_AGENT, self.user_agent.clone())
-            .header(ACCEPT, "application/json");
+            .header(USER_AGENT, self.user_agent.clone());
+        if !request.headers.iter().any(|(name, _)| name == ACCEPT) {
+            builder = builder.header(ACCEPT, "application/json");
+        }
         for (name, value) in &request.headers {
             let value = HeaderValue::from_str(value)
                 .map_err(|_| Failure::message(format!("a `{name}` header that is not valid")))?;
@@ -151,7 +185,8 @@ impl Http {
             .to_bytes();
         let code = status.as_u16();
         if code >= 400 && !accept.contains(&code) {
-            let message = format!("{status}: {}", excerpt(&body));
+            let read = self.error_reader.and_then(|reader| reader(&body));
+            let message = read.unwrap_or_else(|| format!("{status}: {}", excerpt(&body)));
             return Err(Failure::answer(
                 code,
                 message,

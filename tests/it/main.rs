@@ -1,5 +1,5 @@
-//! The integration tests, as one test binary (`it`) so that the crates they link (octocrab,
-//! tokio, guppy…) are linked once. Each module below was a file `tests/NAME.rs` of its own and
+//! The integration tests, as one test binary (`it`) so that the crates they link (tokio, hyper,
+//! rustls, guppy…) are linked once. Each module below was a file `tests/NAME.rs` of its own and
 //! is now `tests/it/NAME.rs`; `common/` holds what they share: the `Depgov` command builder
 //! every test runs the binary with, and the fake GitHub API. Fixtures stay in
 //! `tests/fixtures/`; snapshots are in `tests/it/snapshots/`, named `it__MODULE__NAME.snap`.
