@@ -58,6 +58,9 @@ enum Command {
     ScanOrg(ScanOrgArgs),
     /// Combine the outputs of `scan-org --shard I/N` into one organisation report.
     Merge(MergeArgs),
+    /// Work with the facts cache (docs/facts.md).
+    #[command(subcommand)]
+    Facts(FactsCommand),
     /// Print a completion script for SHELL, e.g. `depgov completions bash >
     /// /etc/bash_completion.d/depgov`.
     Completions(CompletionsArgs),
@@ -91,6 +94,19 @@ pub(crate) enum PolicyCommand {
     /// The CSV has the columns name, ring, quadrant, isNew, description; --map names the
     /// package URLs of each radar name (docs/policy.md).
     ImportRadar(ImportRadarArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum FactsCommand {
+    /// Fill the facts cache for the components under PATH, so that a runner without network
+    /// (`--offline`, DEPGOV_OFFLINE=1) judges with them: copy the cache directory there.
+    Fetch(FactsFetchArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct FactsFetchArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -461,6 +477,7 @@ fn run(command: Command) -> Result<i32, Error> {
         Command::Policy(command) => cmd::policy::run(command),
         Command::ScanOrg(args) => cmd::org::scan(args),
         Command::Merge(args) => cmd::org::merge(args),
+        Command::Facts(FactsCommand::Fetch(args)) => cmd::facts::fetch(args),
         Command::Completions(args) => cmd::generate::completions(args.shell),
         Command::Man(args) => cmd::generate::man(args.dir.as_deref()),
     }

@@ -7,6 +7,7 @@
 pub mod check;
 pub mod comment;
 pub mod explain;
+pub mod facts;
 pub mod generate;
 pub mod inventory;
 pub mod org;
