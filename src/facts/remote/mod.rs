@@ -19,12 +19,12 @@ pub mod npm;
 pub mod npmrc;
 pub mod pypi;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 use futures_util::StreamExt;
 
-use super::cache::{Cache, Freshness};
+use super::cache::{Cache, Entry, Freshness};
 use super::config::Config;
 use super::known::{Answer, Known, Missing, fetched};
 use crate::model::Ecosystem;
@@ -130,6 +130,7 @@ pub fn ask(
             npmrc,
             usage,
             remote: &mut remote,
+            stale: HashMap::new(),
         };
         run.all(wanted).await;
     });
@@ -143,6 +144,9 @@ struct Run<'a> {
     npmrc: &'a Npmrc,
     usage: &'a Mutex<BTreeMap<FactSource, Usage>>,
     remote: &'a mut Remote,
+    /// Cache entries too old for flags but young enough for the rest, by how they are asked
+    /// and index: used, without their flags, when asking again fails.
+    stale: HashMap<(Source, usize), Entry>,
 }
 
 /// What one source is asked for: indexes into `wanted`, grouped as the source answers them
@@ -388,11 +392,20 @@ impl Run<'_> {
             self.remote.consulted[index] = true;
             let key = kind.cache_key(&wanted[index]);
             let entry = self.cache.get(source, &key);
-            let usable = entry.filter(|entry| {
-                self.config.offline
-                    || entry.freshness(self.config.license_max_age, self.config.flags_max_age)
-                        == Freshness::Fresh
+            let freshness = entry.as_ref().map(|entry| {
+                entry.freshness(self.config.license_max_age, self.config.flags_max_age)
             });
+            let usable = match freshness {
+                _ if self.config.offline => entry,
+                Some(Freshness::Fresh) => entry,
+                Some(Freshness::FlagsStale) => {
+                    if let Some(entry) = entry {
+                        self.stale.insert((kind, index), entry);
+                    }
+                    None
+                }
+                _ => None,
+            };
             match usable {
                 Some(entry) => {
                     self.note(source, |usage| {
@@ -451,6 +464,21 @@ impl Run<'_> {
                     usage.failure.get_or_insert(failure.message);
                 });
                 self.remote.missing[index].push(Missing::Unreachable(source.as_str().to_owned()));
+                // What does not go stale in a day is still worth having.
+                if let Some(entry) = self.stale.remove(&(kind, index)) {
+                    let known = Known {
+                        deprecated: None,
+                        yanked: None,
+                        ..entry.known
+                    };
+                    self.remote.answers[index].push((
+                        source,
+                        Answer {
+                            known,
+                            origin: fetched(source, entry.fetched),
+                        },
+                    ));
+                }
             }
         }
     }
@@ -468,7 +496,7 @@ impl Run<'_> {
 }
 
 /// How a source is asked, for its cache keys and its pace.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Source {
     DepsDev,
     CratesIndex,
