@@ -143,6 +143,7 @@ impl Stages<'_> {
                 &inventory.components,
                 &at_base,
                 &base.components,
+                self.policy,
             )
         });
         if !self.policy.exceptions.is_empty() {

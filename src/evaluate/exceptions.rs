@@ -155,5 +155,6 @@ fn about_exception(
             line: exception.origin.line,
         }),
         waiver: None,
+        evidence: Default::default(),
     }
 }

@@ -5,6 +5,7 @@
 //! its own entry (or the default ring), its license, and its source. An explicit adopt or
 //! trial entry is an OSPO approval and settles the license axis too.
 
+pub mod criteria;
 pub mod exceptions;
 pub mod license;
 
@@ -72,11 +73,16 @@ pub struct Axes {
     pub component: Ring,
     pub license: Ring,
     pub source: Ring,
+    /// The worst ring of the criteria of acceptability (`[criteria]`).
+    pub health: Ring,
 }
 
 impl Axes {
     pub fn worst(self) -> Ring {
-        self.component.max(self.license).max(self.source)
+        self.component
+            .max(self.license)
+            .max(self.source)
+            .max(self.health)
     }
 }
 
@@ -109,6 +115,7 @@ fn judge_axes(
         component: component_ring,
         license: license_ring,
         source: judge_source(component, policy, out),
+        health: criteria::judge(component, entry, policy, today, out),
     }
 }
 
@@ -247,7 +254,8 @@ pub fn severity_of(ring: Ring) -> Option<Severity> {
     }
 }
 
-fn finding(component: &Component, rule: Rule, ring: Ring, message: String) -> Finding {
+/// A finding about `component` on `ring`, graded as without a base.
+pub(crate) fn finding(component: &Component, rule: Rule, ring: Ring, message: String) -> Finding {
     Finding {
         rule,
         severity: severity_of(ring).unwrap_or(Severity::Note),
@@ -261,6 +269,7 @@ fn finding(component: &Component, rule: Rule, ring: Ring, message: String) -> Fi
         path: component.path.clone(),
         location: component.location.clone(),
         waiver: None,
+        evidence: Default::default(),
     }
 }
 

@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::facts::{Fact, FactSource, Facts, Flag, Gap, Origin};
+use crate::model::facts::{
+    Fact, FactSource, Facts, Flag, Gap, Origin, ProjectStatus, Release, Scorecard,
+};
 use crate::model::license::License;
 
 /// One source's answer about one package version. Every field is optional: a source says
@@ -28,6 +30,15 @@ pub struct Known {
     pub yanked: Option<Flag>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
+    /// When the package's newest release was published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest_release: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_status: Option<ProjectStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scorecard: Option<Scorecard>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_release: Option<Release>,
 }
 
 impl Known {
@@ -93,6 +104,17 @@ impl Answers {
         facts.deprecated = self.first(|k| k.deprecated.clone());
         facts.yanked = self.first(|k| k.yanked.clone());
         facts.repository = self.first(|k| k.repository.clone());
+        facts.latest_release = self.first(|k| k.latest_release.clone());
+        facts.project_status = self.first(|k| k.project_status.clone());
+        facts.scorecard = self.first(|k| k.scorecard.clone());
+        facts.previous_release = self.first(|k| k.previous_release.clone());
+        let remote_known = self
+            .answers
+            .iter()
+            .any(|a| !a.origin.source.is_local() && a.known.found);
+        if !remote_known {
+            facts.unavailable = self.gap();
+        }
         (license, facts)
     }
 

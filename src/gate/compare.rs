@@ -12,9 +12,15 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::evaluate::{Evaluation, Verdict};
+use serde_json::json;
+
+use crate::evaluate::criteria::changed;
+use crate::evaluate::{Evaluation, Verdict, finding};
 use crate::model::purl::normalize_name;
-use crate::model::{Change, Component, ComponentId, Ecosystem, Finding, Ring, Rule, Severity};
+use crate::model::{
+    Change, Component, ComponentId, Criterion, Ecosystem, Finding, Ring, Rule, Severity,
+};
+use crate::policy::Policy;
 
 /// A component present at base and gone in the change: debt paid.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,12 +38,15 @@ fn key(id: &ComponentId) -> Key {
 }
 
 /// Classifies the change's findings against the base's, adjusting their severities, and
-/// lists the components the change removes.
+/// lists the components the change removes. With `criteria.license-changed`, a component
+/// whose version the change bumps to one under another license gets a `license-changed`
+/// finding; `too-new` is judged on what the change introduces only.
 pub fn compare(
     head: &mut Evaluation,
     head_components: &[Component],
     base: &Evaluation,
     base_components: &[Component],
+    policy: &Policy,
 ) -> Vec<Removed> {
     let mut base_versions: BTreeMap<Key, BTreeSet<&str>> = BTreeMap::new();
     for component in base_components {
@@ -51,6 +60,9 @@ pub fn compare(
         .iter()
         .filter_map(|f| Some((key(f.component.as_ref()?), f.rule)))
         .collect();
+    if policy.criteria.get(Criterion::LicenseChanged).is_some() {
+        relicensed(head, head_components, base_components, policy);
+    }
 
     for finding in &mut head.findings {
         let Some(id) = &finding.component else {
@@ -66,6 +78,8 @@ pub fn compare(
         finding.change = Some(change);
         finding.severity = severity(finding, change == Change::New);
     }
+    head.findings
+        .retain(|f| !(f.rule == Rule::HealthTooNew && f.change == Some(Change::Existing)));
     head.sort();
 
     let head_keys: HashSet<Key> = head_components.iter().map(|c| key(&c.id)).collect();
@@ -83,6 +97,73 @@ pub fn compare(
         .collect();
     removed.sort_by(|a, b| a.component.cmp(&b.component));
     removed
+}
+
+/// Replaces the `license-changed` findings judged against each version's previous release
+/// with those the change itself makes: a version the change bumps to, whose license differs
+/// from that of every version of the package at base.
+fn relicensed(
+    head: &mut Evaluation,
+    head_components: &[Component],
+    base_components: &[Component],
+    policy: &Policy,
+) {
+    head.findings.retain(|f| f.rule != Rule::LicenseChanged);
+    let Some((ring, _)) = policy.criteria.get(Criterion::LicenseChanged) else {
+        return;
+    };
+    let mut at_base: BTreeMap<Key, Vec<&Component>> = BTreeMap::new();
+    for component in base_components {
+        at_base
+            .entry(key(&component.id))
+            .or_default()
+            .push(component);
+    }
+    for (component, verdict) in head_components.iter().zip(head.verdicts.iter_mut()) {
+        let Verdict::Ring(worst) = verdict else {
+            continue;
+        };
+        let Some(before) = at_base.get(&key(&component.id)) else {
+            continue;
+        };
+        if before.iter().any(|b| b.id.version == component.id.version) {
+            continue;
+        }
+        let accepted = policy
+            .entry_for(&component.id)
+            .is_some_and(|e| e.accept.contains(&Criterion::LicenseChanged));
+        let differences: Vec<(String, String, &str)> = before
+            .iter()
+            .filter_map(|b| {
+                changed(&b.license, &component.license)
+                    .map(|(old, new)| (old, new, b.id.version.as_str()))
+            })
+            .collect();
+        if accepted || ring.passes() || differences.len() != before.len() {
+            continue;
+        }
+        let Some((old, new, version)) = differences.first() else {
+            continue;
+        };
+        let mut finding = finding(
+            component,
+            Rule::LicenseChanged,
+            ring,
+            format!(
+                "this change moves {} from {version} ({old}) to {} ({new}): its license changed",
+                component.id.name, component.id.version
+            ),
+        );
+        finding
+            .evidence
+            .insert("previous_version".into(), json!(version));
+        finding
+            .evidence
+            .insert("previous_license".into(), json!(old));
+        finding.evidence.insert("license".into(), json!(new));
+        head.findings.push(finding);
+        *worst = (*worst).max(ring);
+    }
 }
 
 /// The severity of a finding when the change does or does not introduce it.
@@ -123,8 +204,8 @@ mod tests {
         }
     }
 
-    fn judged(components: &[Component]) -> Evaluation {
-        let policy = parse(
+    fn policy() -> Policy {
+        parse(
             "p.toml",
             r#"version = 1
 [defaults]
@@ -132,6 +213,8 @@ ring = "adopt"
 [licenses]
 adopt = ["MIT"]
 hold = ["MPL-2.0"]
+[criteria]
+license-changed = "hold"
 [[components]]
 purl = "pkg:npm/held"
 ring = "hold"
@@ -145,10 +228,13 @@ ring = "remove"
 "#,
             PolicyOrigin::Embedded,
         )
-        .unwrap();
+        .unwrap()
+    }
+
+    fn judged(components: &[Component]) -> Evaluation {
         evaluate(
             components,
-            &policy,
+            &policy(),
             NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
         )
     }
@@ -180,7 +266,7 @@ ring = "remove"
         ];
         let base_eval = judged(&base);
         let mut head_eval = judged(&head);
-        let removed = compare(&mut head_eval, &head, &base_eval, &base);
+        let removed = compare(&mut head_eval, &head, &base_eval, &base, &policy());
         assert_eq!(
             graded(&head_eval),
             [
@@ -203,6 +289,12 @@ ring = "remove"
                     Change::New
                 ),
                 (
+                    "relicensed".into(),
+                    Rule::LicenseChanged,
+                    Severity::Error,
+                    Change::New
+                ),
+                (
                     "held".into(),
                     Rule::ComponentHold,
                     Severity::Warning,
@@ -221,7 +313,7 @@ ring = "remove"
         let head = [component("held", "1.1.0", "MIT")];
         let base_eval = judged(&base);
         let mut head_eval = judged(&head);
-        compare(&mut head_eval, &head, &base_eval, &base);
+        compare(&mut head_eval, &head, &base_eval, &base, &policy());
         assert_eq!(
             graded(&head_eval),
             [(

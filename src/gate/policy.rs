@@ -125,6 +125,7 @@ impl Base {
                 line: 1,
             }),
             waiver: None,
+            evidence: Default::default(),
         })
     }
 }

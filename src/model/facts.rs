@@ -31,6 +31,8 @@ pub enum FactSource {
     CratesIo,
     /// deps.dev.
     DepsDev,
+    /// OpenSSF Scorecard's API.
+    Scorecard,
 }
 
 impl FactSource {
@@ -48,6 +50,7 @@ impl FactSource {
             FactSource::Pypi => "PyPI",
             FactSource::CratesIo => "crates.io",
             FactSource::DepsDev => "deps.dev",
+            FactSource::Scorecard => "OpenSSF Scorecard",
         }
     }
 
@@ -55,7 +58,11 @@ impl FactSource {
     pub fn is_local(self) -> bool {
         !matches!(
             self,
-            FactSource::Npm | FactSource::Pypi | FactSource::CratesIo | FactSource::DepsDev
+            FactSource::Npm
+                | FactSource::Pypi
+                | FactSource::CratesIo
+                | FactSource::DepsDev
+                | FactSource::Scorecard
         )
     }
 }
@@ -72,13 +79,17 @@ pub enum SourceKind {
     /// deps.dev, a third party: the dependency list is sent to Google's service.
     #[serde(rename = "deps.dev")]
     DepsDev,
+    /// OpenSSF Scorecard's API, asked about source repositories deps.dev has no Scorecard for.
+    #[serde(rename = "scorecard")]
+    Scorecard,
 }
 
 impl SourceKind {
-    pub const ALL: [SourceKind; 3] = [
+    pub const ALL: [SourceKind; 4] = [
         SourceKind::Installed,
         SourceKind::Registries,
         SourceKind::DepsDev,
+        SourceKind::Scorecard,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -86,6 +97,7 @@ impl SourceKind {
             SourceKind::Installed => "installed",
             SourceKind::Registries => "registries",
             SourceKind::DepsDev => "deps.dev",
+            SourceKind::Scorecard => "scorecard",
         }
     }
 
@@ -105,15 +117,17 @@ pub enum Endpoint {
     /// crates.io's sparse index.
     CratesIndex,
     DepsDev,
+    Scorecard,
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 5] = [
+    pub const ALL: [Endpoint; 6] = [
         Endpoint::Npm,
         Endpoint::Pypi,
         Endpoint::Crates,
         Endpoint::CratesIndex,
         Endpoint::DepsDev,
+        Endpoint::Scorecard,
     ];
 
     /// Its key in the policy's `[facts]` table.
@@ -124,6 +138,7 @@ impl Endpoint {
             Endpoint::Crates => "crates",
             Endpoint::CratesIndex => "crates-index",
             Endpoint::DepsDev => "deps-dev",
+            Endpoint::Scorecard => "scorecard",
         }
     }
 
@@ -135,6 +150,7 @@ impl Endpoint {
             Endpoint::Crates => "DEPGOV_CRATES_URL",
             Endpoint::CratesIndex => "DEPGOV_CRATES_INDEX_URL",
             Endpoint::DepsDev => "DEPGOV_DEPSDEV_URL",
+            Endpoint::Scorecard => "DEPGOV_SCORECARD_URL",
         }
     }
 
@@ -146,6 +162,7 @@ impl Endpoint {
             Endpoint::Crates => "https://crates.io",
             Endpoint::CratesIndex => "https://index.crates.io",
             Endpoint::DepsDev => "https://api.deps.dev",
+            Endpoint::Scorecard => "https://api.scorecard.dev",
         }
     }
 
@@ -183,6 +200,43 @@ pub struct Flag {
     pub set: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+/// A project's status (PEP 792: `active`, `archived`, `quarantined`, `deprecated`), as its
+/// index or deps.dev reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectStatus {
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// A source repository's OpenSSF Scorecard.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Scorecard {
+    /// `github.com/OWNER/REPO`.
+    pub repository: String,
+    /// The overall score, 0 to 10.
+    pub score: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    pub checks: Vec<ScorecardCheck>,
+}
+
+/// One Scorecard check; a score of -1 means inconclusive.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScorecardCheck {
+    pub name: String,
+    pub score: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Another release of the package and its license (the previous one, for relicensing).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Release {
+    pub version: String,
+    pub license: String,
 }
 
 /// Why a license is still unknown after the facts stage.
@@ -234,6 +288,22 @@ pub struct Facts {
     /// The source repository's URL.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repository: Option<Fact<String>>,
+    /// When the package's newest release was published (RFC 3339).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latest_release: Option<Fact<String>>,
+    /// The project's status (PEP 792).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project_status: Option<Fact<ProjectStatus>>,
+    /// The source repository's OpenSSF Scorecard.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scorecard: Option<Fact<Scorecard>>,
+    /// The release before this one, with its license.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_release: Option<Fact<Release>>,
+    /// Why facts from remote sources are missing, when they are (offline, unreachable, not
+    /// known); `None` when they were found, or no source could know.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unavailable: Option<Gap>,
 }
 
 impl Facts {

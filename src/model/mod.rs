@@ -10,7 +10,7 @@ pub mod license;
 pub mod purl;
 pub mod registry;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use schemars::JsonSchema;
@@ -299,10 +299,27 @@ pub enum Rule {
     ExceptionUnused,
     /// An exception is granted for longer than the policy's `expiry.max-days`.
     ExceptionTooLong,
+    /// The registry marks the version or the package deprecated (`criteria.deprecated`).
+    HealthDeprecated,
+    /// The locked version was yanked (`criteria.yanked`).
+    HealthYanked,
+    /// The project is unmaintained: archived, or an advisory says so (`criteria.unmaintained`).
+    HealthUnmaintained,
+    /// No release of the package for longer than `criteria.stale.days`.
+    HealthStale,
+    /// The source repository's OpenSSF Scorecard is below `criteria.scorecard.below`.
+    HealthScorecard,
+    /// The version was published less than `criteria.too-new.days` ago.
+    HealthTooNew,
+    /// The license differs from the one of the version the change replaces, or of the previous
+    /// release (`criteria.license-changed`).
+    LicenseChanged,
+    /// A criterion's data is missing (`criteria.unknown`).
+    HealthUnknown,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 15] = [
+    pub const ALL: [Rule; 23] = [
         Rule::ComponentAssess,
         Rule::ComponentHold,
         Rule::ComponentRemove,
@@ -318,6 +335,14 @@ impl Rule {
         Rule::ExceptionExpiring,
         Rule::ExceptionUnused,
         Rule::ExceptionTooLong,
+        Rule::HealthDeprecated,
+        Rule::HealthYanked,
+        Rule::HealthUnmaintained,
+        Rule::HealthStale,
+        Rule::HealthScorecard,
+        Rule::HealthTooNew,
+        Rule::LicenseChanged,
+        Rule::HealthUnknown,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -337,6 +362,14 @@ impl Rule {
             Rule::ExceptionExpiring => "exception-expiring",
             Rule::ExceptionUnused => "exception-unused",
             Rule::ExceptionTooLong => "exception-too-long",
+            Rule::HealthDeprecated => "health-deprecated",
+            Rule::HealthYanked => "health-yanked",
+            Rule::HealthUnmaintained => "health-unmaintained",
+            Rule::HealthStale => "health-stale",
+            Rule::HealthScorecard => "health-scorecard",
+            Rule::HealthTooNew => "health-too-new",
+            Rule::LicenseChanged => "license-changed",
+            Rule::HealthUnknown => "health-unknown",
         }
     }
 
@@ -362,6 +395,14 @@ impl Rule {
             Rule::ExceptionTooLong => {
                 "A policy exception is granted for longer than the policy allows"
             }
+            Rule::HealthDeprecated => "The registry marks this package or version deprecated",
+            Rule::HealthYanked => "The locked version was yanked from its registry",
+            Rule::HealthUnmaintained => "The project is archived or declared unmaintained",
+            Rule::HealthStale => "The package has had no release for a long time",
+            Rule::HealthScorecard => "The source repository's OpenSSF Scorecard is low",
+            Rule::HealthTooNew => "The version was published very recently",
+            Rule::LicenseChanged => "The component's license changed between versions",
+            Rule::HealthUnknown => "Data a criterion needs is missing for this component",
         }
     }
 }
@@ -409,11 +450,96 @@ impl Rule {
             Rule::ExceptionTooLong => {
                 "Shorten the exception's expiry to within the policy's expiry.max-days."
             }
+            Rule::HealthDeprecated => {
+                "Its maintainers deprecated it: move to what their message or the policy's use-instead recommends. An adopt or trial entry with accept = [\"deprecated\"] records that the OSPO accepts it."
+            }
+            Rule::HealthYanked => {
+                "The maintainers pulled this version: update to a release that is not yanked."
+            }
+            Rule::HealthUnmaintained => {
+                "Nobody maintains it any more: plan a replacement, or ask the OSPO to accept it with an adopt or trial entry."
+            }
+            Rule::HealthStale => {
+                "Possibly unmaintained: no release for a long time can also mean finished. Check the project, then ask the OSPO to accept it with an adopt or trial entry."
+            }
+            Rule::HealthScorecard => {
+                "The project's security practices score low on OpenSSF Scorecard (the weakest checks are named). Review it, or ask the OSPO to accept it with an adopt or trial entry."
+            }
+            Rule::HealthTooNew => {
+                "A release this recent has had little time to be checked for malicious code: wait out the cooldown, or pin the previous release."
+            }
+            Rule::LicenseChanged => {
+                "The project changed its license (a relicensing to source-available terms, say): check the new license, or stay on the last version under the old one."
+            }
+            Rule::HealthUnknown => {
+                "The facts a criterion needs could not be found (offline, not known to any source, or a source was unreachable): the finding says which and why."
+            }
         }
     }
 }
 
 impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A criterion of acceptability (`[criteria]` in a policy).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Criterion {
+    Deprecated,
+    Yanked,
+    Unmaintained,
+    Stale,
+    Scorecard,
+    TooNew,
+    LicenseChanged,
+}
+
+impl Criterion {
+    pub const ALL: [Criterion; 7] = [
+        Criterion::Deprecated,
+        Criterion::Yanked,
+        Criterion::Unmaintained,
+        Criterion::Stale,
+        Criterion::Scorecard,
+        Criterion::TooNew,
+        Criterion::LicenseChanged,
+    ];
+
+    /// Its key in `[criteria]` and in `accept`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Criterion::Deprecated => "deprecated",
+            Criterion::Yanked => "yanked",
+            Criterion::Unmaintained => "unmaintained",
+            Criterion::Stale => "stale",
+            Criterion::Scorecard => "scorecard",
+            Criterion::TooNew => "too-new",
+            Criterion::LicenseChanged => "license-changed",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Criterion> {
+        Criterion::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
+    /// The rule of a finding for a component that fails it.
+    pub fn rule(self) -> Rule {
+        match self {
+            Criterion::Deprecated => Rule::HealthDeprecated,
+            Criterion::Yanked => Rule::HealthYanked,
+            Criterion::Unmaintained => Rule::HealthUnmaintained,
+            Criterion::Stale => Rule::HealthStale,
+            Criterion::Scorecard => Rule::HealthScorecard,
+            Criterion::TooNew => Rule::HealthTooNew,
+            Criterion::LicenseChanged => Rule::LicenseChanged,
+        }
+    }
+}
+
+impl fmt::Display for Criterion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -465,6 +591,9 @@ pub struct Finding {
     pub location: Option<Location>,
     /// When a policy exception waives the finding: it is reported, but does not fail the run.
     pub waiver: Option<Waiver>,
+    /// What the finding rests on (the registry's message, dates, scores…), by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub evidence: BTreeMap<String, serde_json::Value>,
 }
 
 /// The exception that waives a finding.

@@ -12,13 +12,13 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use super::lint::Lint;
 use super::load::{Layer, read_layer};
-use super::{FactsSettings, LicenseRings, Policy, PolicyOrigin, SourceRings};
+use super::{Criteria, FactsSettings, LicenseRings, Policy, PolicyOrigin, SourceRings};
 use crate::diagnostic::{self, Diagnostic};
 use crate::error::Error;
 use crate::model::codes::LintCode;
 use crate::model::facts::Endpoint;
 use crate::model::registry;
-use crate::model::{Kind, Location, Ring};
+use crate::model::{Criterion, Kind, Location, Ring};
 
 /// Where the files a policy names are read from: the disk, or a git commit.
 pub trait Files {
@@ -435,6 +435,18 @@ fn merge(layers: &[(String, Layer)]) -> Result<Policy, Vec<String>> {
     last("expiry.max-days", &|l| {
         l.max_days.as_ref().map(|s| s.1.clone())
     });
+    for criterion in Criterion::ALL {
+        last(criterion_key(criterion), &|l| {
+            l.criteria
+                .iter()
+                .rev()
+                .find(|(c, ..)| *c == criterion)
+                .map(|(.., origin)| origin.clone())
+        });
+    }
+    last("criteria.unknown", &|l| {
+        l.criteria_unknown.as_ref().map(|s| s.1.clone())
+    });
     last("facts.sources", &|l| {
         l.facts_sources.as_ref().map(|s| s.1.clone())
     });
@@ -584,6 +596,16 @@ fn merge(layers: &[(String, Layer)]) -> Result<Policy, Vec<String>> {
         max_days: latest(&|l| l.max_days.is_some())
             .and_then(|l| l.max_days.clone())
             .map(|s| s.0),
+        criteria: Criteria {
+            rings: layers
+                .iter()
+                .flat_map(|(_, l)| &l.criteria)
+                .map(|(criterion, ring, threshold, _)| (*criterion, (*ring, *threshold)))
+                .collect(),
+            unknown: latest(&|l| l.criteria_unknown.is_some())
+                .and_then(|l| l.criteria_unknown.clone())
+                .map(|s| s.0),
+        },
         facts: FactsSettings {
             sources: latest(&|l| l.facts_sources.is_some())
                 .and_then(|l| l.facts_sources.clone())
@@ -604,6 +626,19 @@ fn merge(layers: &[(String, Layer)]) -> Result<Policy, Vec<String>> {
     })
 }
 
+/// The key of a criterion's setting, as `policy show` names it.
+pub(super) fn criterion_key(criterion: Criterion) -> &'static str {
+    match criterion {
+        Criterion::Deprecated => "criteria.deprecated",
+        Criterion::Yanked => "criteria.yanked",
+        Criterion::Unmaintained => "criteria.unmaintained",
+        Criterion::Stale => "criteria.stale",
+        Criterion::Scorecard => "criteria.scorecard",
+        Criterion::TooNew => "criteria.too-new",
+        Criterion::LicenseChanged => "criteria.license-changed",
+    }
+}
+
 /// The key of an endpoint's setting, as `policy show` names it.
 pub(super) fn facts_url_key(endpoint: Endpoint) -> &'static str {
     match endpoint {
@@ -612,6 +647,7 @@ pub(super) fn facts_url_key(endpoint: Endpoint) -> &'static str {
         Endpoint::Crates => "facts.crates",
         Endpoint::CratesIndex => "facts.crates-index",
         Endpoint::DepsDev => "facts.deps-dev",
+        Endpoint::Scorecard => "facts.scorecard",
     }
 }
 

@@ -17,16 +17,16 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::raw::{
-    RawComponent, RawDefaults, RawException, RawExpiry, RawFacts, RawLicenses, RawPolicy, RawScan,
-    RawSources, Text,
+    RawComponent, RawCriteria, RawDefaults, RawException, RawExpiry, RawFacts, RawLicenses,
+    RawPolicy, RawRingBelow, RawRingDays, RawScan, RawSources, Text,
 };
 use super::selector::{Selector, VersionRange};
-use super::{ComponentEntry, Exception};
+use super::{ComponentEntry, Exception, Threshold};
 use crate::diagnostic::{Diagnostic, line_of};
 use crate::inventory::discover::Exclude;
 use crate::model::codes::LintCode;
 use crate::model::facts::{Endpoint, SourceKind};
-use crate::model::{Ecosystem, Kind, Location, Ring};
+use crate::model::{Criterion, Ecosystem, Kind, Location, Ring};
 use crate::model::{purl, registry};
 use crate::util::glob::path_glob;
 
@@ -58,6 +58,9 @@ pub struct Layer {
     pub facts_urls: Vec<(Endpoint, String, Location)>,
     pub license_max_age: Set<u32>,
     pub flags_max_age: Set<u32>,
+    /// `[criteria]` settings, each with where it is set.
+    pub criteria: Vec<(Criterion, Ring, Threshold, Location)>,
+    pub criteria_unknown: Set<Ring>,
     /// Things that are valid but likely mistakes (deprecated ids, duplicate entries).
     pub lints: Vec<(LintCode, Diagnostic)>,
 }
@@ -165,6 +168,7 @@ impl<'a> Loader<'a> {
         self.compile_scan(&raw.scan, &mut layer);
         self.compile_expiry(&raw.expiry, &mut layer);
         self.compile_facts(&raw.facts, &mut layer);
+        self.compile_criteria(&raw.criteria, &mut layer);
         let mut first_line: std::collections::HashMap<String, u32> = Default::default();
         for (span, entry) in raw_components {
             let Some(entry) = entry.and_then(|raw| self.compile_component(span.clone(), raw))
@@ -475,6 +479,74 @@ impl<'a> Loader<'a> {
         layer.flags_max_age = self.days(&raw.flags_max_age, "flags-max-age");
     }
 
+    fn compile_criteria(&mut self, raw: &RawCriteria, layer: &mut Layer) {
+        let plain = [
+            (Criterion::Deprecated, &raw.deprecated),
+            (Criterion::Yanked, &raw.yanked),
+            (Criterion::Unmaintained, &raw.unmaintained),
+            (Criterion::LicenseChanged, &raw.license_changed),
+        ];
+        for (criterion, text) in plain {
+            if let Some((ring, origin)) = self.ring_setting(text.as_ref()) {
+                layer
+                    .criteria
+                    .push((criterion, ring, Threshold::None, origin));
+            }
+        }
+        for (criterion, key, setting) in [
+            (Criterion::Stale, "stale.days", &raw.stale),
+            (Criterion::TooNew, "too-new.days", &raw.too_new),
+        ] {
+            let Some(setting) = setting else { continue };
+            let ring = self.ring(&setting.ring);
+            let days = self.days(&Some(setting.days.clone()), key);
+            if let (Some(ring), Some((days, _))) = (ring, days) {
+                let origin = self.at(&setting.ring.span());
+                layer
+                    .criteria
+                    .push((criterion, ring, Threshold::Days(days), origin));
+            }
+        }
+        if let Some(setting) = &raw.scorecard {
+            let ring = self.ring(&setting.ring);
+            let below = *setting.below.get_ref();
+            if !(0.0..=10.0).contains(&below) {
+                self.problem(
+                    setting.below.span(),
+                    "`scorecard.below` is an OpenSSF Scorecard score, 0 to 10",
+                );
+            } else if let Some(ring) = ring {
+                let origin = self.at(&setting.ring.span());
+                layer
+                    .criteria
+                    .push((Criterion::Scorecard, ring, Threshold::Below(below), origin));
+            }
+        }
+        layer.criteria_unknown = self.ring_setting(raw.unknown.as_ref());
+    }
+
+    /// The criteria an entry's `accept` names.
+    fn accept(&mut self, list: &[Text]) -> Option<BTreeSet<Criterion>> {
+        let mut accepted = BTreeSet::new();
+        let mut ok = true;
+        for text in list {
+            match Criterion::from_name(text.get_ref()) {
+                Some(criterion) => {
+                    accepted.insert(criterion);
+                }
+                None => {
+                    ok = false;
+                    self.problem_with_help(
+                        text.span(),
+                        format!("`{}` is not a criterion", text.get_ref()),
+                        format!("use {}", Criterion::ALL.map(Criterion::as_str).join(", ")),
+                    );
+                }
+            }
+        }
+        ok.then_some(accepted)
+    }
+
     /// A positive number of days, or a problem at its span.
     fn days(&mut self, value: &Option<Spanned<i64>>, key: &str) -> Set<u32> {
         let value = value.as_ref()?;
@@ -525,6 +597,7 @@ impl<'a> Loader<'a> {
             }
         };
         let use_instead = self.use_instead(&raw.use_instead);
+        let accept = self.accept(&raw.accept);
         let link = match &raw.link {
             Some(link) if !looks_like_url(link.get_ref()) => {
                 self.problem(link.span(), "`link` must be an http(s) URL");
@@ -540,6 +613,7 @@ impl<'a> Loader<'a> {
             link: link?,
             sunset: sunset?,
             locked: raw.locked.is_some_and(|l| *l.get_ref()),
+            accept: accept?,
             origin: self.at(&(entry_start(self.text, span.start)..span.end)),
         })
     }
@@ -797,6 +871,13 @@ impl TablePath {
                     "scan" => fields_of::<RawScan>(),
                     "expiry" => fields_of::<RawExpiry>(),
                     "facts" => fields_of::<RawFacts>(),
+                    "criteria" => match parents.get(1) {
+                        Some(Segment::Key(key)) if key == "scorecard" => {
+                            fields_of::<RawRingBelow>()
+                        }
+                        Some(Segment::Key(_)) => fields_of::<RawRingDays>(),
+                        _ => fields_of::<RawCriteria>(),
+                    },
                     _ => Vec::new(),
                 };
                 (format!("in [{table}]"), fields)

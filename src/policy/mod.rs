@@ -23,7 +23,7 @@ use globset::GlobSet;
 
 use crate::model::facts::{Endpoint, SourceKind};
 use crate::model::registry;
-use crate::model::{ComponentId, Kind, Location, Ring};
+use crate::model::{ComponentId, Criterion, Kind, Location, Ring};
 use selector::Selector;
 
 pub use layers::{
@@ -99,12 +99,40 @@ pub struct Policy {
     pub max_days: Option<u32>,
     /// Where facts come from (`[facts]`).
     pub facts: FactsSettings,
+    /// The criteria of acceptability (`[criteria]`).
+    pub criteria: Criteria,
     /// Where each setting (`defaults.ring`, `licenses.unlisted`, …) was set; a setting absent
     /// here has depgov's built-in default.
     pub settings: BTreeMap<&'static str, Location>,
     /// Lints of its layers (valid but likely mistakes); [`lint::lints`] adds those of the
     /// merged policy.
     pub lints: Vec<lint::Lint>,
+}
+
+/// The policy's `[criteria]`, layers merged (each criterion from the last layer that sets
+/// it); a criterion not set is not judged.
+#[derive(Clone, Debug, Default)]
+pub struct Criteria {
+    /// The ring of a component failing each criterion, and its threshold where it has one
+    /// (days for `stale` and `too-new`, a score for `scorecard`).
+    pub rings: BTreeMap<Criterion, (Ring, Threshold)>,
+    /// The ring of a component for which a criterion's data is missing.
+    pub unknown: Option<Ring>,
+}
+
+/// A criterion's threshold.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Threshold {
+    None,
+    Days(u32),
+    Below(f64),
+}
+
+impl Criteria {
+    /// The ring and threshold of `criterion`, when the policy judges it.
+    pub fn get(&self, criterion: Criterion) -> Option<(Ring, Threshold)> {
+        self.rings.get(&criterion).copied()
+    }
 }
 
 /// The policy's `[facts]` table, layers merged: each setting from the last layer that sets
@@ -198,6 +226,8 @@ pub struct ComponentEntry {
     pub sunset: Option<NaiveDate>,
     /// Layers that extend the one this entry is in may not make its ring any better.
     pub locked: bool,
+    /// Criteria the OSPO accepts the component failing.
+    pub accept: BTreeSet<Criterion>,
     /// Where the entry is written.
     pub origin: Location,
 }

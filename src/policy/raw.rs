@@ -13,7 +13,8 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use super::schema::{
-    Days, Extends, FactsSource, Glob, License, Link, Purl, Registry, Version, VersionRange,
+    Criterion, Days, Extends, FactsSource, Glob, License, Link, Purl, Registry, Score, Version,
+    VersionRange,
 };
 use crate::model::{Ecosystem, Kind, Ring};
 
@@ -56,6 +57,64 @@ pub struct RawPolicy {
     /// Where facts about components come from: licenses, dates, deprecation (docs/facts.md).
     #[serde(default)]
     pub facts: RawFacts,
+    /// Criteria a component must meet: not deprecated, not yanked, maintained, released
+    /// recently, a good OpenSSF Scorecard, not too new, no relicensing (docs/policy.md).
+    #[serde(default)]
+    pub criteria: RawCriteria,
+}
+
+/// The criteria of acceptability: each names the ring of a component that fails it. A
+/// criterion not set is not judged.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
+pub struct RawCriteria {
+    /// The registry marks the version or the package deprecated.
+    #[schemars(with = "Option<Ring>")]
+    pub deprecated: Option<Text>,
+    /// The locked version was yanked (crates.io, PyPI).
+    #[schemars(with = "Option<Ring>")]
+    pub yanked: Option<Text>,
+    /// The project is archived (PEP 792 status, an archived source repository) or an advisory
+    /// declares it unmaintained.
+    #[schemars(with = "Option<Ring>")]
+    pub unmaintained: Option<Text>,
+    /// No release of the package for `days` days: possibly unmaintained.
+    pub stale: Option<RawRingDays>,
+    /// The source repository's OpenSSF Scorecard score is below `below`.
+    pub scorecard: Option<RawRingBelow>,
+    /// The version was published less than `days` days ago (a cooldown against malicious
+    /// releases).
+    pub too_new: Option<RawRingDays>,
+    /// The license differs from the version a change replaces, or from the previous release.
+    #[schemars(with = "Option<Ring>")]
+    pub license_changed: Option<Text>,
+    /// The ring of a component for which a criterion's data is missing.
+    #[schemars(with = "Option<Ring>")]
+    pub unknown: Option<Text>,
+}
+
+/// A ring and a number of days.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
+pub struct RawRingDays {
+    #[schemars(with = "Ring")]
+    pub ring: Text,
+    #[schemars(with = "Days")]
+    pub days: Spanned<i64>,
+}
+
+/// A ring and a Scorecard score.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
+pub struct RawRingBelow {
+    #[schemars(with = "Ring")]
+    pub ring: Text,
+    /// An OpenSSF Scorecard score, 0 to 10.
+    #[schemars(with = "Score")]
+    pub below: Spanned<f64>,
 }
 
 /// Where facts about components come from (docs/facts.md).
@@ -84,6 +143,10 @@ pub struct RawFacts {
     /// deps.dev's API (default https://api.deps.dev); `DEPGOV_DEPSDEV_URL` wins over this.
     #[schemars(with = "Option<Link>")]
     pub deps_dev: Option<Text>,
+    /// OpenSSF Scorecard's API (default https://api.scorecard.dev); `DEPGOV_SCORECARD_URL`
+    /// wins over this.
+    #[schemars(with = "Option<Link>")]
+    pub scorecard: Option<Text>,
     /// Days a fetched license, publish date or repository stays fresh in the cache
     /// (default 90).
     #[schemars(with = "Option<Days>")]
@@ -95,7 +158,7 @@ pub struct RawFacts {
 
 impl RawFacts {
     /// The base URLs the table sets, by endpoint.
-    pub fn urls(&self) -> [(crate::model::facts::Endpoint, &Option<Text>); 5] {
+    pub fn urls(&self) -> [(crate::model::facts::Endpoint, &Option<Text>); 6] {
         use crate::model::facts::Endpoint;
         [
             (Endpoint::Npm, &self.npm),
@@ -103,6 +166,7 @@ impl RawFacts {
             (Endpoint::Crates, &self.crates),
             (Endpoint::CratesIndex, &self.crates_index),
             (Endpoint::DepsDev, &self.deps_dev),
+            (Endpoint::Scorecard, &self.scorecard),
         ]
     }
 }
@@ -237,6 +301,11 @@ pub struct RawComponent {
     /// Layers that extend this policy may not make this component's ring any better.
     #[schemars(with = "Option<bool>")]
     pub locked: Option<Spanned<bool>>,
+    /// Criteria the OSPO accepts this component failing (`deprecated`, `yanked`, …); an adopt
+    /// or trial entry accepts `unmaintained`, `stale`, `scorecard` and `too-new` without it.
+    #[serde(default)]
+    #[schemars(with = "Vec<Criterion>")]
+    pub accept: Vec<Text>,
 }
 
 /// One `[[exceptions]]` entry: a waiver for the findings of some components.

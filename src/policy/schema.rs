@@ -155,6 +155,19 @@ marker!(
 );
 
 marker!(
+    /// An OpenSSF Scorecard score.
+    Score, _g => json_schema!({ "type": "number", "minimum": 0, "maximum": 10 })
+);
+
+marker!(
+    /// A criterion of `[criteria]`.
+    Criterion, _g => json_schema!({
+        "type": "string",
+        "enum": crate::model::Criterion::ALL.map(crate::model::Criterion::as_str),
+    })
+);
+
+marker!(
     /// A kind of source of facts.
     FactsSource, _g => json_schema!({
         "type": "string",

@@ -7,7 +7,7 @@
 use serde::Deserialize;
 
 use crate::facts::known::Known;
-use crate::model::facts::Flag;
+use crate::model::facts::{Flag, Release};
 use crate::net::http::{Http, Request};
 use crate::net::percent_encode;
 use crate::net::retry::{Failure, Repeat};
@@ -60,6 +60,11 @@ pub async fn from_index(
             "the index file holds no line it documents".to_owned(),
         ));
     }
+    let latest_release = lines
+        .iter()
+        .filter(|line| !line.yanked)
+        .filter_map(|line| line.pubtime.clone())
+        .max();
     Ok(versions
         .iter()
         .map(|version| match lines.iter().find(|l| l.vers == *version) {
@@ -70,6 +75,7 @@ pub async fn from_index(
                     set: line.yanked,
                     message: None,
                 }),
+                latest_release: latest_release.clone(),
                 ..Known::default()
             },
             None => Known::not_found(),
@@ -129,19 +135,34 @@ pub async fn from_api(
                 Some(found) => Known {
                     found: true,
                     license: Some(found.license.clone().unwrap_or_default()),
-                    license_confidence: None,
                     published: found.created_at.clone(),
-                    deprecated: None,
                     yanked: Some(Flag {
                         set: found.yanked,
                         message: found.yank_message.clone().filter(|m| !m.is_empty()),
                     }),
                     repository: repository.clone(),
+                    previous_release: previous(&krate.versions, version),
+                    ..Known::default()
                 },
                 None => Known::not_found(),
             },
         )
         .collect())
+}
+
+/// The newest release older than `version` (by semver) that is not yanked, with its license.
+fn previous(versions: &[ApiVersion], version: &str) -> Option<Release> {
+    let current = semver::Version::parse(version).ok()?;
+    versions
+        .iter()
+        .filter(|v| !v.yanked)
+        .filter_map(|v| Some((semver::Version::parse(&v.num).ok()?, v)))
+        .filter(|(parsed, _)| *parsed < current)
+        .max_by(|(a, _), (b, _)| a.cmp(b))
+        .map(|(_, v)| Release {
+            version: v.num.clone(),
+            license: v.license.clone().unwrap_or_default(),
+        })
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::Wanted;
 use crate::facts::known::Known;
 use crate::model::Ecosystem;
-use crate::model::facts::Flag;
+use crate::model::facts::{Flag, ProjectStatus};
 use crate::model::purl::normalize_name;
 use crate::net::http::{Http, Request};
 use crate::net::retry::{Failure, Repeat};
@@ -90,6 +90,18 @@ struct Version {
     related_projects: Vec<RelatedProject>,
     #[serde(default)]
     links: Vec<Link>,
+    #[serde(default)]
+    is_default: bool,
+    #[serde(default)]
+    project_status: Option<DepsDevStatus>,
+}
+
+#[derive(Deserialize)]
+struct DepsDevStatus {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    reason: String,
 }
 
 #[derive(Deserialize)]
@@ -200,17 +212,26 @@ async fn fetch_batch(http: &Http, base: &str, batch: &[Wanted]) -> Result<Vec<Kn
 fn known(version: Version) -> Known {
     let repository = repository(&version);
     let license = license(&version);
+    let published = version.published_at.filter(|p| !p.is_empty());
     Known {
         found: true,
         license: Some(license),
-        license_confidence: None,
-        published: version.published_at.filter(|p| !p.is_empty()),
+        // The default version is the newest release.
+        latest_release: published.clone().filter(|_| version.is_default),
+        published,
         deprecated: Some(Flag {
             set: version.is_deprecated,
             message: version.deprecated_reason.filter(|r| !r.is_empty()),
         }),
-        yanked: None,
         repository,
+        project_status: version
+            .project_status
+            .filter(|s| !s.status.is_empty() && s.status != "STATUS_UNSPECIFIED")
+            .map(|s| ProjectStatus {
+                status: s.status.to_ascii_lowercase(),
+                reason: Some(s.reason).filter(|r| !r.is_empty()),
+            }),
+        ..Known::default()
     }
 }
 

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::facts::known::Known;
-use crate::model::facts::Flag;
+use crate::model::facts::{Flag, Release};
 use crate::net::http::{Http, Request};
 use crate::net::retry::{Failure, Repeat};
 
@@ -52,25 +52,46 @@ pub async fn fetch(
     let packument: Packument = serde_json::from_slice(&answer.body).map_err(|e| {
         Failure::unreadable(format!("the registry's answer is not a packument: {e}"))
     })?;
+    let published = |version: &str| {
+        packument
+            .time
+            .get(version)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let latest_release = packument.versions.keys().filter_map(|v| published(v)).max();
     Ok(versions
         .iter()
         .map(|version| match packument.versions.get(*version) {
             Some(manifest) => Known {
                 found: true,
                 license: Some(license(manifest)),
-                license_confidence: None,
-                published: packument
-                    .time
-                    .get(*version)
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
+                published: published(version),
                 deprecated: Some(deprecation(manifest)),
-                yanked: None,
                 repository: repository(manifest),
+                latest_release: latest_release.clone(),
+                previous_release: previous(&packument, version),
+                ..Known::default()
             },
             None => Known::not_found(),
         })
         .collect())
+}
+
+/// The newest release older than `version` (by semver, prereleases left out), with its
+/// license.
+fn previous(packument: &Packument, version: &str) -> Option<Release> {
+    let current = semver::Version::parse(version).ok()?;
+    packument
+        .versions
+        .iter()
+        .filter_map(|(v, manifest)| Some((semver::Version::parse(v).ok()?, v, manifest)))
+        .filter(|(parsed, _, _)| *parsed < current && parsed.pre.is_empty())
+        .max_by(|(a, _, _), (b, _, _)| a.cmp(b))
+        .map(|(_, v, manifest)| Release {
+            version: v.clone(),
+            license: license(manifest),
+        })
 }
 
 /// A version's license: `license` as a string, the old `{ "type": … }` object, or the older

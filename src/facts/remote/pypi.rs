@@ -64,18 +64,17 @@ pub async fn fetch(http: &Http, base: &str, name: &str, version: &str) -> Result
     Ok(Known {
         found: true,
         license: Some(license(info)),
-        license_confidence: None,
         published: release
             .urls
             .iter()
             .filter_map(|f| f.upload_time_iso_8601.clone())
             .min(),
-        deprecated: None,
         yanked: Some(Flag {
             set: info.yanked,
             message: info.yanked_reason.clone().filter(|r| !r.is_empty()),
         }),
         repository: repository(info),
+        ..Known::default()
     })
 }
 

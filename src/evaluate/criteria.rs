@@ -1,0 +1,396 @@
+//! Criteria of acceptability (`[criteria]`): what the OSPO requires of a project beyond its
+//! name and license — not deprecated, not yanked, maintained, released within a while, a
+//! decent OpenSSF Scorecard, not published moments ago, not relicensed. Each criterion a
+//! component fails is a finding on the criterion's ring, with its evidence.
+//!
+//! An explicit adopt or trial entry is the OSPO's decision: it answers `unmaintained`,
+//! `stale`, `scorecard` and `too-new`, but not `deprecated` or `yanked` (nor
+//! `license-changed`) unless the entry lists them in `accept`.
+//!
+//! A criterion whose data the facts stage could not find is not passed silently: the
+//! component gets one `health-unknown` finding naming the criteria and why, on the ring of
+//! `criteria.unknown`.
+
+use chrono::{DateTime, NaiveDate};
+use serde_json::{Value, json};
+
+use super::finding;
+use crate::model::facts::{Fact, Facts};
+use crate::model::license::License;
+use crate::model::{Component, Criterion, Ecosystem, Finding, Ring, Rule, Source};
+use crate::policy::{ComponentEntry, Policy, Threshold};
+
+/// Judges `component` on every criterion the policy sets; returns the worst ring.
+pub fn judge(
+    component: &Component,
+    entry: Option<&ComponentEntry>,
+    policy: &Policy,
+    today: NaiveDate,
+    out: &mut Vec<Finding>,
+) -> Ring {
+    let criteria = &policy.criteria;
+    let mut worst = Ring::Adopt;
+    let mut missing: Vec<Criterion> = Vec::new();
+    let from_registry = matches!(component.source, Source::Registry { .. });
+    for criterion in Criterion::ALL {
+        let Some((ring, threshold)) = criteria.get(criterion) else {
+            continue;
+        };
+        if ring.passes() || accepted(entry, criterion) {
+            continue;
+        }
+        match assess(component, criterion, threshold, today) {
+            Outcome::Passes => {}
+            Outcome::Missing if from_registry => missing.push(criterion),
+            Outcome::Missing => {}
+            Outcome::Fails(failed) => {
+                let mut finding = finding(component, criterion.rule(), ring, failed.message);
+                finding.evidence = failed.evidence;
+                if let Some(entry) = entry {
+                    finding.reason.clone_from(&entry.reason);
+                    finding.use_instead.clone_from(&entry.use_instead);
+                    finding.link.clone_from(&entry.link);
+                }
+                out.push(finding);
+                worst = worst.max(ring);
+            }
+        }
+    }
+    if let (Some(ring), false) = (criteria.unknown, missing.is_empty()) {
+        if !ring.passes() {
+            out.push(unknown(component, ring, &missing));
+            worst = worst.max(ring);
+        }
+    }
+    worst
+}
+
+/// Whether the OSPO accepts `component` failing `criterion`.
+fn accepted(entry: Option<&ComponentEntry>, criterion: Criterion) -> bool {
+    let Some(entry) = entry else { return false };
+    entry.accept.contains(&criterion)
+        || (entry.ring.passes()
+            && matches!(
+                criterion,
+                Criterion::Unmaintained
+                    | Criterion::Stale
+                    | Criterion::Scorecard
+                    | Criterion::TooNew
+            ))
+}
+
+enum Outcome {
+    Passes,
+    /// The facts to judge it are missing.
+    Missing,
+    Fails(Failed),
+}
+
+struct Failed {
+    message: String,
+    evidence: std::collections::BTreeMap<String, Value>,
+}
+
+impl Failed {
+    fn new(message: String) -> Failed {
+        Failed {
+            message,
+            evidence: Default::default(),
+        }
+    }
+
+    fn with(mut self, key: &str, value: Value) -> Failed {
+        self.evidence.insert(key.to_owned(), value);
+        self
+    }
+
+    /// The source and fetch time of a fact, as evidence.
+    fn from<T>(self, key: &str, fact: &Fact<T>) -> Failed {
+        let mut source = fact.origin.source.as_str().to_owned();
+        if let Some(fetched) = &fact.origin.fetched {
+            source.push_str(&format!(", fetched {fetched}"));
+        }
+        self.with(key, json!(source))
+    }
+}
+
+fn assess(
+    component: &Component,
+    criterion: Criterion,
+    threshold: Threshold,
+    today: NaiveDate,
+) -> Outcome {
+    let facts = &component.facts;
+    let name = &component.id.name;
+    let version = &component.id.version;
+    match criterion {
+        Criterion::Deprecated => {
+            if let Some(status) = facts
+                .project_status
+                .as_ref()
+                .filter(|s| s.value.status == "deprecated")
+            {
+                let reason = status.value.reason.clone().unwrap_or_default();
+                return Outcome::Fails(
+                    Failed::new(format!(
+                        "the {name} project is deprecated (its index says so){}",
+                        suffix(&reason)
+                    ))
+                    .with("status", json!("deprecated"))
+                    .with("message", json!(reason))
+                    .from("source", status),
+                );
+            }
+            match &facts.deprecated {
+                None if facts.project_status.is_none() => Outcome::Missing,
+                Some(flag) if flag.value.set => {
+                    let message = flag.value.message.clone().unwrap_or_default();
+                    Outcome::Fails(
+                        Failed::new(format!(
+                            "{name} {version} is deprecated by its registry{}",
+                            suffix(&message)
+                        ))
+                        .with("message", json!(message))
+                        .from("source", flag),
+                    )
+                }
+                _ => Outcome::Passes,
+            }
+        }
+        Criterion::Yanked => {
+            let yanks = matches!(component.id.ecosystem, Ecosystem::Cargo | Ecosystem::Pypi);
+            match &facts.yanked {
+                None if yanks => Outcome::Missing,
+                Some(flag) if flag.value.set => {
+                    let message = flag.value.message.clone().unwrap_or_default();
+                    Outcome::Fails(
+                        Failed::new(format!(
+                            "{name} {version} was yanked from its registry{}",
+                            suffix(&message)
+                        ))
+                        .with("message", json!(message))
+                        .from("source", flag),
+                    )
+                }
+                _ => Outcome::Passes,
+            }
+        }
+        Criterion::Unmaintained => unmaintained(component),
+        Criterion::Stale => {
+            let Threshold::Days(days) = threshold else {
+                return Outcome::Passes;
+            };
+            match (
+                age(facts.latest_release.as_ref(), today),
+                age(facts.published.as_ref(), today),
+            ) {
+                (Some((age, fact)), _) if age > i64::from(days) => Outcome::Fails(
+                    Failed::new(format!(
+                        "no release of {name} since {} ({age} days, more than {days}): possibly unmaintained",
+                        date(&fact.value)
+                    ))
+                    .with("latest_release", json!(fact.value))
+                    .with("days", json!(age))
+                    .from("source", fact),
+                ),
+                (Some(_), _) => Outcome::Passes,
+                // This very version is recent: the package is released within the period.
+                (None, Some((age, _))) if age <= i64::from(days) => Outcome::Passes,
+                _ => Outcome::Missing,
+            }
+        }
+        Criterion::Scorecard => {
+            let Threshold::Below(below) = threshold else {
+                return Outcome::Passes;
+            };
+            let Some(fact) = &facts.scorecard else {
+                return Outcome::Missing;
+            };
+            let card = &fact.value;
+            if card.score >= below {
+                return Outcome::Passes;
+            }
+            let mut checks: Vec<_> = card.checks.iter().filter(|c| c.score >= 0).collect();
+            checks.sort_by_key(|c| (c.score, c.name.clone()));
+            let weakest: Vec<String> = checks
+                .iter()
+                .take(3)
+                .map(|c| format!("{} {}", c.name, c.score))
+                .collect();
+            Outcome::Fails(
+                Failed::new(format!(
+                    "{}'s OpenSSF Scorecard is {:.1}, below {below}; weakest checks: {}",
+                    card.repository,
+                    card.score,
+                    if weakest.is_empty() {
+                        "none conclusive".to_owned()
+                    } else {
+                        weakest.join(", ")
+                    }
+                ))
+                .with("score", json!(card.score))
+                .with("repository", json!(card.repository))
+                .with("weakest_checks", json!(weakest))
+                .with(
+                    "link",
+                    json!(format!(
+                        "https://scorecard.dev/viewer/?uri={}",
+                        card.repository
+                    )),
+                )
+                .from("source", fact),
+            )
+        }
+        Criterion::TooNew => {
+            let Threshold::Days(days) = threshold else {
+                return Outcome::Passes;
+            };
+            let Some(published) = &facts.published else {
+                return Outcome::Missing;
+            };
+            match days_since(&published.value, today) {
+                Some(age) if age < i64::from(days) => Outcome::Fails(
+                    Failed::new(format!(
+                        "{name} {version} was published on {} ({age} day{} ago); the policy waits {days} days before a release is used",
+                        date(&published.value),
+                        if age == 1 { "" } else { "s" }
+                    ))
+                    .with("published", json!(published.value))
+                    .with("days", json!(age))
+                    .from("source", published),
+                ),
+                Some(_) => Outcome::Passes,
+                None => Outcome::Missing,
+            }
+        }
+        Criterion::LicenseChanged => {
+            let Some(previous) = &facts.previous_release else {
+                return Outcome::Passes;
+            };
+            match changed(&License::from_declared(Some(&previous.value.license)), &component.license) {
+                Some((before, after)) => Outcome::Fails(
+                    Failed::new(format!(
+                        "{name} {version} is licensed {after}; the release before it, {}, was {before}",
+                        previous.value.version
+                    ))
+                    .with("previous_version", json!(previous.value.version))
+                    .with("previous_license", json!(before))
+                    .with("license", json!(after))
+                    .from("source", previous),
+                ),
+                None => Outcome::Passes,
+            }
+        }
+    }
+}
+
+/// Archived or quarantined projects (PEP 792), and repositories Scorecard finds archived.
+fn unmaintained(component: &Component) -> Outcome {
+    let facts: &Facts = &component.facts;
+    let name = &component.id.name;
+    if let Some(status) = facts
+        .project_status
+        .as_ref()
+        .filter(|s| matches!(s.value.status.as_str(), "archived" | "quarantined"))
+    {
+        let reason = status.value.reason.clone().unwrap_or_default();
+        return Outcome::Fails(
+            Failed::new(format!(
+                "the {name} project is {} on its index{}",
+                status.value.status,
+                suffix(&reason)
+            ))
+            .with("status", json!(status.value.status))
+            .with("message", json!(reason))
+            .from("source", status),
+        );
+    }
+    if let Some(fact) = &facts.scorecard {
+        let archived = fact.value.checks.iter().find(|check| {
+            check.name == "Maintained"
+                && check
+                    .reason
+                    .as_deref()
+                    .is_some_and(|r| r.to_ascii_lowercase().contains("archived"))
+        });
+        if let Some(check) = archived {
+            return Outcome::Fails(
+                Failed::new(format!(
+                    "{name}'s source repository {} is archived",
+                    fact.value.repository
+                ))
+                .with("repository", json!(fact.value.repository))
+                .with("message", json!(check.reason))
+                .from("source", fact),
+            );
+        }
+    }
+    if facts.project_status.is_none() && facts.scorecard.is_none() && facts.unavailable.is_some() {
+        Outcome::Missing
+    } else {
+        Outcome::Passes
+    }
+}
+
+/// The licenses before and after, when both are known and they differ.
+pub fn changed(before: &License, after: &License) -> Option<(String, String)> {
+    let (Some(old), Some(new)) = (before.text(), after.text()) else {
+        return None;
+    };
+    let same = match (before, after) {
+        (License::Spdx(a), License::Spdx(b)) => a.to_string() == b.to_string(),
+        _ => old.trim().eq_ignore_ascii_case(new.trim()),
+    };
+    (!same).then(|| (old.to_owned(), new.to_owned()))
+}
+
+/// One finding for the criteria that could not be judged.
+fn unknown(component: &Component, ring: Ring, missing: &[Criterion]) -> Finding {
+    let why = component
+        .facts
+        .unavailable
+        .as_ref()
+        .map_or_else(|| "no source reports them".to_owned(), |gap| gap.reason());
+    let names: Vec<&str> = missing.iter().map(|c| c.as_str()).collect();
+    let mut finding = finding(
+        component,
+        Rule::HealthUnknown,
+        ring,
+        format!(
+            "{} could not be judged on {}: {why}; such components are on the {ring} ring",
+            component.id.name,
+            names.join(", ")
+        ),
+    );
+    finding.evidence.insert("criteria".to_owned(), json!(names));
+    finding
+}
+
+/// A dated fact with its age in days.
+fn age(fact: Option<&Fact<String>>, today: NaiveDate) -> Option<(i64, &Fact<String>)> {
+    let fact = fact?;
+    Some((days_since(&fact.value, today)?, fact))
+}
+
+/// Days from an RFC 3339 timestamp (or a `YYYY-MM-DD` date) to `today`.
+fn days_since(when: &str, today: NaiveDate) -> Option<i64> {
+    let day = DateTime::parse_from_rfc3339(when)
+        .ok()
+        .map(|t| t.date_naive())
+        .or_else(|| NaiveDate::parse_from_str(when.get(..10)?, "%Y-%m-%d").ok())?;
+    Some((today - day).num_days().max(0))
+}
+
+/// The day of a timestamp.
+fn date(when: &str) -> &str {
+    when.get(..10).unwrap_or(when)
+}
+
+/// `: message`, or nothing.
+fn suffix(message: &str) -> String {
+    if message.trim().is_empty() {
+        String::new()
+    } else {
+        format!(": {}", message.trim())
+    }
+}
