@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use super::{ComponentEntry, Exception, Policy};
+use super::{ComponentEntry, Exception, Policy, Threshold};
 use crate::model::{Location, Ring};
 
 /// A TOML string literal.
@@ -104,6 +104,7 @@ pub fn toml(policy: &Policy) -> String {
             origin_comment(policy, "expiry.max-days")
         );
     }
+    criteria(&mut out, policy);
     facts(&mut out, policy);
     for entry in &policy.components {
         component(&mut out, entry);
@@ -112,6 +113,38 @@ pub fn toml(policy: &Policy) -> String {
         exception_entry(&mut out, exception);
     }
     out
+}
+
+/// The `[criteria]` table, when the policy sets anything in it.
+fn criteria(out: &mut String, policy: &Policy) {
+    let criteria = &policy.criteria;
+    let mut lines = Vec::new();
+    for (criterion, (ring, threshold)) in &criteria.rings {
+        let value = match threshold {
+            Threshold::None => quote(ring.as_str()),
+            Threshold::Days(days) => {
+                format!("{{ ring = {}, days = {days} }}", quote(ring.as_str()))
+            }
+            Threshold::Below(below) => {
+                format!("{{ ring = {}, below = {below:?} }}", quote(ring.as_str()))
+            }
+        };
+        lines.push(format!(
+            "{} = {value}{}",
+            criterion.as_str(),
+            origin_comment(policy, super::layers::criterion_key(*criterion))
+        ));
+    }
+    if let Some(ring) = criteria.unknown {
+        lines.push(format!(
+            "unknown = {}{}",
+            quote(ring.as_str()),
+            origin_comment(policy, "criteria.unknown")
+        ));
+    }
+    if !lines.is_empty() {
+        let _ = writeln!(out, "\n[criteria]\n{}", lines.join("\n"));
+    }
 }
 
 /// The `[facts]` table, when the policy sets anything in it.
@@ -172,6 +205,10 @@ fn component(out: &mut String, entry: &ComponentEntry) {
     if entry.locked {
         out.push_str("locked = true\n");
     }
+    if !entry.accept.is_empty() {
+        let accepted: Vec<String> = entry.accept.iter().map(|c| c.as_str().to_owned()).collect();
+        let _ = writeln!(out, "accept = {}", list(&accepted));
+    }
 }
 
 fn exception_entry(out: &mut String, exception: &Exception) {
@@ -202,6 +239,26 @@ fn setting(policy: &Policy, key: &str, value: Value) -> Value {
 }
 
 pub fn json(policy: &Policy) -> Value {
+    let mut criteria: serde_json::Map<String, Value> = policy
+        .criteria
+        .rings
+        .iter()
+        .map(|(criterion, (ring, threshold))| {
+            let value = match threshold {
+                Threshold::None => json!({ "ring": ring }),
+                Threshold::Days(days) => json!({ "ring": ring, "days": days }),
+                Threshold::Below(below) => json!({ "ring": ring, "below": below }),
+            };
+            let key = super::layers::criterion_key(*criterion);
+            (criterion.as_str().to_owned(), setting(policy, key, value))
+        })
+        .collect();
+    if let Some(ring) = policy.criteria.unknown {
+        criteria.insert(
+            "unknown".to_owned(),
+            setting(policy, "criteria.unknown", json!({ "ring": ring })),
+        );
+    }
     let facts = &policy.facts;
     let facts_urls: serde_json::Map<String, Value> = facts
         .urls
@@ -223,7 +280,8 @@ pub fn json(policy: &Policy) -> Value {
             json!({
                 "purl": e.selector.purl(), "versions": e.selector.versions_text, "ring": e.ring,
                 "reason": e.reason, "use_instead": e.use_instead, "link": e.link,
-                "sunset": e.sunset.map(|d| d.to_string()), "locked": e.locked, "origin": e.origin,
+                "sunset": e.sunset.map(|d| d.to_string()), "locked": e.locked,
+                "accept": e.accept, "origin": e.origin,
             })
         })
         .collect();
@@ -262,6 +320,7 @@ pub fn json(policy: &Policy) -> Value {
             "warn_days": setting(policy, "expiry.warn-days", json!(policy.warn_days)),
             "max_days": setting(policy, "expiry.max-days", json!(policy.max_days)),
         },
+        "criteria": criteria,
         "facts": {
             "sources": setting(policy, "facts.sources", json!(facts.sources)),
             "urls": facts_urls,

@@ -141,6 +141,9 @@ pub(crate) fn finding_block(out: &mut String, finding: &Finding) {
     if !finding.path.is_empty() {
         field("path:", &finding.path.join(" → "));
     }
+    if let Some(evidence) = super::evidence_line(finding) {
+        field("evidence:", &evidence);
+    }
     if let Some(location) = &finding.location {
         field("at:", &location.to_string());
     }

@@ -278,6 +278,32 @@ impl Report {
     }
 }
 
+/// A finding's evidence in one line, `key: value; key: a, b`, when it has any.
+pub(crate) fn evidence_line(finding: &Finding) -> Option<String> {
+    if finding.evidence.is_empty() {
+        return None;
+    }
+    let shown = |value: &serde_json::Value| match value {
+        serde_json::Value::String(text) => text.clone(),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .map(|item| {
+                item.as_str()
+                    .map_or_else(|| item.to_string(), str::to_owned)
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
+    };
+    let parts: Vec<String> = finding
+        .evidence
+        .iter()
+        .filter(|(_, value)| !matches!(value, serde_json::Value::String(s) if s.is_empty()))
+        .map(|(key, value)| format!("{}: {}", key.replace('_', " "), shown(value)))
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
 /// The result of `depgov inventory`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct InventoryReport {

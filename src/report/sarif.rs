@@ -163,6 +163,9 @@ fn result(finding: &Finding) -> Value {
             "purl": finding.component.as_ref().map(|c| c.purl.clone()),
         }
     });
+    if !finding.evidence.is_empty() {
+        value["properties"]["evidence"] = json!(finding.evidence);
+    }
     if let Some(waiver) = &finding.waiver {
         let mut justification = waiver.reason.clone();
         if let Some(who) = &waiver.approved_by {

@@ -29,6 +29,11 @@ impl Project {
     fn new(failing: bool) -> Project {
         let dir = tempfile::tempdir().expect("temp dir");
         let project = Project { dir };
+        // The comment is the subject, not the criteria: offline, they would add a note per
+        // package for the data they lack.
+        let policy =
+            "version = 1\nextends = [\"depgov:default\"]\n[criteria]\nunknown = \"adopt\"\n";
+        std::fs::write(project.dir.path().join("depgov.toml"), policy).expect("write policy");
         project.set_failing(failing);
         let event = json!({ "action": "synchronize", "number": fake::NUMBER,
             "pull_request": { "number": fake::NUMBER, "state": "open" } });

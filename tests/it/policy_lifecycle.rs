@@ -56,11 +56,14 @@ fn run(dir: &Path, today: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
     depgov.run()
 }
 
+/// The findings' rules, severities and whether each is waived; `health-unknown` left out (the
+/// tests run offline, where the default policy's criteria have no data).
 fn rules(report: &Value) -> Vec<(String, String, bool)> {
     report["findings"]
         .as_array()
         .unwrap()
         .iter()
+        .filter(|f| f["rule"] != "health-unknown")
         .map(|f| {
             (
                 f["rule"].as_str().unwrap().to_owned(),
