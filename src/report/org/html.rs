@@ -142,6 +142,7 @@ impl Page<'_> {
         self.chart();
         self.changes();
         self.held();
+        self.health();
         self.failed();
         self.exceptions();
         self.repos();
@@ -373,6 +374,47 @@ impl Page<'_> {
                 "<tr><td>{}</td><td>{}</td></tr>",
                 self.link(&repo.name),
                 escape(repo.reason.as_deref().unwrap_or(""))
+            );
+        }
+        self.out.push_str("</tbody></table></section>\n");
+    }
+
+    fn health(&mut self) {
+        let health = &self.report.health;
+        let _ = writeln!(
+            self.out,
+            "<section id=\"health\"><h2>Community health ({})</h2>",
+            health.len()
+        );
+        if health.is_empty() {
+            self.out
+                .push_str("<p>No deprecated, yanked, unmaintained or relicensed component in use.</p></section>\n");
+            return;
+        }
+        self.table_start(
+            "health-table",
+            &[
+                ("Component", false),
+                ("Version", false),
+                ("Rule", false),
+                ("What", false),
+                ("Repositories", true),
+            ],
+        );
+        for usage in health {
+            let links: Vec<String> = usage.repos.iter().map(|n| self.link(n)).collect();
+            let _ = writeln!(
+                self.out,
+                "<tr><td><b>{}</b> <small>{}</small></td><td>{}</td><td><code>{}</code></td>\
+                 <td>{}</td><td class=\"n\" data-sort=\"{}\">{}: {}</td></tr>",
+                escape(&usage.component.name),
+                escape(usage.component.ecosystem.as_str()),
+                escape(&usage.component.version),
+                escape(usage.rule.as_str()),
+                escape(&usage.message),
+                usage.repos.len(),
+                usage.repos.len(),
+                links.join(", ")
             );
         }
         self.out.push_str("</tbody></table></section>\n");

@@ -111,6 +111,25 @@ pub fn render(report: &OrgReport) -> String {
         out.push('\n');
     }
 
+    if !report.health.is_empty() {
+        let _ = writeln!(out, "## Community health ({})\n", report.health.len());
+        out.push_str("| Component | Version | Rule | What | Repositories |\n");
+        out.push_str("|---|---|---|---|---|\n");
+        for usage in &report.health {
+            let _ = writeln!(
+                out,
+                "| **{}** | {} | {} | {} | {}: {} |",
+                escape(&usage.component.name),
+                escape(&usage.component.version),
+                usage.rule,
+                escape(&usage.message),
+                usage.repos.len(),
+                names(&usage.repos)
+            );
+        }
+        out.push('\n');
+    }
+
     let failed: Vec<_> = report
         .repos
         .iter()

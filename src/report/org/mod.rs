@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use super::{ByRing, PolicyInfo, Summary, Tool};
 use crate::error::Error;
 use crate::inventory::{InputFile, InputNote};
-use crate::model::{ComponentId, Ecosystem, Finding, Location, Ring};
+use crate::model::{ComponentId, Ecosystem, Finding, Location, Ring, Rule};
 use crate::policy::Policy;
 
 pub const ORG_REPORT_SCHEMA: &str = "depgov.org-report/v1";
@@ -62,6 +62,28 @@ pub struct OrgReport {
     pub expiring_exceptions: Vec<ExpiringException>,
     /// With `--previous`: what moved since that report.
     pub changes: Option<Changes>,
+    /// Community health: deprecated, yanked, unmaintained and relicensed component versions,
+    /// with the repositories using them; by rule, then component.
+    #[serde(default)]
+    pub health: Vec<FindingUsage>,
+}
+
+/// The rules the organisation report gathers into its community-health section.
+pub const HEALTH_RULES: [Rule; 4] = [
+    Rule::HealthDeprecated,
+    Rule::HealthUnmaintained,
+    Rule::HealthYanked,
+    Rule::LicenseChanged,
+];
+
+/// One finding about one component version, and every repository it was found in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindingUsage {
+    pub rule: Rule,
+    pub component: ComponentId,
+    /// The message of the first repository's finding (they differ in path and location only).
+    pub message: String,
+    pub repos: Vec<String>,
 }
 
 /// Which repositories were asked for. Shards of one scan ask for the same.
@@ -297,6 +319,7 @@ impl Builder {
             expiring_within_days: header.expiring_within_days,
             expiring_exceptions: Vec::new(),
             changes: None,
+            health: Vec::new(),
         };
         let mut builder = Builder {
             report,
@@ -487,6 +510,7 @@ impl Builder {
         report.expiring_exceptions.sort_by(|a, b| {
             (a.days_left, &a.origin, &a.selector).cmp(&(b.days_left, &b.origin, &b.selector))
         });
+        report.health = gather(&report.repos, &HEALTH_RULES);
         report.totals = totals;
         report
     }
@@ -513,6 +537,30 @@ pub fn expiring(policy: &Policy, today: NaiveDate) -> Vec<ExpiringException> {
             })
         })
         .collect()
+}
+
+/// The findings of `rules` across repositories, one entry per rule and component version.
+fn gather(repos: &[RepoReport], rules: &[Rule]) -> Vec<FindingUsage> {
+    let mut found: BTreeMap<(Rule, ComponentId), FindingUsage> = BTreeMap::new();
+    for repo in repos {
+        for finding in repo.findings.iter().filter(|f| rules.contains(&f.rule)) {
+            let Some(component) = &finding.component else {
+                continue;
+            };
+            let usage = found
+                .entry((finding.rule, component.clone()))
+                .or_insert_with(|| FindingUsage {
+                    rule: finding.rule,
+                    component: component.clone(),
+                    message: finding.message.clone(),
+                    repos: Vec::new(),
+                });
+            if !usage.repos.contains(&repo.name) {
+                usage.repos.push(repo.name.clone());
+            }
+        }
+    }
+    found.into_values().collect()
 }
 
 impl ComponentUsage {
