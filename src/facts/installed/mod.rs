@@ -1,6 +1,9 @@
 //! Installed trees and package caches on this machine: what package managers unpacked knows
 //! more than their lockfiles (the declared license above all), read without network.
 //!
+//! - [`node_modules`]: `node_modules/**/package.json` under the repository (npm, Yarn's
+//!   `node_modules` linker, pnpm's `node_modules/.pnpm`), and one level down for workspace
+//!   members;
 //! - [`cargo`]: crates Cargo unpacked in `$CARGO_HOME/registry/src`;
 //! - [`license_text`]: license files of those packages, recognised by their text when the
 //!   package's own metadata declares no license.
@@ -12,6 +15,7 @@
 
 pub mod cargo;
 pub mod license_text;
+pub mod node_modules;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -23,6 +27,7 @@ use crate::model::Ecosystem;
 #[derive(Debug, Default)]
 pub struct Installed {
     cargo: cargo::RegistryCache,
+    node_modules: node_modules::NodeModules,
 }
 
 impl Installed {
@@ -31,6 +36,7 @@ impl Installed {
     pub fn read(root: &Path) -> Installed {
         Installed {
             cargo: cargo::RegistryCache::new(),
+            node_modules: node_modules::NodeModules::read(root),
         }
     }
 
@@ -40,6 +46,7 @@ impl Installed {
     pub fn answers(&self, ecosystem: Ecosystem, name: &str, version: &str) -> Vec<Answer> {
         match ecosystem {
             Ecosystem::Cargo => self.cargo.answers(name, version),
+            Ecosystem::Npm => self.node_modules.answers(name, version),
             _ => Vec::new(),
         }
     }
