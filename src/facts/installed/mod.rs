@@ -4,6 +4,8 @@
 //! - [`node_modules`]: `node_modules/**/package.json` under the repository (npm, Yarn's
 //!   `node_modules` linker, pnpm's `node_modules/.pnpm`), and one level down for workspace
 //!   members;
+//! - [`python`]: `*.dist-info/METADATA` in the `site-packages` of `.venv`, `venv` and
+//!   `$VIRTUAL_ENV`;
 //! - [`cargo`]: crates Cargo unpacked in `$CARGO_HOME/registry/src`;
 //! - [`license_text`]: license files of those packages, recognised by their text when the
 //!   package's own metadata declares no license.
@@ -16,6 +18,7 @@
 pub mod cargo;
 pub mod license_text;
 pub mod node_modules;
+pub mod python;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -28,6 +31,7 @@ use crate::model::Ecosystem;
 pub struct Installed {
     cargo: cargo::RegistryCache,
     node_modules: node_modules::NodeModules,
+    python: python::Environments,
 }
 
 impl Installed {
@@ -37,6 +41,7 @@ impl Installed {
         Installed {
             cargo: cargo::RegistryCache::new(),
             node_modules: node_modules::NodeModules::read(root),
+            python: python::Environments::read(root, env_path("VIRTUAL_ENV").as_deref()),
         }
     }
 
@@ -47,6 +52,7 @@ impl Installed {
         match ecosystem {
             Ecosystem::Cargo => self.cargo.answers(name, version),
             Ecosystem::Npm => self.node_modules.answers(name, version),
+            Ecosystem::Pypi => self.python.answers(name, version),
             _ => Vec::new(),
         }
     }
