@@ -7,6 +7,8 @@
 //! - [`python`]: `*.dist-info/METADATA` in the `site-packages` of `.venv`, `venv` and
 //!   `$VIRTUAL_ENV`;
 //! - [`cargo`]: crates Cargo unpacked in `$CARGO_HOME/registry/src`;
+//! - [`go`]: modules in the Go module cache (`$GOMODCACHE`, else `$GOPATH/pkg/mod`), and the
+//!   `// Deprecated:` comments of their `go.mod`;
 //! - [`license_text`]: license files of those packages, recognised by their text when the
 //!   package's own metadata declares no license.
 //!
@@ -16,6 +18,7 @@
 //! through a symbolic link) and not larger than a bound, and a damaged file is no answer.
 
 pub mod cargo;
+pub mod go;
 pub mod license_text;
 pub mod node_modules;
 pub mod python;
@@ -32,6 +35,7 @@ pub struct Installed {
     cargo: cargo::RegistryCache,
     node_modules: node_modules::NodeModules,
     python: python::Environments,
+    go: go::ModuleCache,
 }
 
 impl Installed {
@@ -42,6 +46,7 @@ impl Installed {
             cargo: cargo::RegistryCache::new(),
             node_modules: node_modules::NodeModules::read(root),
             python: python::Environments::read(root, env_path("VIRTUAL_ENV").as_deref()),
+            go: go::ModuleCache::from_env(),
         }
     }
 
@@ -53,6 +58,7 @@ impl Installed {
             Ecosystem::Cargo => self.cargo.answers(name, version),
             Ecosystem::Npm => self.node_modules.answers(name, version),
             Ecosystem::Pypi => self.python.answers(name, version),
+            Ecosystem::Golang => self.go.answers(name, version),
             _ => Vec::new(),
         }
     }
