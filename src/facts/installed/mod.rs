@@ -9,6 +9,7 @@
 //! - [`cargo`]: crates Cargo unpacked in `$CARGO_HOME/registry/src`;
 //! - [`go`]: modules in the Go module cache (`$GOMODCACHE`, else `$GOPATH/pkg/mod`), and the
 //!   `// Deprecated:` comments of their `go.mod`;
+//! - [`composer`]: `vendor/composer/installed.json` under the repository;
 //! - [`license_text`]: license files of those packages, recognised by their text when the
 //!   package's own metadata declares no license.
 //!
@@ -18,6 +19,7 @@
 //! through a symbolic link) and not larger than a bound, and a damaged file is no answer.
 
 pub mod cargo;
+pub mod composer;
 pub mod go;
 pub mod license_text;
 pub mod node_modules;
@@ -36,6 +38,7 @@ pub struct Installed {
     node_modules: node_modules::NodeModules,
     python: python::Environments,
     go: go::ModuleCache,
+    composer: composer::Vendor,
 }
 
 impl Installed {
@@ -47,6 +50,7 @@ impl Installed {
             node_modules: node_modules::NodeModules::read(root),
             python: python::Environments::read(root, env_path("VIRTUAL_ENV").as_deref()),
             go: go::ModuleCache::from_env(),
+            composer: composer::Vendor::read(root),
         }
     }
 
@@ -59,6 +63,7 @@ impl Installed {
             Ecosystem::Npm => self.node_modules.answers(name, version),
             Ecosystem::Pypi => self.python.answers(name, version),
             Ecosystem::Golang => self.go.answers(name, version),
+            Ecosystem::Composer => self.composer.answers(name, version),
             _ => Vec::new(),
         }
     }
