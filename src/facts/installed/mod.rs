@@ -10,6 +10,8 @@
 //! - [`go`]: modules in the Go module cache (`$GOMODCACHE`, else `$GOPATH/pkg/mod`), and the
 //!   `// Deprecated:` comments of their `go.mod`;
 //! - [`composer`]: `vendor/composer/installed.json` under the repository;
+//! - [`nuget`]: `*.nuspec` in NuGet's global packages folder (`$NUGET_PACKAGES`, else
+//!   `~/.nuget/packages`);
 //! - [`license_text`]: license files of those packages, recognised by their text when the
 //!   package's own metadata declares no license.
 //!
@@ -23,6 +25,7 @@ pub mod composer;
 pub mod go;
 pub mod license_text;
 pub mod node_modules;
+pub mod nuget;
 pub mod python;
 
 use std::io::Read;
@@ -39,6 +42,7 @@ pub struct Installed {
     python: python::Environments,
     go: go::ModuleCache,
     composer: composer::Vendor,
+    nuget: nuget::GlobalPackages,
 }
 
 impl Installed {
@@ -51,6 +55,7 @@ impl Installed {
             python: python::Environments::read(root, env_path("VIRTUAL_ENV").as_deref()),
             go: go::ModuleCache::from_env(),
             composer: composer::Vendor::read(root),
+            nuget: nuget::GlobalPackages::from_env(),
         }
     }
 
@@ -64,7 +69,8 @@ impl Installed {
             Ecosystem::Pypi => self.python.answers(name, version),
             Ecosystem::Golang => self.go.answers(name, version),
             Ecosystem::Composer => self.composer.answers(name, version),
-            _ => Vec::new(),
+            Ecosystem::Nuget => self.nuget.answers(name, version),
+            Ecosystem::Gem | Ecosystem::Maven => Vec::new(),
         }
     }
 }
