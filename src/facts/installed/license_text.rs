@@ -158,6 +158,17 @@ mod tests {
     }
 
     #[test]
+    fn a_near_miss_is_no_answer() {
+        // MIT with the end of its disclaimer cut away: MIT is still its best match.
+        let cut = MIT.find("NONINFRINGEMENT").expect("MIT's disclaimer");
+        let text = format!("{}NONINFRINGEMENT.\n", &MIT[..cut]);
+        let best = store().expect("store").analyze(&TextData::new(&text));
+        assert_eq!(best.name, "MIT");
+        assert!(best.score > 0.7 && best.score < THRESHOLD, "{}", best.score);
+        assert_eq!(recognise(&text), None);
+    }
+
+    #[test]
     fn text_that_is_no_license_is_not_recognised() {
         assert_eq!(recognise(""), None);
         assert_eq!(
