@@ -39,8 +39,11 @@ struct Package {
 impl Vendor {
     /// Reads `vendor/composer/installed.json` of the repository at `root`, if there is one.
     pub fn read(root: &Path) -> Vendor {
-        let file = root.join("vendor").join("composer").join("installed.json");
-        let Some(bytes) = read_bounded(&file, MAX_INSTALLED) else {
+        let composer = root.join("vendor").join("composer");
+        if !is_real_dir(&root.join("vendor")) || !is_real_dir(&composer) {
+            return Vendor::default();
+        }
+        let Some(bytes) = read_bounded(&composer.join("installed.json"), MAX_INSTALLED) else {
             return Vendor::default();
         };
         let Ok(document) = serde_json::from_slice::<Value>(&bytes) else {
