@@ -156,11 +156,7 @@ impl Dist {
                         std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
                     })
             })
-            .filter(|path| {
-                path.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(license_text::is_license_name)
-            })
+            .filter(|path| is_license_path(path))
             .take(MAX_LICENSE_FILES)
             .map(file)
             .collect();
@@ -170,10 +166,10 @@ impl Dist {
         let mut found = Vec::new();
         let mut dirs = vec![(self.dir.join("licenses"), 0)];
         while let Some((dir, depth)) = dirs.pop() {
-            for (name, path, kind) in entries(&dir) {
+            for (_, path, kind) in entries(&dir) {
                 match kind {
                     EntryKind::Dir if depth < MAX_LICENSE_DEPTH => dirs.push((path, depth + 1)),
-                    EntryKind::File if license_text::is_license_name(&name) => found.push(path),
+                    EntryKind::File if is_license_path(&path) => found.push(path),
                     _ => {}
                 }
             }
@@ -190,6 +186,25 @@ impl Dist {
             .map(file)
             .collect()
     }
+}
+
+/// Whether a file of a distribution is a license text: named as one (`LICENSE*`, `COPYING*`…)
+/// or in a `LICENSES/` directory, as REUSE lays them out (`LICENSES/MIT.txt`). `NOTICE` and
+/// `AUTHORS` files, which PEP 639 tools also collect, are not.
+fn is_license_path(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if license_text::is_license_name(name) {
+        return true;
+    }
+    let in_licenses_dir = path
+        .parent()
+        .and_then(Path::file_name)
+        .and_then(|n| n.to_str())
+        .is_some_and(|dir| {
+            dir.eq_ignore_ascii_case("licenses") || dir.eq_ignore_ascii_case("licences")
+        });
+    let upper = name.to_ascii_uppercase();
+    in_licenses_dir && !upper.starts_with("NOTICE") && !upper.starts_with("AUTHORS")
 }
 
 /// The `site-packages` directories of an environment.
@@ -388,6 +403,26 @@ mod tests {
         );
         let text = "Name: a\nVersion: 1\nHome-page: https://a.example\n";
         assert_eq!(Metadata::parse(text).expect("parsed").repository(), None);
+    }
+
+    #[test]
+    fn license_files_are_license_named_or_in_a_licenses_directory() {
+        for yes in [
+            "a/LICENSE",
+            "a/COPYING.LESSER",
+            "a/licenses/Apache-2.0.txt",
+            "LICENSES/MIT.txt",
+        ] {
+            assert!(is_license_path(Path::new(yes)), "{yes}");
+        }
+        for no in [
+            "a/NOTICE",
+            "a/licenses/NOTICE.txt",
+            "a/licenses/AUTHORS.rst",
+            "a/README",
+        ] {
+            assert!(!is_license_path(Path::new(no)), "{no}");
+        }
     }
 
     #[test]
