@@ -2,7 +2,9 @@
 //! text with the `spdx` crate's detection (askalono's, over the SPDX license list, with the
 //! store built into the crate): a file's text is scored against every license, and the best
 //! match counts only at or above [`THRESHOLD`]; the score is recorded as the fact's
-//! confidence. Files larger than [`MAX_FILE`] are not read.
+//! confidence. Files larger than [`MAX_FILE`] are not read. Scoring a text takes milliseconds
+//! (every license of the store is compared), so it is done only for packages whose metadata
+//! declares no license, and each distinct text once a run.
 //!
 //! A package with several license files gets a license only when every one is recognised:
 //! their licenses joined with `AND`, the lowest score as the confidence. A package that ships
@@ -10,8 +12,9 @@
 //! and `AND` is the reading that never allows more than the package does. A file that is not
 //! recognised leaves the license unknown rather than half-known.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use spdx::detection::{Store, TextData};
 
@@ -40,6 +43,28 @@ pub struct LicenseFile {
 fn store() -> Option<&'static Store> {
     static STORE: OnceLock<Option<Store>> = OnceLock::new();
     STORE.get_or_init(|| Store::load_inline().ok()).as_ref()
+}
+
+/// Texts already scored in this run, with their result: packages of one author or
+/// organisation often ship the very same file (every `golang.org/x/` module's LICENSE), and
+/// scoring one costs milliseconds.
+const MAX_REMEMBERED: usize = 4096;
+
+/// [`recognise`], remembering each distinct text's result for the rest of the run.
+fn recognise_once(text: &str) -> Option<(String, f32)> {
+    type Seen = Mutex<HashMap<String, Option<(String, f32)>>>;
+    static SEEN: OnceLock<Seen> = OnceLock::new();
+    let seen = SEEN.get_or_init(Seen::default);
+    let lock = || seen.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(known) = lock().get(text) {
+        return known.clone();
+    }
+    let found = recognise(text);
+    let mut remembered = lock();
+    if remembered.len() < MAX_REMEMBERED {
+        remembered.insert(text.to_owned(), found.clone());
+    }
+    found
 }
 
 /// The license `text` is, with the match's score, when it reaches [`THRESHOLD`].
@@ -85,7 +110,7 @@ pub fn answer(files: &[LicenseFile]) -> Option<Answer> {
     let mut confidence = 1.0_f32;
     for file in files.iter().take(MAX_FILES) {
         let bytes = read_bounded(&file.path, MAX_FILE)?;
-        let (license, score) = recognise(&String::from_utf8_lossy(&bytes))?;
+        let (license, score) = recognise_once(&String::from_utf8_lossy(&bytes))?;
         confidence = confidence.min(score);
         if !licenses.contains(&license) {
             licenses.push(license);
