@@ -1,6 +1,7 @@
 //! Criterion benchmarks of depgov's hot paths, in process: lockfile parsing per format (every
 //! format's test fixtures, and the files of the shared corpus when it is present), policy
-//! loading and component matching, license evaluation, and rendering each report format.
+//! loading and component matching, license evaluation, rendering each report format, and
+//! reading installed trees for facts (a synthesized 2,000-package `node_modules`).
 //! Whole-command figures, against `cargo metadata` and cargo-deny, come from bench/compare.sh.
 //!
 //! `cargo bench --bench hot_paths [FILTER]`; the corpus is found at ../shared/corpus,
@@ -12,9 +13,10 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use depgov::evaluate::evaluate;
+use depgov::facts::installed::{Installed, license_text};
 use depgov::inventory::{Document, Format, Input, Inventory, formats};
-use depgov::model::Component;
 use depgov::model::license::License;
+use depgov::model::{Component, Ecosystem};
 use depgov::policy::{self, Policy, PolicyOrigin};
 use depgov::report::{self, Report};
 use serde_json::json;
@@ -304,5 +306,137 @@ fn reports(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, parsing, policies, licenses, reports);
+/// The MIT license's text.
+const MIT_TEXT: &str = "MIT License
+
+Copyright (c) {year} Acme Corp.
+
+Permission is hereby granted, free of charge, to any person obtaining a copy of this software
+and associated documentation files (the \"Software\"), to deal in the Software without
+restriction, including without limitation the rights to use, copy, modify, merge, publish,
+distribute, sublicense, and/or sell copies of the Software, and to permit persons to whom the
+Software is furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all copies or
+substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED,
+INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR
+PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR
+ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE,
+ARISING FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+";
+
+/// A `package.json` as npm installs it: a little over 1 KiB of the fields packages carry.
+fn package_json(name: &str, version: &str, license: &str) -> String {
+    let dependencies: Vec<String> = (0..6)
+        .map(|d| format!(r#""dep-{d}-of-{}": "^{d}.0.0""#, name.len()))
+        .collect();
+    format!(
+        r#"{{
+  "name": "{name}",
+  "version": "{version}",
+  "description": "A package of the synthesized node_modules, with a description of some length as packages have",
+  "keywords": ["bench", "synthetic", "depgov", "facts"],
+  "homepage": "https://github.com/acme/{name}#readme",
+  "bugs": {{ "url": "https://github.com/acme/{name}/issues" }},
+  "license": "{license}",
+  "author": "Acme Corp <dev@acme.example>",
+  "main": "index.js",
+  "types": "index.d.ts",
+  "files": ["index.js", "index.d.ts", "lib/"],
+  "repository": {{ "type": "git", "url": "git+https://github.com/acme/{name}.git" }},
+  "scripts": {{ "test": "node test.js", "build": "tsc -p ." }},
+  "dependencies": {{ {} }},
+  "devDependencies": {{ "typescript": "^5.4.0" }},
+  "engines": {{ "node": ">=18" }},
+  "_resolved": "https://registry.npmjs.org/{name}/-/{name}-{version}.tgz",
+  "_integrity": "sha512-AAAA"
+}}
+"#,
+        dependencies.join(", ")
+    )
+}
+
+/// A `node_modules` of [`COMPONENTS`] packages in a temp dir, as npm lays it out: a tenth
+/// scoped, a fifth nested in another package's `node_modules`, a LICENSE file in each. Returns
+/// the directory and every package's name and version.
+fn node_modules() -> (tempfile::TempDir, Vec<(String, String)>) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("node_modules");
+    let mut packages = Vec::with_capacity(COMPONENTS);
+    for i in 0..COMPONENTS {
+        let version = format!("{}.{}.{}", i % 7, i % 13, i % 3);
+        let (name, path) = match i % 10 {
+            0 => {
+                let name = format!("@scope-{}/pkg-{i}", i % 20);
+                (name.clone(), root.join(&name))
+            }
+            1 | 2 if i > 10 => {
+                let name = format!("nested-{i}");
+                let parent = format!("pkg-{}", i - i % 10 + 3);
+                (
+                    name.clone(),
+                    root.join(parent).join("node_modules").join(&name),
+                )
+            }
+            _ => {
+                let name = format!("pkg-{i}");
+                (name.clone(), root.join(&name))
+            }
+        };
+        std::fs::create_dir_all(&path).expect("package dir");
+        let license = LICENSES[i % LICENSES.len()].unwrap_or("MIT");
+        std::fs::write(
+            path.join("package.json"),
+            package_json(&name, &version, license),
+        )
+        .expect("package.json");
+        std::fs::write(path.join("LICENSE"), "MIT License\n\nCopyright (c) Acme\n")
+            .expect("LICENSE");
+        std::fs::write(path.join("index.js"), "module.exports = 1;\n").expect("index.js");
+        packages.push((name, version));
+    }
+    (dir, packages)
+}
+
+fn installed(c: &mut Criterion) {
+    // The machine's own caches are not what is measured.
+    // SAFETY: no other thread runs yet (criterion runs benchmarks on this one).
+    unsafe {
+        std::env::set_var("CARGO_HOME", "/nonexistent/depgov-bench-cargo-home");
+        std::env::set_var("GOMODCACHE", "/nonexistent/depgov-bench-gomodcache");
+        std::env::set_var("NUGET_PACKAGES", "/nonexistent/depgov-bench-nuget");
+        std::env::remove_var("VIRTUAL_ENV");
+    }
+    let (dir, packages) = node_modules();
+    let mut group = c.benchmark_group("facts/installed");
+    group.throughput(Throughput::Elements(packages.len() as u64));
+    group.bench_function("node_modules-read", |b| {
+        b.iter(|| Installed::read(black_box(dir.path())))
+    });
+    group.bench_function("node_modules-read-and-look-up", |b| {
+        b.iter(|| {
+            let installed = Installed::read(black_box(dir.path()));
+            packages
+                .iter()
+                .map(|(name, version)| installed.answers(Ecosystem::Npm, name, version).len())
+                .sum::<usize>()
+        })
+    });
+    group.finish();
+    // What one package without a declared license costs: its LICENSE's text scored against
+    // every license of the store (loaded before, once).
+    let mit = MIT_TEXT.replace("{year}", "2024");
+    let _ = license_text::recognise(&mit);
+    let mut group = c.benchmark_group("facts/license-text");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("recognise-one-file", |b| {
+        b.iter(|| license_text::recognise(black_box(&mit)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, parsing, policies, licenses, reports, installed);
 criterion_main!(benches);

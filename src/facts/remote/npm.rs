@@ -121,7 +121,7 @@ pub fn license(manifest: &Value) -> String {
 }
 
 /// `deprecated`: a message when deprecated (npm sets it to the message given).
-fn deprecation(manifest: &Value) -> Flag {
+pub(crate) fn deprecation(manifest: &Value) -> Flag {
     match manifest.get("deprecated") {
         Some(Value::String(message)) if !message.is_empty() => Flag {
             set: true,
