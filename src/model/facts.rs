@@ -264,7 +264,7 @@ impl Gap {
             Gap::NotFetched => "no source of facts that could know it was consulted".to_owned(),
             Gap::NotFound => "the registries and deps.dev do not know this version".to_owned(),
             Gap::Unreachable { sources } => format!("{} could not be reached", sources.join(", ")),
-            Gap::NotDeclared => "the package declares none in its registry".to_owned(),
+            Gap::NotDeclared => "its package metadata declares none".to_owned(),
         }
     }
 }

@@ -14,7 +14,7 @@ use super::human::{clean, finding_block};
 use crate::evaluate::{self, Evaluation, Verdict, license};
 use crate::inventory::discover::ReadInput;
 use crate::model::purl;
-use crate::model::{Component, ComponentId, Ecosystem, Finding, Source};
+use crate::model::{Component, ComponentId, Ecosystem, Finding, Rule, Source};
 use crate::policy::Policy;
 
 /// More paths than this are counted, not listed.
@@ -343,6 +343,27 @@ impl<'a> Explanation<'a> {
             Source::Path { path } => format!("local path {}", clean(path)),
         };
         let _ = writeln!(out, "    source    {}: {source_line}", axes.source);
+        let judged: Vec<&str> = policy
+            .criteria
+            .rings
+            .keys()
+            .map(|criterion| criterion.as_str())
+            .collect();
+        if !judged.is_empty() {
+            let failed: Vec<&str> = self
+                .findings
+                .iter()
+                .filter(|f| f.component.as_ref() == Some(&component.id))
+                .filter(|f| HEALTH.contains(&f.rule))
+                .map(|f| f.rule.as_str())
+                .collect();
+            let health_line = if failed.is_empty() {
+                format!("meets {}", judged.join(", "))
+            } else {
+                failed.join(", ")
+            };
+            let _ = writeln!(out, "    health    {}: {health_line}", axes.health);
+        }
     }
 
     /// The exceptions written for this component, and whether each covers it here.
@@ -379,6 +400,18 @@ impl<'a> Explanation<'a> {
         }
     }
 }
+
+/// The rules of the health axis ([`crate::evaluate::criteria`]).
+const HEALTH: [Rule; 8] = [
+    Rule::HealthDeprecated,
+    Rule::HealthYanked,
+    Rule::HealthUnmaintained,
+    Rule::HealthStale,
+    Rule::HealthScorecard,
+    Rule::HealthTooNew,
+    Rule::LicenseChanged,
+    Rule::HealthUnknown,
+];
 
 /// The facts about a component and where each came from.
 fn facts_block(out: &mut String, component: &Component) {

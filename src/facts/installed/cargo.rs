@@ -29,6 +29,17 @@ impl RegistryCache {
     }
 
     pub fn answers(&self, name: &str, version: &str) -> Vec<Answer> {
+        // Both come from a lockfile: nothing in them may climb out of the registry cache.
+        let plain = |text: &str| {
+            !text.is_empty()
+                && text
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.+".contains(c))
+                && !text.contains("..")
+        };
+        if !plain(name) || !plain(version) {
+            return Vec::new();
+        }
         self.indexes
             .iter()
             .find_map(|index| {

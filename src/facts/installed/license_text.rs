@@ -23,7 +23,7 @@ use crate::facts::known::{Answer, Known, local};
 use crate::model::facts::FactSource;
 
 /// The lowest score a license text must reach to count (0 to 1).
-pub const THRESHOLD: f32 = 0.9;
+pub const THRESHOLD: f32 = 0.95;
 
 /// License files larger than this are not read (bytes).
 pub const MAX_FILE: u64 = 256 * 1024;

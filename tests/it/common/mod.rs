@@ -210,6 +210,14 @@ impl Depgov {
         }
         command.env("DEPGOV_TODAY", &self.today);
         command.env("DEPGOV_OFFLINE", "1");
+        // Not the machine's Go module cache or NuGet packages (their fallbacks are under HOME).
+        let sets = |name: &str| self.env.iter().any(|(key, _)| key == name);
+        if !sets("GOMODCACHE") && !sets("GOPATH") {
+            command.env("GOMODCACHE", "/nonexistent/depgov-tests");
+        }
+        if !sets("NUGET_PACKAGES") {
+            command.env("NUGET_PACKAGES", "/nonexistent/depgov-tests");
+        }
         let cache = if self.env.iter().any(|(key, _)| key == "DEPGOV_CACHE_DIR") {
             None
         } else {
