@@ -153,7 +153,7 @@ impl PolicyArgs {
     /// The facts stage for a run on the tree at PATH under `policy`.
     pub fn facts(&self, policy: &Policy) -> Result<facts::Stage, Error> {
         let config = facts::config::Config::new(
-            &policy.facts,
+            policy,
             self.offline,
             self.cache_dir.as_deref(),
             Some(self.lookup().root()),

@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::error::Error;
+use crate::model::Criterion;
 use crate::model::facts::{Endpoint, SourceKind};
 use crate::net::retry::Backoff;
-use crate::policy::FactsSettings;
+use crate::policy::Policy;
 
 /// A fetched license, publish date or repository stays fresh this many days by default.
 pub const LICENSE_MAX_AGE_DAYS: u32 = 90;
@@ -34,17 +35,36 @@ pub struct Config {
     pub backoff: Backoff,
     /// Sent with every request.
     pub user_agent: String,
+    /// Facts the policy's criteria need beyond the default ones.
+    pub wants: Wants,
+}
+
+/// Facts only some criteria need, and that cost requests of their own.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Wants {
+    /// The date of each package's newest release (`criteria.stale`).
+    pub latest_release: bool,
+    /// The source repository's OpenSSF Scorecard (`criteria.scorecard`, and an archived
+    /// repository for `criteria.unmaintained`).
+    pub scorecard: bool,
 }
 
 impl Config {
-    /// The settings of `policy`, the environment and the flags. `offline` is `--offline`;
-    /// `cache_dir` is `--cache-dir`.
+    /// The settings of `policy` (its `[facts]`, and what its `[criteria]` need), the
+    /// environment and the flags. `offline` is `--offline`; `cache_dir` is `--cache-dir`.
     pub fn new(
-        policy: &FactsSettings,
+        policy: &Policy,
         offline: bool,
         cache_dir: Option<&Path>,
         local_root: Option<PathBuf>,
     ) -> Result<Config, Error> {
+        let criteria = &policy.criteria;
+        let wants = Wants {
+            latest_release: criteria.get(Criterion::Stale).is_some(),
+            scorecard: criteria.get(Criterion::Scorecard).is_some()
+                || criteria.get(Criterion::Unmaintained).is_some(),
+        };
+        let policy = &policy.facts;
         let urls = Endpoint::ALL
             .into_iter()
             .map(|endpoint| {
@@ -91,6 +111,7 @@ impl Config {
                         env!("CARGO_PKG_VERSION")
                     )
                 }),
+            wants,
         })
     }
 

@@ -246,7 +246,44 @@ impl Stage {
                 answer.missing.extend(missing);
             }
         }
+        if self.config.wants.scorecard {
+            self.scorecards(&mut answers);
+        }
         answers
+    }
+}
+
+impl Stage {
+    /// Adds the Scorecard of each component's source repository, as the sources allow: a
+    /// project asked about once however many versions and packages it publishes.
+    fn scorecards(&self, answers: &mut [Answers]) {
+        let allowed =
+            self.config.allows(SourceKind::DepsDev) || self.config.allows(SourceKind::Scorecard);
+        if !allowed {
+            return;
+        }
+        let projects: Vec<Option<String>> = answers
+            .iter()
+            .map(|a| {
+                let repository = a
+                    .answers
+                    .iter()
+                    .find_map(|a| a.known.repository.as_deref())?;
+                remote::scorecard::project_id(repository)
+            })
+            .collect();
+        let mut unique: Vec<String> = projects.iter().flatten().cloned().collect();
+        unique.sort();
+        unique.dedup();
+        if unique.is_empty() {
+            return;
+        }
+        let cards = remote::scorecard::ask(&self.config, &self.cache, &unique, &self.usage);
+        for (answer, project) in answers.iter_mut().zip(projects) {
+            if let Some(card) = project.and_then(|p| cards.get(&p)) {
+                answer.answers.push(card.clone());
+            }
+        }
     }
 }
 

@@ -18,6 +18,7 @@ pub mod depsdev;
 pub mod npm;
 pub mod npmrc;
 pub mod pypi;
+pub mod scorecard;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -184,8 +185,15 @@ impl Run<'_> {
                     .then(|| self.config.url(Endpoint::Pypi).to_owned())
             });
             self.fetch_groups(wanted, pypi, Registry::Pypi).await;
+            let projects = self.per_package(wanted, FactSource::Pypi, |w, _| {
+                (w.ecosystem == Ecosystem::Pypi && w.public)
+                    .then(|| self.config.url(Endpoint::Pypi).to_owned())
+            });
+            self.fetch_groups(wanted, projects, Registry::PypiProject)
+                .await;
             let npm = self.per_package(wanted, FactSource::Npm, |w, answers| {
-                let needed = w.ecosystem == Ecosystem::Npm && !depsdev_knew_everything(answers);
+                let needed = w.ecosystem == Ecosystem::Npm
+                    && !depsdev_knew_everything(answers, self.config.wants.latest_release);
                 needed.then(|| self.npm_registry(w)).flatten()
             });
             self.fetch_groups(wanted, npm, Registry::Npm).await;
@@ -301,7 +309,9 @@ impl Run<'_> {
                     ..Pace::default()
                 },
             ),
-            Registry::Pypi | Registry::Npm => (CONCURRENCY, Pace::default()),
+            Registry::Pypi | Registry::PypiProject | Registry::Npm => {
+                (CONCURRENCY, Pace::default())
+            }
         };
         let Some(http) = self.client(source, pace) else {
             return;
@@ -331,6 +341,9 @@ impl Run<'_> {
                         Registry::Pypi => pypi::fetch(http, &group.base, &group.name, versions[0])
                             .await
                             .map(|known| vec![known]),
+                        Registry::PypiProject => pypi::project(http, &group.base, &group.name)
+                            .await
+                            .map(|known| vec![known; versions.len()]),
                         Registry::Npm => {
                             let url = npm::url(&group.base, &group.name);
                             let token = npmrc.token_for(&url);
@@ -502,6 +515,7 @@ enum Source {
     CratesIndex,
     CratesApi,
     Pypi,
+    PypiProject,
     Npm,
 }
 
@@ -514,6 +528,7 @@ impl Source {
             Source::CratesIndex => "index",
             Source::CratesApi => "api",
             Source::Pypi => "release",
+            Source::PypiProject => "simple",
             Source::Npm => "packument",
         };
         format!("{tag}:{}", wanted.key())
@@ -529,6 +544,8 @@ enum Registry {
     CratesIndex,
     CratesApi,
     Pypi,
+    /// PyPI's Simple API, per project.
+    PypiProject,
     Npm,
 }
 
@@ -538,18 +555,22 @@ impl Registry {
             Registry::CratesIndex => Source::CratesIndex,
             Registry::CratesApi => Source::CratesApi,
             Registry::Pypi => Source::Pypi,
+            Registry::PypiProject => Source::PypiProject,
             Registry::Npm => Source::Npm,
         }
     }
 }
 
-/// Whether deps.dev already answered every fact the npm registry would give.
-fn depsdev_knew_everything(answers: &[(FactSource, Answer)]) -> bool {
+/// Whether deps.dev already answered every fact wanted of the npm registry (the newest
+/// release's date only when the policy judges staleness: deps.dev gives it for the newest
+/// version alone).
+fn depsdev_knew_everything(answers: &[(FactSource, Answer)], latest_release: bool) -> bool {
     answers.iter().any(|(source, answer)| {
         *source == FactSource::DepsDev
             && answer.known.found
             && has_license(&answer.known)
             && answer.known.published.is_some()
+            && (!latest_release || answer.known.latest_release.is_some())
     })
 }
 

@@ -1,14 +1,16 @@
 //! PyPI's JSON API: `GET /pypi/{project}/{version}/json` gives the version's license
 //! (`license_expression`, PEP 639; else `license` when it is a short name, not a license's
 //! whole text; else the license classifiers), its upload time, whether it is yanked with the
-//! reason, and the project's URLs.
+//! reason, and the project's URLs. The Simple API's JSON (`GET /simple/{project}/`, PEP 691)
+//! gives what is the project's rather than a version's: its status (PEP 792) and, from its
+//! files' upload times (PEP 700), when it was last released.
 
 use serde::Deserialize;
 
 use crate::facts::known::Known;
 use crate::facts::licenses::from_classifiers;
 use crate::model::Ecosystem;
-use crate::model::facts::Flag;
+use crate::model::facts::{Flag, ProjectStatus};
 use crate::model::purl::normalize_name;
 use crate::net::http::{Http, Request};
 use crate::net::percent_encode;
@@ -115,5 +117,71 @@ fn repository(info: &Info) -> Option<String> {
             .as_deref()
             .and_then(super::browsable)
             .filter(|url| super::is_forge(url))
+    })
+}
+
+/// The Simple API's project page, as far as depgov reads it.
+#[derive(Deserialize)]
+struct Simple {
+    #[serde(default)]
+    files: Vec<SimpleFile>,
+    #[serde(default, rename = "project-status")]
+    project_status: Option<SimpleStatus>,
+}
+
+#[derive(Deserialize)]
+struct SimpleFile {
+    #[serde(default, rename = "upload-time")]
+    upload_time: Option<String>,
+    /// `false`, `true`, or the reason as a string (PEP 592).
+    #[serde(default)]
+    yanked: serde_json::Value,
+}
+
+#[derive(Deserialize)]
+struct SimpleStatus {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// What PyPI's Simple API at `base` says of project `name`: its status, and when its newest
+/// file that is not yanked was uploaded. `found` stays false: it says nothing of a version.
+pub async fn project(http: &Http, base: &str, name: &str) -> Result<Known, Failure> {
+    let project = normalize_name(Ecosystem::Pypi, name);
+    let url = format!("{base}/simple/{}/", percent_encode(&project));
+    let request =
+        Request::get(url).header(http::header::ACCEPT, "application/vnd.pypi.simple.v1+json");
+    let answer = http.send(&request, Repeat::Safe, &[404]).await?;
+    if answer.status == 404 {
+        return Ok(Known::not_found());
+    }
+    let simple: Simple = serde_json::from_slice(&answer.body).map_err(|e| {
+        Failure::unreadable(format!(
+            "PyPI's Simple API answer is not the JSON it documents: {e}"
+        ))
+    })?;
+    let latest_release = simple
+        .files
+        .iter()
+        .filter(|file| {
+            matches!(
+                file.yanked,
+                serde_json::Value::Bool(false) | serde_json::Value::Null
+            )
+        })
+        .filter_map(|file| file.upload_time.clone())
+        .max();
+    Ok(Known {
+        latest_release,
+        project_status: simple
+            .project_status
+            .filter(|s| !s.status.is_empty())
+            .map(|s| ProjectStatus {
+                status: s.status.to_ascii_lowercase(),
+                reason: s.reason.filter(|r| !r.is_empty()),
+            }),
+        ..Known::default()
     })
 }

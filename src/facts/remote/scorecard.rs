@@ -4,11 +4,163 @@
 //! an empty body: not scored). Both field sets are read: deps.dev says `overallScore` and
 //! `shortDescription`, Scorecard's API `score` and `short`.
 
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+
+use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 
-use crate::model::facts::{Scorecard, ScorecardCheck};
+use super::Usage;
+use crate::facts::cache::{Cache, Freshness, now};
+use crate::facts::config::Config;
+use crate::facts::known::{Answer, Known, fetched};
+use crate::model::facts::{Endpoint, FactSource, Scorecard, ScorecardCheck, SourceKind};
 use crate::net::http::{Http, Request};
 use crate::net::retry::{Failure, Repeat};
+use crate::net::throttle::Pace;
+
+/// Scorecard's API is asked about this many repositories at once.
+const CONCURRENCY: usize = 8;
+
+/// The Scorecard of each of `projects` (ids) that a source `config` allows has, from the
+/// cache where it is fresh; `usage` collects how each source fared.
+pub fn ask(
+    config: &Config,
+    cache: &Cache,
+    projects: &[String],
+    usage: &Mutex<BTreeMap<FactSource, Usage>>,
+) -> HashMap<String, Answer> {
+    let mut found = HashMap::new();
+    let note = |source: FactSource, update: &dyn Fn(&mut Usage)| {
+        if let Ok(mut usage) = usage.lock() {
+            update(usage.entry(source).or_default());
+        }
+    };
+    let mut sources = Vec::new();
+    if config.allows(SourceKind::DepsDev) {
+        sources.push(FactSource::DepsDev);
+    }
+    if config.allows(SourceKind::Scorecard) {
+        sources.push(FactSource::Scorecard);
+    }
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return found;
+    };
+    let mut left: Vec<String> = projects.to_vec();
+    for source in sources {
+        // What the cache holds: a card, or the knowledge that the source has none.
+        let mut to_fetch = Vec::new();
+        for project in std::mem::take(&mut left) {
+            let key = format!("project:{project}");
+            let entry = cache.get(source, &key).filter(|entry| {
+                config.offline
+                    || entry.freshness(config.license_max_age, config.flags_max_age)
+                        == Freshness::Fresh
+            });
+            match entry {
+                Some(entry) => {
+                    note(source, &|usage| usage.from_cache += 1);
+                    match entry.known.scorecard.clone() {
+                        Some(_) => {
+                            note(source, &|usage| usage.answered += 1);
+                            found.insert(
+                                project,
+                                Answer {
+                                    known: entry.known,
+                                    origin: fetched(source, entry.fetched),
+                                },
+                            );
+                        }
+                        None => left.push(project),
+                    }
+                }
+                None if config.offline => left.push(project),
+                None => to_fetch.push(project),
+            }
+        }
+        if to_fetch.is_empty() || config.offline {
+            continue;
+        }
+        let http = match Http::new(&config.user_agent, config.backoff, Pace::default()) {
+            Ok(http) => http,
+            Err(message) => {
+                note(source, &|usage| {
+                    usage.failure.get_or_insert(message.clone());
+                });
+                left.extend(to_fetch);
+                continue;
+            }
+        };
+        let results: Vec<(String, Result<Option<Scorecard>, Failure>)> = runtime.block_on(async {
+            match source {
+                FactSource::DepsDev => {
+                    let base = config.url(Endpoint::DepsDev);
+                    match from_depsdev(&http, base, &to_fetch).await {
+                        Ok(cards) => to_fetch
+                            .iter()
+                            .cloned()
+                            .zip(cards.into_iter().map(Ok))
+                            .collect(),
+                        Err(failure) => to_fetch
+                            .iter()
+                            .map(|p| (p.clone(), Err(Failure::message(failure.message.clone()))))
+                            .collect(),
+                    }
+                }
+                _ => {
+                    let base = config.url(Endpoint::Scorecard);
+                    futures_util::stream::iter(to_fetch.iter().cloned())
+                        .map(|project| {
+                            let http = &http;
+                            async move {
+                                let card = from_api(http, base, &project).await;
+                                (project, card)
+                            }
+                        })
+                        .buffer_unordered(CONCURRENCY)
+                        .collect()
+                        .await
+                }
+            }
+        });
+        let requests = http.sent();
+        note(source, &|usage| usage.requests += requests);
+        for (project, result) in results {
+            match result {
+                Ok(card) => {
+                    let known = Known {
+                        scorecard: card,
+                        ..Known::default()
+                    };
+                    cache.put(source, &format!("project:{project}"), &known);
+                    match known.scorecard {
+                        Some(_) => {
+                            note(source, &|usage| usage.answered += 1);
+                            found.insert(
+                                project,
+                                Answer {
+                                    known,
+                                    origin: fetched(source, now()),
+                                },
+                            );
+                        }
+                        None => left.push(project),
+                    }
+                }
+                Err(failure) => {
+                    note(source, &|usage| {
+                        usage.failure.get_or_insert(failure.message.clone());
+                    });
+                    left.push(project);
+                }
+            }
+        }
+    }
+    found
+}
 
 /// deps.dev answers at most this many projects a request.
 const BATCH: usize = 5000;
@@ -146,7 +298,9 @@ pub async fn from_depsdev(
             let request = Request::post_json(format!("{base}/v3alpha/projectbatch"), body);
             let answer = http.send(&request, Repeat::Safe, &[]).await?;
             let page: BatchAnswer = serde_json::from_slice(&answer.body).map_err(|e| {
-                Failure::unreadable(format!("deps.dev's answer is not the JSON it documents: {e}"))
+                Failure::unreadable(format!(
+                    "deps.dev's answer is not the JSON it documents: {e}"
+                ))
             })?;
             for response in page.responses {
                 let id = response
@@ -172,14 +326,20 @@ pub async fn from_depsdev(
 }
 
 /// What Scorecard's API at `base` says of `project` (`github.com/OWNER/REPO`).
-pub async fn from_api(http: &Http, base: &str, project: &str) -> Result<Option<Scorecard>, Failure> {
+pub async fn from_api(
+    http: &Http,
+    base: &str,
+    project: &str,
+) -> Result<Option<Scorecard>, Failure> {
     let url = format!("{base}/projects/{project}");
     let answer = http.send(&Request::get(url), Repeat::Safe, &[404]).await?;
     if answer.status == 404 {
         return Ok(None);
     }
     let card: Card = serde_json::from_slice(&answer.body).map_err(|e| {
-        Failure::unreadable(format!("Scorecard's answer is not the JSON it documents: {e}"))
+        Failure::unreadable(format!(
+            "Scorecard's answer is not the JSON it documents: {e}"
+        ))
     })?;
     Ok(card.into_scorecard(project))
 }
@@ -208,7 +368,8 @@ mod tests {
         let card = depsdev.into_scorecard("github.com/o/r").unwrap();
         assert_eq!(card.score, 3.1);
         assert_eq!(card.checks[1].score, -1);
-        let api: Card = serde_json::from_str(r#"{"score": 7.5, "date": "2026-08-03", "checks": []}"#).unwrap();
+        let api: Card =
+            serde_json::from_str(r#"{"score": 7.5, "date": "2026-08-03", "checks": []}"#).unwrap();
         assert_eq!(api.into_scorecard("github.com/o/r").unwrap().score, 7.5);
     }
 }
