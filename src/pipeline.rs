@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 use crate::error::Error;
 use crate::evaluate::{self, Evaluation, exceptions};
 use crate::facts;
-use crate::gate::{self, Base, Removed};
+use crate::gate::{self, Base, Compared};
 use crate::inventory::Inventory;
 use crate::inventory::cargo::CargoOptions;
 use crate::inventory::discover::{self, DiskTree, ReadInput, Scan, ScanOptions};
@@ -109,8 +109,8 @@ pub struct Stages<'a> {
 pub struct Judged {
     pub inventory: Inventory,
     pub evaluation: Evaluation,
-    /// With a base: the components the change removes.
-    pub removed: Option<Vec<Removed>>,
+    /// With a base: the components the change removes and the vulnerabilities it fixes.
+    pub compared: Option<Compared>,
 }
 
 impl Stages<'_> {
@@ -135,7 +135,7 @@ impl Stages<'_> {
     /// fact that changed upstream does not make an unrelated change fail.
     pub fn judge(&self, inventory: Inventory, base: Option<Inventory>) -> Judged {
         let mut evaluation = evaluate::evaluate(&inventory.components, self.policy, self.today);
-        let removed = base.map(|mut base| {
+        let compared = base.map(|mut base| {
             self.facts.fill(&mut base);
             let at_base = evaluate::evaluate(&base.components, self.policy, self.today);
             gate::compare(
@@ -152,7 +152,7 @@ impl Stages<'_> {
         Judged {
             inventory,
             evaluation,
-            removed,
+            compared,
         }
     }
 }

@@ -53,11 +53,12 @@ pub fn run(args: CheckArgs) -> Result<i32, Error> {
     let lints = policy::lint::lints(&policy, today);
     let mut report = Report::new(judged.inventory, judged.evaluation, lints, &policy);
     report.facts = facts.report(&report.components);
-    if let (Some(base), Some(removed)) = (base, judged.removed) {
+    if let (Some(base), Some(compared)) = (base, judged.compared) {
         let compared = BaseReport {
             rev: base.rev,
             merge_base: base.commit,
-            removed,
+            removed: compared.removed,
+            fixed: compared.fixed,
             existing_debt: None,
         };
         report.set_base(compared, args.only_new);

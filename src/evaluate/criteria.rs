@@ -305,6 +305,21 @@ fn unmaintained(component: &Component) -> Outcome {
             .from("source", status),
         );
     }
+    if let Some(fact) = &facts.advisories {
+        if let Some(notice) = fact.value.advisories.iter().find(|a| a.unmaintained) {
+            let summary = notice.summary.clone().unwrap_or_default();
+            return Outcome::Fails(
+                Failed::new(format!(
+                    "{name} is unmaintained, says {}{}",
+                    notice.ids.join(", "),
+                    suffix(&summary)
+                ))
+                .with("ids", json!(notice.ids))
+                .with("message", json!(summary))
+                .from("source", fact),
+            );
+        }
+    }
     if let Some(fact) = &facts.scorecard {
         let archived = fact.value.checks.iter().find(|check| {
             check.name == "Maintained"

@@ -58,7 +58,7 @@ pub fn apply(
         };
         let file = finding.location.as_ref().map(|l| l.file.as_str());
         for (index, (exception, state)) in exceptions.iter().enumerate() {
-            if !exception.covers(id, file) {
+            if !exception.covers(finding, id, file) {
                 continue;
             }
             used[index] = true;
@@ -127,9 +127,9 @@ fn describe(exception: &Exception) -> String {
         .chain(exception.ticket.as_deref())
         .collect();
     if approval.is_empty() {
-        format!("`{}`", exception.selector)
+        format!("`{}`", exception.subject())
     } else {
-        format!("`{}` ({})", exception.selector, approval.join(", "))
+        format!("`{}` ({})", exception.subject(), approval.join(", "))
     }
 }
 

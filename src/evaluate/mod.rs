@@ -8,6 +8,7 @@
 pub mod criteria;
 pub mod exceptions;
 pub mod license;
+pub mod vulnerabilities;
 
 use chrono::NaiveDate;
 
@@ -75,6 +76,8 @@ pub struct Axes {
     pub source: Ring,
     /// The worst ring of the criteria of acceptability (`[criteria]`).
     pub health: Ring,
+    /// The worst ring of the known vulnerabilities (`[vulnerabilities]`).
+    pub security: Ring,
 }
 
 impl Axes {
@@ -83,6 +86,7 @@ impl Axes {
             .max(self.license)
             .max(self.source)
             .max(self.health)
+            .max(self.security)
     }
 }
 
@@ -116,6 +120,7 @@ fn judge_axes(
         license: license_ring,
         source: judge_source(component, policy, out),
         health: criteria::judge(component, entry, policy, today, out),
+        security: vulnerabilities::judge(component, policy, out),
     }
 }
 

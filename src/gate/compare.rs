@@ -22,6 +22,25 @@ use crate::model::{
 };
 use crate::policy::Policy;
 
+/// An advisory that affected a component at base and affects nothing the change keeps: a
+/// vulnerability the change fixes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fixed {
+    /// The component version at base.
+    pub component: ComponentId,
+    /// The advisory's ids and aliases.
+    pub ids: Vec<String>,
+    pub rule: Rule,
+}
+
+/// What the change did beyond its findings: the components it removes and the
+/// vulnerabilities it fixes.
+#[derive(Clone, Debug, Default)]
+pub struct Compared {
+    pub removed: Vec<Removed>,
+    pub fixed: Vec<Fixed>,
+}
+
 /// A component present at base and gone in the change: debt paid.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Removed {
@@ -47,7 +66,7 @@ pub fn compare(
     base: &Evaluation,
     base_components: &[Component],
     policy: &Policy,
-) -> Vec<Removed> {
+) -> Compared {
     let mut base_versions: BTreeMap<Key, BTreeSet<&str>> = BTreeMap::new();
     for component in base_components {
         base_versions
@@ -55,11 +74,7 @@ pub fn compare(
             .or_default()
             .insert(&component.id.version);
     }
-    let base_rules: HashSet<(Key, Rule)> = base
-        .findings
-        .iter()
-        .filter_map(|f| Some((key(f.component.as_ref()?), f.rule)))
-        .collect();
+    let base_rules: HashSet<FindingKey> = base.findings.iter().filter_map(finding_key).collect();
     if policy.criteria.get(Criterion::LicenseChanged).is_some() {
         relicensed(head, head_components, base_components, policy);
     }
@@ -68,11 +83,11 @@ pub fn compare(
         let Some(id) = &finding.component else {
             continue;
         };
-        let key = key(id);
-        let change = match base_versions.get(&key) {
+        let same_finding = finding_key(finding).is_some_and(|k| base_rules.contains(&k));
+        let change = match base_versions.get(&key(id)) {
             None => Change::New,
             Some(versions) if versions.contains(id.version.as_str()) => Change::Existing,
-            Some(_) if base_rules.contains(&(key, finding.rule)) => Change::Changed,
+            Some(_) if same_finding => Change::Changed,
             Some(_) => Change::New,
         };
         finding.change = Some(change);
@@ -96,7 +111,49 @@ pub fn compare(
         })
         .collect();
     removed.sort_by(|a, b| a.component.cmp(&b.component));
-    removed
+    let head_advisories: HashSet<FindingKey> = head
+        .findings
+        .iter()
+        .filter(|f| matches!(f.rule, Rule::Vulnerability | Rule::Malicious))
+        .filter_map(finding_key)
+        .collect();
+    let mut fixed: Vec<Fixed> = base
+        .findings
+        .iter()
+        .filter(|f| matches!(f.rule, Rule::Vulnerability | Rule::Malicious))
+        .filter(|f| finding_key(f).is_some_and(|k| !head_advisories.contains(&k)))
+        .filter_map(|f| {
+            Some(Fixed {
+                component: f.component.clone()?,
+                ids: advisory_ids(f),
+                rule: f.rule,
+            })
+        })
+        .collect();
+    fixed.sort_by(|a, b| (&a.component, &a.ids).cmp(&(&b.component, &b.ids)));
+    fixed.dedup();
+    Compared { removed, fixed }
+}
+
+/// What makes a finding the same finding at base and in the change: the package (not its
+/// version), the rule and, for an advisory, its id.
+type FindingKey = (Key, Rule, Option<String>);
+
+fn finding_key(finding: &Finding) -> Option<FindingKey> {
+    let advisory = advisory_ids(finding).into_iter().next();
+    Some((key(finding.component.as_ref()?), finding.rule, advisory))
+}
+
+/// The advisory ids a vulnerability finding names (none for other findings).
+fn advisory_ids(finding: &Finding) -> Vec<String> {
+    finding
+        .evidence
+        .get("ids")
+        .and_then(|ids| ids.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|id| id.as_str().map(str::to_owned))
+        .collect()
 }
 
 /// Replaces the `license-changed` findings judged against each version's previous release
@@ -266,7 +323,7 @@ ring = "remove"
         ];
         let base_eval = judged(&base);
         let mut head_eval = judged(&head);
-        let removed = compare(&mut head_eval, &head, &base_eval, &base, &policy());
+        let removed = compare(&mut head_eval, &head, &base_eval, &base, &policy()).removed;
         assert_eq!(
             graded(&head_eval),
             [

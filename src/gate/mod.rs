@@ -24,7 +24,7 @@ use crate::inventory::cargo::CargoOptions;
 use crate::inventory::discover::{self, DiskTree, Planned, ReadInput, ScanOptions};
 use git::{CommitTree, Repo};
 
-pub use compare::{Removed, compare};
+pub use compare::{Compared, Fixed, Removed, compare};
 pub use policy::{PolicyFrom, policy};
 
 /// A change's base, opened.

@@ -33,6 +33,10 @@ pub enum FactSource {
     DepsDev,
     /// OpenSSF Scorecard's API.
     Scorecard,
+    /// The OSV API.
+    Osv,
+    /// An offline OSV database (`--osv-db`, `depgov facts fetch --osv`).
+    OsvDatabase,
 }
 
 impl FactSource {
@@ -51,6 +55,8 @@ impl FactSource {
             FactSource::CratesIo => "crates.io",
             FactSource::DepsDev => "deps.dev",
             FactSource::Scorecard => "OpenSSF Scorecard",
+            FactSource::Osv => "OSV",
+            FactSource::OsvDatabase => "OSV database",
         }
     }
 
@@ -63,6 +69,7 @@ impl FactSource {
                 | FactSource::CratesIo
                 | FactSource::DepsDev
                 | FactSource::Scorecard
+                | FactSource::Osv
         )
     }
 }
@@ -82,14 +89,18 @@ pub enum SourceKind {
     /// OpenSSF Scorecard's API, asked about source repositories deps.dev has no Scorecard for.
     #[serde(rename = "scorecard")]
     Scorecard,
+    /// The OSV API, asked about every component's known vulnerabilities.
+    #[serde(rename = "osv")]
+    Osv,
 }
 
 impl SourceKind {
-    pub const ALL: [SourceKind; 4] = [
+    pub const ALL: [SourceKind; 5] = [
         SourceKind::Installed,
         SourceKind::Registries,
         SourceKind::DepsDev,
         SourceKind::Scorecard,
+        SourceKind::Osv,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -98,6 +109,7 @@ impl SourceKind {
             SourceKind::Registries => "registries",
             SourceKind::DepsDev => "deps.dev",
             SourceKind::Scorecard => "scorecard",
+            SourceKind::Osv => "osv",
         }
     }
 
@@ -118,16 +130,21 @@ pub enum Endpoint {
     CratesIndex,
     DepsDev,
     Scorecard,
+    Osv,
+    /// Where `depgov facts fetch --osv` downloads OSV's per-ecosystem `all.zip` files.
+    OsvDatabase,
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 6] = [
+    pub const ALL: [Endpoint; 8] = [
         Endpoint::Npm,
         Endpoint::Pypi,
         Endpoint::Crates,
         Endpoint::CratesIndex,
         Endpoint::DepsDev,
         Endpoint::Scorecard,
+        Endpoint::Osv,
+        Endpoint::OsvDatabase,
     ];
 
     /// Its key in the policy's `[facts]` table.
@@ -139,6 +156,8 @@ impl Endpoint {
             Endpoint::CratesIndex => "crates-index",
             Endpoint::DepsDev => "deps-dev",
             Endpoint::Scorecard => "scorecard",
+            Endpoint::Osv => "osv",
+            Endpoint::OsvDatabase => "osv-database",
         }
     }
 
@@ -151,6 +170,8 @@ impl Endpoint {
             Endpoint::CratesIndex => "DEPGOV_CRATES_INDEX_URL",
             Endpoint::DepsDev => "DEPGOV_DEPSDEV_URL",
             Endpoint::Scorecard => "DEPGOV_SCORECARD_URL",
+            Endpoint::Osv => "DEPGOV_OSV_URL",
+            Endpoint::OsvDatabase => "DEPGOV_OSV_DATABASE_URL",
         }
     }
 
@@ -163,6 +184,8 @@ impl Endpoint {
             Endpoint::CratesIndex => "https://index.crates.io",
             Endpoint::DepsDev => "https://api.deps.dev",
             Endpoint::Scorecard => "https://api.scorecard.dev",
+            Endpoint::Osv => "https://api.osv.dev",
+            Endpoint::OsvDatabase => "https://osv-vulnerabilities.storage.googleapis.com",
         }
     }
 
@@ -239,6 +262,87 @@ pub struct Release {
     pub license: String,
 }
 
+/// How severe a vulnerability is, from its CVSS base score (v4 or v3: critical ≥ 9.0, high
+/// ≥ 7.0, medium ≥ 4.0, low > 0), else from the severity its database gives; `Unknown` when
+/// neither says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Unknown,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Level {
+    pub const ALL: [Level; 5] = [
+        Level::Critical,
+        Level::High,
+        Level::Medium,
+        Level::Low,
+        Level::Unknown,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Unknown => "unknown",
+            Level::Low => "low",
+            Level::Medium => "medium",
+            Level::High => "high",
+            Level::Critical => "critical",
+        }
+    }
+
+    /// The level of a CVSS base score.
+    pub fn of_score(score: f64) -> Level {
+        if score >= 9.0 {
+            Level::Critical
+        } else if score >= 7.0 {
+            Level::High
+        } else if score >= 4.0 {
+            Level::Medium
+        } else if score > 0.0 {
+            Level::Low
+        } else {
+            Level::Unknown
+        }
+    }
+}
+
+/// One advisory affecting a component version: an OSV record, merged with the records that
+/// are its aliases (a CVE and its GHSA are one advisory).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Advisory {
+    /// Every id and alias, the record's own id first.
+    pub ids: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    pub level: Level,
+    /// The CVSS base score the level comes from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// The CVSS vector it was computed from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vector: Option<String>,
+    /// Versions of this package that fix it.
+    pub fixed: Vec<String>,
+    /// An OSV `MAL-` record: the package is malicious.
+    pub malicious: bool,
+    /// An informational advisory saying the package is unmaintained (RustSec).
+    pub unmaintained: bool,
+    pub links: Vec<String>,
+}
+
+/// The advisories affecting a component version.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Advisories {
+    pub advisories: Vec<Advisory>,
+    /// The smallest version above this one that fixes every advisory, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fixed_by: Option<String>,
+}
+
 /// Why a license is still unknown after the facts stage.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "why", rename_all = "kebab-case")]
@@ -300,6 +404,10 @@ pub struct Facts {
     /// The release before this one, with its license.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_release: Option<Fact<Release>>,
+    /// Known vulnerabilities and malicious-package records (OSV); `None` when OSV was not
+    /// consulted for it (offline without a database, unreachable, not covered).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub advisories: Option<Fact<Advisories>>,
     /// Why facts from remote sources are missing, when they are (offline, unreachable, not
     /// known); `None` when they were found, or no source could know.
     #[serde(skip_serializing_if = "Option::is_none")]

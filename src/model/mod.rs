@@ -316,10 +316,14 @@ pub enum Rule {
     LicenseChanged,
     /// A criterion's data is missing (`criteria.unknown`).
     HealthUnknown,
+    /// A known vulnerability affects the version (`[vulnerabilities]`).
+    Vulnerability,
+    /// The package is malicious (an OSV `MAL-` record): always the remove ring.
+    Malicious,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 23] = [
+    pub const ALL: [Rule; 25] = [
         Rule::ComponentAssess,
         Rule::ComponentHold,
         Rule::ComponentRemove,
@@ -343,6 +347,8 @@ impl Rule {
         Rule::HealthTooNew,
         Rule::LicenseChanged,
         Rule::HealthUnknown,
+        Rule::Vulnerability,
+        Rule::Malicious,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -370,6 +376,8 @@ impl Rule {
             Rule::HealthTooNew => "health-too-new",
             Rule::LicenseChanged => "license-changed",
             Rule::HealthUnknown => "health-unknown",
+            Rule::Vulnerability => "vulnerability",
+            Rule::Malicious => "malicious",
         }
     }
 
@@ -403,6 +411,8 @@ impl Rule {
             Rule::HealthTooNew => "The version was published very recently",
             Rule::LicenseChanged => "The component's license changed between versions",
             Rule::HealthUnknown => "Data a criterion needs is missing for this component",
+            Rule::Vulnerability => "A known vulnerability affects this version",
+            Rule::Malicious => "The package is malicious",
         }
     }
 }
@@ -473,6 +483,12 @@ impl Rule {
             }
             Rule::HealthUnknown => {
                 "The facts a criterion needs could not be found (offline, not known to any source, or a source was unreachable): the finding says which and why."
+            }
+            Rule::Vulnerability => {
+                "Upgrade to the version the finding names as use-instead, which fixes every advisory it lists; or, if the vulnerable code is not reachable, waive the advisory with an [[exceptions]] entry naming it, with a reason, an approver and an expiry."
+            }
+            Rule::Malicious => {
+                "This package was published to attack its users: remove it, rotate any secret the machines that installed it could read, and check them. It cannot be waived."
             }
         }
     }

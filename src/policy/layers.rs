@@ -16,7 +16,7 @@ use super::{Criteria, FactsSettings, LicenseRings, Policy, PolicyOrigin, SourceR
 use crate::diagnostic::{self, Diagnostic};
 use crate::error::Error;
 use crate::model::codes::LintCode;
-use crate::model::facts::Endpoint;
+use crate::model::facts::{Endpoint, Level};
 use crate::model::registry;
 use crate::model::{Criterion, Kind, Location, Ring};
 
@@ -444,6 +444,15 @@ fn merge(layers: &[(String, Layer)]) -> Result<Policy, Vec<String>> {
                 .map(|(.., origin)| origin.clone())
         });
     }
+    for level in Level::ALL {
+        last(vulnerability_key(level), &|l| {
+            l.vulnerabilities
+                .iter()
+                .rev()
+                .find(|(v, ..)| *v == level)
+                .map(|(.., origin)| origin.clone())
+        });
+    }
     last("criteria.unknown", &|l| {
         l.criteria_unknown.as_ref().map(|s| s.1.clone())
     });
@@ -543,10 +552,14 @@ fn merge(layers: &[(String, Layer)]) -> Result<Policy, Vec<String>> {
         }
         for exception in &layer.exceptions {
             for locked in &locked_earlier {
-                if locked.selector.overlaps(&exception.selector) {
+                let overlaps = exception
+                    .selector
+                    .as_ref()
+                    .is_none_or(|selector| locked.selector.overlaps(selector));
+                if overlaps && exception.advisory.is_none() {
                     problems.push(format!(
                         "{}: this exception waives `{}`, which {} locks at {} (locked entries cannot be waived by a policy that extends them)\n",
-                        exception.origin, exception.selector, locked.origin, locked.ring
+                        exception.origin, exception.subject(), locked.origin, locked.ring
                     ));
                 }
             }
@@ -596,6 +609,11 @@ fn merge(layers: &[(String, Layer)]) -> Result<Policy, Vec<String>> {
         max_days: latest(&|l| l.max_days.is_some())
             .and_then(|l| l.max_days.clone())
             .map(|s| s.0),
+        vulnerabilities: layers
+            .iter()
+            .flat_map(|(_, l)| &l.vulnerabilities)
+            .map(|(level, ring, _)| (*level, *ring))
+            .collect(),
         criteria: Criteria {
             rings: layers
                 .iter()
@@ -626,6 +644,17 @@ fn merge(layers: &[(String, Layer)]) -> Result<Policy, Vec<String>> {
     })
 }
 
+/// The key of a vulnerability severity's setting, as `policy show` names it.
+pub(super) fn vulnerability_key(level: Level) -> &'static str {
+    match level {
+        Level::Critical => "vulnerabilities.critical",
+        Level::High => "vulnerabilities.high",
+        Level::Medium => "vulnerabilities.medium",
+        Level::Low => "vulnerabilities.low",
+        Level::Unknown => "vulnerabilities.unknown",
+    }
+}
+
 /// The key of a criterion's setting, as `policy show` names it.
 pub(super) fn criterion_key(criterion: Criterion) -> &'static str {
     match criterion {
@@ -648,6 +677,8 @@ pub(super) fn facts_url_key(endpoint: Endpoint) -> &'static str {
         Endpoint::CratesIndex => "facts.crates-index",
         Endpoint::DepsDev => "facts.deps-dev",
         Endpoint::Scorecard => "facts.scorecard",
+        Endpoint::Osv => "facts.osv",
+        Endpoint::OsvDatabase => "facts.osv-database",
     }
 }
 

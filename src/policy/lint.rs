@@ -94,7 +94,8 @@ pub fn lints(policy: &Policy, today: NaiveDate) -> Vec<Lint> {
                 &exception.origin,
                 format!(
                     "the exception for `{}` expired on {}; remove or renew it",
-                    exception.selector, exception.expires
+                    exception.subject(),
+                    exception.expires
                 ),
             ));
         } else if let Some(max) = policy.max_days.filter(|max| days_left > i64::from(*max)) {
@@ -103,7 +104,7 @@ pub fn lints(policy: &Policy, today: NaiveDate) -> Vec<Lint> {
                 &exception.origin,
                 format!(
                     "the exception for `{}` runs {days_left} days; the policy allows at most {max}",
-                    exception.selector
+                    exception.subject()
                 ),
             ));
         }

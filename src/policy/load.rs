@@ -18,14 +18,14 @@ use toml::de::{DeTable, DeValue};
 
 use super::raw::{
     RawComponent, RawCriteria, RawDefaults, RawException, RawExpiry, RawFacts, RawLicenses,
-    RawPolicy, RawRingBelow, RawRingDays, RawScan, RawSources, Text,
+    RawPolicy, RawRingBelow, RawRingDays, RawScan, RawSources, RawVulnerabilities, Text,
 };
 use super::selector::{Selector, VersionRange};
 use super::{ComponentEntry, Exception, Threshold};
 use crate::diagnostic::{Diagnostic, line_of};
 use crate::inventory::discover::Exclude;
 use crate::model::codes::LintCode;
-use crate::model::facts::{Endpoint, SourceKind};
+use crate::model::facts::{Endpoint, Level, SourceKind};
 use crate::model::{Criterion, Ecosystem, Kind, Location, Ring};
 use crate::model::{purl, registry};
 use crate::util::glob::path_glob;
@@ -61,6 +61,8 @@ pub struct Layer {
     /// `[criteria]` settings, each with where it is set.
     pub criteria: Vec<(Criterion, Ring, Threshold, Location)>,
     pub criteria_unknown: Set<Ring>,
+    /// `[vulnerabilities]` rings, each with where it is set.
+    pub vulnerabilities: Vec<(Level, Ring, Location)>,
     /// Things that are valid but likely mistakes (deprecated ids, duplicate entries).
     pub lints: Vec<(LintCode, Diagnostic)>,
 }
@@ -169,6 +171,11 @@ impl<'a> Loader<'a> {
         self.compile_expiry(&raw.expiry, &mut layer);
         self.compile_facts(&raw.facts, &mut layer);
         self.compile_criteria(&raw.criteria, &mut layer);
+        for (level, text) in raw.vulnerabilities.rings() {
+            if let Some((ring, origin)) = self.ring_setting(text.as_ref()) {
+                layer.vulnerabilities.push((level, ring, origin));
+            }
+        }
         let mut first_line: std::collections::HashMap<String, u32> = Default::default();
         for (span, entry) in raw_components {
             let Some(entry) = entry.and_then(|raw| self.compile_component(span.clone(), raw))
@@ -619,13 +626,35 @@ impl<'a> Loader<'a> {
     }
 
     fn compile_exception(&mut self, span: Range<usize>, raw: RawException) -> Option<Exception> {
-        let selector = self.selector(
-            span.clone(),
-            raw.purl.as_ref(),
-            raw.ecosystem.as_ref(),
-            raw.name.as_ref(),
-            raw.versions.as_ref(),
-        );
+        let advisory = raw.advisory.as_ref().map(|a| a.get_ref().trim().to_owned());
+        if let Some(text) = &raw.advisory {
+            let id = text.get_ref().trim();
+            if id.is_empty() || id.contains(char::is_whitespace) {
+                self.problem(
+                    text.span(),
+                    "`advisory` is one advisory id, e.g. GHSA-jfh8-c2jp-5v3q",
+                );
+            } else if id.to_ascii_uppercase().starts_with("MAL-") {
+                self.problem_with_help(
+                    text.span(),
+                    format!("`{id}` is a malicious-package record: it cannot be waived"),
+                    "remove the package; malicious packages are always on the remove ring",
+                );
+            }
+        }
+        let names_a_component = raw.purl.is_some() || raw.ecosystem.is_some() || raw.name.is_some();
+        let selector = if advisory.is_some() && !names_a_component {
+            Some(None)
+        } else {
+            self.selector(
+                span.clone(),
+                raw.purl.as_ref(),
+                raw.ecosystem.as_ref(),
+                raw.name.as_ref(),
+                raw.versions.as_ref(),
+            )
+            .map(Some)
+        };
         let expires = self.date(&raw.expires);
         let paths = self.globs(&raw.paths);
         let repos = self.globs(&raw.repos);
@@ -643,6 +672,7 @@ impl<'a> Loader<'a> {
             reason: raw.reason.into_inner(),
             approved_by: raw.approved_by.map(Spanned::into_inner),
             ticket: raw.ticket.map(Spanned::into_inner),
+            advisory,
             origin: self.at(&(entry_start(self.text, span.start)..span.end)),
         })
     }
@@ -871,6 +901,7 @@ impl TablePath {
                     "scan" => fields_of::<RawScan>(),
                     "expiry" => fields_of::<RawExpiry>(),
                     "facts" => fields_of::<RawFacts>(),
+                    "vulnerabilities" => fields_of::<RawVulnerabilities>(),
                     "criteria" => match parents.get(1) {
                         Some(Segment::Key(key)) if key == "scorecard" => {
                             fields_of::<RawRingBelow>()

@@ -21,9 +21,9 @@ use std::fmt;
 use chrono::NaiveDate;
 use globset::GlobSet;
 
-use crate::model::facts::{Endpoint, SourceKind};
+use crate::model::facts::{Endpoint, Level, SourceKind};
 use crate::model::registry;
-use crate::model::{ComponentId, Criterion, Kind, Location, Ring};
+use crate::model::{ComponentId, Criterion, Finding, Kind, Location, Ring, Rule};
 use selector::Selector;
 
 pub use layers::{
@@ -101,6 +101,9 @@ pub struct Policy {
     pub facts: FactsSettings,
     /// The criteria of acceptability (`[criteria]`).
     pub criteria: Criteria,
+    /// The ring of a component with a known vulnerability, by severity
+    /// (`[vulnerabilities]`); a severity not set is not judged.
+    pub vulnerabilities: BTreeMap<Level, Ring>,
     /// Where each setting (`defaults.ring`, `licenses.unlisted`, …) was set; a setting absent
     /// here has depgov's built-in default.
     pub settings: BTreeMap<&'static str, Location>,
@@ -232,10 +235,14 @@ pub struct ComponentEntry {
     pub origin: Location,
 }
 
-/// One `[[exceptions]]` entry: a time-limited waiver for the findings of some components.
+/// One `[[exceptions]]` entry: a time-limited waiver for the findings of some components, or
+/// for one vulnerability advisory.
 #[derive(Clone, Debug)]
 pub struct Exception {
-    pub selector: Selector,
+    /// The components it covers; `None` for an advisory's exception that names none (it
+    /// covers every component the advisory affects).
+    pub selector: Option<Selector>,
+    /// The advisory it waives: only the vulnerability findings that name it are covered.
     /// Globs over manifest/lockfile paths, as written; empty means everywhere.
     pub paths: Vec<String>,
     /// Globs over `OWNER/NAME`, as written; empty means every repository.
@@ -246,20 +253,53 @@ pub struct Exception {
     pub reason: String,
     pub approved_by: Option<String>,
     pub ticket: Option<String>,
+    pub advisory: Option<String>,
     /// Where the entry is written.
     pub origin: Location,
 }
 
 impl Exception {
+    /// What it waives, as reports name it: `pkg:npm/moment versions <3`, `GHSA-… in
+    /// pkg:npm/lodash`, or `GHSA-…`.
+    pub fn subject(&self) -> String {
+        match (&self.advisory, &self.selector) {
+            (Some(advisory), Some(selector)) => format!("{advisory} in {selector}"),
+            (Some(advisory), None) => advisory.clone(),
+            (None, Some(selector)) => selector.to_string(),
+            (None, None) => String::new(),
+        }
+    }
+
     /// Whether the exception is meant for `repository` (`OWNER/NAME`, when known). One scoped
     /// to repositories does not apply where the repository is unknown.
     pub fn in_repository(&self, repository: Option<&str>) -> bool {
         self.repos.is_empty() || repository.is_some_and(|r| self.repo_globs.is_match(r))
     }
 
-    /// Whether the exception covers a finding on `id` located in `file`.
-    pub fn covers(&self, id: &ComponentId, file: Option<&str>) -> bool {
-        self.selector.matches(id)
-            && (self.paths.is_empty() || file.is_some_and(|f| self.path_globs.is_match(f)))
+    /// Whether the exception covers `finding`, about the component `id`, located in `file`.
+    pub fn covers(&self, finding: &Finding, id: &ComponentId, file: Option<&str>) -> bool {
+        let advisory_named = match &self.advisory {
+            None => true,
+            Some(advisory) => {
+                finding.rule == Rule::Vulnerability && names_advisory(finding, advisory)
+            }
+        };
+        advisory_named
+            && self.selector.as_ref().is_none_or(|s| s.matches(id))
+            && self.covers_file(file)
     }
+
+    /// Whether the exception's `paths` cover a finding located in `file`.
+    pub fn covers_file(&self, file: Option<&str>) -> bool {
+        self.paths.is_empty() || file.is_some_and(|f| self.path_globs.is_match(f))
+    }
+}
+
+/// Whether a vulnerability finding is about `advisory`: its id or one of its aliases.
+fn names_advisory(finding: &Finding, advisory: &str) -> bool {
+    let ids = finding.evidence.get("ids").and_then(|ids| ids.as_array());
+    ids.into_iter()
+        .flatten()
+        .filter_map(|id| id.as_str())
+        .any(|id| id.eq_ignore_ascii_case(advisory))
 }

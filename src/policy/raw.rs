@@ -61,6 +61,46 @@ pub struct RawPolicy {
     /// recently, a good OpenSSF Scorecard, not too new, no relicensing (docs/policy.md).
     #[serde(default)]
     pub criteria: RawCriteria,
+    /// The ring of a component with a known vulnerability, by the vulnerability's severity.
+    /// Malicious packages are always on the remove ring.
+    #[serde(default)]
+    pub vulnerabilities: RawVulnerabilities,
+}
+
+/// The ring of a component with a known vulnerability, by severity (from the CVSS base
+/// score). A severity not set is not judged.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
+pub struct RawVulnerabilities {
+    /// CVSS 9.0 to 10.0.
+    #[schemars(with = "Option<Ring>")]
+    pub critical: Option<Text>,
+    /// CVSS 7.0 to 8.9.
+    #[schemars(with = "Option<Ring>")]
+    pub high: Option<Text>,
+    /// CVSS 4.0 to 6.9.
+    #[schemars(with = "Option<Ring>")]
+    pub medium: Option<Text>,
+    /// CVSS 0.1 to 3.9.
+    #[schemars(with = "Option<Ring>")]
+    pub low: Option<Text>,
+    /// No CVSS score, and no severity from the advisory's database.
+    #[schemars(with = "Option<Ring>")]
+    pub unknown: Option<Text>,
+}
+
+impl RawVulnerabilities {
+    pub fn rings(&self) -> [(crate::model::facts::Level, &Option<Text>); 5] {
+        use crate::model::facts::Level;
+        [
+            (Level::Critical, &self.critical),
+            (Level::High, &self.high),
+            (Level::Medium, &self.medium),
+            (Level::Low, &self.low),
+            (Level::Unknown, &self.unknown),
+        ]
+    }
 }
 
 /// The criteria of acceptability: each names the ring of a component that fails it. A
@@ -147,6 +187,14 @@ pub struct RawFacts {
     /// wins over this.
     #[schemars(with = "Option<Link>")]
     pub scorecard: Option<Text>,
+    /// The OSV API (default https://api.osv.dev); `DEPGOV_OSV_URL` wins over this.
+    #[schemars(with = "Option<Link>")]
+    pub osv: Option<Text>,
+    /// Where `depgov facts fetch --osv` downloads OSV's database (default
+    /// https://osv-vulnerabilities.storage.googleapis.com); `DEPGOV_OSV_DATABASE_URL` wins
+    /// over this.
+    #[schemars(with = "Option<Link>")]
+    pub osv_database: Option<Text>,
     /// Days a fetched license, publish date or repository stays fresh in the cache
     /// (default 90).
     #[schemars(with = "Option<Days>")]
@@ -158,7 +206,7 @@ pub struct RawFacts {
 
 impl RawFacts {
     /// The base URLs the table sets, by endpoint.
-    pub fn urls(&self) -> [(crate::model::facts::Endpoint, &Option<Text>); 6] {
+    pub fn urls(&self) -> [(crate::model::facts::Endpoint, &Option<Text>); 8] {
         use crate::model::facts::Endpoint;
         [
             (Endpoint::Npm, &self.npm),
@@ -167,6 +215,8 @@ impl RawFacts {
             (Endpoint::CratesIndex, &self.crates_index),
             (Endpoint::DepsDev, &self.deps_dev),
             (Endpoint::Scorecard, &self.scorecard),
+            (Endpoint::Osv, &self.osv),
+            (Endpoint::OsvDatabase, &self.osv_database),
         ]
     }
 }
@@ -308,12 +358,14 @@ pub struct RawComponent {
     pub accept: Vec<Text>,
 }
 
-/// One `[[exceptions]]` entry: a waiver for the findings of some components.
+/// One `[[exceptions]]` entry: a waiver for the findings of some components, or for one
+/// advisory (with or without a component).
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
-#[schemars(deny_unknown_fields, extend("oneOf" = [
+#[schemars(deny_unknown_fields, extend("anyOf" = [
     { "required": ["purl"] },
     { "required": ["ecosystem", "name"] },
+    { "required": ["advisory"] },
 ]))]
 pub struct RawException {
     /// The component, as a versionless package URL (`*` matches any text in the name);
@@ -349,6 +401,10 @@ pub struct RawException {
     /// Where it was decided.
     #[schemars(with = "Option<String>")]
     pub ticket: Option<Text>,
+    /// A vulnerability advisory it waives (`GHSA-…`, `CVE-…`, `RUSTSEC-…`, any id or alias),
+    /// for every component it affects or, with a component, for that one.
+    #[schemars(with = "Option<String>")]
+    pub advisory: Option<Text>,
 }
 
 /// What discovery reads.

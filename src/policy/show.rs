@@ -105,6 +105,7 @@ pub fn toml(policy: &Policy) -> String {
         );
     }
     criteria(&mut out, policy);
+    vulnerabilities(&mut out, policy);
     facts(&mut out, policy);
     for entry in &policy.components {
         component(&mut out, entry);
@@ -144,6 +145,25 @@ fn criteria(out: &mut String, policy: &Policy) {
     }
     if !lines.is_empty() {
         let _ = writeln!(out, "\n[criteria]\n{}", lines.join("\n"));
+    }
+}
+
+/// The `[vulnerabilities]` table, when the policy sets anything in it.
+fn vulnerabilities(out: &mut String, policy: &Policy) {
+    if policy.vulnerabilities.is_empty() {
+        return;
+    }
+    out.push_str("\n[vulnerabilities]\n");
+    for level in crate::model::facts::Level::ALL {
+        if let Some(ring) = policy.vulnerabilities.get(&level) {
+            let _ = writeln!(
+                out,
+                "{} = {}{}",
+                level.as_str(),
+                quote(ring.as_str()),
+                origin_comment(policy, super::layers::vulnerability_key(level))
+            );
+        }
     }
 }
 
@@ -213,9 +233,14 @@ fn component(out: &mut String, entry: &ComponentEntry) {
 
 fn exception_entry(out: &mut String, exception: &Exception) {
     let _ = writeln!(out, "\n[[exceptions]]  # {}", exception.origin);
-    let _ = writeln!(out, "purl = {}", quote(&exception.selector.purl()));
-    if let Some(range) = &exception.selector.versions_text {
-        let _ = writeln!(out, "versions = {}", quote(range));
+    if let Some(advisory) = &exception.advisory {
+        let _ = writeln!(out, "advisory = {}", quote(advisory));
+    }
+    if let Some(selector) = &exception.selector {
+        let _ = writeln!(out, "purl = {}", quote(&selector.purl()));
+        if let Some(range) = &selector.versions_text {
+            let _ = writeln!(out, "versions = {}", quote(range));
+        }
     }
     if !exception.paths.is_empty() {
         let _ = writeln!(out, "paths = {}", list(&exception.paths));
@@ -290,7 +315,9 @@ pub fn json(policy: &Policy) -> Value {
         .iter()
         .map(|e| {
             json!({
-                "purl": e.selector.purl(), "versions": e.selector.versions_text, "paths": e.paths,
+                "purl": e.selector.as_ref().map(|s| s.purl()),
+                "versions": e.selector.as_ref().and_then(|s| s.versions_text.clone()),
+                "advisory": e.advisory, "paths": e.paths,
                 "repos": e.repos, "expires": e.expires.to_string(), "reason": e.reason,
                 "approved_by": e.approved_by, "ticket": e.ticket, "origin": e.origin,
             })
@@ -321,6 +348,14 @@ pub fn json(policy: &Policy) -> Value {
             "max_days": setting(policy, "expiry.max-days", json!(policy.max_days)),
         },
         "criteria": criteria,
+        "vulnerabilities": policy
+            .vulnerabilities
+            .iter()
+            .map(|(level, ring)| {
+                let key = super::layers::vulnerability_key(*level);
+                (level.as_str().to_owned(), setting(policy, key, json!(ring)))
+            })
+            .collect::<serde_json::Map<String, Value>>(),
         "facts": {
             "sources": setting(policy, "facts.sources", json!(facts.sources)),
             "urls": facts_urls,

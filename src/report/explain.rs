@@ -370,11 +370,23 @@ impl<'a> Explanation<'a> {
     fn exceptions_block(&self, out: &mut String, component: &Component) {
         let file = component.location.as_ref().map(|l| l.file.as_str());
         let mut first = true;
-        for exception in self
-            .policy
-            .exceptions
-            .iter()
-            .filter(|e| e.selector.matches(&component.id))
+        for exception in
+            self.policy
+                .exceptions
+                .iter()
+                .filter(|e| match (&e.selector, &e.advisory) {
+                    (Some(selector), None) => selector.matches(&component.id),
+                    // An advisory's exception is about this component when it names one of its
+                    // findings' advisories.
+                    _ => self.findings.iter().any(|f| {
+                        f.component.as_ref() == Some(&component.id)
+                            && e.covers(
+                                f,
+                                &component.id,
+                                f.location.as_ref().map(|l| l.file.as_str()),
+                            )
+                    }),
+                })
         {
             if first {
                 let _ = writeln!(out, "  exceptions:");
@@ -382,7 +394,7 @@ impl<'a> Explanation<'a> {
             }
             let applies = if !exception.in_repository(self.repository) {
                 "not for this repository".to_owned()
-            } else if !exception.covers(&component.id, file) {
+            } else if !exception.covers_file(file) {
                 format!("not for {}", file.unwrap_or("this file"))
             } else if exception.expires < self.today {
                 "expired, waives nothing".to_owned()
@@ -392,7 +404,7 @@ impl<'a> Explanation<'a> {
             let _ = writeln!(
                 out,
                 "    `{}` until {} ({}): {applies} — {}",
-                exception.selector,
+                exception.subject(),
                 exception.expires,
                 exception.origin,
                 clean(&exception.reason)

@@ -319,6 +319,13 @@ fn base_line(out: &mut String, base: &BaseReport) {
     if !removed.is_empty() {
         parts.push(format!("removed: {}", removed.join(", ")));
     }
+    if !base.fixed.is_empty() {
+        let count = base.fixed.len();
+        parts.push(format!(
+            "fixed: {count} vulnerabilit{}",
+            if count == 1 { "y" } else { "ies" }
+        ));
+    }
     if let Some(debt) = &base.existing_debt {
         parts.push(format!(
             "existing debt: {}, {} (not caused by this change)",

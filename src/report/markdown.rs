@@ -242,6 +242,24 @@ fn tail_sections(report: &Report, existing: &[&Finding]) -> String {
             }
             out.push_str("\n</details>\n\n");
         }
+        if !base.fixed.is_empty() {
+            let _ = writeln!(
+                out,
+                "<details><summary>Fixed by this change: {} vulnerabilit{}</summary>\n",
+                base.fixed.len(),
+                if base.fixed.len() == 1 { "y" } else { "ies" }
+            );
+            for fixed in base.fixed.iter().take(200) {
+                let _ = writeln!(
+                    out,
+                    "- {} {}: {}",
+                    escape(&fixed.component.name),
+                    escape(&fixed.component.version),
+                    escape(&fixed.ids.join(", "))
+                );
+            }
+            out.push_str("\n</details>\n\n");
+        }
     }
     let contact = report
         .policy

@@ -14,7 +14,7 @@ pub mod sarif;
 use serde::{Deserialize, Serialize};
 
 use crate::evaluate::{Evaluation, Verdict};
-use crate::gate::Removed;
+use crate::gate::{Fixed, Removed};
 use crate::inventory::{InputFile, InputNote, Inventory};
 use crate::model::facts::FactsReport;
 use crate::model::{Change, Component, Finding, Ring, Severity};
@@ -108,6 +108,9 @@ pub struct BaseReport {
     pub merge_base: String,
     /// Components present at base and gone now, with their ring at base.
     pub removed: Vec<Removed>,
+    /// Vulnerabilities affecting a component at base that the change leaves behind.
+    #[serde(default)]
+    pub fixed: Vec<Fixed>,
     /// With `--only-new`: findings not shown because the change did not cause them.
     pub existing_debt: Option<Debt>,
 }

@@ -121,6 +121,36 @@ fn notification(code: &str, level: &str, message: &str, file: &str, line: Option
     })
 }
 
+/// A rule's tags: vulnerabilities and malicious packages are security results.
+fn tags(rule: Rule) -> Vec<&'static str> {
+    match rule {
+        Rule::Vulnerability | Rule::Malicious => {
+            vec!["security", "dependencies", "open-source-policy"]
+        }
+        _ => vec!["dependencies", "open-source-policy"],
+    }
+}
+
+/// The CVSS-like score (0.0 to 10.0, as text) of a vulnerability or malicious-package
+/// finding: the advisory's base score, else the middle of its severity's band.
+fn security_severity(finding: &Finding) -> Option<String> {
+    match finding.rule {
+        Rule::Malicious => Some("10.0".to_owned()),
+        Rule::Vulnerability => {
+            let score = finding.evidence.get("score").and_then(|s| s.as_f64());
+            let band = match finding.evidence.get("severity").and_then(|s| s.as_str()) {
+                Some("critical") => 9.5,
+                Some("high") => 8.0,
+                Some("medium") => 5.5,
+                Some("low") => 2.0,
+                _ => 5.0,
+            };
+            Some(format!("{:.1}", score.unwrap_or(band)))
+        }
+        _ => None,
+    }
+}
+
 fn rule_descriptor(rule: Rule) -> Value {
     let help = format!(
         "{} Every rule is described in depgov's docs/rules.md.",
@@ -132,7 +162,7 @@ fn rule_descriptor(rule: Rule) -> Value {
         "shortDescription": { "text": rule.summary() },
         "fullDescription": { "text": rule.summary() },
         "help": { "text": help, "markdown": help },
-        "properties": { "tags": ["dependencies", "open-source-policy"] }
+        "properties": { "tags": tags(rule) }
     })
 }
 
@@ -165,6 +195,10 @@ fn result(finding: &Finding) -> Value {
     });
     if !finding.evidence.is_empty() {
         value["properties"]["evidence"] = json!(finding.evidence);
+    }
+    if let Some(severity) = security_severity(finding) {
+        // GitHub code scanning ranks security results by this score, written as text.
+        value["properties"]["security-severity"] = json!(severity);
     }
     if let Some(waiver) = &finding.waiver {
         let mut justification = waiver.reason.clone();

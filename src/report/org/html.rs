@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use super::markdown::count;
-use super::{OrgReport, RepoReport, Status, Usage};
+use super::{FindingUsage, OrgReport, RepoReport, Status, Usage};
 use crate::model::{Finding, Ring, Severity};
 
 const STYLE: &str = r#"
@@ -142,7 +142,18 @@ impl Page<'_> {
         self.chart();
         self.changes();
         self.held();
-        self.health();
+        self.findings_by_version(
+            "vulnerabilities",
+            "Vulnerable components",
+            &self.report.vulnerabilities,
+            "No known vulnerability in any component in use.",
+        );
+        self.findings_by_version(
+            "health",
+            "Community health",
+            &self.report.health,
+            "No deprecated, yanked, unmaintained or relicensed component in use.",
+        );
         self.failed();
         self.exceptions();
         self.repos();
@@ -379,20 +390,25 @@ impl Page<'_> {
         self.out.push_str("</tbody></table></section>\n");
     }
 
-    fn health(&mut self) {
-        let health = &self.report.health;
+    /// A section of findings by component version, with the repositories they are in.
+    fn findings_by_version(
+        &mut self,
+        id: &str,
+        heading: &str,
+        usages: &[FindingUsage],
+        none: &str,
+    ) {
         let _ = writeln!(
             self.out,
-            "<section id=\"health\"><h2>Community health ({})</h2>",
-            health.len()
+            "<section id=\"{id}\"><h2>{heading} ({})</h2>",
+            usages.len()
         );
-        if health.is_empty() {
-            self.out
-                .push_str("<p>No deprecated, yanked, unmaintained or relicensed component in use.</p></section>\n");
+        if usages.is_empty() {
+            let _ = writeln!(self.out, "<p>{none}</p></section>");
             return;
         }
         self.table_start(
-            "health-table",
+            &format!("{id}-table"),
             &[
                 ("Component", false),
                 ("Version", false),
@@ -401,7 +417,7 @@ impl Page<'_> {
                 ("Repositories", true),
             ],
         );
-        for usage in health {
+        for usage in usages {
             let links: Vec<String> = usage.repos.iter().map(|n| self.link(n)).collect();
             let _ = writeln!(
                 self.out,

@@ -111,11 +111,17 @@ pub fn render(report: &OrgReport) -> String {
         out.push('\n');
     }
 
-    if !report.health.is_empty() {
-        let _ = writeln!(out, "## Community health ({})\n", report.health.len());
+    for (heading, usages) in [
+        ("Vulnerable components", &report.vulnerabilities),
+        ("Community health", &report.health),
+    ] {
+        if usages.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "## {heading} ({})\n", usages.len());
         out.push_str("| Component | Version | Rule | What | Repositories |\n");
         out.push_str("|---|---|---|---|---|\n");
-        for usage in &report.health {
+        for usage in usages {
             let _ = writeln!(
                 out,
                 "| **{}** | {} | {} | {} | {}: {} |",

@@ -66,6 +66,9 @@ pub struct OrgReport {
     /// with the repositories using them; by rule, then component.
     #[serde(default)]
     pub health: Vec<FindingUsage>,
+    /// Vulnerable and malicious component versions, with the repositories using them.
+    #[serde(default)]
+    pub vulnerabilities: Vec<FindingUsage>,
 }
 
 /// The rules the organisation report gathers into its community-health section.
@@ -320,6 +323,7 @@ impl Builder {
             expiring_exceptions: Vec::new(),
             changes: None,
             health: Vec::new(),
+            vulnerabilities: Vec::new(),
         };
         let mut builder = Builder {
             report,
@@ -511,6 +515,7 @@ impl Builder {
             (a.days_left, &a.origin, &a.selector).cmp(&(b.days_left, &b.origin, &b.selector))
         });
         report.health = gather(&report.repos, &HEALTH_RULES);
+        report.vulnerabilities = gather(&report.repos, &[Rule::Malicious, Rule::Vulnerability]);
         report.totals = totals;
         report
     }
@@ -525,7 +530,7 @@ pub fn expiring(policy: &Policy, today: NaiveDate) -> Vec<ExpiringException> {
         .filter_map(|exception| {
             let days_left = (exception.expires - today).num_days();
             (days_left <= i64::from(policy.warn_days)).then(|| ExpiringException {
-                selector: exception.selector.to_string(),
+                selector: exception.subject(),
                 expires: exception.expires.to_string(),
                 days_left,
                 reason: exception.reason.clone(),
