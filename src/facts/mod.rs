@@ -23,6 +23,7 @@ pub mod config;
 pub mod installed;
 pub mod known;
 pub mod licenses;
+pub mod osv;
 pub mod remote;
 
 use std::collections::{BTreeMap, HashMap, HashSet};

@@ -9,6 +9,7 @@ pub mod facts;
 pub mod license;
 pub mod purl;
 pub mod registry;
+pub mod versions;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
