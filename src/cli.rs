@@ -107,6 +107,10 @@ pub(crate) enum FactsCommand {
 pub(crate) struct FactsFetchArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// Also download OSV's vulnerability database for the ecosystems the components are in,
+    /// for `--offline` runs.
+    #[arg(long)]
+    pub osv: bool,
 }
 
 #[derive(Debug, Args)]
@@ -147,6 +151,10 @@ pub(crate) struct PolicyArgs {
     /// The cache directory (default: DEPGOV_CACHE_DIR, else the platform's cache directory).
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
+    /// Match known vulnerabilities against this offline OSV database (a directory of records
+    /// or OSV's all.zip files) instead of asking OSV's API (DEPGOV_OSV_DB does the same).
+    #[arg(long, value_name = "PATH")]
+    pub osv_db: Option<PathBuf>,
 }
 
 impl PolicyArgs {
@@ -156,6 +164,7 @@ impl PolicyArgs {
             policy,
             self.offline,
             self.cache_dir.as_deref(),
+            self.osv_db.as_deref(),
             Some(self.lookup().root()),
         )?;
         Ok(facts::Stage::new(config))

@@ -6,6 +6,9 @@ use crate::cli::FactsFetchArgs;
 use crate::error::{Error, exit};
 use crate::messages;
 use crate::pipeline::{self, Stages};
+use std::collections::BTreeSet;
+
+use crate::model::Ecosystem;
 use crate::util::paths::display_path;
 
 pub fn fetch(args: FactsFetchArgs) -> Result<i32, Error> {
@@ -59,6 +62,32 @@ pub fn fetch(args: FactsFetchArgs) -> Result<i32, Error> {
             "s"
         }
     ));
+    if args.osv {
+        let Some(dir) = at.cache_dir.clone().or_else(crate::util::paths::cache_dir) else {
+            return Err(Error::Usage(
+                "--osv needs a cache directory: give --cache-dir or set DEPGOV_CACHE_DIR"
+                    .to_owned(),
+            ));
+        };
+        let ecosystems: BTreeSet<Ecosystem> = inventory
+            .components
+            .iter()
+            .map(|c| c.id.ecosystem)
+            .collect();
+        let ecosystems: Vec<Ecosystem> = ecosystems.into_iter().collect();
+        for downloaded in crate::facts::osv::download::fetch(facts.config(), &dir, &ecosystems) {
+            match downloaded.result {
+                Ok(bytes) => text.push_str(&format!(
+                    "  OSV database {:<15} {:.1} MB\n",
+                    downloaded.ecosystem,
+                    bytes as f64 / 1_000_000.0
+                )),
+                Err(why) => {
+                    messages::warning(format!("OSV database for {}: {why}", downloaded.ecosystem))
+                }
+            }
+        }
+    }
     print(|out| out.write_all(text.as_bytes()))?;
     Ok(exit::OK)
 }

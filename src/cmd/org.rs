@@ -45,7 +45,7 @@ pub fn scan(args: ScanOrgArgs) -> Result<i32, Error> {
         today,
     };
     // Nothing is checked out: no installed tree to read; the cache is the scan's.
-    let config = facts::config::Config::new(&policy, false, options.cache.as_deref(), None)?;
+    let config = facts::config::Config::new(&policy, false, options.cache.as_deref(), None, None)?;
     let facts = facts::Stage::new(config);
     let report = scan::run(&options, &policy, &facts)?;
     org::publish(report, previous.as_ref(), &args.out)?;

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::known::Known;
@@ -23,14 +24,15 @@ pub struct Cache {
     root: Option<PathBuf>,
 }
 
-/// What the cache holds for one key.
+/// What the cache holds for one key: by default what a source knows of a package version
+/// ([`Known`]); other payloads (OSV's answers and records) go through [`Cache::get_as`].
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Entry {
+pub struct Entry<T = Known> {
     /// The key it was stored under: a hash collision or a stray file is not taken for it.
     pub key: String,
     /// When the source answered (RFC 3339).
     pub fetched: String,
-    pub known: Known,
+    pub known: T,
 }
 
 /// How fresh an entry is for the facts in it.
@@ -66,21 +68,31 @@ impl Cache {
 
     /// The entry for `key`, if the cache holds a readable one.
     pub fn get(&self, source: FactSource, key: &str) -> Option<Entry> {
+        self.get_as(source, key)
+    }
+
+    /// The entry for `key` holding a `T`, if the cache holds a readable one.
+    pub fn get_as<T: DeserializeOwned>(&self, source: FactSource, key: &str) -> Option<Entry<T>> {
         let bytes = std::fs::read(self.path(source, key)?).ok()?;
-        let entry: Entry = serde_json::from_slice(&bytes).ok()?;
+        let entry: Entry<T> = serde_json::from_slice(&bytes).ok()?;
         (entry.key == key).then_some(entry)
     }
 
     /// Stores what `source` answered for `key` now. A cache that cannot be written is no
     /// error: the run goes on without it.
     pub fn put(&self, source: FactSource, key: &str, known: &Known) {
+        self.put_as(source, key, known);
+    }
+
+    /// Stores a `T` that `source` answered for `key` now.
+    pub fn put_as<T: Serialize>(&self, source: FactSource, key: &str, known: &T) {
         let Some(path) = self.path(source, key) else {
             return;
         };
         let entry = Entry {
             key: key.to_owned(),
             fetched: now(),
-            known: known.clone(),
+            known,
         };
         let Ok(bytes) = serde_json::to_vec(&entry) else {
             return;
@@ -98,7 +110,7 @@ impl Cache {
     }
 }
 
-impl Entry {
+impl<T> Entry<T> {
     /// How fresh the entry is, given how long each kind of fact stays fresh.
     pub fn freshness(&self, license_max_age: Duration, flags_max_age: Duration) -> Freshness {
         let age = DateTime::parse_from_rfc3339(&self.fetched)

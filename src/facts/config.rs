@@ -37,6 +37,10 @@ pub struct Config {
     pub user_agent: String,
     /// Facts the policy's criteria need beyond the default ones.
     pub wants: Wants,
+    /// The offline OSV database to match vulnerabilities against instead of asking OSV's API:
+    /// `--osv-db`, else `DEPGOV_OSV_DB`, else, offline, the one `depgov facts fetch --osv`
+    /// downloaded into the cache.
+    pub osv_database: Option<PathBuf>,
 }
 
 /// Facts only some criteria need, and that cost requests of their own.
@@ -56,6 +60,7 @@ impl Config {
         policy: &Policy,
         offline: bool,
         cache_dir: Option<&Path>,
+        osv_database: Option<&Path>,
         local_root: Option<PathBuf>,
     ) -> Result<Config, Error> {
         let criteria = &policy.criteria;
@@ -83,15 +88,28 @@ impl Config {
             })
             .collect::<Result<_, Error>>()?;
         let days = |days: u32| Duration::from_secs(u64::from(days) * 86_400);
+        let offline = offline || env_flag("DEPGOV_OFFLINE")?;
+        let cache_dir = cache_dir
+            .map(Path::to_path_buf)
+            .or_else(crate::util::paths::cache_dir);
+        let downloaded = cache_dir
+            .as_ref()
+            .map(|dir| osv_download_dir(dir))
+            .filter(|dir| offline && dir.is_dir());
+        let from_env = std::env::var_os("DEPGOV_OSV_DB")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from);
         Ok(Config {
+            osv_database: osv_database
+                .map(Path::to_path_buf)
+                .or(from_env)
+                .or(downloaded),
             sources: policy
                 .sources
                 .clone()
                 .unwrap_or_else(|| SourceKind::ALL.into_iter().collect()),
-            offline: offline || env_flag("DEPGOV_OFFLINE")?,
-            cache_dir: cache_dir
-                .map(Path::to_path_buf)
-                .or_else(crate::util::paths::cache_dir),
+            offline,
+            cache_dir,
             license_max_age: days(policy.license_max_age.unwrap_or(LICENSE_MAX_AGE_DAYS)),
             flags_max_age: days(policy.flags_max_age.unwrap_or(FLAGS_MAX_AGE_DAYS)),
             urls,
@@ -136,6 +154,11 @@ fn check_url(name: &str, url: &str) -> Result<(), Error> {
             "{name}={url} is not an http(s):// URL"
         )))
     }
+}
+
+/// Where `depgov facts fetch --osv` keeps OSV's database under the cache directory.
+pub fn osv_download_dir(cache_dir: &Path) -> PathBuf {
+    cache_dir.join("osv")
 }
 
 /// A yes/no environment variable: `1`/`true`/`yes` or `0`/`false`/`no` (unset is no).

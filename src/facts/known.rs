@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::facts::{
-    Fact, FactSource, Facts, Flag, Gap, Origin, ProjectStatus, Release, Scorecard,
+    Advisories, Fact, FactSource, Facts, Flag, Gap, Origin, ProjectStatus, Release, Scorecard,
 };
 use crate::model::license::License;
 
@@ -39,6 +39,9 @@ pub struct Known {
     pub scorecard: Option<Scorecard>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_release: Option<Release>,
+    /// The advisories affecting the version (OSV); `Some` of an empty list when none does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advisories: Option<Advisories>,
 }
 
 impl Known {
@@ -108,6 +111,7 @@ impl Answers {
         facts.project_status = self.first(|k| k.project_status.clone());
         facts.scorecard = self.first(|k| k.scorecard.clone());
         facts.previous_release = self.first(|k| k.previous_release.clone());
+        facts.advisories = self.first(|k| k.advisories.clone());
         let remote_known = self
             .answers
             .iter()
@@ -129,7 +133,7 @@ impl Answers {
 
     /// Why no answer gave a license; `None` when no source could have known.
     fn gap(&self) -> Option<Gap> {
-        if !self.could_know && self.answers.is_empty() {
+        if !self.could_know && !self.answers.iter().any(|a| a.known.found) {
             return None;
         }
         let unreachable: Vec<String> = self

@@ -32,6 +32,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use cache::Cache;
 use config::Config;
 use installed::Installed;
+use osv::database::Database;
+
+use crate::util::paths::display_path;
 use known::Answers;
 use remote::npmrc::Npmrc;
 use remote::{Usage, Wanted};
@@ -83,6 +86,7 @@ pub struct Stage {
     config: Config,
     cache: Cache,
     installed: OnceLock<Installed>,
+    osv_database: OnceLock<Result<Database, crate::error::Error>>,
     npmrc: OnceLock<Npmrc>,
     /// What the sources said of each package version asked about so far.
     answers: Mutex<HashMap<Key, Arc<Answers>>>,
@@ -95,10 +99,16 @@ impl Stage {
             cache: Cache::new(config.cache_dir.as_deref()),
             config,
             installed: OnceLock::new(),
+            osv_database: OnceLock::new(),
             npmrc: OnceLock::new(),
             answers: Mutex::new(HashMap::new()),
             usage: Mutex::new(BTreeMap::new()),
         }
+    }
+
+    /// The stage's settings.
+    pub fn config(&self) -> &Config {
+        &self.config
     }
 
     /// Fills in what the inventory's inputs did not record.
@@ -171,7 +181,29 @@ impl Stage {
                 })
                 .collect(),
             licenses_unknown,
+            vulnerabilities_unchecked: self.vulnerabilities_unchecked(components),
         }
+    }
+
+    /// Why the components' known vulnerabilities were not checked, when none was.
+    fn vulnerabilities_unchecked(&self, components: &[Component]) -> Option<String> {
+        let checked = components.iter().any(|c| c.facts.advisories.is_some());
+        let from_registry = components
+            .iter()
+            .any(|c| matches!(c.source, Source::Registry { .. }));
+        let allowed = self.config.osv_database.is_some() || self.config.allows(SourceKind::Osv);
+        if checked || !from_registry || !allowed {
+            return None;
+        }
+        let failed = self
+            .usage
+            .lock()
+            .is_ok_and(|u| u.values().any(|used| used.failure.is_some()));
+        (self.config.offline && !failed).then(|| {
+            "known vulnerabilities were not checked: offline, and no OSV database in the cache \
+             (depgov facts fetch --osv fills it) nor --osv-db"
+                .to_owned()
+        })
     }
 
     fn lock_answers(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Arc<Answers>>> {
@@ -250,11 +282,54 @@ impl Stage {
         if self.config.wants.scorecard {
             self.scorecards(&mut answers);
         }
+        self.vulnerabilities(keys, &mut answers);
         answers
     }
 }
 
 impl Stage {
+    /// Adds the advisories affecting each package version from a registry (OSV's API never
+    /// hears of a private registry's packages; an offline database knows them all).
+    fn vulnerabilities(&self, keys: &[(Key, bool)], answers: &mut [Answers]) {
+        let database = match &self.config.osv_database {
+            Some(path) => match self.osv_database.get_or_init(|| Database::load(path)) {
+                Ok(database) => Some((database, display_path(path))),
+                Err(error) => {
+                    if let Ok(mut usage) = self.usage.lock() {
+                        let usage = usage.entry(FactSource::OsvDatabase).or_default();
+                        usage.failure.get_or_insert(error.to_string());
+                    }
+                    return;
+                }
+            },
+            None => None,
+        };
+        let (indexes, wanted): (Vec<usize>, Vec<osv::Wanted>) = keys
+            .iter()
+            .enumerate()
+            // OSV covers every ecosystem depgov reads.
+            .filter(|(_, (key, _))| database.is_some() || key.origin.is_none())
+            .map(|(index, (key, _))| {
+                let wanted = osv::Wanted {
+                    ecosystem: key.ecosystem,
+                    name: key.name.clone(),
+                    version: key.version.clone(),
+                };
+                (index, wanted)
+            })
+            .unzip();
+        if wanted.is_empty() {
+            return;
+        }
+        let database = database.as_ref().map(|(db, shown)| (*db, shown.as_str()));
+        let found = osv::ask(&self.config, &self.cache, database, &wanted, &self.usage);
+        for (index, answer) in indexes.into_iter().zip(found) {
+            if let Some(answer) = answer {
+                answers[index].answers.push(answer);
+            }
+        }
+    }
+
     /// Adds the Scorecard of each component's source repository, as the sources allow: a
     /// project asked about once however many versions and packages it publishes.
     fn scorecards(&self, answers: &mut [Answers]) {

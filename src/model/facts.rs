@@ -405,8 +405,9 @@ pub struct Facts {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_release: Option<Fact<Release>>,
     /// Known vulnerabilities and malicious-package records (OSV); `None` when OSV was not
-    /// consulted for it (offline without a database, unreachable, not covered).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// consulted for it (offline without a database, unreachable, not covered). Reports leave
+    /// out an empty list: the report's `facts` says whether vulnerabilities were checked.
+    #[serde(skip_serializing_if = "no_advisories")]
     pub advisories: Option<Fact<Advisories>>,
     /// Why facts from remote sources are missing, when they are (offline, unreachable, not
     /// known); `None` when they were found, or no source could know.
@@ -414,9 +415,24 @@ pub struct Facts {
     pub unavailable: Option<Gap>,
 }
 
+/// Whether there is no advisory to show.
+fn no_advisories(advisories: &Option<Fact<Advisories>>) -> bool {
+    advisories
+        .as_ref()
+        .is_none_or(|fact| fact.value.advisories.is_empty())
+}
+
 impl Facts {
+    /// Whether there is nothing to show (an empty list of advisories is nothing to show).
     pub fn is_empty(&self) -> bool {
-        *self == Facts::default()
+        let shown = Facts {
+            advisories: self
+                .advisories
+                .clone()
+                .filter(|_| !no_advisories(&self.advisories)),
+            ..self.clone()
+        };
+        shown == Facts::default()
     }
 }
 
@@ -431,6 +447,9 @@ pub struct FactsReport {
     /// Each source consulted.
     pub used: Vec<SourceReport>,
     pub licenses_unknown: usize,
+    /// Why known vulnerabilities were not checked, when they were not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vulnerabilities_unchecked: Option<String>,
 }
 
 /// How one source fared.
@@ -451,17 +470,32 @@ impl FactsReport {
     /// One line for each source that failed, as every report shows it:
     /// `deps.dev could not be reached (…); 212 licenses unknown`.
     pub fn problems(&self) -> Vec<String> {
-        self.used
+        let mut problems: Vec<String> = self
+            .used
             .iter()
             .filter_map(|used| {
                 let failure = used.failure.as_ref()?;
+                let lost = match used.source {
+                    FactSource::Osv | FactSource::OsvDatabase => {
+                        "known vulnerabilities were not checked".to_owned()
+                    }
+                    _ => format!(
+                        "{} license{} unknown",
+                        self.licenses_unknown,
+                        if self.licenses_unknown == 1 { "" } else { "s" }
+                    ),
+                };
+                let verb = match used.source {
+                    FactSource::OsvDatabase => "could not be read",
+                    _ => "could not be reached",
+                };
                 Some(format!(
-                    "{} could not be reached ({failure}); {} license{} unknown",
-                    used.source.as_str(),
-                    self.licenses_unknown,
-                    if self.licenses_unknown == 1 { "" } else { "s" }
+                    "{} {verb} ({failure}); {lost}",
+                    used.source.as_str()
                 ))
             })
-            .collect()
+            .collect();
+        problems.extend(self.vulnerabilities_unchecked.clone());
+        problems
     }
 }

@@ -83,6 +83,8 @@ pub struct Http {
     throttle: Throttle,
     sent: AtomicU64,
     error_reader: Option<ErrorReader>,
+    /// Answers heavier than this are refused.
+    max_answer: usize,
 }
 
 impl Http {
@@ -106,7 +108,14 @@ impl Http {
             backoff,
             sent: AtomicU64::new(0),
             error_reader: None,
+            max_answer: MAX_ANSWER_BYTES,
         })
+    }
+
+    /// The same client, taking answers up to `bytes` (a database download).
+    pub fn taking_up_to(mut self, bytes: usize) -> Http {
+        self.max_answer = bytes;
+        self
     }
 
     /// The same client, reading error messages from failed answers with `reader`.
@@ -178,7 +187,7 @@ impl Http {
         let status = response.status();
         self.throttle.observe(status, response.headers());
         let headers = response.headers().clone();
-        let body = Limited::new(response.into_body(), MAX_ANSWER_BYTES)
+        let body = Limited::new(response.into_body(), self.max_answer)
             .collect()
             .await
             .map_err(|e| Failure::message(format!("the answer broke off: {e}")))?

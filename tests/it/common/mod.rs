@@ -81,6 +81,8 @@ pub const TODAY: &str = "2027-01-01";
 ///   no test reads or writes `~/.cache`;
 /// - `DEPGOV_OFFLINE=1` unless the test sets it: no test reaches a real registry or deps.dev;
 ///   tests of the facts sources point depgov at the fake sources and set it to `0`;
+/// - `DEPGOV_OSV_DB`, an empty OSV database, unless the test sets it: known vulnerabilities
+///   are checked, and there are none;
 /// - no variable that points at the machine's installed trees or npm configuration
 ///   (`VIRTUAL_ENV`, `GOMODCACHE`, `GOPATH`, `NUGET_PACKAGES`, `NPM_CONFIG_USERCONFIG`).
 ///
@@ -210,6 +212,7 @@ impl Depgov {
         }
         command.env("DEPGOV_TODAY", &self.today);
         command.env("DEPGOV_OFFLINE", "1");
+        command.env("DEPGOV_OSV_DB", empty_osv_database());
         // Not the machine's Go module cache or NuGet packages (their fallbacks are under HOME).
         let sets = |name: &str| self.env.iter().any(|(key, _)| key == name);
         if !sets("GOMODCACHE") && !sets("GOPATH") {
@@ -242,6 +245,14 @@ impl Depgov {
         }
         (command, cache)
     }
+}
+
+/// An empty directory, shared by every test: an OSV database without records.
+fn empty_osv_database() -> &'static Path {
+    static EMPTY: std::sync::OnceLock<TempDir> = std::sync::OnceLock::new();
+    EMPTY
+        .get_or_init(|| tempfile::tempdir().expect("temp dir for the empty OSV database"))
+        .path()
 }
 
 /// depgov started by [`Depgov::spawn`].
