@@ -12,6 +12,7 @@ mod check_cargo;
 mod discovery;
 mod docs;
 mod explain;
+mod facts_remote;
 mod format_cargo_lock;
 mod format_composer;
 mod format_gemfile_lock;
