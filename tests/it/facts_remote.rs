@@ -153,11 +153,7 @@ fn depgov(dir: &Path, fake: &FakeSources, args: &[&str], env: &[(&str, &str)]) -
         command.env(key, value);
     }
     let output = command.run();
-    assert!(
-        !stderr(&output).contains("panicked"),
-        "{}",
-        stderr(&output)
-    );
+    assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
     assert_ne!(code(&output), 2, "{}", stderr(&output));
     output
 }
@@ -201,7 +197,11 @@ fn licenses(report: &Value) -> BTreeMap<String, String> {
         .iter()
         .map(|c| {
             (
-                format!("{}@{}", c["name"].as_str().unwrap_or("?"), c["version"].as_str().unwrap_or("?")),
+                format!(
+                    "{}@{}",
+                    c["name"].as_str().unwrap_or("?"),
+                    c["version"].as_str().unwrap_or("?")
+                ),
                 c["license"].as_str().unwrap_or("").to_owned(),
             )
         })
@@ -214,7 +214,9 @@ fn origin(fact: &Value) -> &str {
         fact["fetched"].as_str().is_some_and(|f| f.len() >= 20),
         "a fetched fact says when: {fact}"
     );
-    fact["source"].as_str().unwrap_or_else(|| panic!("no source: {fact}"))
+    fact["source"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no source: {fact}"))
 }
 
 /// The version keys each deps.dev batch request asked about, as `SYSTEM name@version`.
@@ -284,11 +286,17 @@ fn every_ecosystem_gets_licenses_dates_flags_and_repositories_with_their_origins
         Package::npm("request", "2.88.2")
             .license("Apache-2.0")
             .published("2020-02-11T16:37:24Z")
-            .deprecated("request has been deprecated, see https://github.com/request/request/issues/3142")
+            .deprecated(
+                "request has been deprecated, see https://github.com/request/request/issues/3142",
+            )
             .repository("https://github.com/request/request")
             .unknown_to(Service::DepsDev),
     )
-    .add(Package::npm("lodash", "4.17.21").license("BSD-3-Clause").published(PUBLISHED))
+    .add(
+        Package::npm("lodash", "4.17.21")
+            .license("BSD-3-Clause")
+            .published(PUBLISHED),
+    )
     .add(
         Package::pypi("requests", "2.31.0")
             .license("Apache-2.0")
@@ -307,7 +315,12 @@ fn every_ecosystem_gets_licenses_dates_flags_and_repositories_with_their_origins
             .published("2024-02-19T21:51:53Z")
             .repository("https://github.com/dtolnay/anyhow"),
     )
-    .add(Package::cargo("time", "0.3.0").license("MIT OR Apache-2.0").published(PUBLISHED).yanked(""))
+    .add(
+        Package::cargo("time", "0.3.0")
+            .license("MIT OR Apache-2.0")
+            .published(PUBLISHED)
+            .yanked(""),
+    )
     .add(
         Package::go("github.com/spf13/cobra", "v1.8.0")
             .license("Apache-2.0")
@@ -333,11 +346,20 @@ fn every_ecosystem_gets_licenses_dates_flags_and_repositories_with_their_origins
                 },
             ]),
         ),
-        ("requirements.txt", requirements(&[("requests", "2.31.0"), ("urllib3", "2.0.0")])),
-        ("rust/Cargo.lock", cargo_lock(&[("anyhow", "1.0.80", None), ("time", "0.3.0", None)])),
+        (
+            "requirements.txt",
+            requirements(&[("requests", "2.31.0"), ("urllib3", "2.0.0")]),
+        ),
+        (
+            "rust/Cargo.lock",
+            cargo_lock(&[("anyhow", "1.0.80", None), ("time", "0.3.0", None)]),
+        ),
         go_mod,
         go_sum,
-        ("bom.cdx.json", maven_sbom(&[("org.apache.commons:commons-lang3", "3.14.0")])),
+        (
+            "bom.cdx.json",
+            maven_sbom(&[("org.apache.commons:commons-lang3", "3.14.0")]),
+        ),
     ]);
     let report = inventory(repo.path(), &fake, None, &[]);
 
@@ -352,7 +374,10 @@ fn every_ecosystem_gets_licenses_dates_flags_and_repositories_with_their_origins
         json!({"set": true, "message": "use String.prototype.padStart()"})
     );
     assert_eq!(origin(&facts["deprecated"]), "deps-dev");
-    assert_eq!(facts["repository"]["value"], "https://github.com/stevemao/left-pad");
+    assert_eq!(
+        facts["repository"]["value"],
+        "https://github.com/stevemao/left-pad"
+    );
     let request = &component(&report, "request")["facts"];
     assert_eq!(component(&report, "request")["license"], "Apache-2.0");
     for fact in ["license", "published", "deprecated", "repository"] {
@@ -363,7 +388,10 @@ fn every_ecosystem_gets_licenses_dates_flags_and_repositories_with_their_origins
         request["deprecated"]["value"]["message"],
         "request has been deprecated, see https://github.com/request/request/issues/3142"
     );
-    assert_eq!(request["repository"]["value"], "https://github.com/request/request");
+    assert_eq!(
+        request["repository"]["value"],
+        "https://github.com/request/request"
+    );
     // The lockfile's license stays, and has no other origin.
     let lodash = component(&report, "lodash");
     assert_eq!(lodash["license"], "MIT");
@@ -383,9 +411,15 @@ fn every_ecosystem_gets_licenses_dates_flags_and_repositories_with_their_origins
     for fact in ["license", "published", "yanked", "repository"] {
         assert_eq!(origin(&requests["facts"][fact]), "pypi", "{fact}");
     }
-    assert_eq!(requests["facts"]["published"]["value"], "2023-05-22T15:12:42.123456Z");
+    assert_eq!(
+        requests["facts"]["published"]["value"],
+        "2023-05-22T15:12:42.123456Z"
+    );
     assert_eq!(requests["facts"]["yanked"]["value"], json!({"set": false}));
-    assert_eq!(requests["facts"]["repository"]["value"], "https://github.com/psf/requests");
+    assert_eq!(
+        requests["facts"]["repository"]["value"],
+        "https://github.com/psf/requests"
+    );
     let urllib3 = &component(&report, "urllib3")["facts"];
     assert_eq!(
         urllib3["yanked"]["value"],
@@ -396,21 +430,37 @@ fn every_ecosystem_gets_licenses_dates_flags_and_repositories_with_their_origins
     let anyhow = component(&report, "anyhow");
     assert_eq!(anyhow["license"], "MIT OR Apache-2.0");
     assert_eq!(origin(&anyhow["facts"]["license"]), "deps-dev");
-    assert_eq!(anyhow["facts"]["published"]["value"], "2024-02-19T21:51:53Z");
+    assert_eq!(
+        anyhow["facts"]["published"]["value"],
+        "2024-02-19T21:51:53Z"
+    );
     assert_eq!(origin(&anyhow["facts"]["published"]), "crates-io");
     assert_eq!(anyhow["facts"]["yanked"]["value"], json!({"set": false}));
-    assert_eq!(anyhow["facts"]["repository"]["value"], "https://github.com/dtolnay/anyhow");
+    assert_eq!(
+        anyhow["facts"]["repository"]["value"],
+        "https://github.com/dtolnay/anyhow"
+    );
     let time = &component(&report, "time")["facts"];
     assert_eq!(time["yanked"]["value"], json!({"set": true}));
     assert_eq!(origin(&time["yanked"]), "crates-io");
+    // deps.dev calls a yanked crate deprecated ("yanked"): that is the yank, not a deprecation.
+    assert!(time.get("deprecated").is_none(), "{time}");
     // Licenses were known, so crates.io's API (one request a second) was not asked.
     assert_eq!(fake.count(Route::CratesApi), 0);
     assert_eq!(fake.count(Route::CratesIndex), 2);
 
     // Go and Maven: deps.dev alone.
     for (name, license, repository) in [
-        ("github.com/spf13/cobra", "Apache-2.0", "https://github.com/spf13/cobra"),
-        ("org.apache.commons:commons-lang3", "Apache-2.0", "https://github.com/apache/commons-lang"),
+        (
+            "github.com/spf13/cobra",
+            "Apache-2.0",
+            "https://github.com/spf13/cobra",
+        ),
+        (
+            "org.apache.commons:commons-lang3",
+            "Apache-2.0",
+            "https://github.com/apache/commons-lang",
+        ),
     ] {
         let found = component(&report, name);
         assert_eq!(found["license"], license, "{found}");
@@ -427,12 +477,1131 @@ fn every_ecosystem_gets_licenses_dates_flags_and_repositories_with_their_origins
         .iter()
         .map(|u| {
             assert!(u.get("failure").is_none(), "{u}");
-            (u["source"].as_str().unwrap_or("?").to_owned(), u["requests"].as_u64().unwrap_or(0))
+            (
+                u["source"].as_str().unwrap_or("?").to_owned(),
+                u["requests"].as_u64().unwrap_or(0),
+            )
         })
         .collect();
     assert_eq!(
         used,
-        [("npm".into(), 1), ("pypi".into(), 2), ("crates-io".into(), 2), ("deps-dev".into(), 1)]
+        [
+            ("npm".into(), 1),
+            ("pypi".into(), 2),
+            ("crates-io".into(), 2),
+            ("deps-dev".into(), 1)
+        ]
     );
     assert_eq!(report["facts"]["licenses_unknown"], 0);
+}
+
+#[test]
+fn a_license_the_lockfile_records_stays_and_a_registry_wins_over_depsdev() {
+    let fake = FakeSources::start();
+    fake.add(
+        Package::npm("chalk", "5.3.0")
+            .license("GPL-3.0-only")
+            .published(PUBLISHED),
+    )
+    .add(
+        // deps.dev has no publish date, so the registry is asked, and its license wins.
+        Package::npm("debug", "4.3.4")
+            .license("MIT")
+            .published(PUBLISHED)
+            .on_depsdev(|mut seen| {
+                seen.published = None;
+                seen.license("BSD-3-Clause")
+            }),
+    )
+    .add(
+        Package::pypi("attrs", "23.1.0")
+            .license("MIT")
+            .published(PUBLISHED)
+            .on_depsdev(|seen| seen.license("Apache-2.0")),
+    )
+    .add(
+        // deps.dev knows no license: crates.io's API is asked.
+        Package::cargo("serde", "1.0.200")
+            .license("MIT OR Apache-2.0")
+            .published(PUBLISHED)
+            .repository("https://github.com/serde-rs/serde")
+            .on_depsdev(|mut seen| {
+                seen.license = None;
+                seen.repository = None;
+                seen
+            }),
+    );
+    let repo = repository(&[
+        (
+            "package-lock.json",
+            package_lock(&[
+                Locked {
+                    license: Some("MIT"),
+                    ..locked("chalk", "5.3.0")
+                },
+                locked("debug", "4.3.4"),
+            ]),
+        ),
+        ("requirements.txt", requirements(&[("attrs", "23.1.0")])),
+        ("Cargo.lock", cargo_lock(&[("serde", "1.0.200", None)])),
+    ]);
+    let report = inventory(repo.path(), &fake, None, &[]);
+    let chalk = component(&report, "chalk");
+    assert_eq!(
+        chalk["license"], "MIT",
+        "the lockfile's license is never replaced"
+    );
+    assert!(chalk["facts"].get("license").is_none(), "{chalk}");
+    for (name, license, source) in [
+        ("debug", "MIT", "npm"),
+        ("attrs", "MIT", "pypi"),
+        ("serde", "MIT OR Apache-2.0", "crates-io"),
+    ] {
+        let found = component(&report, name);
+        assert_eq!(found["license"], license, "{found}");
+        assert_eq!(origin(&found["facts"]["license"]), source, "{name}");
+    }
+    let serde = &component(&report, "serde")["facts"];
+    assert_eq!(
+        serde["repository"]["value"],
+        "https://github.com/serde-rs/serde"
+    );
+    assert_eq!(origin(&serde["repository"]), "crates-io");
+    assert_eq!(fake.count(Route::CratesApi), 1);
+    assert_eq!(
+        fake.count(Route::Npm),
+        1,
+        "only debug was asked of the registry"
+    );
+}
+
+#[test]
+fn thousands_of_components_take_one_depsdev_request_per_5000_and_pages_are_followed() {
+    let fake = FakeSources::start();
+    let names: Vec<String> = (0..6001).map(|i| format!("pkg-{i:05}")).collect();
+    for name in &names {
+        fake.add(
+            Package::npm(name, "1.0.0")
+                .license("ISC")
+                .published(PUBLISHED),
+        );
+    }
+    let packages: Vec<Locked> = names.iter().map(|name| locked(name, "1.0.0")).collect();
+    let repo = repository(&[("package-lock.json", package_lock(&packages))]);
+    let all_licensed = |report: &Value| {
+        let components = report["components"].as_array().expect("components");
+        assert_eq!(components.len(), 6001);
+        for found in components {
+            assert_eq!(found["license"], "ISC", "{found}");
+            assert_eq!(origin(&found["facts"]["license"]), "deps-dev");
+        }
+    };
+
+    all_licensed(&inventory(repo.path(), &fake, None, &[]));
+    // ⌈6001 / 5000⌉ = 2 requests, each within the limit, every version asked once; deps.dev
+    // knew everything, so the registry was not asked.
+    let asked = depsdev_asked(&fake);
+    assert_eq!(asked.iter().map(Vec::len).collect::<Vec<_>>(), [5000, 1001]);
+    let mut distinct: Vec<&String> = asked.iter().flatten().collect();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 6001);
+    assert_eq!(fake.total(), 2);
+
+    // Pages of 2,000: three for the first batch, one for the second, each asked with the token.
+    fake.forget_requests();
+    fake.set_page_size(2000);
+    all_licensed(&inventory(repo.path(), &fake, None, &[]));
+    let tokens: Vec<String> = fake
+        .requests()
+        .iter()
+        .map(|r| {
+            let body: Value = serde_json::from_str(&r.body).expect("JSON");
+            body["pageToken"].as_str().unwrap_or("?").to_owned()
+        })
+        .collect();
+    assert_eq!(tokens, ["", "page-2000", "page-4000", ""]);
+    assert_eq!(fake.count(Route::DepsDevBatch), 4);
+}
+
+/// Sets `fetched` of every facts cache entry under `cache` to `when`.
+fn set_fetched(cache: &Path, when: chrono::DateTime<chrono::Utc>) {
+    let stamp = when.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    for path in cache_entries(cache) {
+        let text = std::fs::read_to_string(&path).expect("read entry");
+        let mut entry: Value = serde_json::from_str(&text).expect("an entry is JSON");
+        entry["fetched"] = json!(stamp);
+        std::fs::write(&path, entry.to_string()).expect("write entry");
+    }
+}
+
+#[test]
+fn a_warm_cache_asks_nothing_serves_offline_runs_and_refetches_stale_flags() {
+    let fake = FakeSources::start();
+    fake.add(
+        Package::npm("left-pad", "1.3.0")
+            .license("WTFPL")
+            .published(PUBLISHED),
+    )
+    .add(
+        Package::pypi("requests", "2.31.0")
+            .license("Apache-2.0")
+            .published(PUBLISHED),
+    )
+    .add(
+        Package::cargo("anyhow", "1.0.80")
+            .license("MIT OR Apache-2.0")
+            .published(PUBLISHED),
+    )
+    .add(Package::go("github.com/spf13/cobra", "v1.8.0").license("Apache-2.0"));
+    let [go_mod, go_sum] = go_module(&[("github.com/spf13/cobra", "v1.8.0")]);
+    let repo = repository(&[
+        (
+            "package-lock.json",
+            package_lock(&[locked("left-pad", "1.3.0")]),
+        ),
+        ("requirements.txt", requirements(&[("requests", "2.31.0")])),
+        ("Cargo.lock", cargo_lock(&[("anyhow", "1.0.80", None)])),
+        go_mod,
+        go_sum,
+    ]);
+    let cache = tempfile::tempdir().expect("temp dir");
+    let cache = cache.path();
+    let expected: BTreeMap<String, String> = [
+        ("left-pad@1.3.0", "WTFPL"),
+        ("requests@2.31.0", "Apache-2.0"),
+        ("anyhow@1.0.80", "MIT OR Apache-2.0"),
+        ("github.com/spf13/cobra@v1.8.0", "Apache-2.0"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+
+    let cold = inventory(repo.path(), &fake, Some(cache), &[]);
+    assert_eq!(licenses(&cold), expected);
+    // deps.dev once, PyPI and the index once each.
+    assert_eq!(fake.total(), 3);
+
+    fake.forget_requests();
+    let warm = inventory(repo.path(), &fake, Some(cache), &[]);
+    assert_eq!(licenses(&warm), expected);
+    assert_eq!(fake.total(), 0, "{:?}", fake.requests());
+    for used in warm["facts"]["used"].as_array().expect("used") {
+        assert_eq!(used["requests"], 0, "{used}");
+        assert_eq!(used["from_cache"], used["answered"], "{used}");
+    }
+
+    let offline = inventory(repo.path(), &fake, Some(cache), &["--offline"]);
+    assert_eq!(licenses(&offline), expected);
+    assert_eq!(offline["facts"]["offline"], true);
+    assert_eq!(
+        origin(&component(&offline, "left-pad")["facts"]["license"]),
+        "deps-dev"
+    );
+    assert_eq!(fake.total(), 0);
+
+    // A damaged entry is a miss, fetched again.
+    for path in cache_entries(cache) {
+        std::fs::write(&path, "{\"key\": \"version:npm/left-pad@1.3.0#\", \"fetch")
+            .expect("damage");
+    }
+    let repaired = inventory(repo.path(), &fake, Some(cache), &[]);
+    assert_eq!(licenses(&repaired), expected);
+    assert_eq!(fake.count(Route::DepsDevBatch), 1);
+    assert_eq!(fake.total(), 3);
+
+    // Deprecation and yank flags stay fresh for `flags-max-age` days, licenses for longer:
+    // entries fetched three days ago are fetched again, entries of two hours ago are not.
+    std::fs::write(
+        repo.path().join("depgov.toml"),
+        "version = 1\n\n[facts]\nflags-max-age = 1\nlicense-max-age = 30\n",
+    )
+    .expect("write policy");
+    set_fetched(cache, chrono::Utc::now() - chrono::Duration::days(3));
+    fake.forget_requests();
+    assert_eq!(
+        licenses(&inventory(repo.path(), &fake, Some(cache), &[])),
+        expected
+    );
+    assert_eq!(fake.total(), 3, "{:?}", fake.requests());
+    set_fetched(cache, chrono::Utc::now() - chrono::Duration::hours(2));
+    fake.forget_requests();
+    assert_eq!(
+        licenses(&inventory(repo.path(), &fake, Some(cache), &[])),
+        expected
+    );
+    assert_eq!(fake.total(), 0);
+}
+
+#[test]
+fn the_policy_chooses_the_sources_and_private_packages_never_reach_depsdev() {
+    let fake = FakeSources::start();
+    fake.add(
+        Package::npm("left-pad", "1.3.0")
+            .license("WTFPL")
+            .published(PUBLISHED),
+    )
+    .add(
+        Package::npm("@acme/ui", "2.0.0")
+            .license("MIT")
+            .published(PUBLISHED)
+            .private(),
+    )
+    .add(Package::cargo("private-crate", "1.0.0").license("MIT"));
+    let private_registry = format!("{}/private/npm", fake.base());
+    let files = |policy: &str| {
+        vec![
+            (
+                "package-lock.json",
+                package_lock(&[
+                    locked("left-pad", "1.3.0"),
+                    Locked {
+                        registry: Some(&private_registry),
+                        ..locked("@acme/ui", "2.0.0")
+                    },
+                ]),
+            ),
+            (
+                "Cargo.lock",
+                cargo_lock(&[(
+                    "private-crate",
+                    "1.0.0",
+                    Some("sparse+https://crates.acme.example/index/"),
+                )]),
+            ),
+            ("depgov.toml", format!("{POLICY}\n[facts]\n{policy}")),
+        ]
+    };
+    let check = |repo: &TempDir| {
+        let output = depgov(
+            repo.path(),
+            &fake,
+            &["check", "--lockfile-only", "--format", "json"],
+            &[],
+        );
+        report(&output)
+    };
+
+    // Every kind of source: deps.dev is asked about left-pad only.
+    let repo = repository(&files(""));
+    let everything = check(&repo);
+    assert_eq!(depsdev_asked(&fake), [["NPM left-pad@1.3.0"]]);
+    let ui = component(&everything, "@acme/ui");
+    assert_eq!(ui["license"], "MIT");
+    assert_eq!(origin(&ui["facts"]["license"]), "npm");
+    assert_eq!(fake.count(Route::NpmPrivate), 1);
+    assert_eq!(fake.count(Route::Npm), 0);
+    assert_eq!(
+        fake.count(Route::CratesIndex) + fake.count(Route::CratesApi),
+        0
+    );
+
+    // No deps.dev: the registries are asked instead.
+    fake.forget_requests();
+    let repo = repository(&files("sources = [\"installed\", \"registries\"]\n"));
+    let registries = check(&repo);
+    assert_eq!(
+        fake.count(Route::DepsDevBatch) + fake.count(Route::DepsDevVersion),
+        0
+    );
+    assert_eq!(
+        (fake.count(Route::Npm), fake.count(Route::NpmPrivate)),
+        (1, 1)
+    );
+    assert_eq!(
+        origin(&component(&registries, "left-pad")["facts"]["license"]),
+        "npm"
+    );
+    assert_eq!(
+        registries["facts"]["sources"],
+        json!(["installed", "registries"])
+    );
+
+    // No source at all: nothing is sent anywhere, and the findings say why.
+    fake.forget_requests();
+    let repo = repository(&files("sources = []\n"));
+    let output = depgov(repo.path(), &fake, &["check", "--lockfile-only"], &[]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert_eq!(fake.total(), 0);
+    let human = stdout(&output);
+    assert!(
+        human.contains(
+            "left-pad's license is unknown: no source of facts that could know it was consulted"
+        ),
+        "{human}"
+    );
+}
+
+#[test]
+fn a_rate_limit_is_waited_out_and_the_answer_used() {
+    let fake = FakeSources::start();
+    fake.add(
+        Package::npm("left-pad", "1.3.0")
+            .license("WTFPL")
+            .published(PUBLISHED),
+    )
+    .add(
+        Package::pypi("requests", "2.31.0")
+            .license("Apache-2.0")
+            .published(PUBLISHED),
+    );
+    fake.fault(Route::DepsDevBatch, Fault::rate_limited(2));
+    fake.fault(Route::Pypi, Fault::rate_limited(1));
+    // A late answer within the time an attempt may take is an answer.
+    fake.fault(Route::Pypi, Fault::Delay(Duration::from_millis(300)));
+    let repo = repository(&[
+        (
+            "package-lock.json",
+            package_lock(&[locked("left-pad", "1.3.0")]),
+        ),
+        ("requirements.txt", requirements(&[("requests", "2.31.0")])),
+        ("depgov.toml", POLICY.to_owned()),
+    ]);
+    let output = depgov(repo.path(), &fake, &["check", "--format", "json"], &[]);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+    let report = report(&output);
+    assert_eq!(
+        origin(&component(&report, "left-pad")["facts"]["license"]),
+        "deps-dev"
+    );
+    assert_eq!(
+        origin(&component(&report, "requests")["facts"]["license"]),
+        "pypi"
+    );
+    let used: Vec<(String, u64)> = report["facts"]["used"]
+        .as_array()
+        .expect("used")
+        .iter()
+        .map(|u| {
+            assert!(u.get("failure").is_none(), "{u}");
+            (
+                u["source"].as_str().unwrap_or("?").to_owned(),
+                u["requests"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(used, [("pypi".into(), 2), ("deps-dev".into(), 2)]);
+    assert_eq!(fake.count(Route::DepsDevBatch), 2);
+}
+
+/// How many lines of `text` hold `part`.
+fn lines_with(text: &str, part: &str) -> usize {
+    text.lines().filter(|line| line.contains(part)).count()
+}
+
+#[test]
+fn a_source_that_keeps_failing_is_one_line_in_every_report_and_never_exit_2() {
+    let fake = FakeSources::start();
+    fake.add(
+        Package::npm("left-pad", "1.3.0")
+            .license("WTFPL")
+            .published(PUBLISHED),
+    )
+    .add(Package::go("github.com/spf13/cobra", "v1.8.0").license("Apache-2.0"));
+    fake.always(Route::DepsDevBatch, Fault::status(503));
+    let [go_mod, go_sum] = go_module(&[("github.com/spf13/cobra", "v1.8.0")]);
+    let npm_only = repository(&[
+        (
+            "package-lock.json",
+            package_lock(&[locked("left-pad", "1.3.0")]),
+        ),
+        ("depgov.toml", POLICY.to_owned()),
+    ]);
+    // The Go module's license only deps.dev knows: without it, an error finding.
+    let with_go = repository(&[
+        (
+            "package-lock.json",
+            package_lock(&[locked("left-pad", "1.3.0")]),
+        ),
+        ("depgov.toml", POLICY.to_owned()),
+        go_mod,
+        go_sum,
+    ]);
+    let note = "deps.dev could not be reached (503 Service Unavailable";
+    for (repo, exit) in [(&npm_only, 0), (&with_go, 1)] {
+        for format in ["human", "markdown", "github", "sarif", "json"] {
+            fake.forget_requests();
+            let output = depgov(repo.path(), &fake, &["check", "--format", format], &[]);
+            assert_eq!(code(&output), exit, "{format}: {}", stderr(&output));
+            // Three attempts, then the source is down for the run.
+            assert_eq!(fake.count(Route::DepsDevBatch), 3);
+            let text = stdout(&output);
+            match format {
+                "human" => {
+                    assert_eq!(lines_with(&text, note), 1, "{text}");
+                    assert!(text.contains(&format!("facts: {note}")), "{text}");
+                }
+                "markdown" => {
+                    // Markdown escapes its punctuation.
+                    let text = text.replace('\\', "");
+                    assert_eq!(lines_with(&text, note), 1, "{text}");
+                    assert!(text.contains(&format!("> ⚠️ **facts:** {note}")), "{text}");
+                }
+                "github" => {
+                    let warnings: Vec<&str> = text
+                        .lines()
+                        .filter(|l| l.contains("could not be reached ("))
+                        .collect();
+                    assert_eq!(warnings.len(), 1, "{text}");
+                    assert!(warnings[0].starts_with("::warning title=depgov"), "{text}");
+                }
+                "sarif" => {
+                    let sarif: Value = serde_json::from_str(&text).expect("SARIF");
+                    let notifications: Vec<&Value> =
+                        sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+                            .as_array()
+                            .expect("notifications")
+                            .iter()
+                            .filter(|n| n["descriptor"]["id"] == "facts-unreachable")
+                            .collect();
+                    assert_eq!(notifications.len(), 1, "{text}");
+                    let message = notifications[0]["message"]["text"].as_str().unwrap_or("");
+                    assert!(message.starts_with(note), "{message}");
+                }
+                _ => {
+                    let report: Value = serde_json::from_str(&text).expect("JSON");
+                    let failed: Vec<&Value> = report["facts"]["used"]
+                        .as_array()
+                        .expect("used")
+                        .iter()
+                        .filter(|u| u.get("failure").is_some())
+                        .collect();
+                    assert_eq!(failed.len(), 1, "{text}");
+                    assert_eq!(failed[0]["source"], "deps-dev");
+                    assert_eq!(failed[0]["requests"], 3);
+                    let failure = failed[0]["failure"].as_str().unwrap_or("");
+                    assert!(failure.starts_with("503 Service Unavailable"), "{failure}");
+                    // The registry answered for left-pad instead.
+                    assert_eq!(
+                        origin(&component(&report, "left-pad")["facts"]["license"]),
+                        "npm"
+                    );
+                }
+            }
+        }
+    }
+    let output = depgov(with_go.path(), &fake, &["check"], &[]);
+    let human = stdout(&output);
+    assert!(
+        human
+            .contains("github.com/spf13/cobra's license is unknown: deps.dev could not be reached"),
+        "{human}"
+    );
+}
+
+#[test]
+fn html_pages_and_truncated_answers_are_unreachable_sources_not_crashes() {
+    let fake = FakeSources::start();
+    fake.add(
+        Package::npm("left-pad", "1.3.0")
+            .license("WTFPL")
+            .published(PUBLISHED),
+    )
+    .add(
+        Package::pypi("requests", "2.31.0")
+            .license("Apache-2.0")
+            .published(PUBLISHED),
+    )
+    .add(
+        Package::cargo("anyhow", "1.0.80")
+            .license("MIT OR Apache-2.0")
+            .published(PUBLISHED),
+    );
+    fake.always(Route::DepsDevBatch, Fault::Html(200));
+    fake.always(Route::Pypi, Fault::Html(503));
+    fake.always(Route::Npm, Fault::Truncated);
+    fake.always(Route::CratesIndex, Fault::Truncated);
+    fake.always(Route::CratesApi, Fault::Truncated);
+    let repo = repository(&[
+        (
+            "package-lock.json",
+            package_lock(&[locked("left-pad", "1.3.0")]),
+        ),
+        ("requirements.txt", requirements(&[("requests", "2.31.0")])),
+        ("Cargo.lock", cargo_lock(&[("anyhow", "1.0.80", None)])),
+        ("depgov.toml", POLICY.to_owned()),
+    ]);
+    let output = depgov(
+        repo.path(),
+        &fake,
+        &["check", "--lockfile-only", "--format", "json"],
+        &[],
+    );
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let report = report(&output);
+    let failures: BTreeMap<String, String> = report["facts"]["used"]
+        .as_array()
+        .expect("used")
+        .iter()
+        .map(|u| {
+            (
+                u["source"].as_str().unwrap_or("?").to_owned(),
+                u["failure"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    for (source, says) in [
+        ("deps-dev", "deps.dev's answer is not the JSON it documents"),
+        ("pypi", "503 Service Unavailable: an HTML page"),
+        ("npm", "the registry's answer is not a packument"),
+        ("crates-io", "the index file holds no line it documents"),
+    ] {
+        let failure = &failures[source];
+        assert!(failure.contains(says), "{source}: {failure}");
+        assert!(!failure.contains('<'), "no markup: {failure}");
+    }
+    // An HTML page with status 200 is not retried; one with 503 is.
+    assert_eq!(fake.count(Route::DepsDevBatch), 1);
+    assert_eq!(fake.count(Route::Pypi), 3);
+
+    let output = depgov(repo.path(), &fake, &["check", "--lockfile-only"], &[]);
+    let human = stdout(&output);
+    assert_eq!(lines_with(&human, "could not be reached ("), 4, "{human}");
+    assert!(
+        !human.contains("<html") && !human.contains("DOCTYPE"),
+        "{human}"
+    );
+    assert!(
+        human
+            .contains("left-pad's license is unknown: npm registry, deps.dev could not be reached")
+            || human.contains(
+                "left-pad's license is unknown: deps.dev, npm registry could not be reached"
+            ),
+        "{human}"
+    );
+}
+
+#[test]
+fn a_server_that_never_answers_costs_bounded_time() {
+    let fake = FakeSources::start();
+    fake.add(
+        Package::npm("left-pad", "1.3.0")
+            .license("WTFPL")
+            .published(PUBLISHED),
+    )
+    .add(
+        Package::pypi("requests", "2.31.0")
+            .license("Apache-2.0")
+            .published(PUBLISHED),
+    )
+    .add(
+        Package::cargo("anyhow", "1.0.80")
+            .license("MIT OR Apache-2.0")
+            .published(PUBLISHED),
+    );
+    for route in [
+        Route::DepsDevBatch,
+        Route::Npm,
+        Route::Pypi,
+        Route::CratesIndex,
+        Route::CratesApi,
+    ] {
+        fake.always(route, Fault::Hang);
+    }
+    let repo = repository(&[
+        (
+            "package-lock.json",
+            package_lock(&[locked("left-pad", "1.3.0")]),
+        ),
+        ("requirements.txt", requirements(&[("requests", "2.31.0")])),
+        ("Cargo.lock", cargo_lock(&[("anyhow", "1.0.80", None)])),
+        ("depgov.toml", POLICY.to_owned()),
+    ]);
+    let started = Instant::now();
+    let output = depgov(
+        repo.path(),
+        &fake,
+        &["check", "--lockfile-only"],
+        &[("DEPGOV_FACTS_TIMEOUT_MS", "300")],
+    );
+    // Five sources, three attempts of 0.3 s each: seconds, not minutes.
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let human = stdout(&output);
+    for source in ["deps.dev", "npm registry", "PyPI", "crates.io"] {
+        assert!(
+            human.contains(&format!(
+                "facts: {source} could not be reached (no answer within 300 ms (after 3 attempts))"
+            )),
+            "{human}"
+        );
+    }
+}
+
+#[test]
+fn a_license_still_unknown_says_why() {
+    let [go_mod, go_sum] = go_module(&[("github.com/spf13/cobra", "v1.8.0")]);
+    let repo = repository(&[go_mod, go_sum, ("depgov.toml", POLICY.to_owned())]);
+    let why = |fake: &FakeSources, extra: &[&str]| {
+        let mut args = vec!["check"];
+        args.extend_from_slice(extra);
+        let output = depgov(repo.path(), fake, &args, &[]);
+        assert_eq!(code(&output), 1, "{}", stderr(&output));
+        let human = stdout(&output);
+        let prefix = "github.com/spf13/cobra's license is unknown: ";
+        let line = human
+            .lines()
+            .find_map(|line| line.trim().strip_prefix(prefix))
+            .unwrap_or_else(|| panic!("no license finding: {human}"));
+        line.split(';').next().unwrap_or("").to_owned()
+    };
+    let knows_nothing = FakeSources::start();
+    assert_eq!(
+        why(&knows_nothing, &["--offline"]),
+        "not fetched (offline, and not in the facts cache)"
+    );
+    assert_eq!(knows_nothing.total(), 0);
+    assert_eq!(
+        why(&knows_nothing, &[]),
+        "the registries and deps.dev do not know this version"
+    );
+    let no_license = FakeSources::start();
+    no_license.add(Package::go("github.com/spf13/cobra", "v1.8.0"));
+    assert_eq!(
+        why(&no_license, &[]),
+        "the package declares none in its registry"
+    );
+    let down = FakeSources::start();
+    down.always(Route::DepsDevBatch, Fault::status(502));
+    assert_eq!(why(&down, &[]), "deps.dev could not be reached");
+}
+
+/// A registry token, as `.npmrc` holds one.
+const NPM_TOKEN: &str = "npm_SENTINEL_7c1e9b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a";
+
+/// Fails if the token, or a recognizable part of it, is in `text`.
+fn assert_no_npm_token(what: &str, text: &[u8]) {
+    let text = String::from_utf8_lossy(text);
+    for part in [
+        NPM_TOKEN,
+        &NPM_TOKEN[..20],
+        &NPM_TOKEN[13..33],
+        &NPM_TOKEN[30..],
+    ] {
+        assert!(!text.contains(part), "{what} holds the token: {text}");
+    }
+}
+
+#[test]
+fn an_npmrc_token_goes_to_its_registry_only_and_into_no_output() {
+    let fake = FakeSources::start();
+    fake.set_npm_token(NPM_TOKEN);
+    fake.add(
+        Package::npm("@acme/ui", "2.0.0")
+            .license("MIT")
+            .published(PUBLISHED)
+            .private(),
+    )
+    .add(
+        Package::npm("left-pad", "1.3.0")
+            .license("WTFPL")
+            .published(PUBLISHED)
+            .unknown_to(Service::DepsDev),
+    );
+    let private = fake.private_npm_url();
+    let host_path = private.trim_start_matches("http:");
+    let npmrc = format!(
+        "; the project's .npmrc\nregistry={}/npm/\n@acme:registry={private}\n{host_path}:_authToken={NPM_TOKEN}\n",
+        fake.base()
+    );
+    let repo = repository(&[
+        (".npmrc", npmrc),
+        (
+            "package-lock.json",
+            package_lock(&[
+                locked("left-pad", "1.3.0"),
+                Locked {
+                    registry: Some("https://npm.acme.example"),
+                    ..locked("@acme/ui", "2.0.0")
+                },
+            ]),
+        ),
+        ("depgov.toml", POLICY.to_owned()),
+    ]);
+    let out = tempfile::tempdir().expect("temp dir");
+    let cache = tempfile::tempdir().expect("temp dir");
+    let cache_dir = cache.path().to_string_lossy().into_owned();
+    let env = [("DEPGOV_CACHE_DIR", cache_dir.as_str())];
+    let file = |name: &str| out.path().join(name).to_string_lossy().into_owned();
+    let outputs = [
+        format!("json={}", file("r.json")),
+        format!("sarif={}", file("r.sarif")),
+        format!("markdown={}", file("r.md")),
+    ];
+    let mut runs: Vec<(String, Output)> = Vec::new();
+    let run_everything = |label: &str, runs: &mut Vec<(String, Output)>| {
+        for format in ["human", "json", "github", "markdown", "sarif"] {
+            let mut args = vec!["check", "--format", format];
+            for output in &outputs {
+                args.extend(["--output", output.as_str()]);
+            }
+            let output = depgov(repo.path(), &fake, &args, &env);
+            runs.push((format!("{label}: check --format {format}"), output));
+        }
+        for args in [
+            &["inventory", "--format", "json"][..],
+            &["explain", "@acme/ui"][..],
+            &["explain", "@acme/ui", "--offline"][..],
+        ] {
+            runs.push((
+                format!("{label}: {}", args.join(" ")),
+                depgov(repo.path(), &fake, args, &env),
+            ));
+        }
+    };
+
+    run_everything("answered", &mut runs);
+    let report = report(&runs[1].1);
+    let ui = component(&report, "@acme/ui");
+    assert_eq!(ui["license"], "MIT");
+    assert_eq!(origin(&ui["facts"]["license"]), "npm");
+    assert!(fake.count(Route::NpmPrivate) >= 1);
+    for request in fake.requests() {
+        let authorization = request.header("authorization");
+        if request.route == Route::NpmPrivate {
+            assert_eq!(authorization, Some(format!("Bearer {NPM_TOKEN}").as_str()));
+        } else {
+            assert_eq!(authorization, None, "{} {}", request.method, request.target);
+        }
+        assert!(
+            !request.body.contains("@acme"),
+            "a private package went to {}",
+            request.target
+        );
+    }
+    let explained = stdout(&runs[6].1);
+    assert!(
+        explained.contains("license MIT (from npm registry, fetched "),
+        "{explained}"
+    );
+
+    // A registry that echoes the token back in its error page (in full, and where depgov cuts
+    // the page short) leaves a note that does not show it.
+    let echo = format!(
+        "{{\"error\": \"token {NPM_TOKEN} is not allowed\", \"detail\": \"{}{NPM_TOKEN}\"}}",
+        "x".repeat(84)
+    );
+    fake.always(Route::NpmPrivate, Fault::body(500, &echo));
+    std::fs::remove_dir_all(cache.path()).expect("empty the cache");
+    run_everything("refused", &mut runs);
+    let human = stdout(&runs[8].1);
+    assert!(
+        human.contains("facts: npm registry could not be reached (500 Internal Server Error: "),
+        "{human}"
+    );
+
+    for (what, output) in &runs {
+        assert_ne!(code(output), 2, "{what}: {}", stderr(output));
+        assert_no_npm_token(&format!("{what}: stdout"), &output.stdout);
+        assert_no_npm_token(&format!("{what}: stderr"), &output.stderr);
+    }
+    for (path, bytes) in files_under(out.path())
+        .into_iter()
+        .chain(files_under(cache.path()))
+    {
+        assert_no_npm_token(&path.display().to_string(), &bytes);
+    }
+}
+
+/// Registry text that tries to break out of every report format.
+const HOSTILE: [&str; 4] = [
+    "::error::pwned",
+    "MIT%0A::warning::forged",
+    "| x | [a](javascript:alert(1))",
+    "<img src=x onerror=alert(1)>",
+];
+
+#[test]
+fn hostile_registry_text_injects_into_no_report() {
+    let fake = FakeSources::start();
+    let mut texts: Vec<String> = HOSTILE.iter().map(|t| (*t).to_owned()).collect();
+    // And a megabyte of it.
+    let mut huge = String::new();
+    while huge.len() < 1 << 20 {
+        huge.push_str(HOSTILE[huge.len() / 40 % 4]);
+        huge.push(' ');
+    }
+    texts.push(huge.trim_end().to_owned());
+    let names: Vec<String> = (0..texts.len()).map(|i| format!("evil-{i}")).collect();
+    for (name, text) in names.iter().zip(&texts) {
+        fake.add(
+            Package::npm(name, "1.0.0")
+                .license(text)
+                .deprecated(text)
+                .published(PUBLISHED)
+                .repository("https://github.com/acme/evil")
+                .unknown_to(Service::DepsDev),
+        );
+    }
+    fake.add(
+        Package::pypi("evil-py", "1.0.0")
+            .license(HOSTILE[0])
+            .yanked(HOSTILE[3]),
+    );
+    let packages: Vec<Locked> = names.iter().map(|name| locked(name, "1.0.0")).collect();
+    let repo = repository(&[
+        ("package-lock.json", package_lock(&packages)),
+        ("requirements.txt", requirements(&[("evil-py", "1.0.0")])),
+        ("depgov.toml", POLICY.to_owned()),
+    ]);
+    let cache = tempfile::tempdir().expect("temp dir");
+    let cache_dir = cache.path().to_string_lossy().into_owned();
+    let run = |args: &[&str]| {
+        let output = depgov(
+            repo.path(),
+            &fake,
+            args,
+            &[("DEPGOV_CACHE_DIR", cache_dir.as_str())],
+        );
+        assert_eq!(code(&output), 1, "{args:?}: {}", stderr(&output));
+        stdout(&output)
+    };
+
+    // JSON keeps the text as data, whole.
+    let json = run(&["check", "--format", "json"]);
+    let report: Value = serde_json::from_str(&json).expect("valid JSON");
+    for (name, text) in names.iter().zip(&texts) {
+        let found = component(&report, name);
+        assert!(
+            found["license"] == text.as_str(),
+            "{name}: {:.300}",
+            found["license"]
+        );
+        let message = &found["facts"]["deprecated"]["value"]["message"];
+        assert!(message == text.as_str(), "{name}: {message:.300}");
+    }
+    assert_eq!(component(&report, "evil-py")["license"], HOSTILE[0]);
+
+    // Workflow commands: every line is one of depgov's, and the text is shown, not obeyed.
+    let github = run(&["check", "--format", "github"]);
+    assert!(!github.contains('\r'));
+    for line in github.lines() {
+        let known = ["::error ", "::warning ", "::notice ", "depgov: "];
+        assert!(
+            known.iter().any(|p| line.starts_with(p)),
+            "stray line: {line:.200}"
+        );
+    }
+    for text in HOSTILE {
+        let shown = github.lines().any(|line| {
+            line.split_once("::")
+                .and_then(|(_, rest)| rest.split_once("::"))
+                .is_some_and(|(_, data)| shows(data, text))
+        });
+        assert!(shown, "{text} is shown: {github:.2000}");
+    }
+    assert!(!runner_decode(&github).contains("\n::warning::forged"));
+
+    // Markdown: no HTML, no link, and every row keeps its cells.
+    let markdown = run(&["check", "--format", "markdown"]);
+    for raw in ["<img", "](javascript", "\r"] {
+        assert!(!markdown.contains(raw), "raw `{raw}` in markdown");
+    }
+    let rows: Vec<&str> = markdown.lines().filter(|l| l.starts_with('|')).collect();
+    assert!(rows.len() > texts.len(), "{markdown:.2000}");
+    let cells = |row: &str| row.matches('|').count() - row.matches("\\|").count();
+    for row in &rows {
+        assert_eq!(
+            cells(row),
+            cells(rows[0]),
+            "a row keeps its cells: {row:.300}"
+        );
+    }
+    for line in markdown.lines() {
+        assert!(!line.starts_with("::"), "{line:.200}");
+    }
+
+    // Human and explain: no line starts a workflow command, no control character.
+    let human = run(&["check"]);
+    let explained = {
+        let output = depgov(
+            repo.path(),
+            &fake,
+            &["explain", "evil-0", "--offline"],
+            &[("DEPGOV_CACHE_DIR", cache_dir.as_str())],
+        );
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+        stdout(&output)
+    };
+    assert!(
+        explained.contains("deprecated: ::error::pwned (from npm registry"),
+        "{explained}"
+    );
+    for text in [&human, &explained] {
+        for line in text.lines() {
+            assert!(!line.starts_with("::"), "{line:.200}");
+            assert!(
+                !line.chars().any(|c| c.is_control() && c != '\t'),
+                "{line:.200}"
+            );
+        }
+    }
+
+    // SARIF: valid, with the text in its results.
+    let sarif: Value = serde_json::from_str(&run(&["check", "--format", "sarif"])).expect("SARIF");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    assert!(
+        results.iter().any(|r| r["message"]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains(HOSTILE[3]))),
+        "{:.2000}",
+        sarif.to_string()
+    );
+}
+
+/// A lockfile of the npm packages `name@version`, committed.
+fn commit_lockfile(dir: &Path, packages: &[(&str, &str)], message: &str) {
+    let locked: Vec<Locked> = packages.iter().map(|(n, v)| locked(n, v)).collect();
+    std::fs::write(dir.join("package-lock.json"), package_lock(&locked)).expect("write lockfile");
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-qm", message]);
+}
+
+#[test]
+fn base_and_head_are_judged_with_one_fetch_per_package_version() {
+    let fake = FakeSources::start();
+    for (name, version) in [
+        ("left-pad", "1.3.0"),
+        ("chalk", "5.3.0"),
+        ("chalk", "5.3.1"),
+        ("debug", "4.3.4"),
+    ] {
+        fake.add(
+            Package::npm(name, version)
+                .license("MIT")
+                .published(PUBLISHED),
+        );
+    }
+    fake.add(
+        Package::pypi("requests", "2.31.0")
+            .license("Apache-2.0")
+            .published(PUBLISHED),
+    );
+    let repo = repository(&[
+        ("depgov.toml", POLICY.to_owned()),
+        ("requirements.txt", requirements(&[("requests", "2.31.0")])),
+    ]);
+    commit_lockfile(
+        repo.path(),
+        &[("left-pad", "1.3.0"), ("chalk", "5.3.0")],
+        "base",
+    );
+    git(repo.path(), &["checkout", "-qb", "change"]);
+    commit_lockfile(
+        repo.path(),
+        &[
+            ("left-pad", "1.3.0"),
+            ("chalk", "5.3.1"),
+            ("debug", "4.3.4"),
+        ],
+        "upgrade chalk, add debug",
+    );
+    let output = depgov(
+        repo.path(),
+        &fake,
+        &["check", "--base", "main", "--format", "json"],
+        &[],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(
+        report(&output)["base"].is_object(),
+        "judged against the base"
+    );
+    let mut asked: Vec<String> = depsdev_asked(&fake).into_iter().flatten().collect();
+    asked.sort();
+    assert_eq!(
+        asked,
+        [
+            "NPM chalk@5.3.0",
+            "NPM chalk@5.3.1",
+            "NPM debug@4.3.4",
+            "NPM left-pad@1.3.0",
+            "PYPI requests@2.31.0",
+        ]
+    );
+    assert_eq!(fake.count(Route::Pypi), 1);
+    assert_eq!(fake.count(Route::Npm), 0);
+}
+
+#[test]
+fn scan_org_asks_about_each_package_version_once_across_repositories() {
+    use crate::common::fake_github::org::FakeRepo;
+    use crate::common::fake_github::{FakeGitHub, TokenKind};
+    const TOKEN: &str = "ghp_facts0remote0sentinel0123456789abcd";
+    let github = FakeGitHub::start(TOKEN, TokenKind::User("ospo".into()), "");
+    let lock = |packages: &[(&str, &str)]| {
+        let locked: Vec<Locked> = packages.iter().map(|(n, v)| locked(n, v)).collect();
+        package_lock(&locked)
+    };
+    github.add_org(
+        "acme",
+        false,
+        vec![
+            FakeRepo::new("web").file(
+                "package-lock.json",
+                &lock(&[("left-pad", "1.3.0"), ("chalk", "5.3.0")]),
+            ),
+            FakeRepo::new("api")
+                .file(
+                    "package-lock.json",
+                    &lock(&[("left-pad", "1.3.0"), ("debug", "4.3.4")]),
+                )
+                .file("requirements.txt", &requirements(&[("requests", "2.31.0")])),
+            FakeRepo::new("tools")
+                .file(
+                    "requirements.txt",
+                    &requirements(&[("requests", "2.31.0"), ("attrs", "23.1.0")]),
+                )
+                .file("Cargo.lock", &cargo_lock(&[("anyhow", "1.0.80", None)])),
+            FakeRepo::new("more-tools")
+                .file("Cargo.lock", &cargo_lock(&[("anyhow", "1.0.80", None)])),
+        ],
+    );
+    let fake = FakeSources::start();
+    for package in [
+        Package::npm("left-pad", "1.3.0").license("WTFPL"),
+        Package::npm("chalk", "5.3.0").license("MIT"),
+        Package::npm("debug", "4.3.4").license("MIT"),
+        Package::pypi("requests", "2.31.0").license("Apache-2.0"),
+        Package::pypi("attrs", "23.1.0").license("MIT"),
+        Package::cargo("anyhow", "1.0.80").license("MIT OR Apache-2.0"),
+    ] {
+        fake.add(package.published(PUBLISHED));
+    }
+    let workspace = tempfile::tempdir().expect("temp dir");
+    std::fs::write(workspace.path().join("policy.toml"), POLICY).expect("write policy");
+    let output = Depgov::new(workspace.path())
+        .facts_from(&fake)
+        .args([
+            "scan-org",
+            "acme",
+            "--policy",
+            "policy.toml",
+            "--out",
+            "out",
+            "--requests-per-minute",
+            "0",
+        ])
+        .env("DEPGOV_GITHUB_BACKOFF_MS", "1")
+        .env("GITHUB_TOKEN", TOKEN)
+        .env("GITHUB_API_URL", github.api_url())
+        .run();
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let asked: Vec<String> = depsdev_asked(&fake).into_iter().flatten().collect();
+    let mut distinct = asked.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(asked.len(), distinct.len(), "asked twice: {asked:?}");
+    assert_eq!(distinct.len(), 6, "{distinct:?}");
+    assert_eq!(fake.count(Route::DepsDevBatch), 1);
+    assert_eq!(fake.count(Route::Pypi), 2);
+    assert_eq!(fake.count(Route::CratesIndex), 1);
+    let report =
+        std::fs::read_to_string(workspace.path().join("out/report.json")).expect("report.json");
+    let report: Value = serde_json::from_str(&report).expect("JSON");
+    assert_eq!(report["totals"]["repos"], 4, "{report:#}");
 }

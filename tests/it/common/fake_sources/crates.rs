@@ -64,7 +64,10 @@ fn index_path(name: &str) -> String {
 
 /// `GET /api/v1/crates/{name}`.
 pub(super) fn api(state: &State, request: &Request, name: &str) -> Reply {
-    if request.header("user-agent").is_none_or(|agent| agent.trim().is_empty()) {
+    if request
+        .header("user-agent")
+        .is_none_or(|agent| agent.trim().is_empty())
+    {
         return Reply::typed(
             403,
             "text/plain",

@@ -90,7 +90,10 @@ pub(super) fn version(state: &State, raw_path: &str) -> Reply {
         .collect();
     let found = match parts.as_slice() {
         [v3, systems, system, packages, name, versions, version]
-            if v3 == "v3" && systems == "systems" && packages == "packages" && versions == "versions" =>
+            if v3 == "v3"
+                && systems == "systems"
+                && packages == "packages"
+                && versions == "versions" =>
         {
             System::from_name(system).and_then(|system| {
                 state

@@ -88,7 +88,8 @@ impl System {
     /// The system a package-URL type or a deps.dev system name (any case) stands for.
     pub fn from_name(name: &str) -> Option<System> {
         System::ALL.into_iter().find(|system| {
-            name.eq_ignore_ascii_case(system.depsdev()) || name.eq_ignore_ascii_case(system.purl_type())
+            name.eq_ignore_ascii_case(system.depsdev())
+                || name.eq_ignore_ascii_case(system.purl_type())
         })
     }
 
@@ -98,10 +99,7 @@ impl System {
         match self {
             System::Pypi => {
                 let mut out = String::new();
-                for part in name
-                    .split(['-', '_', '.'])
-                    .filter(|part| !part.is_empty())
-                {
+                for part in name.split(['-', '_', '.']).filter(|part| !part.is_empty()) {
                     if !out.is_empty() {
                         out.push('-');
                     }
@@ -260,7 +258,11 @@ impl Package {
     /// The repository as `host/owner/repo`, as deps.dev names projects.
     fn project(&self) -> Option<String> {
         let url = self.repository.as_deref()?;
-        Some(url.split_once("://").map_or(url, |(_, rest)| rest).to_owned())
+        Some(
+            url.split_once("://")
+                .map_or(url, |(_, rest)| rest)
+                .to_owned(),
+        )
     }
 }
 
@@ -456,7 +458,13 @@ impl Catalogue {
             .unwrap_or_default()
     }
 
-    fn version(&self, service: Service, system: System, name: &str, version: &str) -> Option<&Package> {
+    fn version(
+        &self,
+        service: Service,
+        system: System,
+        name: &str,
+        version: &str,
+    ) -> Option<&Package> {
         self.versions(service, system, name)
             .into_iter()
             .find(|package| package.version == version)
@@ -466,11 +474,9 @@ impl Catalogue {
 struct State {
     catalogue: Catalogue,
     faults: Vec<Scripted>,
-    /// Every answer waits this long (the benchmark's 50 ms).
-    delay: Option<Duration>,
     /// deps.dev's page size for versionbatch.
     page_size: usize,
-    /// The token the private npm registry wants.
+    /// The token the private npm registry wants (none when empty).
     npm_token: String,
     requests: Vec<Request>,
     counts: BTreeMap<Route, u64>,
@@ -489,7 +495,6 @@ impl FakeSources {
         let state = Arc::new(Mutex::new(State {
             catalogue: Catalogue::default(),
             faults: Vec::new(),
-            delay: None,
             page_size: depsdev::BATCH,
             npm_token: String::new(),
             requests: Vec::new(),
@@ -541,11 +546,6 @@ impl FakeSources {
     /// deps.dev answers at most `size` versions a page.
     pub fn set_page_size(&self, size: usize) {
         self.lock().page_size = size.max(1);
-    }
-
-    /// Every answer is held back this long.
-    pub fn set_delay(&self, delay: Duration) {
-        self.lock().delay = Some(delay);
     }
 
     /// The next request to `route` gets `fault`.
@@ -692,9 +692,8 @@ impl State {
             }
             fault
         });
-        let delay = self.delay;
         match fault {
-            None => Action::Answer(self.route(request), delay),
+            None => Action::Answer(self.route(request), None),
             Some(Fault::Status {
                 status,
                 headers,
@@ -703,22 +702,20 @@ impl State {
                 let mut reply = Reply::json(status, &Value::Null);
                 reply.body = body.into_bytes();
                 reply.headers.extend(headers);
-                Action::Answer(reply, delay)
+                Action::Answer(reply, None)
             }
             Some(Fault::Html(status)) => Action::Answer(
                 Reply::typed(status, "text/html; charset=UTF-8", cloudflare_page(status)),
-                delay,
+                None,
             ),
             Some(Fault::Truncated) => {
                 let mut reply = self.route(request);
                 let half = reply.body.len() / 2;
                 reply.body.truncate(half.max(1));
-                Action::Answer(reply, delay)
+                Action::Answer(reply, None)
             }
             Some(Fault::Hang) => Action::Hang,
-            Some(Fault::Delay(extra)) => {
-                Action::Answer(self.route(request), Some(delay.unwrap_or_default() + extra))
-            }
+            Some(Fault::Delay(delay)) => Action::Answer(self.route(request), Some(delay)),
         }
     }
 
@@ -755,7 +752,8 @@ impl State {
             Route::Npm => npm::packument(self, request, &path["/npm/".len()..], false),
             Route::NpmPrivate => {
                 let wanted = format!("Bearer {}", self.npm_token);
-                if self.npm_token.is_empty() || request.header("authorization") != Some(&wanted) {
+                let open = self.npm_token.is_empty();
+                if !open && request.header("authorization") != Some(&wanted) {
                     return Reply::json(401, &json!({ "error": "Unauthorized" }));
                 }
                 npm::packument(self, request, &path["/private/npm/".len()..], true)

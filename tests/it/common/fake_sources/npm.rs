@@ -26,7 +26,10 @@ pub(super) fn packument(state: &State, request: &Request, name: &str, private: b
     let abbreviated = request
         .header("accept")
         .is_some_and(|accept| accept.contains(ABBREVIATED));
-    let registry = format!("http://registry.example/{}", if private { "private/npm" } else { "npm" });
+    let registry = format!(
+        "http://registry.example/{}",
+        if private { "private/npm" } else { "npm" }
+    );
     let mut manifests = Map::new();
     let mut time = Map::new();
     for package in &versions {
@@ -48,12 +51,16 @@ pub(super) fn packument(state: &State, request: &Request, name: &str, private: b
                 manifest["license"] = json!(license);
             }
             if let Some(repository) = &package.repository {
-                manifest["repository"] = json!({ "type": "git", "url": format!("git+{repository}.git") });
+                manifest["repository"] =
+                    json!({ "type": "git", "url": format!("git+{repository}.git") });
             }
         }
         manifests.insert(package.version.clone(), manifest);
         if let Some(published) = &package.published {
-            time.insert(package.version.clone(), json!(with_fraction(published, ".000")));
+            time.insert(
+                package.version.clone(),
+                json!(with_fraction(published, ".000")),
+            );
         }
     }
     let dist_tags = json!({ "latest": latest.version });
