@@ -48,6 +48,9 @@ pub struct Config {
 pub struct Wants {
     /// The date of each package's newest release (`criteria.stale`).
     pub latest_release: bool,
+    /// Whether the registry marks the project archived or deprecated
+    /// (`criteria.unmaintained`).
+    pub project_status: bool,
     /// The source repository's OpenSSF Scorecard (`criteria.scorecard`, and an archived
     /// repository for `criteria.unmaintained`).
     pub scorecard: bool,
@@ -66,6 +69,7 @@ impl Config {
         let criteria = &policy.criteria;
         let wants = Wants {
             latest_release: criteria.get(Criterion::Stale).is_some(),
+            project_status: criteria.get(Criterion::Unmaintained).is_some(),
             scorecard: criteria.get(Criterion::Scorecard).is_some()
                 || criteria.get(Criterion::Unmaintained).is_some(),
         };

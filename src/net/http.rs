@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{ACCEPT, CONTENT_TYPE, HeaderValue, USER_AGENT};
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
 use http::{HeaderMap, HeaderName, Method};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper_rustls::HttpsConnector;
@@ -195,7 +195,8 @@ impl Http {
         let code = status.as_u16();
         if code >= 400 && !accept.contains(&code) {
             let read = self.error_reader.and_then(|reader| reader(&body));
-            let message = read.unwrap_or_else(|| format!("{status}: {}", excerpt(&body)));
+            let message = read
+                .unwrap_or_else(|| format!("{status}: {}", excerpt(&body, &credentials(request))));
             return Err(Failure::answer(
                 code,
                 message,
@@ -210,10 +211,31 @@ impl Http {
     }
 }
 
+/// The credentials `request` carries (the token of an `Authorization` header), which a server
+/// may echo back in an error page.
+fn credentials(request: &Request) -> Vec<&str> {
+    request
+        .headers
+        .iter()
+        .filter(|(name, _)| *name == AUTHORIZATION)
+        .map(|(_, value)| {
+            value
+                .split_once(' ')
+                .map_or(value.as_str(), |(_, token)| token)
+        })
+        .map(str::trim)
+        .filter(|token| !token.is_empty())
+        .collect()
+}
+
 /// The start of a failed answer's body as one line of printable text: enough to tell an HTML
-/// error page from a JSON error, never markup or control characters.
-fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
+/// error page from a JSON error, never markup or control characters, and never one of
+/// `secrets` (blanked out before the text is cut short, so that no part of one is left).
+fn excerpt(body: &[u8], secrets: &[&str]) -> String {
+    let mut text = String::from_utf8_lossy(body).into_owned();
+    for secret in secrets {
+        text = text.replace(secret, "***");
+    }
     let looks_like_html = text.trim_start().starts_with('<');
     if looks_like_html {
         return "an HTML page".to_owned();
@@ -228,5 +250,21 @@ fn excerpt(body: &[u8]) -> String {
         "an empty body".to_owned()
     } else {
         crate::util::text::shorten(&line, 200)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_echoed_token_is_blanked_before_the_excerpt_is_cut() {
+        let token = "npm_0123456789abcdefghijklmnopqrstuvwxyz";
+        let request = Request::get("https://npm.example/x".to_owned())
+            .header(AUTHORIZATION, format!("Bearer {token}"));
+        let body = format!("{{\"detail\": \"{}{token}\"}}", "x".repeat(180));
+        let excerpt = excerpt(body.as_bytes(), &credentials(&request));
+        assert!(!excerpt.contains(&token[..12]), "{excerpt}");
+        assert!(excerpt.ends_with("x***\"}"), "{excerpt}");
     }
 }

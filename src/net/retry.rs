@@ -155,7 +155,11 @@ impl Failure {
     }
 
     fn timed_out(after: Duration) -> Failure {
-        Failure::message(format!("no answer within {} seconds", after.as_secs()))
+        let after = match after.as_secs() {
+            0 => format!("{} ms", after.as_millis()),
+            seconds => format!("{seconds} seconds"),
+        };
+        Failure::message(format!("no answer within {after}"))
     }
 
     /// A rate limit: the server did not act on the request and asks to wait.

@@ -13,6 +13,7 @@ mod discovery;
 mod docs;
 mod explain;
 mod facts_installed;
+mod facts_remote;
 mod format_cargo_lock;
 mod format_composer;
 mod format_gemfile_lock;

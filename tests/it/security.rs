@@ -198,7 +198,7 @@ fn a_token_in_the_environment_never_reaches_any_output() {
 
 /// The Actions runner's reading of a command's data or property: `%25`, `%0D`, `%0A` (and in
 /// properties `%3A`, `%2C`) decoded.
-fn runner_decode(text: &str) -> String {
+pub(crate) fn runner_decode(text: &str) -> String {
     text.replace("%0D", "\r")
         .replace("%0A", "\n")
         .replace("%3A", ":")
@@ -208,7 +208,7 @@ fn runner_decode(text: &str) -> String {
 
 /// Whether the runner shows `text` in a command's escaped `value`. Case is ignored: PyPI names
 /// (from the SBOM's `pkg:pypi` purls) are normalized to lower case.
-fn shows(value: &str, text: &str) -> bool {
+pub(crate) fn shows(value: &str, text: &str) -> bool {
     runner_decode(value)
         .to_lowercase()
         .contains(&text.to_lowercase())

@@ -190,7 +190,7 @@ async fn fetch_batch(http: &Http, base: &str, batch: &[Wanted]) -> Result<Vec<Kn
                 continue;
             };
             let known = match response.version {
-                Some(version) => known(version),
+                Some(version) => known(version, &key.system),
                 None => Known::not_found(),
             };
             found.insert(key, known);
@@ -208,10 +208,22 @@ async fn fetch_batch(http: &Http, base: &str, batch: &[Wanted]) -> Result<Vec<Kn
     )))
 }
 
-/// What a version says.
-fn known(version: Version) -> Known {
+/// What a version of `system` says. deps.dev writes a yanked crate as deprecated with the
+/// reason `yanked`: crates.io has no deprecation, so for Cargo the flag is the yank.
+fn known(version: Version, system: &str) -> Known {
     let repository = repository(&version);
     let license = license(&version);
+    let flag = Flag {
+        set: version.is_deprecated,
+        message: version
+            .deprecated_reason
+            .filter(|r| !r.is_empty() && (system != "CARGO" || r != "yanked")),
+    };
+    let (deprecated, yanked) = if system == "CARGO" {
+        (None, Some(flag))
+    } else {
+        (Some(flag), None)
+    };
     let published = version.published_at.filter(|p| !p.is_empty());
     Known {
         found: true,
@@ -219,10 +231,8 @@ fn known(version: Version) -> Known {
         // The default version is the newest release.
         latest_release: published.clone().filter(|_| version.is_default),
         published,
-        deprecated: Some(Flag {
-            set: version.is_deprecated,
-            message: version.deprecated_reason.filter(|r| !r.is_empty()),
-        }),
+        deprecated,
+        yanked,
         repository,
         project_status: version
             .project_status
@@ -310,5 +320,25 @@ mod tests {
         assert_eq!(license(&detailed), "MIT");
         let none: Version = serde_json::from_str("{}").unwrap();
         assert_eq!(license(&none), "");
+    }
+
+    #[test]
+    fn a_yanked_crate_is_yanked_not_deprecated() {
+        let text = r#"{"isDeprecated": true, "deprecatedReason": "yanked"}"#;
+        let yanked = known(serde_json::from_str(text).unwrap(), "CARGO");
+        assert_eq!(yanked.deprecated, None);
+        assert_eq!(
+            yanked.yanked,
+            Some(Flag {
+                set: true,
+                message: None
+            })
+        );
+        let npm = known(serde_json::from_str(text).unwrap(), "NPM");
+        assert_eq!(npm.yanked, None);
+        assert_eq!(
+            npm.deprecated.map(|d| d.message),
+            Some(Some("yanked".into()))
+        );
     }
 }

@@ -21,7 +21,7 @@ pub mod pypi;
 pub mod scorecard;
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
+use std::sync::{Mutex, mpsc};
 
 use futures_util::StreamExt;
 
@@ -124,16 +124,27 @@ pub fn ask(
             return remote;
         }
     };
-    runtime.block_on(async {
-        let mut run = Run {
-            config,
-            cache,
-            npmrc,
-            usage,
-            remote: &mut remote,
-            stale: HashMap::new(),
-        };
-        run.all(wanted).await;
+    // The cache is written on a thread of its own while the network is waited on: a cold
+    // run writes a file per source and package version, which costs more than the requests.
+    std::thread::scope(|scope| {
+        let (writes, to_write) = mpsc::channel::<Write>();
+        scope.spawn(move || {
+            for (source, key, known) in to_write {
+                cache.put(source, &key, &known);
+            }
+        });
+        runtime.block_on(async {
+            let mut run = Run {
+                config,
+                cache,
+                npmrc,
+                usage,
+                remote: &mut remote,
+                writes,
+                stale: HashMap::new(),
+            };
+            run.all(wanted).await;
+        });
     });
     remote
 }
@@ -145,10 +156,15 @@ struct Run<'a> {
     npmrc: &'a Npmrc,
     usage: &'a Mutex<BTreeMap<FactSource, Usage>>,
     remote: &'a mut Remote,
+    /// To the thread that writes the cache.
+    writes: mpsc::Sender<Write>,
     /// Cache entries too old for flags but young enough for the rest, by how they are asked
     /// and index: used, without their flags, when asking again fails.
     stale: HashMap<(Source, usize), Entry>,
 }
+
+/// An answer to store in the cache: its source, its key, what it says.
+type Write = (FactSource, String, Known);
 
 /// What one source is asked for: indexes into `wanted`, grouped as the source answers them
 /// (one group per request for per-package sources; everything in one for deps.dev).
@@ -167,30 +183,58 @@ struct Group {
 impl Run<'_> {
     async fn all(&mut self, wanted: &[Wanted]) {
         let registries = self.config.allows(SourceKind::Registries);
+        // deps.dev, crates.io's index and PyPI do not wait for another source's answers: they
+        // are asked at the same time. The npm registry and crates.io's API are asked about
+        // what those left unknown.
+        let mut first = Vec::new();
         if self.config.allows(SourceKind::DepsDev) {
             let eligible: Vec<usize> = (0..wanted.len())
                 .filter(|&i| wanted[i].public && depsdev::system(wanted[i].ecosystem).is_some())
                 .collect();
-            self.depsdev(wanted, &eligible).await;
+            let plan = Plan {
+                source: FactSource::DepsDev,
+                groups: vec![Group {
+                    base: self.config.url(Endpoint::DepsDev).to_owned(),
+                    name: String::new(),
+                    indexes: eligible,
+                }],
+            };
+            first.push(self.prepare(wanted, plan, Service::DepsDev));
         }
         if registries {
             let index = self.per_package(wanted, FactSource::CratesIo, |w, _| {
                 (w.ecosystem == Ecosystem::Cargo && w.public)
                     .then(|| self.config.url(Endpoint::CratesIndex).to_owned())
             });
-            self.fetch_groups(wanted, index, Registry::CratesIndex)
-                .await;
+            first.push(self.prepare(wanted, index, Service::Registry(Registry::CratesIndex)));
             let pypi = self.per_version(wanted, FactSource::Pypi, |w| {
                 (w.ecosystem == Ecosystem::Pypi && w.public)
                     .then(|| self.config.url(Endpoint::Pypi).to_owned())
             });
-            self.fetch_groups(wanted, pypi, Registry::Pypi).await;
+            first.push(self.prepare(wanted, pypi, Service::Registry(Registry::Pypi)));
+            // The Simple API tells what a release does not: the newest release's date and
+            // the project's status, asked only when the criteria judge them.
+            let wants = self.config.wants;
             let projects = self.per_package(wanted, FactSource::Pypi, |w, _| {
-                (w.ecosystem == Ecosystem::Pypi && w.public)
+                (w.ecosystem == Ecosystem::Pypi
+                    && w.public
+                    && (wants.latest_release || wants.project_status))
                     .then(|| self.config.url(Endpoint::Pypi).to_owned())
             });
-            self.fetch_groups(wanted, projects, Registry::PypiProject)
-                .await;
+            first.push(self.prepare(wanted, projects, Service::Registry(Registry::PypiProject)));
+        }
+        let npmrc = self.npmrc;
+        let asked = futures_util::future::join_all(
+            first
+                .iter()
+                .flatten()
+                .map(|asking| asking.send(wanted, npmrc)),
+        )
+        .await;
+        for (asking, results) in first.into_iter().flatten().zip(asked) {
+            self.finish(asking, results);
+        }
+        if registries {
             let npm = self.per_package(wanted, FactSource::Npm, |w, answers| {
                 let needed = w.ecosystem == Ecosystem::Npm
                     && !depsdev_knew_everything(answers, self.config.wants.latest_release);
@@ -216,24 +260,6 @@ impl Run<'_> {
                 .public
                 .then(|| self.config.url(Endpoint::Npm).to_owned())
         })
-    }
-
-    async fn depsdev(&mut self, wanted: &[Wanted], eligible: &[usize]) {
-        let source = FactSource::DepsDev;
-        let to_fetch = self.answer_from_cache(wanted, eligible, source, Source::DepsDev);
-        if to_fetch.is_empty() || self.config.offline {
-            return;
-        }
-        let Some(http) = self.client(source, Pace::default()) else {
-            return;
-        };
-        let asked: Vec<Wanted> = to_fetch.iter().map(|&i| wanted[i].clone()).collect();
-        let base = self.config.url(Endpoint::DepsDev).to_owned();
-        let results = depsdev::fetch(&http, &base, &asked).await;
-        self.count_requests(source, http.sent());
-        for (&index, result) in to_fetch.iter().zip(results) {
-            self.record(wanted, index, source, Source::DepsDev, result);
-        }
     }
 
     /// Groups of versions of one package each, for the sources asked per package; `base`
@@ -288,8 +314,17 @@ impl Run<'_> {
     }
 
     async fn fetch_groups(&mut self, wanted: &[Wanted], plan: Plan, registry: Registry) {
+        if let Some(asking) = self.prepare(wanted, plan, Service::Registry(registry)) {
+            let results = asking.send(wanted, self.npmrc).await;
+            self.finish(asking, results);
+        }
+    }
+
+    /// Answers what the cache can of `plan`, and gets the rest ready to send; `None` when
+    /// nothing is left to ask (or nothing may be: offline).
+    fn prepare(&mut self, wanted: &[Wanted], plan: Plan, service: Service) -> Option<Asking> {
         let source = plan.source;
-        let kind = registry.source();
+        let kind = service.source();
         let mut groups = Vec::new();
         for group in plan.groups {
             let indexes = self.answer_from_cache(wanted, &group.indexes, source, kind);
@@ -298,81 +333,41 @@ impl Run<'_> {
             }
         }
         if groups.is_empty() || self.config.offline {
-            return;
+            return None;
         }
-        let (concurrency, pace) = match registry {
-            Registry::CratesIndex => (INDEX_CONCURRENCY, Pace::default()),
-            Registry::CratesApi => (
-                1,
-                Pace {
-                    per_minute: Some(60),
-                    ..Pace::default()
-                },
-            ),
-            Registry::Pypi | Registry::PypiProject | Registry::Npm => {
-                (CONCURRENCY, Pace::default())
-            }
+        let pace = match service {
+            Service::Registry(Registry::CratesApi) => Pace {
+                per_minute: Some(60),
+                ..Pace::default()
+            },
+            _ => Pace::default(),
         };
-        let Some(http) = self.client(source, pace) else {
-            return;
-        };
-        let down: Mutex<Option<String>> = Mutex::new(None);
-        let npmrc = self.npmrc;
-        let results: Vec<GroupResult> = futures_util::stream::iter(groups)
-            .map(|group| {
-                let http = &http;
-                let down = &down;
-                async move {
-                    if let Some(why) = down.lock().map(|d| d.clone()).unwrap_or(None) {
-                        return (group.indexes, Err(Failure::message(why)));
-                    }
-                    let versions: Vec<&str> = group
-                        .indexes
-                        .iter()
-                        .map(|&i| wanted[i].version.as_str())
-                        .collect();
-                    let result = match registry {
-                        Registry::CratesIndex => {
-                            crates::from_index(http, &group.base, &group.name, &versions).await
-                        }
-                        Registry::CratesApi => {
-                            crates::from_api(http, &group.base, &group.name, &versions).await
-                        }
-                        Registry::Pypi => pypi::fetch(http, &group.base, &group.name, versions[0])
-                            .await
-                            .map(|known| vec![known]),
-                        Registry::PypiProject => pypi::project(http, &group.base, &group.name)
-                            .await
-                            .map(|known| vec![known; versions.len()]),
-                        Registry::Npm => {
-                            let url = npm::url(&group.base, &group.name);
-                            let token = npmrc.token_for(&url);
-                            npm::fetch(http, &group.base, token, &group.name, &versions).await
-                        }
-                    };
-                    if let Err(failure) = &result {
-                        if let Ok(mut down) = down.lock() {
-                            down.get_or_insert_with(|| failure.message.clone());
-                        }
-                    }
-                    (group.indexes, result)
-                }
-            })
-            .buffer_unordered(concurrency)
-            .collect()
-            .await;
-        self.count_requests(source, http.sent());
+        let http = self.client(source, pace)?;
+        Some(Asking {
+            source,
+            service,
+            groups,
+            http,
+            writes: self.writes.clone(),
+        })
+    }
+
+    /// Counts what `asking` sent, and keeps what it brought back.
+    fn finish(&mut self, asking: Asking, results: Vec<GroupResult>) {
+        self.count_requests(asking.source, asking.http.sent());
+        let source = asking.source;
+        let kind = asking.service.source();
         for (indexes, result) in results {
             match result {
                 Ok(known) => {
                     for (index, known) in indexes.into_iter().zip(known) {
-                        self.store(wanted, index, source, kind, known);
+                        self.store(index, source, known);
                     }
                 }
                 Err(failure) => {
                     for index in indexes {
                         let failure = Failure::message(failure.message.clone());
-                        self.record(wanted, index, source, kind, Err(failure));
+                        self.fail(index, source, kind, failure);
                     }
                 }
             }
@@ -442,16 +437,8 @@ impl Run<'_> {
         left
     }
 
-    fn store(
-        &mut self,
-        wanted: &[Wanted],
-        index: usize,
-        source: FactSource,
-        kind: Source,
-        known: Known,
-    ) {
-        self.cache
-            .put(source, &kind.cache_key(&wanted[index]), &known);
+    /// Keeps what `source` said of `wanted[index]` (the cache has it already).
+    fn store(&mut self, index: usize, source: FactSource, known: Known) {
         self.note(source, |usage| usage.answered += 1);
         self.remote.answers[index].push((
             source,
@@ -462,37 +449,26 @@ impl Run<'_> {
         ));
     }
 
-    fn record(
-        &mut self,
-        wanted: &[Wanted],
-        index: usize,
-        source: FactSource,
-        kind: Source,
-        result: Result<Known, Failure>,
-    ) {
-        match result {
-            Ok(known) => self.store(wanted, index, source, kind, known),
-            Err(failure) => {
-                self.note(source, |usage| {
-                    usage.failure.get_or_insert(failure.message);
-                });
-                self.remote.missing[index].push(Missing::Unreachable(source.as_str().to_owned()));
-                // What does not go stale in a day is still worth having.
-                if let Some(entry) = self.stale.remove(&(kind, index)) {
-                    let known = Known {
-                        deprecated: None,
-                        yanked: None,
-                        ..entry.known
-                    };
-                    self.remote.answers[index].push((
-                        source,
-                        Answer {
-                            known,
-                            origin: fetched(source, entry.fetched),
-                        },
-                    ));
-                }
-            }
+    /// `source`, asked as `kind`, could not say anything of `wanted[index]`: what the cache
+    /// had that does not go stale in a day (all but the flags) is still worth having.
+    fn fail(&mut self, index: usize, source: FactSource, kind: Source, failure: Failure) {
+        self.note(source, |usage| {
+            usage.failure.get_or_insert(failure.message);
+        });
+        self.remote.missing[index].push(Missing::Unreachable(source.as_str().to_owned()));
+        if let Some(entry) = self.stale.remove(&(kind, index)) {
+            let known = Known {
+                deprecated: None,
+                yanked: None,
+                ..entry.known
+            };
+            self.remote.answers[index].push((
+                source,
+                Answer {
+                    known,
+                    origin: fetched(source, entry.fetched),
+                },
+            ));
         }
     }
 
@@ -537,6 +513,139 @@ impl Source {
 
 /// What a group's request gave, with the indexes it answers for.
 type GroupResult = (Vec<usize>, Result<Vec<Known>, Failure>);
+
+/// A source's requests, ready to send. It borrows nothing of the [`Run`], so that sources
+/// that do not wait for each other are asked at the same time.
+struct Asking {
+    source: FactSource,
+    service: Service,
+    groups: Vec<Group>,
+    http: Http,
+    /// Answers go to the cache as they come, so that writing it overlaps with waiting.
+    writes: mpsc::Sender<Write>,
+}
+
+impl Asking {
+    /// Sends the requests: deps.dev's in batches, a registry's a group at a time.
+    async fn send(&self, wanted: &[Wanted], npmrc: &Npmrc) -> Vec<GroupResult> {
+        match self.service {
+            Service::DepsDev => self.send_batches(wanted).await,
+            Service::Registry(registry) => self.send_groups(registry, wanted, npmrc).await,
+        }
+    }
+
+    /// deps.dev's batches, a result for each version.
+    async fn send_batches(&self, wanted: &[Wanted]) -> Vec<GroupResult> {
+        let mut results = Vec::new();
+        for group in &self.groups {
+            let asked: Vec<Wanted> = group.indexes.iter().map(|&i| wanted[i].clone()).collect();
+            let answers = depsdev::fetch(&self.http, &group.base, &asked).await;
+            for (&index, answer) in group.indexes.iter().zip(&answers) {
+                if let Ok(known) = answer {
+                    self.cache(wanted, index, known);
+                }
+            }
+            results.extend(
+                group
+                    .indexes
+                    .iter()
+                    .zip(answers)
+                    .map(|(&index, answer)| (vec![index], answer.map(|known| vec![known]))),
+            );
+        }
+        results
+    }
+
+    /// A registry's requests, as many at once as it allows. A registry that fails is not
+    /// asked again in this run.
+    async fn send_groups(
+        &self,
+        registry: Registry,
+        wanted: &[Wanted],
+        npmrc: &Npmrc,
+    ) -> Vec<GroupResult> {
+        let http = &self.http;
+        let concurrency = match registry {
+            Registry::CratesIndex => INDEX_CONCURRENCY,
+            Registry::CratesApi => 1,
+            Registry::Pypi | Registry::PypiProject | Registry::Npm => CONCURRENCY,
+        };
+        let down: Mutex<Option<String>> = Mutex::new(None);
+        futures_util::stream::iter(&self.groups)
+            .map(|group| {
+                let down = &down;
+                async move {
+                    let indexes = group.indexes.clone();
+                    if let Some(why) = down.lock().map(|d| d.clone()).unwrap_or(None) {
+                        return (indexes, Err(Failure::message(why)));
+                    }
+                    let versions: Vec<&str> = group
+                        .indexes
+                        .iter()
+                        .map(|&i| wanted[i].version.as_str())
+                        .collect();
+                    let result = match registry {
+                        Registry::CratesIndex => {
+                            crates::from_index(http, &group.base, &group.name, &versions).await
+                        }
+                        Registry::CratesApi => {
+                            crates::from_api(http, &group.base, &group.name, &versions).await
+                        }
+                        Registry::Pypi => pypi::fetch(http, &group.base, &group.name, versions[0])
+                            .await
+                            .map(|known| vec![known]),
+                        Registry::PypiProject => pypi::project(http, &group.base, &group.name)
+                            .await
+                            .map(|known| vec![known; versions.len()]),
+                        Registry::Npm => {
+                            let url = npm::url(&group.base, &group.name);
+                            let token = npmrc.token_for(&url);
+                            npm::fetch(http, &group.base, token, &group.name, &versions).await
+                        }
+                    };
+                    match &result {
+                        Ok(answers) => {
+                            for (&index, known) in indexes.iter().zip(answers) {
+                                self.cache(wanted, index, known);
+                            }
+                        }
+                        Err(failure) => {
+                            if let Ok(mut down) = down.lock() {
+                                down.get_or_insert_with(|| failure.message.clone());
+                            }
+                        }
+                    }
+                    (indexes, result)
+                }
+            })
+            .buffer_unordered(concurrency)
+            .collect()
+            .await
+    }
+
+    /// Stores what the source said of `wanted[index]`. The writer goes away only with the run,
+    /// and a cache that is not written is no error.
+    fn cache(&self, wanted: &[Wanted], index: usize, known: &Known) {
+        let key = self.service.source().cache_key(&wanted[index]);
+        let _ = self.writes.send((self.source, key, known.clone()));
+    }
+}
+
+/// A service asked: deps.dev, in batches, or a registry.
+#[derive(Clone, Copy, Debug)]
+enum Service {
+    DepsDev,
+    Registry(Registry),
+}
+
+impl Service {
+    fn source(self) -> Source {
+        match self {
+            Service::DepsDev => Source::DepsDev,
+            Service::Registry(registry) => registry.source(),
+        }
+    }
+}
 
 /// A registry asked per package (or per version).
 #[derive(Clone, Copy, Debug)]

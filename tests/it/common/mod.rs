@@ -1,9 +1,11 @@
 //! Shared helpers for the integration tests: fixture repositories copied into temp dirs with
 //! real git, and the real depgov binary run on them — always through [`Depgov`], the one
 //! command builder, which keeps the caller's environment (GitHub Actions, colour, caches) away
-//! from the binary. `fake_github` is the fake GitHub API.
+//! from the binary. `fake_github` is the fake GitHub API; `fake_sources` the fake deps.dev,
+//! npm registry, PyPI and crates.io.
 
 pub mod fake_github;
+pub mod fake_sources;
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
@@ -142,6 +144,20 @@ impl Depgov {
     {
         self.args
             .extend(args.into_iter().map(|arg| arg.as_ref().to_owned()));
+        self
+    }
+
+    /// Facts from `fake` instead of the cache alone: `DEPGOV_OFFLINE=0`, every service's URL
+    /// pointing at the fake, retries one millisecond a step, no `.npmrc` of the user's and no
+    /// Cargo registry cache of this machine.
+    pub fn facts_from(&mut self, fake: &fake_sources::FakeSources) -> &mut Depgov {
+        self.env("DEPGOV_OFFLINE", "0")
+            .env("DEPGOV_FACTS_BACKOFF_MS", "1")
+            .env("NPM_CONFIG_USERCONFIG", "/nonexistent/depgov-tests/.npmrc")
+            .env("CARGO_HOME", "/nonexistent/depgov-tests/cargo-home");
+        for (key, value) in fake.env() {
+            self.env(key, value);
+        }
         self
     }
 
