@@ -32,8 +32,11 @@ use super::Ecosystem;
 /// A version parsed once in the order of its ecosystem, so that comparing it again is cheap.
 ///
 /// Versions of one ecosystem compare by that ecosystem's order. Versions of different
-/// ecosystems have no meaningful order; they compare by ecosystem only so that the order stays
-/// total.
+/// ecosystems have no meaningful order; they compare by ecosystem only.
+///
+/// Maven's order, faithful to Maven's own, is not transitive for some odd versions (see
+/// [`maven`]): code that orders versions from untrusted input takes minima and maxima rather
+/// than sorting, as a sort may panic on such an order.
 #[derive(Clone, Debug)]
 pub enum Version {
     /// crates.io and Go modules: SemVer 2.0 precedence.

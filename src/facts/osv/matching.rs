@@ -75,18 +75,19 @@ pub fn smallest_fixing(
     current: &str,
 ) -> Option<String> {
     let current = Version::parse(ecosystem, current)?;
-    let mut candidates: Vec<(Version, String)> = records
+    // The minimum of the fixes that fix everything, found without sorting: Maven's order, like
+    // Maven's own, is not transitive for some odd versions, and a sort may panic on that.
+    let (_, fix) = records
         .iter()
         .flat_map(|record| fixed_versions(record, ecosystem, name))
         .filter_map(|fix| Some((Version::parse(ecosystem, &fix)?, fix)))
         .filter(|(version, _)| *version > current)
-        .collect();
-    candidates.sort_by(|a, b| a.0.cmp(&b.0));
-    let (_, fix) = candidates.into_iter().find(|(_, fix)| {
-        records
-            .iter()
-            .all(|record| !affects(record, ecosystem, name, fix))
-    })?;
+        .filter(|(_, fix)| {
+            records
+                .iter()
+                .all(|record| !affects(record, ecosystem, name, fix))
+        })
+        .min_by(|a, b| a.0.cmp(&b.0))?;
     Some(match ecosystem {
         Ecosystem::Golang if !fix.starts_with('v') => format!("v{fix}"),
         _ => fix,
@@ -215,7 +216,7 @@ fn in_range(range: &Range, ecosystem: Ecosystem, version: &str) -> bool {
     };
     let version = Point::At(version);
     // Events whose version does not parse are left out: they match nothing.
-    let mut events: Vec<(EventKind, Point)> = range
+    let events: Vec<(EventKind, Point)> = range
         .events
         .iter()
         .filter_map(event_parts)
@@ -238,18 +239,23 @@ fn in_range(range: &Range, ecosystem: Ecosystem, version: &str) -> bool {
     if has_limits && !below_a_limit {
         return false;
     }
-    events.sort_by(|a, b| a.1.cmp(&b.1));
-    let mut affected = false;
+    // Walking the events sorted by version, the last one that applies to the version decides:
+    // that is the applying event of the greatest version (of equal ones, the last written, as
+    // a stable sort leaves it). Taking it directly needs no sort, which could panic on an order
+    // that is not transitive (Maven's, for some odd versions).
+    let mut deciding: Option<(EventKind, &Point)> = None;
     for (kind, point) in &events {
         let order = version.cmp(point);
-        match kind {
-            EventKind::Introduced if order != Ordering::Less => affected = true,
-            EventKind::Fixed if order != Ordering::Less => affected = false,
-            EventKind::LastAffected if order == Ordering::Greater => affected = false,
-            _ => {}
+        let applies = match kind {
+            EventKind::Introduced | EventKind::Fixed => order != Ordering::Less,
+            EventKind::LastAffected => order == Ordering::Greater,
+            EventKind::Limit => false,
+        };
+        if applies && deciding.is_none_or(|(_, greatest)| point >= greatest) {
+            deciding = Some((*kind, point));
         }
     }
-    affected
+    deciding.is_some_and(|(kind, _)| kind == EventKind::Introduced)
 }
 
 #[cfg(test)]
@@ -566,6 +572,27 @@ mod tests {
             ..Record::default()
         };
         check(&empty_event, Ecosystem::Cargo, "x", &["+1.0.0"]);
+    }
+
+    /// Maven's order, like Maven's own, is not transitive for odd versions (`dRc316 < -.s68 =
+    /// -` but `dRc316 > -`): matching still answers, and never panics.
+    #[test]
+    fn an_order_that_is_not_transitive_does_not_panic() {
+        let odd = ["dRc316", "-.s68", "-", "1", "0", "a1", "-1"];
+        let events: Vec<String> = odd
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let kind = ["introduced", "fixed", "last_affected", "limit"][i % 4];
+                format!("{kind}={v}")
+            })
+            .collect();
+        let events: Vec<&str> = events.iter().map(String::as_str).collect();
+        let record = ranged(Ecosystem::Maven, "g:a", &events);
+        for version in odd {
+            affects(&record, Ecosystem::Maven, "g:a", version);
+            smallest_fixing(&[&record], Ecosystem::Maven, "g:a", version);
+        }
     }
 
     /// Pre-releases sit before their release, so a range fixed at `2.0.0` covers `2.0.0-rc.1`,

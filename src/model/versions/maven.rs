@@ -18,6 +18,10 @@
 //! each followed by the next) and compares it with loops, so that no version, however long,
 //! nests the stack. Digits are ASCII digits (Java's `Character.isDigit` also reads other
 //! scripts' digits; no published Maven version uses them).
+//!
+//! Like Maven's, this order is not transitive for some odd versions, because a list compares
+//! with nothing by its first item alone: `dRc316 < -.s68`, `-.s68 = -` (its list starts with
+//! `0`), yet `dRc316 > -`.
 
 use std::cmp::Ordering;
 
