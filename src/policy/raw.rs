@@ -329,7 +329,8 @@ pub struct RawComponent {
     /// The name as the ecosystem writes it, with `ecosystem`, instead of `purl`.
     #[schemars(with = "Option<String>")]
     pub name: Option<Text>,
-    /// Only versions in this range.
+    /// Only versions in this range, in the ecosystem's own syntax (docs/policy.md, "Version
+    /// ranges").
     #[schemars(with = "Option<VersionRange>")]
     pub versions: Option<Text>,
     /// The ring.
@@ -378,7 +379,8 @@ pub struct RawException {
     /// The name as the ecosystem writes it, with `ecosystem`, instead of `purl`.
     #[schemars(with = "Option<String>")]
     pub name: Option<Text>,
-    /// Only versions in this range.
+    /// Only versions in this range, in the ecosystem's own syntax (docs/policy.md, "Version
+    /// ranges").
     #[schemars(with = "Option<VersionRange>")]
     pub versions: Option<Text>,
     /// Globs over the repository-relative manifest or lockfile paths it applies to.

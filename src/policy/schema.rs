@@ -145,7 +145,7 @@ marker!(
     /// A version range in the ecosystem's own syntax.
     VersionRange, _g => json_schema!({
         "type": "string",
-        "description": "Cargo: semver requirements (\">=0.9, <0.10.55\"); npm and Go: node-semver ranges (\">=10.1.1 <10.1.3 || 11.0.0\", \"<v1.5.0\"); PyPI: PEP 440 specifiers (\">=1.4,<2\").",
+        "description": "Cargo: semver requirements (\">=0.9, <0.10.55\"); npm and Go: node-semver ranges (\">=10.1.1 <10.1.3 || 11.0.0\", \"<v1.5.0\"); PyPI: PEP 440 specifiers (\">=1.4,<2\"); Maven and NuGet: interval notation (\"[1.0,2.0)\") or comparators; RubyGems: requirements (\"~> 2.3\", \">= 1.0, < 2\"); Composer: constraints (\"^1.2 || ~2.0\"). See docs/policy.md, Version ranges.",
     })
 );
 
