@@ -498,7 +498,9 @@ fn parse_output(text: &str) -> Result<(Format, PathBuf), String> {
         .split_once('=')
         .ok_or_else(|| format!("`{text}` is not FORMAT=PATH, e.g. sarif=depgov.sarif"))?;
     let format = Format::from_str(format, true).map_err(|_| {
-        format!("unknown format `{format}`; use human, json, github, markdown or sarif")
+        format!(
+            "unknown format `{format}`; use human, json, github, markdown, sarif, cyclonedx or spdx"
+        )
     })?;
     if path.is_empty() {
         return Err(format!("`{text}` names no file"));

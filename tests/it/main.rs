@@ -38,6 +38,7 @@ mod policy_lifecycle;
 mod policy_tools;
 mod regressions;
 mod reporters;
+mod sbom_out;
 mod security;
 mod security_github;
 mod terminal;
