@@ -19,7 +19,6 @@ use serde::Serialize;
 
 use super::json;
 use super::sbom::{Sbom, created, spdx_expression};
-use super::{InventoryReport, Report};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -119,18 +118,7 @@ fn root_ref(name: &str) -> String {
     format!("depgov:first-party:{name}")
 }
 
-pub fn write_check(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    write(&Sbom::of_check(report), out)
-}
-
-pub fn write_inventory(
-    report: &InventoryReport,
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    write(&Sbom::of_inventory(report), out)
-}
-
-fn write(sbom: &Sbom<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub(crate) fn write(sbom: &Sbom<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let name = sbom.name();
     let purls: Vec<&str> = sbom
         .entries

@@ -293,8 +293,8 @@ impl Report {
             Format::Github => out.write_all(github::render(self).as_bytes()),
             Format::Markdown => out.write_all(markdown::render(self).as_bytes()),
             Format::Sarif => json::write(&sarif::document(self), out),
-            Format::Cyclonedx => cyclonedx::write_check(self, out),
-            Format::Spdx => spdx::write_check(self, out),
+            Format::Cyclonedx => cyclonedx::write(&sbom::Sbom::of_check(self), out),
+            Format::Spdx => spdx::write(&sbom::Sbom::of_check(self), out),
         }
     }
 }
@@ -357,8 +357,8 @@ impl InventoryReport {
         match format {
             InventoryFormat::Human => out.write_all(human::inventory(self).as_bytes()),
             InventoryFormat::Json => json::write(self, out),
-            InventoryFormat::Cyclonedx => cyclonedx::write_inventory(self, out),
-            InventoryFormat::Spdx => spdx::write_inventory(self, out),
+            InventoryFormat::Cyclonedx => cyclonedx::write(&sbom::Sbom::of_inventory(self), out),
+            InventoryFormat::Spdx => spdx::write(&sbom::Sbom::of_inventory(self), out),
         }
     }
 }

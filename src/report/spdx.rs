@@ -23,7 +23,6 @@ use serde::Serialize;
 
 use super::json;
 use super::sbom::{Sbom, created, spdx_expression};
-use super::{InventoryReport, Report};
 use crate::model::Source;
 
 const NOASSERTION: &str = "NOASSERTION";
@@ -105,18 +104,7 @@ impl Relationship {
     }
 }
 
-pub fn write_check(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    write(&Sbom::of_check(report), out)
-}
-
-pub fn write_inventory(
-    report: &InventoryReport,
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    write(&Sbom::of_inventory(report), out)
-}
-
-fn write(sbom: &Sbom<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub(crate) fn write(sbom: &Sbom<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let created = created();
     let annotator = format!("Tool: {}-{}", sbom.tool.name, sbom.tool.version);
     let package_id = |at: usize| format!("SPDXRef-Package-{}", at + 1);
