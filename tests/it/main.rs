@@ -36,6 +36,7 @@ mod malformed;
 mod org_scan;
 mod policy_lifecycle;
 mod policy_tools;
+mod radar;
 mod regressions;
 mod reporters;
 mod sbom_out;
