@@ -1,6 +1,7 @@
-//! The organisation report as Markdown (`report.md`): totals, usage per ring, what moved since
-//! the previous report, the hold and remove components with the repositories using them,
-//! failed repositories, expiring exceptions, and a table of every repository. Text from
+//! The organisation report as Markdown (`report.md`): totals, usage per ring (and over time),
+//! the most used components, what moved since the previous report, the hold and remove
+//! components with the repositories using them, failed repositories, expiring exceptions, and
+//! a table of every repository. Text from
 //! packages and from GitHub is escaped ([`markdown::escape`]): it cannot add markup, links or
 //! HTML, or break out of a table cell. Long lists of repositories in one cell are cut at
 //! [`MAX_NAMES`]; report.json and index.html have them all.
@@ -69,6 +70,43 @@ pub fn render(report: &OrgReport) -> String {
         let _ = writeln!(out, "| {ring} | {} |", t.by_ring.get(ring));
     }
     let _ = writeln!(out, "| not evaluated | {} |\n", t.not_evaluated);
+
+    if !report.history.is_empty() {
+        out.push_str("## Uses per ring over time\n\n| Scan | ");
+        for ring in Ring::ALL {
+            let _ = write!(out, "{ring} | ");
+        }
+        out.push_str("not evaluated |\n|---|");
+        out.push_str(&"---:|".repeat(Ring::ALL.len() + 1));
+        out.push('\n');
+        for point in report.ring_history() {
+            let _ = write!(out, "| {} | ", escape(&point.date));
+            for ring in Ring::ALL {
+                let _ = write!(out, "{} | ", point.by_ring.get(ring));
+            }
+            let _ = writeln!(out, "{} |", point.not_evaluated);
+        }
+        out.push('\n');
+    }
+
+    let most_used = report.most_used();
+    if !most_used.is_empty() {
+        let _ = writeln!(out, "## Most used components ({})\n", most_used.len());
+        out.push_str("| Component | Ecosystem | Ring | Versions | Repositories |\n");
+        out.push_str("|---|---|---|---:|---:|\n");
+        for component in most_used {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                escape(&component.name),
+                component.ecosystem,
+                component.ring.map_or("not evaluated", Ring::as_str),
+                component.versions.len(),
+                component.repos
+            );
+        }
+        out.push('\n');
+    }
 
     if let Some(changes) = &report.changes {
         let _ = writeln!(out, "## What moved since {}\n", escape(&changes.since));

@@ -1,7 +1,8 @@
 //! The organisation report of `depgov scan-org` and `depgov merge`: one document (schema
 //! `depgov.org-report/v1`, docs/org-scan.md) that every format renders — every repository
 //! with its status and findings, each component's use across repositories with versions and
-//! rings, exceptions expiring soon, totals, and what moved since a previous report.
+//! rings, exceptions expiring soon, totals, and what moved since a previous report — with uses
+//! per ring over every earlier scan the previous reports carry.
 //!
 //! A report is put together by a [`Builder`], from scanned repositories
 //! ([`Builder::add_repo`]) or from the reports of shards ([`Builder::absorb`]); either way
@@ -69,7 +70,23 @@ pub struct OrgReport {
     /// Vulnerable and malicious component versions, with the repositories using them.
     #[serde(default)]
     pub vulnerabilities: Vec<FindingUsage>,
+    /// Uses per ring at each earlier scan, oldest first: with `--previous`, that report's
+    /// history and its own totals. Reports written before it was recorded have none.
+    #[serde(default)]
+    pub history: Vec<RingCount>,
 }
+
+/// Uses per ring on the day of one scan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RingCount {
+    /// The scan's day, `YYYY-MM-DD`.
+    pub date: String,
+    pub by_ring: ByRing,
+    pub not_evaluated: usize,
+}
+
+/// How many components the "most used" sections list.
+pub const MOST_USED: usize = 20;
 
 /// The rules the organisation report gathers into its community-health section.
 pub const HEALTH_RULES: [Rule; 4] = [
@@ -324,6 +341,7 @@ impl Builder {
             changes: None,
             health: Vec::new(),
             vulnerabilities: Vec::new(),
+            history: Vec::new(),
         };
         let mut builder = Builder {
             report,
@@ -609,6 +627,35 @@ impl OrgReport {
         held.into_iter().map(|(c, _)| c)
     }
 
+    /// The components used by the most repositories, at most [`MOST_USED`]: most used first,
+    /// then by ecosystem and name.
+    pub fn most_used(&self) -> Vec<&ComponentUsage> {
+        let mut used: Vec<&ComponentUsage> = self.components.iter().collect();
+        used.sort_by(|a, b| {
+            b.repos
+                .cmp(&a.repos)
+                .then_with(|| (a.ecosystem, &a.name).cmp(&(b.ecosystem, &b.name)))
+        });
+        used.truncate(MOST_USED);
+        used
+    }
+
+    /// Uses per ring in this report.
+    pub fn ring_count(&self) -> RingCount {
+        RingCount {
+            date: self.date.clone(),
+            by_ring: self.totals.by_ring.clone(),
+            not_evaluated: self.totals.not_evaluated,
+        }
+    }
+
+    /// Uses per ring at every scan the report knows of, oldest first, this one last.
+    pub fn ring_history(&self) -> Vec<RingCount> {
+        let mut points = self.history.clone();
+        points.push(self.ring_count());
+        points
+    }
+
     /// Hold and remove usages, by repository.
     pub fn held_usages(&self) -> BTreeSet<Usage> {
         let mut usages = BTreeSet::new();
@@ -631,9 +678,9 @@ impl OrgReport {
         usages
     }
 
-    /// Records what moved since `previous`: hold and remove usages that are new or gone. A
-    /// repository that failed in either report is not compared, since what it holds is not
-    /// fully known.
+    /// Records what moved since `previous`: hold and remove usages that are new or gone, and
+    /// uses per ring at `previous` and the scans before it. A repository that failed in either
+    /// report is not compared, since what it holds is not fully known.
     pub fn compare_with(&mut self, previous: &OrgReport) {
         let failed = |report: &OrgReport| -> BTreeSet<String> {
             report
@@ -651,6 +698,7 @@ impl OrgReport {
                 .filter(|u| !not_compared.contains(&u.repo))
                 .collect()
         };
+        self.history = previous.ring_history();
         let now = compared(self.held_usages());
         let then = compared(previous.held_usages());
         self.changes = Some(Changes {
