@@ -828,6 +828,9 @@ const PAGE_TEST: &str = r#"<script>
         return line.getAttribute('data-ring') + ' ' + line.points.numberOfItems;
       });
     out.dates = document.querySelectorAll('#history-chart text.date').length;
+    out.licenses = Array.prototype.map.call(
+      document.querySelectorAll('#licenses-table tbody tr'),
+      function (row) { return row.cells[0].textContent + ' ' + row.cells[2].textContent; });
     var used = document.getElementById('most-used-table');
     used.tHead.rows[0].cells[4].click();
     out.mostUsed = Array.prototype.map.call(used.tBodies[0].rows, function (row) {
@@ -933,6 +936,9 @@ fn index_html_renders_sorts_and_filters_in_headless_chromium() {
         serde_json::json!(["adopt 3", "trial 3", "assess 3", "hold 3", "remove 3"])
     );
     assert_eq!(result["dates"], 3);
+    let licenses = names("licenses");
+    assert!(licenses.contains(&"MIT 2".to_owned()), "{licenses:?}");
+    assert!(licenses.contains(&"WTFPL 1".to_owned()), "{licenses:?}");
     let most_used: Vec<u64> = result["mostUsed"]
         .as_array()
         .expect("most used")

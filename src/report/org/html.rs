@@ -1,8 +1,8 @@
 //! The organisation report as one self-contained HTML page (`index.html`): totals, a bar chart
 //! of uses per ring and a line chart of them over the earlier scans (inline SVG, drawn here),
-//! the most used components, what moved since the previous report, the hold and remove
-//! components with the repositories using them, failed repositories, expiring exceptions, a
-//! table of every repository, and each repository's findings (`<details>`, reached from the
+//! the most used components, the licenses in use with the repositories using them, what moved
+//! since the previous report, the hold and remove components with the repositories using them,
+//! failed repositories, expiring exceptions, a table of every repository, and each repository's findings (`<details>`, reached from the
 //! tables).
 //!
 //! No external asset: the style and the small script are inline, and the page's Content
@@ -143,6 +143,7 @@ impl Page<'_> {
         self.chart();
         self.history_chart();
         self.most_used();
+        self.licenses();
         self.changes();
         self.held();
         self.findings_by_version(
@@ -381,6 +382,46 @@ impl Page<'_> {
                 ring_cell(component.ring),
                 component.versions.len(),
                 component.repos
+            );
+        }
+        self.out.push_str("</tbody></table></section>\n");
+    }
+
+    /// Every license in use, with its components and the repositories using them.
+    fn licenses(&mut self) {
+        let licenses = &self.report.licenses;
+        let _ = writeln!(
+            self.out,
+            "<section id=\"licenses\"><h2>Licenses ({})</h2>",
+            licenses.len()
+        );
+        if licenses.is_empty() {
+            self.out.push_str("<p>None.</p></section>\n");
+            return;
+        }
+        self.table_start(
+            "licenses-table",
+            &[
+                ("License", false),
+                ("Components", true),
+                ("Repositories", true),
+                ("Used in", false),
+            ],
+        );
+        for usage in licenses {
+            let license = match &usage.license {
+                Some(license) => escape(license),
+                None => "<i>unknown</i>".to_owned(),
+            };
+            let links: Vec<String> = usage.repos.iter().map(|n| self.link(n)).collect();
+            let _ = writeln!(
+                self.out,
+                "<tr><td>{license}</td><td class=\"n\" title=\"{}\">{}</td>\
+                 <td class=\"n\">{}</td><td>{}</td></tr>",
+                escape(&usage.components.join(", ")),
+                usage.components.len(),
+                usage.repos.len(),
+                links.join(", ")
             );
         }
         self.out.push_str("</tbody></table></section>\n");

@@ -1,5 +1,5 @@
 //! The organisation report as Markdown (`report.md`): totals, usage per ring (and over time),
-//! the most used components, what moved since the previous report, the hold and remove
+//! the most used components, the licenses in use, what moved since the previous report, the hold and remove
 //! components with the repositories using them, failed repositories, expiring exceptions, and
 //! a table of every repository. Text from
 //! packages and from GitHub is escaped ([`markdown::escape`]): it cannot add markup, links or
@@ -119,6 +119,26 @@ pub fn render(report: &OrgReport) -> String {
                 names(&changes.not_compared)
             );
         }
+    }
+
+    if !report.licenses.is_empty() {
+        let _ = writeln!(out, "## Licenses ({})\n", report.licenses.len());
+        out.push_str("| License | Components | Repositories |\n|---|---|---|\n");
+        for usage in &report.licenses {
+            let _ = writeln!(
+                out,
+                "| {} | {}: {} | {}: {} |",
+                usage
+                    .license
+                    .as_deref()
+                    .map_or("unknown".to_owned(), escape),
+                usage.components.len(),
+                names(&usage.components),
+                usage.repos.len(),
+                names(&usage.repos)
+            );
+        }
+        out.push('\n');
     }
 
     let held: Vec<_> = report.held_components().collect();

@@ -74,6 +74,9 @@ pub struct OrgReport {
     /// history and its own totals. Reports written before it was recorded have none.
     #[serde(default)]
     pub history: Vec<RingCount>,
+    /// Every license in use, with its components and repositories: most repositories first.
+    #[serde(default)]
+    pub licenses: Vec<LicenseUsage>,
 }
 
 /// Uses per ring on the day of one scan.
@@ -245,6 +248,30 @@ pub struct VersionUsage {
     /// `None`: not evaluated (outside the policy's scope).
     pub ring: Option<Ring>,
     pub repos: Vec<String>,
+    /// Its license as the first repository's inventory has it; `None` when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
+}
+
+/// One license across the organisation: the components under it and the repositories using
+/// them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LicenseUsage {
+    /// The license (an SPDX expression as declared); `None` for components whose license is
+    /// unknown.
+    pub license: Option<String>,
+    /// The components under it, `ECOSYSTEM/NAME`.
+    pub components: Vec<String>,
+    pub repos: Vec<String>,
+}
+
+/// A component version used by a scanned repository.
+#[derive(Clone, Debug)]
+pub struct Use {
+    pub id: ComponentId,
+    /// `None`: not evaluated.
+    pub ring: Option<Ring>,
+    pub license: Option<String>,
 }
 
 /// A policy exception that expires soon.
@@ -318,6 +345,8 @@ struct Uses {
     ecosystem: Ecosystem,
     name: String,
     versions: BTreeMap<(String, Option<Ring>), BTreeSet<String>>,
+    /// Each version's license, as first seen.
+    licenses: BTreeMap<String, String>,
 }
 
 impl Builder {
@@ -342,6 +371,7 @@ impl Builder {
             health: Vec::new(),
             vulnerabilities: Vec::new(),
             history: Vec::new(),
+            licenses: Vec::new(),
         };
         let mut builder = Builder {
             report,
@@ -352,16 +382,17 @@ impl Builder {
         builder
     }
 
-    /// Adds a scanned repository and the components it uses, each with its ring (`None`: not
-    /// evaluated).
-    pub fn add_repo<'a>(
-        &mut self,
-        repo: RepoReport,
-        uses: impl IntoIterator<Item = (&'a ComponentId, Option<Ring>)>,
-    ) {
-        for (id, ring) in uses {
+    /// Adds a scanned repository and the components it uses, each with its ring and license.
+    pub fn add_repo(&mut self, repo: RepoReport, uses: Vec<Use>) {
+        for Use { id, ring, license } in uses {
             let purl = crate::model::purl::for_component(id.ecosystem, &id.name, "");
-            self.add_use(purl, id.ecosystem, &id.name, &id.version, ring, &repo.name);
+            let version = VersionUsage {
+                version: id.version,
+                ring,
+                repos: Vec::new(),
+                license,
+            };
+            self.add_use(purl, id.ecosystem, &id.name, &version, &repo.name);
         }
         for waiver in repo.findings.iter().filter_map(|f| f.waiver.as_ref()) {
             if let Some(exception) = self
@@ -393,8 +424,7 @@ impl Builder {
                         component.purl.clone(),
                         component.ecosystem,
                         &component.name,
-                        &version.version,
-                        version.ring,
+                        &version,
                         repo,
                     );
                 }
@@ -425,27 +455,35 @@ impl Builder {
         }
     }
 
+    /// Records that `repo` uses `version` (its version, ring and license; its `repos` are not
+    /// read).
     fn add_use(
         &mut self,
         purl: String,
         ecosystem: Ecosystem,
         name: &str,
-        version: &str,
-        ring: Option<Ring>,
+        version: &VersionUsage,
         repo: &str,
     ) {
         let usage = self.usage.entry(purl).or_insert_with(|| Uses {
             ecosystem,
             name: name.to_owned(),
             versions: BTreeMap::new(),
+            licenses: BTreeMap::new(),
         });
+        if let Some(license) = &version.license {
+            usage
+                .licenses
+                .entry(version.version.clone())
+                .or_insert_with(|| license.clone());
+        }
         // Spellings that normalize alike (PyPI's case): the same one whatever the order.
         if name < usage.name.as_str() {
             usage.name = name.to_owned();
         }
         usage
             .versions
-            .entry((version.to_owned(), ring))
+            .entry((version.version.clone(), version.ring))
             .or_default()
             .insert(repo.to_owned());
     }
@@ -502,6 +540,7 @@ impl Builder {
                         totals.usages += users.len();
                         repos.extend(users.iter().cloned());
                         VersionUsage {
+                            license: usage.licenses.get(&version).cloned(),
                             version,
                             ring,
                             repos: users.into_iter().collect(),
@@ -532,6 +571,7 @@ impl Builder {
         report.expiring_exceptions.sort_by(|a, b| {
             (a.days_left, &a.origin, &a.selector).cmp(&(b.days_left, &b.origin, &b.selector))
         });
+        report.licenses = licenses(&report.components);
         report.health = gather(&report.repos, &HEALTH_RULES);
         report.vulnerabilities = gather(&report.repos, &[Rule::Malicious, Rule::Vulnerability]);
         report.totals = totals;
@@ -584,6 +624,36 @@ fn gather(repos: &[RepoReport], rules: &[Rule]) -> Vec<FindingUsage> {
         }
     }
     found.into_values().collect()
+}
+
+/// Every license of `components`, with the components under it and the repositories using
+/// them: most repositories first, then by license (unknown last among equals).
+fn licenses(components: &[ComponentUsage]) -> Vec<LicenseUsage> {
+    let mut by_license: BTreeMap<Option<&str>, (BTreeSet<String>, BTreeSet<&str>)> =
+        BTreeMap::new();
+    for component in components {
+        for version in &component.versions {
+            let (names, repos) = by_license.entry(version.license.as_deref()).or_default();
+            names.insert(format!("{}/{}", component.ecosystem, component.name));
+            repos.extend(version.repos.iter().map(String::as_str));
+        }
+    }
+    let mut licenses: Vec<LicenseUsage> = by_license
+        .into_iter()
+        .map(|(license, (names, repos))| LicenseUsage {
+            license: license.map(str::to_owned),
+            components: names.into_iter().collect(),
+            repos: repos.into_iter().map(str::to_owned).collect(),
+        })
+        .collect();
+    licenses.sort_by(|a, b| {
+        b.repos
+            .len()
+            .cmp(&a.repos.len())
+            .then_with(|| a.license.is_none().cmp(&b.license.is_none()))
+            .then_with(|| a.license.cmp(&b.license))
+    });
+    licenses
 }
 
 impl ComponentUsage {
