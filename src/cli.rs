@@ -20,7 +20,7 @@ use crate::org::shard;
 use crate::pipeline::Selection;
 use crate::policy::Policy;
 use crate::policy::discover::Lookup;
-use crate::report::org::Shard;
+use crate::report::org::{GroupBy, Shard};
 use crate::report::{Format, InventoryFormat};
 
 /// Holds every open source dependency of a repository against an OSPO's
@@ -429,6 +429,10 @@ pub(crate) struct ScanOrgArgs {
     /// new or gone since.
     #[arg(long, value_name = "FILE", conflicts_with = "shard")]
     pub previous: Option<PathBuf>,
+    /// Also report the repositories grouped by their GitHub topics, with uses per ring and
+    /// findings per group.
+    #[arg(long, value_enum, value_name = "GROUPING")]
+    pub group_by: Option<GroupBy>,
 }
 
 /// `depgov merge`'s arguments.
@@ -444,6 +448,9 @@ pub(crate) struct MergeArgs {
     /// new or gone since.
     #[arg(long, value_name = "FILE")]
     pub previous: Option<PathBuf>,
+    /// Also report the repositories grouped by their GitHub topics.
+    #[arg(long, value_enum, value_name = "GROUPING")]
+    pub group_by: Option<GroupBy>,
 }
 
 #[derive(Debug, Args)]

@@ -316,6 +316,8 @@ struct Read {
 #[derive(Default)]
 struct Work {
     default_branch: Option<String>,
+    /// The repository's GitHub topics.
+    topics: Vec<String>,
     /// Why the scan is incomplete; empty when it is not.
     problems: Vec<String>,
     notes: Vec<InputNote>,
@@ -367,6 +369,7 @@ impl Context<'_> {
             }
         };
         work.default_branch.clone_from(&info.default_branch);
+        work.topics.clone_from(&info.topics);
         let Some(branch) = info.default_branch else {
             work.notes.push(tree_note(
                 NoteCode::EmptyRepository,
@@ -545,6 +548,7 @@ fn evaluate(
     let repo = RepoReport {
         name,
         default_branch: work.default_branch,
+        topics: work.topics,
         status: if failed { Status::Failed } else { Status::Ok },
         reason: failed.then(|| work.problems.join("; ")),
         inputs: report.inputs,

@@ -138,12 +138,22 @@ pub struct ByRing {
 
 impl ByRing {
     pub(crate) fn count(&mut self, ring: Ring) {
+        *self.get_mut(ring) += 1;
+    }
+
+    pub(crate) fn add(&mut self, other: &ByRing) {
+        for ring in Ring::ALL {
+            *self.get_mut(ring) += other.get(ring);
+        }
+    }
+
+    fn get_mut(&mut self, ring: Ring) -> &mut usize {
         match ring {
-            Ring::Adopt => self.adopt += 1,
-            Ring::Trial => self.trial += 1,
-            Ring::Assess => self.assess += 1,
-            Ring::Hold => self.hold += 1,
-            Ring::Remove => self.remove += 1,
+            Ring::Adopt => &mut self.adopt,
+            Ring::Trial => &mut self.trial,
+            Ring::Assess => &mut self.assess,
+            Ring::Hold => &mut self.hold,
+            Ring::Remove => &mut self.remove,
         }
     }
 

@@ -762,7 +762,11 @@ fn report_md_and_json_snapshots() {
         repo.files
             .insert("package-lock.json".into(), org::npm_lock(1));
     });
-    workspace.scan(&server, "out", &["--previous", "before/report.json"]);
+    workspace.scan(
+        &server,
+        "out",
+        &["--previous", "before/report.json", "--group-by", "topic"],
+    );
     let read = |name: &str| {
         let text = std::fs::read_to_string(workspace.path("out").join(name)).expect(name);
         redacted(&server, &text)
@@ -831,6 +835,9 @@ const PAGE_TEST: &str = r#"<script>
     out.licenses = Array.prototype.map.call(
       document.querySelectorAll('#licenses-table tbody tr'),
       function (row) { return row.cells[0].textContent + ' ' + row.cells[2].textContent; });
+    out.topics = Array.prototype.map.call(
+      document.querySelectorAll('#topics-table tbody tr'),
+      function (row) { return row.cells[0].textContent + ' ' + row.cells[1].textContent; });
     var used = document.getElementById('most-used-table');
     used.tHead.rows[0].cells[4].click();
     out.mostUsed = Array.prototype.map.call(used.tBodies[0].rows, function (row) {
@@ -861,7 +868,11 @@ fn index_html_renders_sorts_and_filters_in_headless_chromium() {
     // Three scans, each with the one before as --previous: three points over time.
     workspace.scan(&server, "first", &[]);
     workspace.scan(&server, "second", &["--previous", "first/report.json"]);
-    workspace.scan(&server, "out", &["--previous", "second/report.json"]);
+    workspace.scan(
+        &server,
+        "out",
+        &["--previous", "second/report.json", "--group-by", "topic"],
+    );
     let page = std::fs::read_to_string(workspace.path("out/index.html")).expect("index.html");
     assert!(!page.contains("<img") && !page.contains("<script>alert"));
     let test_page = page
@@ -939,6 +950,7 @@ fn index_html_renders_sorts_and_filters_in_headless_chromium() {
     let licenses = names("licenses");
     assert!(licenses.contains(&"MIT 2".to_owned()), "{licenses:?}");
     assert!(licenses.contains(&"WTFPL 1".to_owned()), "{licenses:?}");
+    assert_eq!(names("topics"), ["frontend 1", "no topic 6"]);
     let most_used: Vec<u64> = result["mostUsed"]
         .as_array()
         .expect("most used")

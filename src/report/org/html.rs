@@ -1,9 +1,10 @@
 //! The organisation report as one self-contained HTML page (`index.html`): totals, a bar chart
 //! of uses per ring and a line chart of them over the earlier scans (inline SVG, drawn here),
-//! the most used components, the licenses in use with the repositories using them, what moved
-//! since the previous report, the hold and remove components with the repositories using them,
-//! failed repositories, expiring exceptions, a table of every repository, and each repository's findings (`<details>`, reached from the
-//! tables).
+//! the most used components, the licenses in use with the repositories using them, the
+//! repositories by topic (`--group-by topic`), what moved since the previous report, the hold
+//! and remove components with the repositories using them, failed repositories, expiring
+//! exceptions, a table of every repository, and each repository's findings (`<details>`,
+//! reached from the tables).
 //!
 //! No external asset: the style and the small script are inline, and the page's Content
 //! Security Policy forbids loading anything. Tables with the `sortable` class sort by a click
@@ -144,6 +145,7 @@ impl Page<'_> {
         self.history_chart();
         self.most_used();
         self.licenses();
+        self.by_topic();
         self.changes();
         self.held();
         self.findings_by_version(
@@ -421,6 +423,49 @@ impl Page<'_> {
                 escape(&usage.components.join(", ")),
                 usage.components.len(),
                 usage.repos.len(),
+                links.join(", ")
+            );
+        }
+        self.out.push_str("</tbody></table></section>\n");
+    }
+
+    /// With `--group-by topic`: each topic's repositories, uses per ring and findings.
+    fn by_topic(&mut self) {
+        let groups = &self.report.by_topic;
+        if groups.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            self.out,
+            "<section id=\"by-topic\"><h2>By topic ({})</h2>",
+            groups.len()
+        );
+        let mut columns = vec![("Topic", false), ("Repositories", true), ("Uses", true)];
+        columns.extend(Ring::ALL.iter().map(|ring| (ring.as_str(), true)));
+        columns.extend([
+            ("Errors", true),
+            ("Warnings", true),
+            ("Repositories using", false),
+        ]);
+        self.table_start("topics-table", &columns);
+        for group in groups {
+            let topic = match &group.topic {
+                Some(topic) => escape(topic),
+                None => "<i>no topic</i>".to_owned(),
+            };
+            let rings: String = Ring::ALL
+                .iter()
+                .map(|ring| format!("<td class=\"n\">{}</td>", group.by_ring.get(*ring)))
+                .collect();
+            let links: Vec<String> = group.repos.iter().map(|n| self.link(n)).collect();
+            let _ = writeln!(
+                self.out,
+                "<tr><td>{topic}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>{rings}\
+                 <td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+                group.repos.len(),
+                group.usages,
+                group.errors,
+                group.warnings,
                 links.join(", ")
             );
         }

@@ -1,10 +1,10 @@
 //! The organisation report as Markdown (`report.md`): totals, usage per ring (and over time),
-//! the most used components, the licenses in use, what moved since the previous report, the hold and remove
-//! components with the repositories using them, failed repositories, expiring exceptions, and
-//! a table of every repository. Text from
-//! packages and from GitHub is escaped ([`markdown::escape`]): it cannot add markup, links or
-//! HTML, or break out of a table cell. Long lists of repositories in one cell are cut at
-//! [`MAX_NAMES`]; report.json and index.html have them all.
+//! the most used components, the licenses in use, the repositories by topic (`--group-by
+//! topic`), what moved since the previous report, the hold and remove components with the
+//! repositories using them, failed repositories, expiring exceptions, and a table of every
+//! repository. Text from packages and from GitHub is escaped ([`markdown::escape`]): it cannot
+//! add markup, links or HTML, or break out of a table cell. Long lists of repositories in one
+//! cell are cut at [`MAX_NAMES`]; report.json and index.html have them all.
 
 use std::fmt::Write as _;
 
@@ -137,6 +137,35 @@ pub fn render(report: &OrgReport) -> String {
                 usage.repos.len(),
                 names(&usage.repos)
             );
+        }
+        out.push('\n');
+    }
+
+    if !report.by_topic.is_empty() {
+        let _ = writeln!(out, "## By topic ({})\n", report.by_topic.len());
+        out.push_str("| Topic | Repositories | Uses | ");
+        for ring in Ring::ALL {
+            let _ = write!(out, "{ring} | ");
+        }
+        out.push_str("Errors | Warnings |\n|---|---|");
+        out.push_str(&"---:|".repeat(Ring::ALL.len() + 3));
+        out.push('\n');
+        for group in &report.by_topic {
+            let _ = write!(
+                out,
+                "| {} | {}: {} | {} | ",
+                group
+                    .topic
+                    .as_deref()
+                    .map_or("(no topic)".to_owned(), escape),
+                group.repos.len(),
+                names(&group.repos),
+                group.usages
+            );
+            for ring in Ring::ALL {
+                let _ = write!(out, "{} | ", group.by_ring.get(ring));
+            }
+            let _ = writeln!(out, "{} | {} |", group.errors, group.warnings);
         }
         out.push('\n');
     }

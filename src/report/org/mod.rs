@@ -77,6 +77,31 @@ pub struct OrgReport {
     /// Every license in use, with its components and repositories: most repositories first.
     #[serde(default)]
     pub licenses: Vec<LicenseUsage>,
+    /// With `--group-by topic`: the repositories of each GitHub topic, with their uses per ring
+    /// and findings; by topic, repositories without one last.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_topic: Vec<Group>,
+}
+
+/// How `--group-by` groups the repositories.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum GroupBy {
+    /// By GitHub repository topic: a repository is in the group of each of its topics.
+    Topic,
+}
+
+/// Repositories grouped together, and what they hold.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    /// The topic; `None` for the repositories without one.
+    pub topic: Option<String>,
+    pub repos: Vec<String>,
+    /// Component versions in use, each counted once per repository.
+    pub usages: usize,
+    pub not_evaluated: usize,
+    pub by_ring: ByRing,
+    pub errors: usize,
+    pub warnings: usize,
 }
 
 /// Uses per ring on the day of one scan.
@@ -204,6 +229,9 @@ pub struct RepoReport {
     /// `owner/name`.
     pub name: String,
     pub default_branch: Option<String>,
+    /// Its GitHub topics, as the listing gave them.
+    #[serde(default)]
+    pub topics: Vec<String>,
     pub status: Status,
     /// Why it failed; `None` when ok.
     pub reason: Option<String>,
@@ -372,6 +400,7 @@ impl Builder {
             vulnerabilities: Vec::new(),
             history: Vec::new(),
             licenses: Vec::new(),
+            by_topic: Vec::new(),
         };
         let mut builder = Builder {
             report,
@@ -777,6 +806,46 @@ impl OrgReport {
             removed: then.difference(&now).cloned().collect(),
             not_compared: not_compared.into_iter().collect(),
         });
+    }
+
+    /// Groups the repositories as `by` says.
+    pub fn group(&mut self, by: GroupBy) {
+        match by {
+            GroupBy::Topic => self.by_topic = self.topic_groups(),
+        }
+    }
+
+    fn topic_groups(&self) -> Vec<Group> {
+        let mut groups: BTreeMap<Option<String>, Group> = BTreeMap::new();
+        for repo in &self.repos {
+            let topics: BTreeSet<Option<String>> = match repo.topics.as_slice() {
+                [] => BTreeSet::from([None]),
+                topics => topics.iter().map(|t| Some(t.to_lowercase())).collect(),
+            };
+            for topic in topics {
+                let group = groups.entry(topic.clone()).or_insert_with(|| Group {
+                    topic,
+                    repos: Vec::new(),
+                    usages: 0,
+                    not_evaluated: 0,
+                    by_ring: ByRing::default(),
+                    errors: 0,
+                    warnings: 0,
+                });
+                let summary = &repo.summary;
+                group.repos.push(repo.name.clone());
+                group.usages += summary.components;
+                group.not_evaluated += summary.not_evaluated;
+                group.by_ring.add(&summary.by_ring);
+                group.errors += summary.errors;
+                group.warnings += summary.warnings;
+            }
+        }
+        // `None` sorts first in a map; the repositories without a topic go last.
+        let mut groups: Vec<Group> = groups.into_values().collect();
+        let without_topic = groups.first().is_some_and(|g| g.topic.is_none());
+        groups.rotate_left(usize::from(without_topic));
+        groups
     }
 
     /// Writes `report.json`, and unless `json_only`, `report.md` and `index.html`, into `dir`
