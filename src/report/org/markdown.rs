@@ -72,18 +72,11 @@ pub fn render(report: &OrgReport) -> String {
     let _ = writeln!(out, "| not evaluated | {} |\n", t.not_evaluated);
 
     if !report.history.is_empty() {
-        out.push_str("## Uses per ring over time\n\n| Scan | ");
-        for ring in Ring::ALL {
-            let _ = write!(out, "{ring} | ");
-        }
-        out.push_str("not evaluated |\n|---|");
-        out.push_str(&"---:|".repeat(Ring::ALL.len() + 1));
-        out.push('\n');
+        out.push_str("## Uses per ring over time\n\n");
+        ring_table_head(&mut out, 1, &["Scan"], &["not evaluated"]);
         for point in report.ring_history() {
             let _ = write!(out, "| {} | ", escape(&point.date));
-            for ring in Ring::ALL {
-                let _ = write!(out, "{} | ", point.by_ring.get(ring));
-            }
+            ring_cells(&mut out, &point.by_ring);
             let _ = writeln!(out, "{} |", point.not_evaluated);
         }
         out.push('\n');
@@ -143,13 +136,12 @@ pub fn render(report: &OrgReport) -> String {
 
     if !report.by_topic.is_empty() {
         let _ = writeln!(out, "## By topic ({})\n", report.by_topic.len());
-        out.push_str("| Topic | Repositories | Uses | ");
-        for ring in Ring::ALL {
-            let _ = write!(out, "{ring} | ");
-        }
-        out.push_str("Errors | Warnings |\n|---|---|");
-        out.push_str(&"---:|".repeat(Ring::ALL.len() + 3));
-        out.push('\n');
+        ring_table_head(
+            &mut out,
+            2,
+            &["Topic", "Repositories", "Uses"],
+            &["Errors", "Warnings"],
+        );
         for group in &report.by_topic {
             let _ = write!(
                 out,
@@ -162,9 +154,7 @@ pub fn render(report: &OrgReport) -> String {
                 names(&group.repos),
                 group.usages
             );
-            for ring in Ring::ALL {
-                let _ = write!(out, "{} | ", group.by_ring.get(ring));
-            }
+            ring_cells(&mut out, &group.by_ring);
             let _ = writeln!(out, "{} | {} |", group.errors, group.warnings);
         }
         out.push('\n');
@@ -326,6 +316,27 @@ fn names(names: &[String]) -> String {
         shown.push(format!("… and {} more", names.len() - MAX_NAMES));
     }
     shown.join(", ")
+}
+
+/// The head of a table with a column per ring between `before` and `after`; the first `text`
+/// columns are text, the others numbers.
+fn ring_table_head(out: &mut String, text: usize, before: &[&str], after: &[&str]) {
+    let rings = Ring::ALL.map(Ring::as_str);
+    let columns: Vec<&str> = before.iter().chain(&rings).chain(after).copied().collect();
+    let _ = writeln!(
+        out,
+        "| {} |\n|{}{}",
+        columns.join(" | "),
+        "---|".repeat(text),
+        "---:|".repeat(columns.len() - text)
+    );
+}
+
+/// Each ring's count, as table cells.
+fn ring_cells(out: &mut String, by_ring: &crate::report::ByRing) {
+    for ring in Ring::ALL {
+        let _ = write!(out, "{} | ", by_ring.get(ring));
+    }
 }
 
 /// `1 repository`, `3 repositories`.
