@@ -11,6 +11,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use crate::common::fake_sources::{FakeSources, Package};
 use crate::common::{Depgov, code, git, repo, stderr, stdout};
 
 /// The npm fixture (a workspace, dev, optional, git and unlicensed packages) with a policy
@@ -242,4 +243,61 @@ fn both_sboms_read_back_through_depgov_give_the_same_components() {
     for file in ["bom.cdx.json", "bom.spdx.json"] {
         assert_eq!(components_of(&read_back, Some(file)), expected, "{file}");
     }
+}
+
+#[test]
+fn a_license_from_the_facts_stage_carries_its_source_and_date() {
+    let repo = npm_repository();
+    // no-license from the public registry, which the fake answers for.
+    let lock = repo.path().join("package-lock.json");
+    let text = std::fs::read_to_string(&lock).unwrap();
+    std::fs::write(
+        &lock,
+        text.replace("npm.acme.example", "registry.npmjs.org"),
+    )
+    .unwrap();
+    let fake = FakeSources::start();
+    fake.add(Package::npm("no-license", "1.0.0").license("BSD-3-Clause"));
+    let run = |format: &str| {
+        let output = Depgov::new(repo.path())
+            .args(["inventory", "--format", format])
+            .facts_from(&fake)
+            .run();
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+        parsed(&stdout(&output))
+    };
+    let bom = run("cyclonedx");
+    let component = bom["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "no-license")
+        .unwrap();
+    assert_eq!(component["licenses"][0]["expression"], "BSD-3-Clause");
+    let property = |name: &str| -> Vec<&str> {
+        component["properties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["name"] == name)
+            .filter_map(|p| p["value"].as_str())
+            .collect()
+    };
+    assert_eq!(property("depgov:license:source"), ["npm registry"]);
+    assert_eq!(property("depgov:license:fetched").len(), 1, "{component}");
+
+    let document = run("spdx");
+    let package = document["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "no-license")
+        .unwrap();
+    assert_eq!(package["licenseDeclared"], "BSD-3-Clause");
+    let comments = package["licenseComments"].as_str().unwrap();
+    assert!(
+        comments.contains("depgov:license:source=npm registry")
+            && comments.contains("depgov:license:fetched="),
+        "{comments}"
+    );
 }
