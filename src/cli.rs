@@ -20,7 +20,7 @@ use crate::org::shard;
 use crate::pipeline::Selection;
 use crate::policy::Policy;
 use crate::policy::discover::Lookup;
-use crate::report::org::Shard;
+use crate::report::org::{GroupBy, Shard};
 use crate::report::{Format, InventoryFormat};
 
 /// Holds every open source dependency of a repository against an OSPO's
@@ -58,6 +58,9 @@ enum Command {
     ScanOrg(ScanOrgArgs),
     /// Combine the outputs of `scan-org --shard I/N` into one organisation report.
     Merge(MergeArgs),
+    /// Propose ring changes from an organisation report (docs/radar.md).
+    #[command(subcommand)]
+    Radar(RadarCommand),
     /// Work with the facts cache (docs/facts.md).
     #[command(subcommand)]
     Facts(FactsCommand),
@@ -94,6 +97,53 @@ pub(crate) enum PolicyCommand {
     /// The CSV has the columns name, ring, quadrant, isNew, description; --map names the
     /// package URLs of each radar name (docs/policy.md).
     ImportRadar(ImportRadarArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum RadarCommand {
+    /// Turn an organisation report into proposed ring changes, each with its evidence.
+    ///
+    /// Writes proposal.md (for review), radar.csv and radar-purls.toml (a build-your-own-radar
+    /// sheet that `policy import-radar` reads back) and proposed.toml (a policy layer) into
+    /// --out.
+    Propose(RadarProposeArgs),
+}
+
+/// `depgov radar propose`'s arguments; the thresholds' defaults are
+/// [`crate::radar::Thresholds::default`].
+#[derive(Debug, Args)]
+pub(crate) struct RadarProposeArgs {
+    /// The organisation report (report.json of `scan-org` or `merge`).
+    pub report: PathBuf,
+    /// The report of an earlier scan: hold and remove components used by more repositories
+    /// since are escalated.
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<PathBuf>,
+    /// The policy that judged the report, to tell listed components from unlisted ones
+    /// (default: the embedded default policy).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// The categories of libraries doing one job (default: policies/radar/categories.toml as
+    /// shipped).
+    #[arg(long, value_name = "FILE")]
+    pub categories: Option<PathBuf>,
+    /// Where to write proposal.md, radar.csv, radar-purls.toml and proposed.toml.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Propose an unlisted, healthy component for adopt when this many repositories use it.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub adopt_at: usize,
+    /// … for trial.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub trial_at: usize,
+    /// Propose a deprecated, unmaintained, relicensed or vulnerable component for hold or
+    /// remove when this many repositories use it.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub wide_use: usize,
+    /// Escalate a hold or remove component used by this many more repositories than in
+    /// --previous.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub growth: usize,
 }
 
 #[derive(Debug, Subcommand)]
@@ -379,6 +429,10 @@ pub(crate) struct ScanOrgArgs {
     /// new or gone since.
     #[arg(long, value_name = "FILE", conflicts_with = "shard")]
     pub previous: Option<PathBuf>,
+    /// Also report the repositories grouped by their GitHub topics, with uses per ring and
+    /// findings per group.
+    #[arg(long, value_enum, value_name = "GROUPING")]
+    pub group_by: Option<GroupBy>,
 }
 
 /// `depgov merge`'s arguments.
@@ -394,6 +448,9 @@ pub(crate) struct MergeArgs {
     /// new or gone since.
     #[arg(long, value_name = "FILE")]
     pub previous: Option<PathBuf>,
+    /// Also report the repositories grouped by their GitHub topics.
+    #[arg(long, value_enum, value_name = "GROUPING")]
+    pub group_by: Option<GroupBy>,
 }
 
 #[derive(Debug, Args)]
@@ -486,6 +543,7 @@ fn run(command: Command) -> Result<i32, Error> {
         Command::Policy(command) => cmd::policy::run(command),
         Command::ScanOrg(args) => cmd::org::scan(args),
         Command::Merge(args) => cmd::org::merge(args),
+        Command::Radar(RadarCommand::Propose(args)) => cmd::radar::propose(args),
         Command::Facts(FactsCommand::Fetch(args)) => cmd::facts::fetch(args),
         Command::Completions(args) => cmd::generate::completions(args.shell),
         Command::Man(args) => cmd::generate::man(args.dir.as_deref()),
@@ -498,7 +556,9 @@ fn parse_output(text: &str) -> Result<(Format, PathBuf), String> {
         .split_once('=')
         .ok_or_else(|| format!("`{text}` is not FORMAT=PATH, e.g. sarif=depgov.sarif"))?;
     let format = Format::from_str(format, true).map_err(|_| {
-        format!("unknown format `{format}`; use human, json, github, markdown or sarif")
+        format!(
+            "unknown format `{format}`; use human, json, github, markdown, sarif, cyclonedx or spdx"
+        )
     })?;
     if path.is_empty() {
         return Err(format!("`{text}` names no file"));

@@ -5,7 +5,8 @@
 //! installed trees know of them) → [`policy`] (what the OSPO decided, loaded and validated
 //! with spans) → [`evaluate`] (components × policy → findings, pure) → [`report`] (one module
 //! per output format). [`gate`] compares a change with its base; [`org`] scans an
-//! organisation; [`github`] is the only code that talks to GitHub.
+//! organisation and [`radar`] proposes ring changes from its report; [`github`] is the only
+//! code that talks to GitHub.
 //!
 //! Around them: [`model`] is the data the stages exchange; [`util`] holds helpers any stage
 //! may use; [`messages`] is the one channel to standard error; [`error`] the errors that stop
@@ -27,6 +28,7 @@ pub mod net;
 pub mod org;
 pub mod pipeline;
 pub mod policy;
+pub mod radar;
 pub mod report;
 pub mod stable_hash;
 pub mod util;

@@ -12,6 +12,7 @@ pub mod generate;
 pub mod inventory;
 pub mod org;
 pub mod policy;
+pub mod radar;
 
 use std::io::Write;
 use std::path::Path;

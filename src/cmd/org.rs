@@ -48,7 +48,7 @@ pub fn scan(args: ScanOrgArgs) -> Result<i32, Error> {
     let config = facts::config::Config::new(&policy, false, options.cache.as_deref(), None, None)?;
     let facts = facts::Stage::new(config);
     let report = scan::run(&options, &policy, &facts)?;
-    org::publish(report, previous.as_ref(), &args.out)?;
+    org::publish(report, previous.as_ref(), args.group_by, &args.out)?;
     Ok(exit::OK)
 }
 
@@ -59,6 +59,6 @@ pub fn merge(args: MergeArgs) -> Result<i32, Error> {
         .map(org::read_previous)
         .transpose()?;
     let report = org::merge::merge(&args.dirs)?;
-    org::publish(report, previous.as_ref(), &args.out)?;
+    org::publish(report, previous.as_ref(), args.group_by, &args.out)?;
     Ok(exit::OK)
 }

@@ -20,7 +20,7 @@ use std::path::Path;
 
 use crate::error::Error;
 use crate::messages;
-use crate::report::org::{OrgReport, json};
+use crate::report::org::{GroupBy, OrgReport, json};
 use crate::util::paths::display_path;
 
 /// Reads the `--previous` report, before any work, so that a wrong path fails at once.
@@ -28,15 +28,20 @@ pub fn read_previous(path: &Path) -> Result<OrgReport, Error> {
     json::read(path, &display_path(path))
 }
 
-/// Compares `report` with `previous` (when given), writes it into `out` — only `report.json`
-/// for a shard, which `merge` reads — and says on standard error what it holds.
+/// Compares `report` with `previous` (when given), groups its repositories as `group_by` says,
+/// writes it into `out` — only `report.json` for a shard, which `merge` reads — and says on
+/// standard error what it holds.
 pub fn publish(
     mut report: OrgReport,
     previous: Option<&OrgReport>,
+    group_by: Option<GroupBy>,
     out: &Path,
 ) -> Result<(), Error> {
     if let Some(previous) = previous {
         report.compare_with(previous);
+    }
+    if let Some(by) = group_by {
+        report.group(by);
     }
     report.write_dir(out, report.shard.is_some())?;
     let totals = &report.totals;

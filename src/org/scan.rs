@@ -36,12 +36,12 @@ use crate::inventory::discover::{self, MAX_FILE_BYTES, Planned, ReadInput, ScanO
 use crate::inventory::{InputNote, Inventory};
 use crate::messages::{self, Progress};
 use crate::model::codes::NoteCode;
-use crate::model::{ComponentId, Ring};
 use crate::net::throttle::Pace;
 use crate::pipeline::{Judged, Stages};
 use crate::policy::Policy;
 use crate::report::org::{
-    Builder, Header, OrgReport, RepoReport, Requests, Selection, Shard, Skipped, Status, expiring,
+    Builder, Header, OrgReport, RepoReport, Requests, Selection, Shard, Skipped, Status, Use,
+    expiring,
 };
 use crate::report::{PolicyInfo, Report};
 use crate::util::paths::is_plain_relative;
@@ -193,7 +193,7 @@ pub fn run(options: &Options, policy: &Policy, facts: &facts::Stage) -> Result<O
     let inventories = shared.inventories(inputs);
     for (repo, inventory) in read.into_iter().zip(inventories) {
         let (report, uses) = evaluate(repo, inventory, policy, options.today, facts);
-        builder.add_repo(report, uses.iter().map(|(id, ring)| (id, *ring)));
+        builder.add_repo(report, uses);
     }
     Ok(builder.finish())
 }
@@ -316,6 +316,8 @@ struct Read {
 #[derive(Default)]
 struct Work {
     default_branch: Option<String>,
+    /// The repository's GitHub topics.
+    topics: Vec<String>,
     /// Why the scan is incomplete; empty when it is not.
     problems: Vec<String>,
     notes: Vec<InputNote>,
@@ -367,6 +369,7 @@ impl Context<'_> {
             }
         };
         work.default_branch.clone_from(&info.default_branch);
+        work.topics.clone_from(&info.topics);
         let Some(branch) = info.default_branch else {
             work.notes.push(tree_note(
                 NoteCode::EmptyRepository,
@@ -503,7 +506,7 @@ fn evaluate(
     policy: &Policy,
     today: NaiveDate,
     facts: &facts::Stage,
-) -> (RepoReport, Vec<(ComponentId, Option<Ring>)>) {
+) -> (RepoReport, Vec<Use>) {
     let Read {
         name,
         work,
@@ -524,16 +527,17 @@ fn evaluate(
     // Findings about the exceptions themselves are the organisation's, not each
     // repository's (an exception unused in one repository is not a problem).
     evaluation.findings.retain(|f| f.component.is_some());
-    let uses: Vec<(ComponentId, Option<Ring>)> = inventory
+    let uses: Vec<Use> = inventory
         .components
         .iter()
         .zip(&evaluation.verdicts)
-        .map(|(component, verdict)| {
-            let ring = match verdict {
+        .map(|(component, verdict)| Use {
+            id: component.id.clone(),
+            ring: match verdict {
                 Verdict::Ring(ring) => Some(*ring),
                 Verdict::NotEvaluated => None,
-            };
-            (component.id.clone(), ring)
+            },
+            license: component.license.text().map(str::to_owned),
         })
         .collect();
     // Lints are the organisation's, not each repository's.
@@ -544,6 +548,7 @@ fn evaluate(
     let repo = RepoReport {
         name,
         default_branch: work.default_branch,
+        topics: work.topics,
         status: if failed { Status::Failed } else { Status::Ok },
         reason: failed.then(|| work.problems.join("; ")),
         inputs: report.inputs,

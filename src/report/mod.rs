@@ -3,6 +3,7 @@
 //! [`Report`] is also the JSON report (schema `depgov.report/v1`, docs/json-report.md);
 //! each format is one module.
 
+pub mod cyclonedx;
 pub mod explain;
 pub mod github;
 pub mod human;
@@ -10,6 +11,8 @@ pub mod json;
 pub mod markdown;
 pub mod org;
 pub mod sarif;
+mod sbom;
+pub mod spdx;
 
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +38,10 @@ pub enum Format {
     Markdown,
     /// SARIF 2.1.0 for code scanning.
     Sarif,
+    /// A CycloneDX 1.6 JSON SBOM, with each component's verdict as properties.
+    Cyclonedx,
+    /// An SPDX 2.3 JSON document, with each component's verdict as annotations.
+    Spdx,
 }
 
 /// The formats of an inventory.
@@ -42,6 +49,10 @@ pub enum Format {
 pub enum InventoryFormat {
     Human,
     Json,
+    /// A CycloneDX 1.6 JSON SBOM.
+    Cyclonedx,
+    /// An SPDX 2.3 JSON document.
+    Spdx,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -127,12 +138,22 @@ pub struct ByRing {
 
 impl ByRing {
     pub(crate) fn count(&mut self, ring: Ring) {
+        *self.get_mut(ring) += 1;
+    }
+
+    pub(crate) fn add(&mut self, other: &ByRing) {
+        for ring in Ring::ALL {
+            *self.get_mut(ring) += other.get(ring);
+        }
+    }
+
+    fn get_mut(&mut self, ring: Ring) -> &mut usize {
         match ring {
-            Ring::Adopt => self.adopt += 1,
-            Ring::Trial => self.trial += 1,
-            Ring::Assess => self.assess += 1,
-            Ring::Hold => self.hold += 1,
-            Ring::Remove => self.remove += 1,
+            Ring::Adopt => &mut self.adopt,
+            Ring::Trial => &mut self.trial,
+            Ring::Assess => &mut self.assess,
+            Ring::Hold => &mut self.hold,
+            Ring::Remove => &mut self.remove,
         }
     }
 
@@ -183,6 +204,10 @@ pub struct Report {
     /// Most severe first.
     pub findings: Vec<Finding>,
     pub components: Vec<Component>,
+    /// Each component's verdict, in the order of `components` (for the SBOM formats); not in
+    /// the JSON report, whose findings and summary say the same.
+    #[serde(skip)]
+    pub verdicts: Vec<Verdict>,
 }
 
 impl Report {
@@ -217,6 +242,7 @@ impl Report {
             base: None,
             findings: evaluation.findings,
             components: inventory.components,
+            verdicts: evaluation.verdicts,
         };
         report.count_findings();
         report
@@ -277,6 +303,8 @@ impl Report {
             Format::Github => out.write_all(github::render(self).as_bytes()),
             Format::Markdown => out.write_all(markdown::render(self).as_bytes()),
             Format::Sarif => json::write(&sarif::document(self), out),
+            Format::Cyclonedx => cyclonedx::write(&sbom::Sbom::of_check(self), out),
+            Format::Spdx => spdx::write(&sbom::Sbom::of_check(self), out),
         }
     }
 }
@@ -339,6 +367,8 @@ impl InventoryReport {
         match format {
             InventoryFormat::Human => out.write_all(human::inventory(self).as_bytes()),
             InventoryFormat::Json => json::write(self, out),
+            InventoryFormat::Cyclonedx => cyclonedx::write(&sbom::Sbom::of_inventory(self), out),
+            InventoryFormat::Spdx => spdx::write(&sbom::Sbom::of_inventory(self), out),
         }
     }
 }

@@ -762,7 +762,11 @@ fn report_md_and_json_snapshots() {
         repo.files
             .insert("package-lock.json".into(), org::npm_lock(1));
     });
-    workspace.scan(&server, "out", &["--previous", "before/report.json"]);
+    workspace.scan(
+        &server,
+        "out",
+        &["--previous", "before/report.json", "--group-by", "topic"],
+    );
     let read = |name: &str| {
         let text = std::fs::read_to_string(workspace.path("out").join(name)).expect(name);
         redacted(&server, &text)
@@ -822,6 +826,23 @@ const PAGE_TEST: &str = r#"<script>
       return !row.hidden;
     }).length;
     out.bars = document.querySelectorAll('#ring-chart rect.bar').length;
+    out.lines = Array.prototype.map.call(
+      document.querySelectorAll('#history-chart polyline.line'),
+      function (line) {
+        return line.getAttribute('data-ring') + ' ' + line.points.numberOfItems;
+      });
+    out.dates = document.querySelectorAll('#history-chart text.date').length;
+    out.licenses = Array.prototype.map.call(
+      document.querySelectorAll('#licenses-table tbody tr'),
+      function (row) { return row.cells[0].textContent + ' ' + row.cells[2].textContent; });
+    out.topics = Array.prototype.map.call(
+      document.querySelectorAll('#topics-table tbody tr'),
+      function (row) { return row.cells[0].textContent + ' ' + row.cells[1].textContent; });
+    var used = document.getElementById('most-used-table');
+    used.tHead.rows[0].cells[4].click();
+    out.mostUsed = Array.prototype.map.call(used.tBodies[0].rows, function (row) {
+      return Number(row.cells[4].textContent);
+    });
     out.images = document.querySelectorAll('img').length;
     out.held = document.querySelectorAll('#held-table tbody tr').length;
     out.evil = document.body.textContent.indexOf('<img src=x onerror=alert(1)>') >= 0;
@@ -844,7 +865,14 @@ fn index_html_renders_sorts_and_filters_in_headless_chromium() {
     repos.push(evil_repo());
     server.add_org("acme", false, repos);
     let workspace = Workspace::new();
-    workspace.scan(&server, "out", &[]);
+    // Three scans, each with the one before as --previous: three points over time.
+    workspace.scan(&server, "first", &[]);
+    workspace.scan(&server, "second", &["--previous", "first/report.json"]);
+    workspace.scan(
+        &server,
+        "out",
+        &["--previous", "second/report.json", "--group-by", "topic"],
+    );
     let page = std::fs::read_to_string(workspace.path("out/index.html")).expect("index.html");
     assert!(!page.contains("<img") && !page.contains("<script>alert"));
     let test_page = page
@@ -914,6 +942,23 @@ fn index_html_renders_sorts_and_filters_in_headless_chromium() {
     );
     assert_eq!(result["visible"], 1, "{result}");
     assert_eq!(result["bars"], 6);
+    assert_eq!(
+        result["lines"],
+        serde_json::json!(["adopt 3", "trial 3", "assess 3", "hold 3", "remove 3"])
+    );
+    assert_eq!(result["dates"], 3);
+    let licenses = names("licenses");
+    assert!(licenses.contains(&"MIT 2".to_owned()), "{licenses:?}");
+    assert!(licenses.contains(&"WTFPL 1".to_owned()), "{licenses:?}");
+    assert_eq!(names("topics"), ["frontend 1", "no topic 6"]);
+    let most_used: Vec<u64> = result["mostUsed"]
+        .as_array()
+        .expect("most used")
+        .iter()
+        .filter_map(Value::as_u64)
+        .collect();
+    assert!(most_used.len() >= 5, "{result}");
+    assert!(most_used.windows(2).all(|w| w[0] <= w[1]), "{most_used:?}");
     assert_eq!(result["images"], 0, "an untrusted name became an element");
     assert_eq!(result["evil"], true, "the untrusted name is shown as text");
     assert_eq!(result["external"], 0);

@@ -1,8 +1,10 @@
 //! The organisation report as one self-contained HTML page (`index.html`): totals, a bar chart
-//! of uses per ring (inline SVG), what moved since the previous report, the hold and remove
-//! components with the repositories using them, failed repositories, expiring exceptions, a
-//! table of every repository, and each repository's findings (`<details>`, reached from the
-//! tables).
+//! of uses per ring and a line chart of them over the earlier scans (inline SVG, drawn here),
+//! the most used components, the licenses in use with the repositories using them, the
+//! repositories by topic (`--group-by topic`), what moved since the previous report, the hold
+//! and remove components with the repositories using them, failed repositories, expiring
+//! exceptions, a table of every repository, and each repository's findings (`<details>`,
+//! reached from the tables).
 //!
 //! No external asset: the style and the small script are inline, and the page's Content
 //! Security Policy forbids loading anything. Tables with the `sortable` class sort by a click
@@ -140,6 +142,10 @@ impl Page<'_> {
         self.header();
         self.totals();
         self.chart();
+        self.history_chart();
+        self.most_used();
+        self.licenses();
+        self.by_topic();
         self.changes();
         self.held();
         self.findings_by_version(
@@ -261,6 +267,209 @@ impl Page<'_> {
             );
         }
         self.out.push_str("</svg></section>\n");
+    }
+
+    /// Uses per ring at every scan the report knows of, as one line per ring; drawn here, as
+    /// inline SVG, so the page needs no script library.
+    fn history_chart(&mut self) {
+        let points = self.report.ring_history();
+        self.out
+            .push_str("<section id=\"history\"><h2>Uses per ring over time</h2>");
+        if points.len() < 2 {
+            self.out.push_str(
+                "<p>One scan so far: scan with <code>--previous</code> the last report.json to \
+                 draw uses per ring over time.</p></section>\n",
+            );
+            return;
+        }
+        let (left, top, width, height) = (50, 10, 560, 200);
+        let max = points
+            .iter()
+            .flat_map(|p| Ring::ALL.map(|ring| p.by_ring.get(ring)))
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        let x = |i: usize| left + i * width / (points.len() - 1);
+        let y = |n: usize| top + height - n * height / max;
+        let described: Vec<String> = points
+            .iter()
+            .map(|p| {
+                let rings: Vec<String> = Ring::ALL
+                    .iter()
+                    .map(|ring| format!("{ring} {}", p.by_ring.get(*ring)))
+                    .collect();
+                format!("{}: {}", p.date, rings.join(", "))
+            })
+            .collect();
+        let (full_width, full_height) = (left + width + 90, top + height + 40);
+        let _ = write!(
+            self.out,
+            "<svg id=\"history-chart\" role=\"img\" width=\"{full_width}\" \
+             height=\"{full_height}\" viewBox=\"0 0 {full_width} {full_height}\" \
+             aria-label=\"{}\">\
+             <line x1=\"{left}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#8c959f\"></line>\
+             <text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"12\">{max}</text>\
+             <text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"12\">0</text>",
+            escape(&described.join("; ")),
+            top + height,
+            left + width,
+            top + height,
+            left - 6,
+            top + 4,
+            left - 6,
+            top + height + 4
+        );
+        // Every date when they fit, else the first and the last.
+        let labelled = |i: usize| points.len() <= 8 || i == 0 || i == points.len() - 1;
+        for (i, point) in points.iter().enumerate().filter(|(i, _)| labelled(*i)) {
+            let _ = write!(
+                self.out,
+                "<text class=\"date\" x=\"{}\" y=\"{}\" text-anchor=\"middle\" \
+                 font-size=\"12\">{}</text>",
+                x(i),
+                top + height + 20,
+                escape(&point.date)
+            );
+        }
+        for (row, ring) in Ring::ALL.iter().enumerate() {
+            let line: Vec<String> = points
+                .iter()
+                .enumerate()
+                .map(|(i, p)| format!("{},{}", x(i), y(p.by_ring.get(*ring))))
+                .collect();
+            let last = points.last().map_or(0, |p| p.by_ring.get(*ring));
+            let _ = write!(
+                self.out,
+                "<polyline class=\"line\" data-ring=\"{ring}\" points=\"{}\" fill=\"none\" \
+                 stroke=\"{}\" stroke-width=\"2\"></polyline>\
+                 <text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"{}\">{ring} {last}</text>",
+                line.join(" "),
+                color(*ring),
+                left + width + 10,
+                top + 12 + row * 16,
+                color(*ring)
+            );
+        }
+        self.out.push_str("</svg></section>\n");
+    }
+
+    /// The components used by the most repositories.
+    fn most_used(&mut self) {
+        let most_used = self.report.most_used();
+        let _ = writeln!(
+            self.out,
+            "<section id=\"most-used\"><h2>Most used components ({})</h2>",
+            most_used.len()
+        );
+        if most_used.is_empty() {
+            self.out.push_str("<p>None.</p></section>\n");
+            return;
+        }
+        self.table_start(
+            "most-used-table",
+            &[
+                ("Component", false),
+                ("Ecosystem", false),
+                ("Ring", false),
+                ("Versions", true),
+                ("Repositories", true),
+            ],
+        );
+        for component in most_used {
+            let _ = writeln!(
+                self.out,
+                "<tr><td>{}</td><td>{}</td>{}<td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                escape(&component.name),
+                component.ecosystem,
+                ring_cell(component.ring),
+                component.versions.len(),
+                component.repos
+            );
+        }
+        self.out.push_str("</tbody></table></section>\n");
+    }
+
+    /// Every license in use, with its components and the repositories using them.
+    fn licenses(&mut self) {
+        let licenses = &self.report.licenses;
+        let _ = writeln!(
+            self.out,
+            "<section id=\"licenses\"><h2>Licenses ({})</h2>",
+            licenses.len()
+        );
+        if licenses.is_empty() {
+            self.out.push_str("<p>None.</p></section>\n");
+            return;
+        }
+        self.table_start(
+            "licenses-table",
+            &[
+                ("License", false),
+                ("Components", true),
+                ("Repositories", true),
+                ("Used in", false),
+            ],
+        );
+        for usage in licenses {
+            let license = match &usage.license {
+                Some(license) => escape(license),
+                None => "<i>unknown</i>".to_owned(),
+            };
+            let links: Vec<String> = usage.repos.iter().map(|n| self.link(n)).collect();
+            let _ = writeln!(
+                self.out,
+                "<tr><td>{license}</td><td class=\"n\" title=\"{}\">{}</td>\
+                 <td class=\"n\">{}</td><td>{}</td></tr>",
+                escape(&usage.components.join(", ")),
+                usage.components.len(),
+                usage.repos.len(),
+                links.join(", ")
+            );
+        }
+        self.out.push_str("</tbody></table></section>\n");
+    }
+
+    /// With `--group-by topic`: each topic's repositories, uses per ring and findings.
+    fn by_topic(&mut self) {
+        let groups = &self.report.by_topic;
+        if groups.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            self.out,
+            "<section id=\"by-topic\"><h2>By topic ({})</h2>",
+            groups.len()
+        );
+        let mut columns = vec![("Topic", false), ("Repositories", true), ("Uses", true)];
+        columns.extend(Ring::ALL.iter().map(|ring| (ring.as_str(), true)));
+        columns.extend([
+            ("Errors", true),
+            ("Warnings", true),
+            ("Repositories using", false),
+        ]);
+        self.table_start("topics-table", &columns);
+        for group in groups {
+            let topic = match &group.topic {
+                Some(topic) => escape(topic),
+                None => "<i>no topic</i>".to_owned(),
+            };
+            let rings: String = Ring::ALL
+                .iter()
+                .map(|ring| format!("<td class=\"n\">{}</td>", group.by_ring.get(*ring)))
+                .collect();
+            let links: Vec<String> = group.repos.iter().map(|n| self.link(n)).collect();
+            let _ = writeln!(
+                self.out,
+                "<tr><td>{topic}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>{rings}\
+                 <td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+                group.repos.len(),
+                group.usages,
+                group.errors,
+                group.warnings,
+                links.join(", ")
+            );
+        }
+        self.out.push_str("</tbody></table></section>\n");
     }
 
     fn changes(&mut self) {

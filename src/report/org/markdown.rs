@@ -1,9 +1,10 @@
-//! The organisation report as Markdown (`report.md`): totals, usage per ring, what moved since
-//! the previous report, the hold and remove components with the repositories using them,
-//! failed repositories, expiring exceptions, and a table of every repository. Text from
-//! packages and from GitHub is escaped ([`markdown::escape`]): it cannot add markup, links or
-//! HTML, or break out of a table cell. Long lists of repositories in one cell are cut at
-//! [`MAX_NAMES`]; report.json and index.html have them all.
+//! The organisation report as Markdown (`report.md`): totals, usage per ring (and over time),
+//! the most used components, the licenses in use, the repositories by topic (`--group-by
+//! topic`), what moved since the previous report, the hold and remove components with the
+//! repositories using them, failed repositories, expiring exceptions, and a table of every
+//! repository. Text from packages and from GitHub is escaped ([`markdown::escape`]): it cannot
+//! add markup, links or HTML, or break out of a table cell. Long lists of repositories in one
+//! cell are cut at [`MAX_NAMES`]; report.json and index.html have them all.
 
 use std::fmt::Write as _;
 
@@ -70,6 +71,36 @@ pub fn render(report: &OrgReport) -> String {
     }
     let _ = writeln!(out, "| not evaluated | {} |\n", t.not_evaluated);
 
+    if !report.history.is_empty() {
+        out.push_str("## Uses per ring over time\n\n");
+        ring_table_head(&mut out, 1, &["Scan"], &["not evaluated"]);
+        for point in report.ring_history() {
+            let _ = write!(out, "| {} | ", escape(&point.date));
+            ring_cells(&mut out, &point.by_ring);
+            let _ = writeln!(out, "{} |", point.not_evaluated);
+        }
+        out.push('\n');
+    }
+
+    let most_used = report.most_used();
+    if !most_used.is_empty() {
+        let _ = writeln!(out, "## Most used components ({})\n", most_used.len());
+        out.push_str("| Component | Ecosystem | Ring | Versions | Repositories |\n");
+        out.push_str("|---|---|---|---:|---:|\n");
+        for component in most_used {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                escape(&component.name),
+                component.ecosystem,
+                component.ring.map_or("not evaluated", Ring::as_str),
+                component.versions.len(),
+                component.repos
+            );
+        }
+        out.push('\n');
+    }
+
     if let Some(changes) = &report.changes {
         let _ = writeln!(out, "## What moved since {}\n", escape(&changes.since));
         usages(&mut out, "New hold and remove uses", &changes.new);
@@ -81,6 +112,52 @@ pub fn render(report: &OrgReport) -> String {
                 names(&changes.not_compared)
             );
         }
+    }
+
+    if !report.licenses.is_empty() {
+        let _ = writeln!(out, "## Licenses ({})\n", report.licenses.len());
+        out.push_str("| License | Components | Repositories |\n|---|---|---|\n");
+        for usage in &report.licenses {
+            let _ = writeln!(
+                out,
+                "| {} | {}: {} | {}: {} |",
+                usage
+                    .license
+                    .as_deref()
+                    .map_or("unknown".to_owned(), escape),
+                usage.components.len(),
+                names(&usage.components),
+                usage.repos.len(),
+                names(&usage.repos)
+            );
+        }
+        out.push('\n');
+    }
+
+    if !report.by_topic.is_empty() {
+        let _ = writeln!(out, "## By topic ({})\n", report.by_topic.len());
+        ring_table_head(
+            &mut out,
+            2,
+            &["Topic", "Repositories", "Uses"],
+            &["Errors", "Warnings"],
+        );
+        for group in &report.by_topic {
+            let _ = write!(
+                out,
+                "| {} | {}: {} | {} | ",
+                group
+                    .topic
+                    .as_deref()
+                    .map_or("(no topic)".to_owned(), escape),
+                group.repos.len(),
+                names(&group.repos),
+                group.usages
+            );
+            ring_cells(&mut out, &group.by_ring);
+            let _ = writeln!(out, "{} | {} |", group.errors, group.warnings);
+        }
+        out.push('\n');
     }
 
     let held: Vec<_> = report.held_components().collect();
@@ -239,6 +316,27 @@ fn names(names: &[String]) -> String {
         shown.push(format!("… and {} more", names.len() - MAX_NAMES));
     }
     shown.join(", ")
+}
+
+/// The head of a table with a column per ring between `before` and `after`; the first `text`
+/// columns are text, the others numbers.
+fn ring_table_head(out: &mut String, text: usize, before: &[&str], after: &[&str]) {
+    let rings = Ring::ALL.map(Ring::as_str);
+    let columns: Vec<&str> = before.iter().chain(&rings).chain(after).copied().collect();
+    let _ = writeln!(
+        out,
+        "| {} |\n|{}{}",
+        columns.join(" | "),
+        "---|".repeat(text),
+        "---:|".repeat(columns.len() - text)
+    );
+}
+
+/// Each ring's count, as table cells.
+fn ring_cells(out: &mut String, by_ring: &crate::report::ByRing) {
+    for ring in Ring::ALL {
+        let _ = write!(out, "{} | ", by_ring.get(ring));
+    }
 }
 
 /// `1 repository`, `3 repositories`.

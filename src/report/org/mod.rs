@@ -1,7 +1,8 @@
 //! The organisation report of `depgov scan-org` and `depgov merge`: one document (schema
 //! `depgov.org-report/v1`, docs/org-scan.md) that every format renders — every repository
 //! with its status and findings, each component's use across repositories with versions and
-//! rings, exceptions expiring soon, totals, and what moved since a previous report.
+//! rings, exceptions expiring soon, totals, and what moved since a previous report — with uses
+//! per ring over every earlier scan the previous reports carry.
 //!
 //! A report is put together by a [`Builder`], from scanned repositories
 //! ([`Builder::add_repo`]) or from the reports of shards ([`Builder::absorb`]); either way
@@ -69,7 +70,51 @@ pub struct OrgReport {
     /// Vulnerable and malicious component versions, with the repositories using them.
     #[serde(default)]
     pub vulnerabilities: Vec<FindingUsage>,
+    /// Uses per ring at each earlier scan, oldest first: with `--previous`, that report's
+    /// history and its own totals. Reports written before it was recorded have none.
+    #[serde(default)]
+    pub history: Vec<RingCount>,
+    /// Every license in use, with its components and repositories: most repositories first.
+    #[serde(default)]
+    pub licenses: Vec<LicenseUsage>,
+    /// With `--group-by topic`: the repositories of each GitHub topic, with their uses per ring
+    /// and findings; by topic, repositories without one last.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_topic: Vec<Group>,
 }
+
+/// How `--group-by` groups the repositories.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum GroupBy {
+    /// By GitHub repository topic: a repository is in the group of each of its topics.
+    Topic,
+}
+
+/// Repositories grouped together, and what they hold.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    /// The topic; `None` for the repositories without one.
+    pub topic: Option<String>,
+    pub repos: Vec<String>,
+    /// Component versions in use, each counted once per repository.
+    pub usages: usize,
+    pub not_evaluated: usize,
+    pub by_ring: ByRing,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+/// Uses per ring on the day of one scan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RingCount {
+    /// The scan's day, `YYYY-MM-DD`.
+    pub date: String,
+    pub by_ring: ByRing,
+    pub not_evaluated: usize,
+}
+
+/// How many components the "most used" sections list.
+pub const MOST_USED: usize = 20;
 
 /// The rules the organisation report gathers into its community-health section.
 pub const HEALTH_RULES: [Rule; 4] = [
@@ -184,6 +229,9 @@ pub struct RepoReport {
     /// `owner/name`.
     pub name: String,
     pub default_branch: Option<String>,
+    /// Its GitHub topics, as the listing gave them.
+    #[serde(default)]
+    pub topics: Vec<String>,
     pub status: Status,
     /// Why it failed; `None` when ok.
     pub reason: Option<String>,
@@ -228,6 +276,30 @@ pub struct VersionUsage {
     /// `None`: not evaluated (outside the policy's scope).
     pub ring: Option<Ring>,
     pub repos: Vec<String>,
+    /// Its license as the first repository's inventory has it; `None` when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
+}
+
+/// One license across the organisation: the components under it and the repositories using
+/// them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LicenseUsage {
+    /// The license (an SPDX expression as declared); `None` for components whose license is
+    /// unknown.
+    pub license: Option<String>,
+    /// The components under it, `ECOSYSTEM/NAME`.
+    pub components: Vec<String>,
+    pub repos: Vec<String>,
+}
+
+/// A component version used by a scanned repository.
+#[derive(Clone, Debug)]
+pub struct Use {
+    pub id: ComponentId,
+    /// `None`: not evaluated.
+    pub ring: Option<Ring>,
+    pub license: Option<String>,
 }
 
 /// A policy exception that expires soon.
@@ -301,6 +373,8 @@ struct Uses {
     ecosystem: Ecosystem,
     name: String,
     versions: BTreeMap<(String, Option<Ring>), BTreeSet<String>>,
+    /// Each version's license, as first seen.
+    licenses: BTreeMap<String, String>,
 }
 
 impl Builder {
@@ -324,6 +398,9 @@ impl Builder {
             changes: None,
             health: Vec::new(),
             vulnerabilities: Vec::new(),
+            history: Vec::new(),
+            licenses: Vec::new(),
+            by_topic: Vec::new(),
         };
         let mut builder = Builder {
             report,
@@ -334,16 +411,17 @@ impl Builder {
         builder
     }
 
-    /// Adds a scanned repository and the components it uses, each with its ring (`None`: not
-    /// evaluated).
-    pub fn add_repo<'a>(
-        &mut self,
-        repo: RepoReport,
-        uses: impl IntoIterator<Item = (&'a ComponentId, Option<Ring>)>,
-    ) {
-        for (id, ring) in uses {
+    /// Adds a scanned repository and the components it uses, each with its ring and license.
+    pub fn add_repo(&mut self, repo: RepoReport, uses: Vec<Use>) {
+        for Use { id, ring, license } in uses {
             let purl = crate::model::purl::for_component(id.ecosystem, &id.name, "");
-            self.add_use(purl, id.ecosystem, &id.name, &id.version, ring, &repo.name);
+            let version = VersionUsage {
+                version: id.version,
+                ring,
+                repos: Vec::new(),
+                license,
+            };
+            self.add_use(purl, id.ecosystem, &id.name, &version, &repo.name);
         }
         for waiver in repo.findings.iter().filter_map(|f| f.waiver.as_ref()) {
             if let Some(exception) = self
@@ -375,8 +453,7 @@ impl Builder {
                         component.purl.clone(),
                         component.ecosystem,
                         &component.name,
-                        &version.version,
-                        version.ring,
+                        &version,
                         repo,
                     );
                 }
@@ -407,27 +484,35 @@ impl Builder {
         }
     }
 
+    /// Records that `repo` uses `version` (its version, ring and license; its `repos` are not
+    /// read).
     fn add_use(
         &mut self,
         purl: String,
         ecosystem: Ecosystem,
         name: &str,
-        version: &str,
-        ring: Option<Ring>,
+        version: &VersionUsage,
         repo: &str,
     ) {
         let usage = self.usage.entry(purl).or_insert_with(|| Uses {
             ecosystem,
             name: name.to_owned(),
             versions: BTreeMap::new(),
+            licenses: BTreeMap::new(),
         });
+        if let Some(license) = &version.license {
+            usage
+                .licenses
+                .entry(version.version.clone())
+                .or_insert_with(|| license.clone());
+        }
         // Spellings that normalize alike (PyPI's case): the same one whatever the order.
         if name < usage.name.as_str() {
             usage.name = name.to_owned();
         }
         usage
             .versions
-            .entry((version.to_owned(), ring))
+            .entry((version.version.clone(), version.ring))
             .or_default()
             .insert(repo.to_owned());
     }
@@ -484,6 +569,7 @@ impl Builder {
                         totals.usages += users.len();
                         repos.extend(users.iter().cloned());
                         VersionUsage {
+                            license: usage.licenses.get(&version).cloned(),
                             version,
                             ring,
                             repos: users.into_iter().collect(),
@@ -514,6 +600,7 @@ impl Builder {
         report.expiring_exceptions.sort_by(|a, b| {
             (a.days_left, &a.origin, &a.selector).cmp(&(b.days_left, &b.origin, &b.selector))
         });
+        report.licenses = licenses(&report.components);
         report.health = gather(&report.repos, &HEALTH_RULES);
         report.vulnerabilities = gather(&report.repos, &[Rule::Malicious, Rule::Vulnerability]);
         report.totals = totals;
@@ -568,6 +655,36 @@ fn gather(repos: &[RepoReport], rules: &[Rule]) -> Vec<FindingUsage> {
     found.into_values().collect()
 }
 
+/// Every license of `components`, with the components under it and the repositories using
+/// them: most repositories first, then by license (unknown last among equals).
+fn licenses(components: &[ComponentUsage]) -> Vec<LicenseUsage> {
+    let mut by_license: BTreeMap<Option<&str>, (BTreeSet<String>, BTreeSet<&str>)> =
+        BTreeMap::new();
+    for component in components {
+        for version in &component.versions {
+            let (names, repos) = by_license.entry(version.license.as_deref()).or_default();
+            names.insert(format!("{}/{}", component.ecosystem, component.name));
+            repos.extend(version.repos.iter().map(String::as_str));
+        }
+    }
+    let mut licenses: Vec<LicenseUsage> = by_license
+        .into_iter()
+        .map(|(license, (names, repos))| LicenseUsage {
+            license: license.map(str::to_owned),
+            components: names.into_iter().collect(),
+            repos: repos.into_iter().map(str::to_owned).collect(),
+        })
+        .collect();
+    licenses.sort_by(|a, b| {
+        b.repos
+            .len()
+            .cmp(&a.repos.len())
+            .then_with(|| a.license.is_none().cmp(&b.license.is_none()))
+            .then_with(|| a.license.cmp(&b.license))
+    });
+    licenses
+}
+
 impl ComponentUsage {
     /// The repositories using a version of it on hold or remove, by name.
     pub fn held_in(&self) -> Vec<String> {
@@ -609,6 +726,35 @@ impl OrgReport {
         held.into_iter().map(|(c, _)| c)
     }
 
+    /// The components used by the most repositories, at most [`MOST_USED`]: most used first,
+    /// then by ecosystem and name.
+    pub fn most_used(&self) -> Vec<&ComponentUsage> {
+        let mut used: Vec<&ComponentUsage> = self.components.iter().collect();
+        used.sort_by(|a, b| {
+            b.repos
+                .cmp(&a.repos)
+                .then_with(|| (a.ecosystem, &a.name).cmp(&(b.ecosystem, &b.name)))
+        });
+        used.truncate(MOST_USED);
+        used
+    }
+
+    /// Uses per ring in this report.
+    pub fn ring_count(&self) -> RingCount {
+        RingCount {
+            date: self.date.clone(),
+            by_ring: self.totals.by_ring.clone(),
+            not_evaluated: self.totals.not_evaluated,
+        }
+    }
+
+    /// Uses per ring at every scan the report knows of, oldest first, this one last.
+    pub fn ring_history(&self) -> Vec<RingCount> {
+        let mut points = self.history.clone();
+        points.push(self.ring_count());
+        points
+    }
+
     /// Hold and remove usages, by repository.
     pub fn held_usages(&self) -> BTreeSet<Usage> {
         let mut usages = BTreeSet::new();
@@ -631,9 +777,9 @@ impl OrgReport {
         usages
     }
 
-    /// Records what moved since `previous`: hold and remove usages that are new or gone. A
-    /// repository that failed in either report is not compared, since what it holds is not
-    /// fully known.
+    /// Records what moved since `previous`: hold and remove usages that are new or gone, and
+    /// uses per ring at `previous` and the scans before it. A repository that failed in either
+    /// report is not compared, since what it holds is not fully known.
     pub fn compare_with(&mut self, previous: &OrgReport) {
         let failed = |report: &OrgReport| -> BTreeSet<String> {
             report
@@ -651,6 +797,7 @@ impl OrgReport {
                 .filter(|u| !not_compared.contains(&u.repo))
                 .collect()
         };
+        self.history = previous.ring_history();
         let now = compared(self.held_usages());
         let then = compared(previous.held_usages());
         self.changes = Some(Changes {
@@ -659,6 +806,46 @@ impl OrgReport {
             removed: then.difference(&now).cloned().collect(),
             not_compared: not_compared.into_iter().collect(),
         });
+    }
+
+    /// Groups the repositories as `by` says.
+    pub fn group(&mut self, by: GroupBy) {
+        match by {
+            GroupBy::Topic => self.by_topic = self.topic_groups(),
+        }
+    }
+
+    fn topic_groups(&self) -> Vec<Group> {
+        let mut groups: BTreeMap<Option<String>, Group> = BTreeMap::new();
+        for repo in &self.repos {
+            let topics: BTreeSet<Option<String>> = match repo.topics.as_slice() {
+                [] => BTreeSet::from([None]),
+                topics => topics.iter().map(|t| Some(t.to_lowercase())).collect(),
+            };
+            for topic in topics {
+                let group = groups.entry(topic.clone()).or_insert_with(|| Group {
+                    topic,
+                    repos: Vec::new(),
+                    usages: 0,
+                    not_evaluated: 0,
+                    by_ring: ByRing::default(),
+                    errors: 0,
+                    warnings: 0,
+                });
+                let summary = &repo.summary;
+                group.repos.push(repo.name.clone());
+                group.usages += summary.components;
+                group.not_evaluated += summary.not_evaluated;
+                group.by_ring.add(&summary.by_ring);
+                group.errors += summary.errors;
+                group.warnings += summary.warnings;
+            }
+        }
+        // `None` sorts first in a map; the repositories without a topic go last.
+        let mut groups: Vec<Group> = groups.into_values().collect();
+        let without_topic = groups.first().is_some_and(|g| g.topic.is_none());
+        groups.rotate_left(usize::from(without_topic));
+        groups
     }
 
     /// Writes `report.json`, and unless `json_only`, `report.md` and `index.html`, into `dir`

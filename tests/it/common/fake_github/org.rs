@@ -487,10 +487,21 @@ pub fn npm_lock(i: usize) -> String {
             "MIT".into(),
         ));
     }
+    let packages: Vec<(&str, &str, &str)> = packages
+        .iter()
+        .map(|(name, version, license)| (name.as_str(), version.as_str(), license.as_str()))
+        .collect();
+    // Each repository's own name makes every lockfile a blob of its own, as in real life.
+    npm_lock_of(&format!("app-{i}"), &packages)
+}
+
+/// A `package-lock.json` (v3) of the package `app`, depending directly on each of `packages`
+/// (name, version, license) from the npm registry.
+pub fn npm_lock_of(app: &str, packages: &[(&str, &str, &str)]) -> String {
     let mut root_deps = serde_json::Map::new();
     let mut entries = serde_json::Map::new();
-    for (name, version, license) in &packages {
-        root_deps.insert(name.clone(), json!(format!("^{version}")));
+    for (name, version, license) in packages {
+        root_deps.insert((*name).to_owned(), json!(format!("^{version}")));
         entries.insert(
             format!("node_modules/{name}"),
             json!({
@@ -501,8 +512,6 @@ pub fn npm_lock(i: usize) -> String {
             }),
         );
     }
-    // Each repository's own name makes every lockfile a blob of its own, as in real life.
-    let app = format!("app-{i}");
     entries.insert(
         String::new(),
         json!({ "name": app, "version": "1.0.0", "dependencies": root_deps }),
