@@ -28,12 +28,14 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    /// A policy with problems; `rendered` shows each at file:line:col.
+    /// A policy with problems; `rendered` shows each at file:line:col, `first` is where the
+    /// first one is (in the layer it is in) and what it says.
     #[error("{file}: {count} problem{s} in the policy; nothing was checked", s = if *.count == 1 { "" } else { "s" })]
     Policy {
         file: String,
         count: usize,
         rendered: String,
+        first: (crate::model::Location, String),
     },
 
     #[error("`cargo metadata` failed for {manifest}:\n{message}")]

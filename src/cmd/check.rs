@@ -26,9 +26,9 @@ pub fn run(args: CheckArgs) -> Result<i32, Error> {
         None => None,
     };
     let remote = at.fetcher();
-    let (policy, policy_changed) = match &base {
+    let (policy, policy_findings) = match &base {
         Some(base) => gate::policy(base, &at.lookup(), args.policy_from, &remote)?,
-        None => (at.lookup().load(&remote)?, None),
+        None => (at.lookup().load(&remote)?, Vec::new()),
     };
     let discovered = pipeline::discover(&args.input.selection()?, &policy)?;
     let (inputs, at_base) = match &base {
@@ -48,7 +48,7 @@ pub fn run(args: CheckArgs) -> Result<i32, Error> {
     };
     let inventory = stages.inventory(inputs);
     let mut judged = stages.judge(inventory, at_base);
-    judged.evaluation.findings.extend(policy_changed);
+    judged.evaluation.findings.extend(policy_findings);
     judged.evaluation.sort();
     let lints = policy::lint::lints(&policy, today);
     let mut report = Report::new(judged.inventory, judged.evaluation, lints, &policy);
