@@ -122,7 +122,8 @@ struct Run {
     failed_step: Option<(usize, i32)>,
 }
 
-/// Runs every step of the action in `workspace` with `inputs`, like the runner.
+/// Runs every step of the action in `workspace` with `inputs`, like the runner; `env` adds to
+/// or replaces the runner's default variables (GITHUB_REF, GITHUB_SHA, …).
 fn run_action(
     action_dir: &Path,
     workspace: &Path,
@@ -130,6 +131,7 @@ fn run_action(
     event: &str,
     server: &str,
     api_url: &str,
+    env: &[(&str, &str)],
 ) -> Run {
     let action = action();
     assert_eq!(action.runs.using, "composite");
@@ -150,12 +152,14 @@ fn run_action(
             ("action_path", action_dir.display().to_string()),
             ("action_repository", "acme/depgov".to_owned()),
             ("token", TOKEN.to_owned()),
+            ("event.action", field(&event["action"])),
             (
                 "event.pull_request.base.sha",
-                event["pull_request"]["base"]["sha"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned(),
+                field(&event["pull_request"]["base"]["sha"]),
+            ),
+            (
+                "event.pull_request.base.ref",
+                field(&event["pull_request"]["base"]["ref"]),
             ),
         ]),
         step_outputs: BTreeMap::new(),
@@ -219,6 +223,7 @@ fn run_action(
         if let Ok(home) = std::env::var("CARGO_HOME") {
             command.env("CARGO_HOME", home);
         }
+        command.envs(env.iter().copied());
         for (name, value) in &step.env {
             command.env(name, context.evaluate(value));
         }
@@ -258,6 +263,11 @@ fn run_action(
         stderr,
         failed_step: None,
     }
+}
+
+/// A string field of the event payload, empty when absent (as `${{ }}` gives it).
+fn field(value: &serde_json::Value) -> String {
+    value.as_str().unwrap_or_default().to_owned()
 }
 
 /// A copy of the action (action.yml, action/, Cargo.toml for its version) whose checksums.txt
@@ -366,6 +376,7 @@ fn the_action_installs_a_verified_release_and_gates_the_pull_request() {
         &event(&base),
         &server,
         &format!("{server}/api/v3"),
+        &[],
     );
     assert_eq!(
         run.failed_step,
@@ -406,6 +417,7 @@ fn the_action_sets_its_outputs_when_nothing_fails() {
         &event(&base),
         &server,
         &format!("{server}/api/v3"),
+        &[],
     );
     assert_eq!(run.failed_step, None, "{}", run.stderr);
     assert_eq!(run.outputs["errors"], "1");
@@ -430,6 +442,7 @@ fn a_release_archive_that_does_not_match_its_checksum_is_refused() {
         &event(&base),
         &server,
         &format!("{server}/api/v3"),
+        &[],
     );
     assert_eq!(run.failed_step, Some((0, 1)));
     assert!(run.stdout.contains("refusing to run it"), "{}", run.stdout);
@@ -455,6 +468,7 @@ fn the_action_keeps_one_pull_request_comment_current() {
             &event(&base),
             &server,
             &api.api_url(),
+            &[],
         );
         assert_eq!(run.failed_step, Some((1, 1)), "{}", run.stderr);
         assert!(!format!("{}{}", run.stdout, run.stderr).contains(TOKEN));
@@ -474,4 +488,160 @@ fn the_action_keeps_one_pull_request_comment_current() {
         .map(|line| line.split(' ').next().unwrap_or_default().to_owned())
         .collect();
     assert_eq!(writes, ["POST", "PATCH"]);
+}
+
+/// Moves `main` on past the pull request's base with a commit that edits the policy; returns
+/// the new tip. The pull request itself never touches the policy.
+fn move_the_base_branch(dir: &Path) -> String {
+    git(dir, &["checkout", "-q", "main"]);
+    let policy = dir.join(".github/depgov.toml");
+    let text = std::fs::read_to_string(&policy).unwrap();
+    std::fs::write(
+        &policy,
+        text + "[[components]]\npurl = \"pkg:npm/is-even\"\nring = \"hold\"\n",
+    )
+    .unwrap();
+    git(dir, &["commit", "-qam", "hold is-even"]);
+    git(dir, &["rev-parse", "HEAD"]).trim().to_owned()
+}
+
+fn pull_request_event(action: &str, base: &str) -> String {
+    format!(
+        r#"{{"action": "{action}", "pull_request": {{"number": 7, "base": {{"sha": "{base}", "ref": "main"}}}}}}"#
+    )
+}
+
+/// The merge base and the rules of the findings of a run's JSON report.
+fn judged(run: &Run) -> (String, Vec<String>) {
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&run.outputs["report"]).unwrap()).unwrap();
+    let rules = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_owned())
+        .collect();
+    (field(&report["base"]["merge_base"]), rules)
+}
+
+#[test]
+fn with_the_merge_ref_checked_out_the_base_is_the_merge_commits_first_parent() {
+    let (archive, sha) = release_archive();
+    let server = serve(archive);
+    let (action_dir, _) = action_copy(&sha);
+    let (workspace, stale_base) = pull_request_workspace();
+    let dir = workspace.path();
+    let tip = move_the_base_branch(dir);
+    // What actions/checkout checks out by default: GitHub's merge of the head into the base.
+    git(dir, &["checkout", "-q", "--detach", "main"]);
+    git(
+        dir,
+        &["merge", "-q", "--no-ff", "-m", "Merge feature", "feature"],
+    );
+    let merge = git(dir, &["rev-parse", "HEAD"]).trim().to_owned();
+    for action in ["opened", "synchronize", "reopened"] {
+        let run = run_action(
+            action_dir.path(),
+            dir,
+            &[("policy", ".github/depgov.toml"), ("fail-on", "never")],
+            &pull_request_event(action, &stale_base),
+            &server,
+            &format!("{server}/api/v3"),
+            &[("GITHUB_REF", "refs/pull/7/merge"), ("GITHUB_SHA", &merge)],
+        );
+        assert_eq!(run.failed_step, None, "{action}: {}", run.stderr);
+        let (merge_base, rules) = judged(&run);
+        assert_eq!(merge_base, tip, "{action}: the base branch as it is now");
+        assert!(
+            !rules.iter().any(|r| r == "policy-changed"),
+            "{action}: the change never touched the policy: {rules:?}"
+        );
+    }
+}
+
+#[test]
+fn a_reopened_pull_request_with_its_head_checked_out_is_judged_against_the_base_branch_now() {
+    let (archive, sha) = release_archive();
+    let server = serve(archive);
+    let (action_dir, _) = action_copy(&sha);
+    let (workspace, stale_base) = pull_request_workspace();
+    let dir = workspace.path();
+    let tip = move_the_base_branch(dir);
+    // While closed, the pull request caught up with its base; `fetch-depth: 0` fetched it.
+    git(dir, &["checkout", "-q", "feature"]);
+    git(dir, &["merge", "-q", "--no-ff", "-m", "Catch up", "main"]);
+    git(dir, &["update-ref", "refs/remotes/origin/main", "main"]);
+    let head = git(dir, &["rev-parse", "HEAD"]).trim().to_owned();
+    let env = [
+        ("GITHUB_REF", "refs/pull/7/merge"),
+        ("GITHUB_SHA", "0123abc"),
+    ];
+    let run_for = |action: &str| {
+        run_action(
+            action_dir.path(),
+            dir,
+            &[("policy", ".github/depgov.toml"), ("fail-on", "never")],
+            &pull_request_event(action, &stale_base),
+            &server,
+            &format!("{server}/api/v3"),
+            &env,
+        )
+    };
+    let run = run_for("reopened");
+    assert_eq!(run.failed_step, None, "{}", run.stderr);
+    let (merge_base, rules) = judged(&run);
+    assert_eq!(merge_base, tip, "head {head}");
+    assert!(!rules.iter().any(|r| r == "policy-changed"), "{rules:?}");
+    // Any other event's base.sha is current: it is taken as it is.
+    let run = run_for("synchronize");
+    assert_eq!(run.failed_step, None, "{}", run.stderr);
+    assert_eq!(judged(&run).0, stale_base);
+}
+
+#[test]
+fn the_args_input_passes_further_flags_split_into_words_and_never_expanded() {
+    let (archive, sha) = release_archive();
+    let server = serve(archive);
+    let (action_dir, _) = action_copy(&sha);
+    let (workspace, base) = pull_request_workspace();
+    std::fs::create_dir(workspace.path().join("out dir")).unwrap();
+    let run = run_action(
+        action_dir.path(),
+        workspace.path(),
+        &[
+            ("policy", ".github/depgov.toml"),
+            ("fail-on", "never"),
+            (
+                "args",
+                "--output \"json=out dir/extra.json\"\n  --output 'markdown=$HOME`id`.md' --policy-from head",
+            ),
+        ],
+        &event(&base),
+        &server,
+        &format!("{server}/api/v3"),
+        &[],
+    );
+    assert_eq!(run.failed_step, None, "{}", run.stderr);
+    assert!(workspace.path().join("out dir/extra.json").is_file());
+    assert!(workspace.path().join("$HOME`id`.md").is_file());
+    // --policy-from head: the working tree's policy, not the base's revision.
+    let (_, rules) = judged(&run);
+    assert!(!rules.is_empty());
+
+    let run = run_action(
+        action_dir.path(),
+        workspace.path(),
+        &[("args", "--output 'json=unclosed")],
+        &event(&base),
+        &server,
+        &format!("{server}/api/v3"),
+        &[],
+    );
+    assert_eq!(run.failed_step, Some((1, 2)));
+    assert!(
+        run.stdout
+            .contains("::error title=depgov: the args input cannot be split into words::"),
+        "{}",
+        run.stdout
+    );
 }
