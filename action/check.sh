@@ -33,7 +33,9 @@ fi
 [ -n "$base" ] && args+=(--base "$base")
 [ "${INPUT_ONLY_NEW:-false}" = "true" ] && args+=(--only-new)
 [ -n "${INPUT_SARIF_FILE:-}" ] && args+=(--output "sarif=$INPUT_SARIF_FILE")
-[ "${INPUT_COMMENT:-never}" != "never" ] && args+=(--comment "$INPUT_COMMENT")
+# A comment belongs to a pull request: on push and merge_group runs there is none to keep.
+[ "${INPUT_COMMENT:-never}" != "never" ] && [ -n "${PULL_REQUEST_BASE:-}" ] \
+  && args+=(--comment "$INPUT_COMMENT")
 
 # Further flags: split into words by xargs, which honours '…' and "…" quoting and expands
 # nothing ($, *, ` stay as written), so the input can never run shell code.

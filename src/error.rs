@@ -85,9 +85,23 @@ impl Error {
         format!("{}{}\n", self.details(), Message::error(self.to_string()))
     }
 
-    /// Shows [`Error::render`] on standard error, coloured where it may be.
+    /// Shows [`Error::render`] on standard error, coloured where it may be; in GitHub Actions
+    /// as an error annotation at the file and line of the problem, when there is one.
     pub fn show(&self) {
-        messages::block(self.details());
-        messages::show(&Message::error(self.to_string()));
+        let at = match self {
+            Error::Policy { first, .. } => Some((first.0.file.as_str(), first.0.line)),
+            Error::Parse {
+                file,
+                line: Some(line),
+                ..
+            } => Some((file.as_str(), *line)),
+            _ => None,
+        };
+        messages::fatal(
+            "depgov stopped (exit 2)",
+            at,
+            self.details(),
+            &self.to_string(),
+        );
     }
 }

@@ -192,18 +192,50 @@ fn annotations_stop_at_ten_per_level_with_a_notice_for_the_rest() {
             .args(["check", "--format", "github"])
             .run(),
     );
+    // Nine: the tenth place is kept for depgov's own warning in the same step.
     assert_eq!(
         github
             .lines()
             .filter(|l| l.starts_with("::warning "))
             .count(),
-        10
+        9
     );
     let notice = github.lines().find(|l| l.starts_with("::notice ")).unwrap();
     assert!(
-        notice.contains("15 more findings are not annotated"),
+        notice.contains("16 more findings are not annotated"),
         "{notice}"
     );
+}
+
+#[test]
+fn in_actions_an_error_that_stops_the_run_is_an_annotation_at_its_line() {
+    let project = npm_project(
+        &["left-pad".to_owned()],
+        "version = 1\n[defaults]\nring = \"sideways\"\n",
+    );
+    let output = Depgov::new(project.path())
+        .args(["check", "--format", "github"])
+        .env("GITHUB_ACTIONS", "true")
+        .run();
+    assert_eq!(code(&output), 2);
+    let err = stderr(&output);
+    let annotation = err
+        .lines()
+        .find(|l| l.starts_with("::error "))
+        .unwrap_or_else(|| panic!("no annotation: {err}"));
+    assert!(
+        annotation.starts_with("::error file=depgov.toml,line=3,title=depgov stopped (exit 2)::"),
+        "{annotation}"
+    );
+    assert!(annotation.contains("nothing was checked"), "{annotation}");
+    assert_eq!(
+        err.lines().count(),
+        1,
+        "one annotation, nothing else: {err}"
+    );
+    // Outside Actions, the same error is laid out for a terminal.
+    let output = Depgov::new(project.path()).args(["check"]).run();
+    assert!(!stderr(&output).contains("::error"), "{}", stderr(&output));
 }
 
 #[test]
