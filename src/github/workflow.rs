@@ -6,6 +6,8 @@
 
 use std::path::PathBuf;
 
+use crate::util::text::visible;
+
 /// Whether depgov runs in GitHub Actions.
 pub fn in_actions() -> bool {
     std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
@@ -19,8 +21,8 @@ pub enum Annotation {
     Notice,
 }
 
-/// One annotation command: `::LEVEL file=F,line=L,title=T::message`, every value escaped;
-/// `at` is the file and line it points at, if any.
+/// One annotation command: `::LEVEL file=F,line=L,title=T::message`, every value escaped and
+/// invisible characters written as escapes; `at` is the file and line it points at, if any.
 pub fn annotation(
     level: Annotation,
     at: Option<(&str, u32)>,
@@ -37,11 +39,11 @@ pub fn annotation(
         properties.push(format!("file={}", escape_property(file)));
         properties.push(format!("line={line}"));
     }
-    properties.push(format!("title={}", escape_property(title)));
+    properties.push(format!("title={}", escape_property(&visible(title))));
     format!(
         "::{level} {}::{}",
         properties.join(","),
-        escape_data(message)
+        escape_data(&visible(message))
     )
 }
 

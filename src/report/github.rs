@@ -61,7 +61,7 @@ pub fn render(report: &Report) -> String {
         s.warnings,
         s.notes,
         s.components,
-        escape_data(&report.policy.name)
+        escape_data(&crate::util::text::visible(&report.policy.name))
     );
     out
 }

@@ -307,7 +307,11 @@ fn package_text_cannot_inject_workflow_commands_html_or_table_rows() {
     ));
     assert!(!markdown.contains("<script>"));
     assert!(!markdown.contains("](javascript"));
-    assert!(!markdown.contains("@octocat"), "no mentions: {markdown}");
+    assert_eq!(
+        markdown.matches("@octocat").count(),
+        markdown.matches("`@octocat`").count(),
+        "mentions are code spans: {markdown}"
+    );
     for row in markdown.lines().filter(|l| l.starts_with("| ")) {
         let unescaped = row.matches('|').count() - row.matches("\\|").count();
         assert_eq!(unescaped, 9, "a row keeps its 8 cells: {row}");
