@@ -1,13 +1,18 @@
 //! The GitHub Action (action.yml), run locally the way the runner runs a composite action:
-//! each step's `run` in bash, with its `env:` evaluated, `GITHUB_PATH` honoured between
-//! steps, and a simulated environment (event file, job summary, step outputs, a local server
-//! serving the release archive, the fake GitHub API of `common/fake_github/` for the pull-request comment).
+//! each step's `run` in bash, with its `env:` and `if:` evaluated, `GITHUB_PATH` honoured
+//! between steps, actions/cache's restore and save emulated on a local directory (documented
+//! behaviour: an exact key, else the newest entry whose key starts with a `restore-keys`
+//! prefix; `cache-hit` only on an exact key; an existing key is never overwritten), and a
+//! simulated environment (event file, job summary, step outputs, a local server serving the
+//! release archive like cargo-dist lays it out, the fake GitHub API of `common/fake_github/`
+//! for the pull-request comment).
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Arc, Mutex};
 
 use crate::common;
 use crate::common::fake_github as fake;
@@ -43,10 +48,26 @@ struct Runs {
 #[derive(Deserialize)]
 struct Step {
     id: Option<String>,
-    shell: String,
+    #[serde(rename = "if")]
+    condition: Option<String>,
+    shell: Option<String>,
     #[serde(default)]
     env: BTreeMap<String, String>,
-    run: String,
+    run: Option<String>,
+    uses: Option<String>,
+    #[serde(default)]
+    with: BTreeMap<String, String>,
+}
+
+/// How a test sets up the simulated runner beyond the defaults.
+#[derive(Default)]
+struct Runner {
+    /// Variables added to or replacing the runner's (GITHUB_REF, GITHUB_SHA, …).
+    env: Vec<(&'static str, String)>,
+    /// A directory put before everything else on the PATH (fake tools).
+    path_prefix: Option<PathBuf>,
+    /// actions/cache's store, kept across runs; without one, every restore misses.
+    cache: Option<PathBuf>,
 }
 
 fn action() -> Action {
@@ -76,12 +97,18 @@ impl Context {
                 self.inputs.get(name).cloned()
             } else if let Some(name) = expr.strip_prefix("github.") {
                 self.github.get(name).cloned()
+            } else if expr == "runner.os" {
+                Some("Linux".to_owned())
             } else if let Some(path) = expr.strip_prefix("steps.") {
                 let (step, output) = path.split_once(".outputs.").expect("steps.ID.outputs.NAME");
-                self.step_outputs
-                    .get(step)
-                    .and_then(|o| o.get(output))
-                    .cloned()
+                // A step that was skipped, or did not set the output, gives an empty string.
+                Some(
+                    self.step_outputs
+                        .get(step)
+                        .and_then(|o| o.get(output))
+                        .cloned()
+                        .unwrap_or_default(),
+                )
             } else {
                 None
             };
@@ -90,26 +117,152 @@ impl Context {
         }
         out + rest
     }
+
+    /// Evaluates a step's `if:`: `always()`, `A == 'x'` and `A != 'x'` joined by `&&`, where A
+    /// is an expression [`Context::evaluate`] knows. Without `always()`, a step runs only
+    /// while no step has failed.
+    fn condition(&self, condition: Option<&str>, failed: bool) -> bool {
+        let Some(condition) = condition else {
+            return !failed;
+        };
+        let mut always = false;
+        let mut holds = true;
+        for part in condition.split("&&").map(str::trim) {
+            if part == "always()" {
+                always = true;
+                continue;
+            }
+            let (left, equal, right) = if let Some((l, r)) = part.split_once(" == ") {
+                (l, true, r)
+            } else if let Some((l, r)) = part.split_once(" != ") {
+                (l, false, r)
+            } else {
+                panic!("unsupported condition `{part}`")
+            };
+            let right = right.trim_matches('\'');
+            let left = self.evaluate(&format!("${{{{ {left} }}}}"));
+            holds &= (left == right) == equal;
+        }
+        holds && (always || !failed)
+    }
+}
+
+/// actions/cache/restore and actions/cache/save on the `store` directory; returns the step's
+/// outputs.
+fn emulate_cache(
+    uses: &str,
+    with: &BTreeMap<String, String>,
+    store: Option<&Path>,
+) -> BTreeMap<String, String> {
+    let path = PathBuf::from(&with["path"]);
+    let key = &with["key"];
+    assert!(!key.contains('/'), "a plain key: {key}");
+    let mut outputs = BTreeMap::new();
+    match uses {
+        "actions/cache/restore@v4" => {
+            let prefixes: Vec<&str> = with
+                .get("restore-keys")
+                .map(|keys| {
+                    keys.lines()
+                        .map(str::trim)
+                        .filter(|k| !k.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let mut entries: Vec<(std::time::SystemTime, String)> = store
+                .and_then(|store| std::fs::read_dir(store).ok())
+                .into_iter()
+                .flatten()
+                .filter_map(|entry| {
+                    let entry = entry.ok()?;
+                    Some((
+                        entry.metadata().ok()?.modified().ok()?,
+                        entry.file_name().into_string().ok()?,
+                    ))
+                })
+                .collect();
+            entries.sort();
+            let exact = entries.iter().any(|(_, name)| name == key);
+            let matched = if exact {
+                Some(key.clone())
+            } else {
+                prefixes.iter().find_map(|prefix| {
+                    entries
+                        .iter()
+                        .rev()
+                        .find(|(_, name)| name.starts_with(prefix))
+                        .map(|(_, n)| n.clone())
+                })
+            };
+            if let (Some(store), Some(matched)) = (store, &matched) {
+                common::copy_dir(&store.join(matched), &path);
+                outputs.insert("cache-matched-key".to_owned(), matched.clone());
+            }
+            outputs.insert("cache-hit".to_owned(), exact.to_string());
+        }
+        "actions/cache/save@v4" => {
+            if let Some(store) = store
+                && path.exists()
+                && !store.join(key).exists()
+            {
+                common::copy_dir(&path, &store.join(key));
+            }
+        }
+        other => panic!("the simulated runner does not know `{other}`"),
+    }
+    outputs
+}
+
+/// A local server serving one file, like a release download.
+struct Served {
+    url: String,
+    /// The request lines received (`GET /path HTTP/1.1`).
+    requests: Arc<Mutex<Vec<String>>>,
+}
+
+impl Served {
+    fn requests(&self) -> Vec<String> {
+        self.requests.lock().unwrap().clone()
+    }
 }
 
 /// Serves one file over HTTP on a local port for as long as the test runs.
-fn serve(body: Vec<u8>) -> String {
+fn serve(body: Vec<u8>) -> Served {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap();
+    let requests = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&requests);
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
             let mut request = [0u8; 4096];
-            let _ = stream.read(&mut request);
+            let read = stream.read(&mut request).unwrap_or(0);
+            let text = String::from_utf8_lossy(&request[..read]);
+            seen.lock()
+                .unwrap()
+                .push(text.lines().next().unwrap_or_default().to_owned());
             let head = format!(
-                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nContent-Type: application/gzip\r\nConnection: close\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nContent-Type: application/x-xz\r\nConnection: close\r\n\r\n",
                 body.len()
             );
             let _ = stream.write_all(head.as_bytes());
             let _ = stream.write_all(&body);
         }
     });
-    format!("http://{address}")
+    Served {
+        url: format!("http://{address}"),
+        requests,
+    }
+}
+
+/// The index of the action's step with `id`.
+fn step(id: &str) -> usize {
+    action()
+        .runs
+        .steps
+        .iter()
+        .position(|s| s.id.as_deref() == Some(id))
+        .unwrap_or_else(|| panic!("no step `{id}`"))
 }
 
 struct Run {
@@ -131,7 +284,7 @@ fn run_action(
     event: &str,
     server: &str,
     api_url: &str,
-    env: &[(&str, &str)],
+    runner: &Runner,
 ) -> Run {
     let action = action();
     assert_eq!(action.runs.using, "composite");
@@ -152,6 +305,8 @@ fn run_action(
             ("action_path", action_dir.display().to_string()),
             ("action_repository", "acme/depgov".to_owned()),
             ("token", TOKEN.to_owned()),
+            ("run_id", "4242".to_owned()),
+            ("run_attempt", "1".to_owned()),
             ("event.action", field(&event["action"])),
             (
                 "event.pull_request.base.sha",
@@ -182,12 +337,31 @@ fn run_action(
     context.inputs.extend(defaults);
 
     let (mut stdout, mut stderr) = (String::new(), String::new());
+    let mut failed_step = None;
     for (index, step) in action.runs.steps.iter().enumerate() {
-        assert_eq!(step.shell, "bash");
+        if !context.condition(step.condition.as_deref(), failed_step.is_some()) {
+            continue;
+        }
+        if let Some(uses) = &step.uses {
+            let with = step
+                .with
+                .iter()
+                .map(|(k, v)| (k.clone(), context.evaluate(v)))
+                .collect();
+            let produced = emulate_cache(uses, &with, runner.cache.as_deref());
+            if let Some(id) = &step.id {
+                context.step_outputs.insert(id.clone(), produced);
+            }
+            continue;
+        }
+        assert_eq!(step.shell.as_deref(), Some("bash"));
+        let run = step
+            .run
+            .as_deref()
+            .expect("a step runs a script or uses an action");
         assert!(
-            !step.run.contains("${{"),
-            "inputs reach scripts through env, not `run`: {}",
-            step.run
+            !run.contains("${{"),
+            "inputs reach scripts through env, not `run`: {run}"
         );
         let outputs_file = temp.path().join(format!("output-{index}"));
         std::fs::write(&outputs_file, "").unwrap();
@@ -196,15 +370,17 @@ fn run_action(
             .lines()
             .map(str::to_owned)
             .collect();
-        let path = extra_path
-            .into_iter()
-            .rev()
+        let path = runner
+            .path_prefix
+            .iter()
+            .map(|p| p.display().to_string())
+            .chain(extra_path.into_iter().rev())
             .chain(std::env::var("PATH").ok())
             .collect::<Vec<_>>()
             .join(":");
         let mut command = Command::new("bash");
         command
-            .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", &step.run])
+            .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", run])
             .current_dir(workspace)
             .env_clear()
             .env("PATH", path)
@@ -223,7 +399,7 @@ fn run_action(
         if let Ok(home) = std::env::var("CARGO_HOME") {
             command.env("CARGO_HOME", home);
         }
-        command.envs(env.iter().copied());
+        command.envs(runner.env.iter().map(|(k, v)| (k, v)));
         for (name, value) in &step.env {
             command.env(name, context.evaluate(value));
         }
@@ -239,16 +415,19 @@ fn run_action(
         if let Some(id) = &step.id {
             context.step_outputs.insert(id.clone(), produced);
         }
-        if !output.status.success() {
-            return Run {
-                outputs: BTreeMap::new(),
-                summary: std::fs::read_to_string(&summary).unwrap_or_default(),
-                _temp: temp,
-                stdout,
-                stderr,
-                failed_step: Some((index, output.status.code().unwrap_or(-1))),
-            };
+        if !output.status.success() && failed_step.is_none() {
+            failed_step = Some((index, output.status.code().unwrap_or(-1)));
         }
+    }
+    if failed_step.is_some() {
+        return Run {
+            outputs: BTreeMap::new(),
+            summary: std::fs::read_to_string(&summary).unwrap_or_default(),
+            _temp: temp,
+            stdout,
+            stderr,
+            failed_step,
+        };
     }
     let outputs = action
         .outputs
@@ -270,44 +449,68 @@ fn field(value: &serde_json::Value) -> String {
     value.as_str().unwrap_or_default().to_owned()
 }
 
+/// The release archive of this platform as cargo-dist names it.
+const ARCHIVE: &str = "depgov-x86_64-unknown-linux-musl.tar.xz";
+
 /// A copy of the action (action.yml, action/, Cargo.toml for its version) whose checksums.txt
-/// lists `archive_sha256` for this platform's release archive.
+/// lists `archive_sha256` for this platform's release archive of its own version.
 fn action_copy(archive_sha256: &str) -> (tempfile::TempDir, String) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(root.join("action.yml"), dir.path().join("action.yml")).unwrap();
-    std::fs::copy(root.join("Cargo.toml"), dir.path().join("Cargo.toml")).unwrap();
-    common::copy_dir(&root.join("action"), &dir.path().join("action"));
-    let version = env!("CARGO_PKG_VERSION");
-    let archive = format!("depgov-{version}-x86_64-unknown-linux-gnu.tar.gz");
-    let checksums = dir.path().join("action/checksums.txt");
-    let mut text = std::fs::read_to_string(&checksums).unwrap();
-    text.push_str(&format!("{archive_sha256}  {archive}\n"));
-    std::fs::write(checksums, text).unwrap();
-    (dir, archive)
+    copy_action_to(dir.path());
+    let listed = format!("v{}/{ARCHIVE}", env!("CARGO_PKG_VERSION"));
+    list_checksum(dir.path(), archive_sha256, &listed);
+    (dir, listed)
 }
 
-/// A release archive holding the depgov binary under test, and its sha256.
+/// Copies the action (action.yml, action/, Cargo.toml for its version) into `dir`, as it is
+/// committed: no release of this version listed.
+fn copy_action_to(dir: &Path) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::copy(root.join("action.yml"), dir.join("action.yml")).unwrap();
+    std::fs::copy(root.join("Cargo.toml"), dir.join("Cargo.toml")).unwrap();
+    common::copy_dir(&root.join("action"), &dir.join("action"));
+}
+
+/// Adds `SHA256  LISTED` to the action copy's checksums.txt.
+fn list_checksum(action_dir: &Path, sha256: &str, listed: &str) {
+    let checksums = action_dir.join("action/checksums.txt");
+    let mut text = std::fs::read_to_string(&checksums).unwrap();
+    text.push_str(&format!("{sha256}  {listed}\n"));
+    std::fs::write(checksums, text).unwrap();
+}
+
+/// A release archive holding the depgov binary under test, laid out as cargo-dist lays it out
+/// (`depgov-TARGET/depgov` in a .tar.xz), and its sha256; made once for all the tests.
 fn release_archive() -> (Vec<u8>, String) {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(Depgov::binary(), dir.path().join("depgov")).unwrap();
-    let archive = dir.path().join("release.tar.gz");
-    let status = Command::new("tar")
-        .args(["-czf"])
-        .arg(&archive)
-        .args(["-C"])
-        .arg(dir.path())
-        .arg("depgov")
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let sha = Command::new("sha256sum").arg(&archive).output().unwrap();
-    let sha = String::from_utf8_lossy(&sha.stdout)
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_owned();
-    (std::fs::read(&archive).unwrap(), sha)
+    static ARCHIVE_AND_SHA: std::sync::OnceLock<(Vec<u8>, String)> = std::sync::OnceLock::new();
+    ARCHIVE_AND_SHA
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let folder = dir.path().join("depgov-x86_64-unknown-linux-musl");
+            std::fs::create_dir(&folder).unwrap();
+            std::fs::copy(Depgov::binary(), folder.join("depgov")).unwrap();
+            let archive = dir.path().join(ARCHIVE);
+            // The fastest preset: a debug binary is large, and the ratio does not matter here.
+            let status = Command::new("tar")
+                .env("XZ_OPT", "-0 -T0")
+                .args(["-cJf"])
+                .arg(&archive)
+                .args(["-C"])
+                .arg(dir.path())
+                .arg("depgov-x86_64-unknown-linux-musl")
+                .status()
+                .unwrap();
+            assert!(status.success());
+            let sha = Command::new("sha256sum").arg(&archive).output().unwrap();
+            let sha = String::from_utf8_lossy(&sha.stdout)
+                .split_whitespace()
+                .next()
+                .unwrap()
+                .to_owned();
+            (std::fs::read(&archive).unwrap(), sha)
+        })
+        .clone()
 }
 
 /// A repository on a pull-request branch that adds a held npm package; returns it and the
@@ -374,13 +577,13 @@ fn the_action_installs_a_verified_release_and_gates_the_pull_request() {
             ("sarif-file", "depgov.sarif"),
         ],
         &event(&base),
-        &server,
-        &format!("{server}/api/v3"),
-        &[],
+        &server.url,
+        &format!("{}/api/v3", server.url),
+        &Runner::default(),
     );
     assert_eq!(
         run.failed_step,
-        Some((1, 1)),
+        Some((step("check"), 1)),
         "the check step fails on new hold usage: {}",
         run.stderr
     );
@@ -415,9 +618,9 @@ fn the_action_sets_its_outputs_when_nothing_fails() {
         workspace.path(),
         &[("policy", ".github/depgov.toml"), ("fail-on", "never")],
         &event(&base),
-        &server,
-        &format!("{server}/api/v3"),
-        &[],
+        &server.url,
+        &format!("{}/api/v3", server.url),
+        &Runner::default(),
     );
     assert_eq!(run.failed_step, None, "{}", run.stderr);
     assert_eq!(run.outputs["errors"], "1");
@@ -440,11 +643,11 @@ fn a_release_archive_that_does_not_match_its_checksum_is_refused() {
         workspace.path(),
         &[],
         &event(&base),
-        &server,
-        &format!("{server}/api/v3"),
-        &[],
+        &server.url,
+        &format!("{}/api/v3", server.url),
+        &Runner::default(),
     );
-    assert_eq!(run.failed_step, Some((0, 1)));
+    assert_eq!(run.failed_step, Some((step("install"), 1)));
     assert!(run.stdout.contains("refusing to run it"), "{}", run.stdout);
 }
 
@@ -466,11 +669,11 @@ fn the_action_keeps_one_pull_request_comment_current() {
             workspace.path(),
             &inputs,
             &event(&base),
-            &server,
+            &server.url,
             &api.api_url(),
-            &[],
+            &Runner::default(),
         );
-        assert_eq!(run.failed_step, Some((1, 1)), "{}", run.stderr);
+        assert_eq!(run.failed_step, Some((step("check"), 1)), "{}", run.stderr);
         assert!(!format!("{}{}", run.stdout, run.stderr).contains(TOKEN));
         let comments = api.comments();
         assert_eq!(
@@ -545,9 +748,15 @@ fn with_the_merge_ref_checked_out_the_base_is_the_merge_commits_first_parent() {
             dir,
             &[("policy", ".github/depgov.toml"), ("fail-on", "never")],
             &pull_request_event(action, &stale_base),
-            &server,
-            &format!("{server}/api/v3"),
-            &[("GITHUB_REF", "refs/pull/7/merge"), ("GITHUB_SHA", &merge)],
+            &server.url,
+            &format!("{}/api/v3", server.url),
+            &Runner {
+                env: vec![
+                    ("GITHUB_REF", "refs/pull/7/merge".to_owned()),
+                    ("GITHUB_SHA", merge.clone()),
+                ],
+                ..Runner::default()
+            },
         );
         assert_eq!(run.failed_step, None, "{action}: {}", run.stderr);
         let (merge_base, rules) = judged(&run);
@@ -572,19 +781,22 @@ fn a_reopened_pull_request_with_its_head_checked_out_is_judged_against_the_base_
     git(dir, &["merge", "-q", "--no-ff", "-m", "Catch up", "main"]);
     git(dir, &["update-ref", "refs/remotes/origin/main", "main"]);
     let head = git(dir, &["rev-parse", "HEAD"]).trim().to_owned();
-    let env = [
-        ("GITHUB_REF", "refs/pull/7/merge"),
-        ("GITHUB_SHA", "0123abc"),
-    ];
+    let runner = Runner {
+        env: vec![
+            ("GITHUB_REF", "refs/pull/7/merge".to_owned()),
+            ("GITHUB_SHA", "0123abc".to_owned()),
+        ],
+        ..Runner::default()
+    };
     let run_for = |action: &str| {
         run_action(
             action_dir.path(),
             dir,
             &[("policy", ".github/depgov.toml"), ("fail-on", "never")],
             &pull_request_event(action, &stale_base),
-            &server,
-            &format!("{server}/api/v3"),
-            &env,
+            &server.url,
+            &format!("{}/api/v3", server.url),
+            &runner,
         )
     };
     let run = run_for("reopened");
@@ -617,9 +829,9 @@ fn the_args_input_passes_further_flags_split_into_words_and_never_expanded() {
             ),
         ],
         &event(&base),
-        &server,
-        &format!("{server}/api/v3"),
-        &[],
+        &server.url,
+        &format!("{}/api/v3", server.url),
+        &Runner::default(),
     );
     assert_eq!(run.failed_step, None, "{}", run.stderr);
     assert!(workspace.path().join("out dir/extra.json").is_file());
@@ -633,15 +845,174 @@ fn the_args_input_passes_further_flags_split_into_words_and_never_expanded() {
         workspace.path(),
         &[("args", "--output 'json=unclosed")],
         &event(&base),
-        &server,
-        &format!("{server}/api/v3"),
-        &[],
+        &server.url,
+        &format!("{}/api/v3", server.url),
+        &Runner::default(),
     );
-    assert_eq!(run.failed_step, Some((1, 2)));
+    assert_eq!(run.failed_step, Some((step("check"), 2)));
     assert!(
         run.stdout
             .contains("::error title=depgov: the args input cannot be split into words::"),
         "{}",
         run.stdout
+    );
+}
+
+#[test]
+fn the_version_input_installs_that_versions_archive_from_the_repository_input() {
+    let (archive, sha) = release_archive();
+    let server = serve(archive);
+    let (action_dir, _) = action_copy(&"0".repeat(64));
+    list_checksum(action_dir.path(), &sha, &format!("v0.0.9/{ARCHIVE}"));
+    let (workspace, base) = pull_request_workspace();
+    let run = run_action(
+        action_dir.path(),
+        workspace.path(),
+        &[
+            ("version", "v0.0.9"),
+            ("repository", "fork-owner/depgov-fork"),
+            ("fail-on", "never"),
+        ],
+        &event(&base),
+        &server.url,
+        &format!("{}/api/v3", server.url),
+        &Runner::default(),
+    );
+    assert_eq!(run.failed_step, None, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        server.requests(),
+        [format!(
+            "GET /fork-owner/depgov-fork/releases/download/v0.0.9/{ARCHIVE} HTTP/1.1"
+        )]
+    );
+
+    // A version this checkout lists no checksum for cannot be verified: a clear failure.
+    let run = run_action(
+        action_dir.path(),
+        workspace.path(),
+        &[("version", "9.9.9")],
+        &event(&base),
+        &server.url,
+        &format!("{}/api/v3", server.url),
+        &Runner::default(),
+    );
+    assert_eq!(run.failed_step, Some((step("plan"), 1)));
+    assert!(
+        run.stdout.contains(
+            "::error title=depgov install::depgov 9.9.9 has no release archive for x86_64-unknown-linux-musl listed"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(server.requests().len(), 1, "nothing downloaded");
+}
+
+#[test]
+fn without_github_action_repository_the_repository_comes_from_the_action_path() {
+    let (archive, sha) = release_archive();
+    let server = serve(archive);
+    let runner_home = tempfile::tempdir().unwrap();
+    let action_dir = runner_home.path().join("_actions/acme/depgov/v0");
+    copy_action_to(&action_dir);
+    list_checksum(
+        &action_dir,
+        &sha,
+        &format!("v{}/{ARCHIVE}", env!("CARGO_PKG_VERSION")),
+    );
+    let (workspace, base) = pull_request_workspace();
+    let run = run_action(
+        &action_dir,
+        workspace.path(),
+        &[("repository", ""), ("fail-on", "never")],
+        &event(&base),
+        &server.url,
+        &format!("{}/api/v3", server.url),
+        &Runner::default(),
+    );
+    assert_eq!(run.failed_step, None, "{}{}", run.stdout, run.stderr);
+    assert!(server.requests()[0].starts_with("GET /acme/depgov/releases/download/v"));
+
+    // Nowhere to tell it from: an error, not a silent build.
+    let (elsewhere, _) = action_copy(&sha);
+    let run = run_action(
+        elsewhere.path(),
+        workspace.path(),
+        &[("repository", "")],
+        &event(&base),
+        &server.url,
+        &format!("{}/api/v3", server.url),
+        &Runner::default(),
+    );
+    assert_eq!(run.failed_step, Some((step("install"), 1)));
+    assert!(
+        run.stdout
+            .contains("set the action's repository input to OWNER/NAME"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn without_a_release_depgov_is_built_once_with_a_warning_and_the_caches_are_kept() {
+    let (archive, _) = release_archive();
+    let server = serve(archive);
+    let action_dir = tempfile::tempdir().unwrap();
+    copy_action_to(action_dir.path());
+    let (workspace, base) = pull_request_workspace();
+    // A stand-in for `cargo install --root ROOT`: the binary under test, and a log of calls.
+    let tools = tempfile::tempdir().unwrap();
+    let calls = tools.path().join("calls");
+    std::fs::write(
+        tools.path().join("cargo"),
+        format!(
+            "#!/usr/bin/env bash\nset -eu\necho \"$*\" >> '{calls}'\nwhile [ \"$1\" != --root ]; do shift; done\nmkdir -p \"$2/bin\"\ncp '{binary}' \"$2/bin/depgov\"\n",
+            calls = calls.display(),
+            binary = Depgov::binary().display()
+        ),
+    )
+    .unwrap();
+    Command::new("chmod")
+        .arg("+x")
+        .arg(tools.path().join("cargo"))
+        .status()
+        .unwrap();
+    let store = tempfile::tempdir().unwrap();
+    let runner = Runner {
+        path_prefix: Some(tools.path().to_path_buf()),
+        cache: Some(store.path().to_path_buf()),
+        ..Runner::default()
+    };
+    let version = env!("CARGO_PKG_VERSION");
+    for attempt in 1..=2 {
+        let run = run_action(
+            action_dir.path(),
+            workspace.path(),
+            &[("fail-on", "never")],
+            &event(&base),
+            &server.url,
+            &format!("{}/api/v3", server.url),
+            &runner,
+        );
+        assert_eq!(run.failed_step, None, "{}{}", run.stdout, run.stderr);
+        let built = run
+            .stdout
+            .contains("::warning title=depgov built from source::No release archive of depgov");
+        assert_eq!(built, attempt == 1, "attempt {attempt}: {}", run.stdout);
+        let calls = std::fs::read_to_string(&calls).unwrap();
+        assert_eq!(calls.lines().count(), 1, "built once: {calls}");
+        assert!(calls.starts_with("install --locked"), "{calls}");
+    }
+    assert!(server.requests().is_empty(), "no release to download");
+    let mut keys: Vec<String> = std::fs::read_dir(store.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            format!("depgov-build-{version}-x86_64-unknown-linux-musl"),
+            "depgov-facts-Linux-4242-1".to_owned(),
+        ]
     );
 }
