@@ -9,7 +9,8 @@
 # first parent is the base branch as the change would be merged into it. Otherwise (the head
 # commit checked out) the event's `pull_request.base.sha`; on a `reopened` event that is the base
 # as it was when the pull request was last updated, possibly long ago, so the base branch's
-# remote-tracking ref is taken when the clone has it.
+# remote-tracking ref is taken when the clone has it. A merge_group event's base is its
+# `merge_group.base_sha`; a push has no base, and only-new is then left out (it needs one).
 set -euo pipefail
 
 dir=${INPUT_PATH:-.}
@@ -30,8 +31,16 @@ if [ -z "$base" ] && [ -n "${PULL_REQUEST_BASE:-}" ]; then
     base=$PULL_REQUEST_BASE
   fi
 fi
+# A merge queue's group is judged against the commit it is built on.
+base=${base:-${MERGE_GROUP_BASE:-}}
 [ -n "$base" ] && args+=(--base "$base")
-[ "${INPUT_ONLY_NEW:-false}" = "true" ] && args+=(--only-new)
+if [ "${INPUT_ONLY_NEW:-false}" = "true" ]; then
+  if [ -n "$base" ]; then
+    args+=(--only-new)
+  else
+    echo "depgov: only-new needs a base; this ${GITHUB_EVENT_NAME:-run} has none, so every finding is reported"
+  fi
+fi
 [ -n "${INPUT_SARIF_FILE:-}" ] && args+=(--output "sarif=$INPUT_SARIF_FILE")
 # A comment belongs to a pull request: on push and merge_group runs there is none to keep.
 [ "${INPUT_COMMENT:-never}" != "never" ] && [ -n "${PULL_REQUEST_BASE:-}" ] \

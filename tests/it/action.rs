@@ -316,6 +316,10 @@ fn run_action(
                 "event.pull_request.base.ref",
                 field(&event["pull_request"]["base"]["ref"]),
             ),
+            (
+                "event.merge_group.base_sha",
+                field(&event["merge_group"]["base_sha"]),
+            ),
         ]),
         step_outputs: BTreeMap::new(),
     };
@@ -603,7 +607,23 @@ fn the_action_installs_a_verified_release_and_gates_the_pull_request() {
         "{}",
         run.summary
     );
-    assert!(workspace.path().join("depgov.sarif").is_file());
+    // The SARIF file holds the existing debt too: only-new narrows the gate, not code scanning.
+    let sarif: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(workspace.path().join("depgov.sarif")).unwrap(),
+    )
+    .unwrap();
+    let mut purls: Vec<String> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| field(&r["properties"]["purl"]))
+        .collect();
+    purls.sort();
+    assert_eq!(
+        purls,
+        ["pkg:npm/left-pad@1.0.0", "pkg:npm/old-lib@1.0.0"],
+        "{sarif}"
+    );
     assert!(!format!("{}{}", run.stdout, run.stderr).contains(TOKEN));
 }
 
@@ -1015,4 +1035,93 @@ fn without_a_release_depgov_is_built_once_with_a_warning_and_the_caches_are_kept
             "depgov-facts-Linux-4242-1".to_owned(),
         ]
     );
+}
+
+#[test]
+fn push_and_merge_group_runs_work_with_the_pull_request_inputs() {
+    let (archive, sha) = release_archive();
+    let server = serve(archive);
+    let (action_dir, _) = action_copy(&sha);
+    let (workspace, base) = pull_request_workspace();
+    let inputs = [
+        ("policy", ".github/depgov.toml"),
+        ("only-new", "true"),
+        ("comment", "on-failure"),
+        ("sarif-file", "depgov.sarif"),
+        ("fail-on", "never"),
+    ];
+    let run_on = |event_name: &str, event: &str| {
+        run_action(
+            action_dir.path(),
+            workspace.path(),
+            &inputs,
+            event,
+            &server.url,
+            &format!("{}/api/v3", server.url),
+            &Runner {
+                env: vec![("GITHUB_EVENT_NAME", event_name.to_owned())],
+                ..Runner::default()
+            },
+        )
+    };
+    // A push has no base: every finding, no comment, and no usage error for only-new.
+    let run = run_on("push", r#"{"ref": "refs/heads/main", "after": "0123"}"#);
+    assert_eq!(run.failed_step, None, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("only-new needs a base; this push has none, so every finding is reported"),
+        "{}",
+        run.stdout
+    );
+    let (merge_base, rules) = judged(&run);
+    assert_eq!(merge_base, "");
+    assert_eq!(rules.len(), 2, "{rules:?}");
+    // A merge queue's group is judged against its base.
+    let run = run_on(
+        "merge_group",
+        &format!(r#"{{"merge_group": {{"base_sha": "{base}", "head_sha": "0123"}}}}"#),
+    );
+    assert_eq!(run.failed_step, None, "{}{}", run.stdout, run.stderr);
+    let (merge_base, rules) = judged(&run);
+    assert_eq!(merge_base, base);
+    assert_eq!(rules, ["component-hold"], "only what the group introduces");
+}
+
+#[test]
+fn the_example_workflow_covers_pull_requests_the_default_branch_and_merge_queues() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows/depgov.yml"),
+    )
+    .unwrap();
+    let workflow: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+    let triggers = &workflow["on"];
+    for event in ["pull_request", "merge_group", "push"] {
+        assert!(triggers.get(event).is_some(), "on: {event}");
+    }
+    assert_eq!(triggers["push"]["branches"], serde_json::json!(["main"]));
+    let steps = workflow["jobs"]["depgov"]["steps"].as_array().unwrap();
+    let upload = steps
+        .iter()
+        .find(|s| field(&s["uses"]).starts_with("github/codeql-action/upload-sarif@"))
+        .expect("a SARIF upload");
+    assert_eq!(upload["with"]["category"], "depgov");
+    let condition = field(&upload["if"]);
+    assert!(
+        condition.contains("github.event.pull_request.head.repo.full_name == github.repository"),
+        "skipped on forks: {condition}"
+    );
+    let check = steps.iter().find(|s| s["uses"] == "./").unwrap();
+    assert_eq!(check["with"]["only-new"], true);
+    // docs/action.md shows the same workflow.
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/action.md"))
+            .unwrap();
+    for line in [
+        "  merge_group:",
+        "    branches: [main]",
+        "          category: depgov",
+        "           github.event.pull_request.head.repo.full_name == github.repository)",
+    ] {
+        assert!(docs.contains(line), "docs/action.md: {line}");
+    }
 }
