@@ -114,30 +114,23 @@ impl Base {
             || "the policy's owners".to_owned(),
             |c| format!("the policy's contact ({c})"),
         );
-        Some(Finding {
-            rule: Rule::PolicyChanged,
-            severity: Severity::Warning,
-            ring: None,
-            change: Some(Change::New),
-            component: None,
-            message: format!(
-                "this change edits the policy {file}; the edit takes effect only after it is \
-                 merged and reviewed by {reviewer}. This run applied the policy as it is at {} \
-                 (the merge-base with {}).",
-                crate::model::short_commit(&self.commit),
-                self.rev
-            ),
-            reason: None,
-            use_instead: Vec::new(),
-            link: None,
-            path: Vec::new(),
-            location: Some(Location {
-                file: file.to_owned(),
-                line: 1,
-            }),
-            waiver: None,
-            evidence: Default::default(),
-        })
+        let message = format!(
+            "this change edits the policy {file}; the edit takes effect only after it is merged \
+             and reviewed by {reviewer}. This run applied the policy as it is at {} (the \
+             merge-base with {}).",
+            crate::model::short_commit(&self.commit),
+            self.rev
+        );
+        let location = Location {
+            file: file.to_owned(),
+            line: 1,
+        };
+        Some(policy_finding(
+            Rule::PolicyChanged,
+            Severity::Warning,
+            message,
+            location,
+        ))
     }
 }
 
@@ -171,30 +164,37 @@ impl Base {
             .ok()
             .filter(|absolute| absolute.starts_with(root))
             .map_or(location.file, |absolute| relative_path(&absolute, root));
-        Finding {
-            rule: Rule::PolicyInvalid,
-            severity: Severity::Error,
-            ring: None,
-            change: Some(Change::New),
-            component: None,
-            message: format!(
-                "this change makes the policy {head} invalid: {problem}. Merged, it would stop \
-                 every depgov run with exit 2; this run judged the components with the policy \
-                 as it is at {} (the merge-base with {}).",
-                crate::model::short_commit(&self.commit),
-                self.rev
-            ),
-            reason: None,
-            use_instead: Vec::new(),
-            link: None,
-            path: Vec::new(),
-            location: Some(Location {
-                file,
-                line: location.line,
-            }),
-            waiver: None,
-            evidence: Default::default(),
-        }
+        let message = format!(
+            "this change makes the policy {head} invalid: {problem}. Merged, it would stop every \
+             depgov run with exit 2; this run judged the components with the policy as it is at \
+             {} (the merge-base with {}).",
+            crate::model::short_commit(&self.commit),
+            self.rev
+        );
+        let location = Location {
+            file,
+            line: location.line,
+        };
+        policy_finding(Rule::PolicyInvalid, Severity::Error, message, location)
+    }
+}
+
+/// A finding about the policy itself: no component, no ring, new with the change.
+fn policy_finding(rule: Rule, severity: Severity, message: String, location: Location) -> Finding {
+    Finding {
+        rule,
+        severity,
+        ring: None,
+        change: Some(Change::New),
+        component: None,
+        message,
+        reason: None,
+        use_instead: Vec::new(),
+        link: None,
+        path: Vec::new(),
+        location: Some(location),
+        waiver: None,
+        evidence: Default::default(),
     }
 }
 

@@ -34,7 +34,7 @@ impl Formatter for VisibleFormatter<'_> {
     ) -> std::io::Result<()> {
         let mut rest = fragment;
         while let Some(at) = rest.find(is_invisible) {
-            writer.write_all(rest[..at].as_bytes())?;
+            writer.write_all(&rest.as_bytes()[..at])?;
             let c = rest[at..].chars().next().unwrap_or_default();
             for unit in c.encode_utf16(&mut [0; 2]) {
                 write!(writer, "\\u{unit:04x}")?;

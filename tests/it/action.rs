@@ -255,6 +255,23 @@ fn serve(body: Vec<u8>) -> Served {
     }
 }
 
+impl Served {
+    /// Runs the action with this server holding the releases and the GitHub API at /api/v3.
+    fn run(
+        &self,
+        action_dir: &Path,
+        workspace: &Path,
+        inputs: &[(&str, &str)],
+        event: &str,
+        runner: &Runner,
+    ) -> Run {
+        let api_url = format!("{}/api/v3", self.url);
+        run_action(
+            action_dir, workspace, inputs, event, &self.url, &api_url, runner,
+        )
+    }
+}
+
 /// The index of the action's step with `id`.
 fn step(id: &str) -> usize {
     action()
@@ -517,6 +534,13 @@ fn release_archive() -> (Vec<u8>, String) {
         .clone()
 }
 
+/// The release archive served locally, and a copy of the action that lists its checksum.
+fn released() -> (Served, tempfile::TempDir) {
+    let (archive, sha) = release_archive();
+    let (action_dir, _) = action_copy(&sha);
+    (serve(archive), action_dir)
+}
+
 /// A repository on a pull-request branch that adds a held npm package; returns it and the
 /// base commit.
 fn pull_request_workspace() -> (tempfile::TempDir, String) {
@@ -568,11 +592,9 @@ fn event(base: &str) -> String {
 
 #[test]
 fn the_action_installs_a_verified_release_and_gates_the_pull_request() {
-    let (archive, sha) = release_archive();
-    let server = serve(archive);
-    let (action_dir, _) = action_copy(&sha);
+    let (server, action_dir) = released();
     let (workspace, base) = pull_request_workspace();
-    let run = run_action(
+    let run = server.run(
         action_dir.path(),
         workspace.path(),
         &[
@@ -581,8 +603,6 @@ fn the_action_installs_a_verified_release_and_gates_the_pull_request() {
             ("sarif-file", "depgov.sarif"),
         ],
         &event(&base),
-        &server.url,
-        &format!("{}/api/v3", server.url),
         &Runner::default(),
     );
     assert_eq!(
@@ -629,17 +649,13 @@ fn the_action_installs_a_verified_release_and_gates_the_pull_request() {
 
 #[test]
 fn the_action_sets_its_outputs_when_nothing_fails() {
-    let (archive, sha) = release_archive();
-    let server = serve(archive);
-    let (action_dir, _) = action_copy(&sha);
+    let (server, action_dir) = released();
     let (workspace, base) = pull_request_workspace();
-    let run = run_action(
+    let run = server.run(
         action_dir.path(),
         workspace.path(),
         &[("policy", ".github/depgov.toml"), ("fail-on", "never")],
         &event(&base),
-        &server.url,
-        &format!("{}/api/v3", server.url),
         &Runner::default(),
     );
     assert_eq!(run.failed_step, None, "{}", run.stderr);
@@ -658,13 +674,11 @@ fn a_release_archive_that_does_not_match_its_checksum_is_refused() {
     let server = serve(archive);
     let (action_dir, _) = action_copy(&"0".repeat(64));
     let (workspace, base) = pull_request_workspace();
-    let run = run_action(
+    let run = server.run(
         action_dir.path(),
         workspace.path(),
         &[],
         &event(&base),
-        &server.url,
-        &format!("{}/api/v3", server.url),
         &Runner::default(),
     );
     assert_eq!(run.failed_step, Some((step("install"), 1)));
@@ -749,9 +763,7 @@ fn judged(run: &Run) -> (String, Vec<String>) {
 
 #[test]
 fn with_the_merge_ref_checked_out_the_base_is_the_merge_commits_first_parent() {
-    let (archive, sha) = release_archive();
-    let server = serve(archive);
-    let (action_dir, _) = action_copy(&sha);
+    let (server, action_dir) = released();
     let (workspace, stale_base) = pull_request_workspace();
     let dir = workspace.path();
     let tip = move_the_base_branch(dir);
@@ -763,13 +775,11 @@ fn with_the_merge_ref_checked_out_the_base_is_the_merge_commits_first_parent() {
     );
     let merge = git(dir, &["rev-parse", "HEAD"]).trim().to_owned();
     for action in ["opened", "synchronize", "reopened"] {
-        let run = run_action(
+        let run = server.run(
             action_dir.path(),
             dir,
             &[("policy", ".github/depgov.toml"), ("fail-on", "never")],
             &pull_request_event(action, &stale_base),
-            &server.url,
-            &format!("{}/api/v3", server.url),
             &Runner {
                 env: vec![
                     ("GITHUB_REF", "refs/pull/7/merge".to_owned()),
@@ -790,9 +800,7 @@ fn with_the_merge_ref_checked_out_the_base_is_the_merge_commits_first_parent() {
 
 #[test]
 fn a_reopened_pull_request_with_its_head_checked_out_is_judged_against_the_base_branch_now() {
-    let (archive, sha) = release_archive();
-    let server = serve(archive);
-    let (action_dir, _) = action_copy(&sha);
+    let (server, action_dir) = released();
     let (workspace, stale_base) = pull_request_workspace();
     let dir = workspace.path();
     let tip = move_the_base_branch(dir);
@@ -809,13 +817,11 @@ fn a_reopened_pull_request_with_its_head_checked_out_is_judged_against_the_base_
         ..Runner::default()
     };
     let run_for = |action: &str| {
-        run_action(
+        server.run(
             action_dir.path(),
             dir,
             &[("policy", ".github/depgov.toml"), ("fail-on", "never")],
             &pull_request_event(action, &stale_base),
-            &server.url,
-            &format!("{}/api/v3", server.url),
             &runner,
         )
     };
@@ -832,12 +838,10 @@ fn a_reopened_pull_request_with_its_head_checked_out_is_judged_against_the_base_
 
 #[test]
 fn the_args_input_passes_further_flags_split_into_words_and_never_expanded() {
-    let (archive, sha) = release_archive();
-    let server = serve(archive);
-    let (action_dir, _) = action_copy(&sha);
+    let (server, action_dir) = released();
     let (workspace, base) = pull_request_workspace();
     std::fs::create_dir(workspace.path().join("out dir")).unwrap();
-    let run = run_action(
+    let run = server.run(
         action_dir.path(),
         workspace.path(),
         &[
@@ -849,8 +853,6 @@ fn the_args_input_passes_further_flags_split_into_words_and_never_expanded() {
             ),
         ],
         &event(&base),
-        &server.url,
-        &format!("{}/api/v3", server.url),
         &Runner::default(),
     );
     assert_eq!(run.failed_step, None, "{}", run.stderr);
@@ -860,13 +862,11 @@ fn the_args_input_passes_further_flags_split_into_words_and_never_expanded() {
     let (_, rules) = judged(&run);
     assert!(!rules.is_empty());
 
-    let run = run_action(
+    let run = server.run(
         action_dir.path(),
         workspace.path(),
         &[("args", "--output 'json=unclosed")],
         &event(&base),
-        &server.url,
-        &format!("{}/api/v3", server.url),
         &Runner::default(),
     );
     assert_eq!(run.failed_step, Some((step("check"), 2)));
@@ -885,7 +885,7 @@ fn the_version_input_installs_that_versions_archive_from_the_repository_input() 
     let (action_dir, _) = action_copy(&"0".repeat(64));
     list_checksum(action_dir.path(), &sha, &format!("v0.0.9/{ARCHIVE}"));
     let (workspace, base) = pull_request_workspace();
-    let run = run_action(
+    let run = server.run(
         action_dir.path(),
         workspace.path(),
         &[
@@ -894,8 +894,6 @@ fn the_version_input_installs_that_versions_archive_from_the_repository_input() 
             ("fail-on", "never"),
         ],
         &event(&base),
-        &server.url,
-        &format!("{}/api/v3", server.url),
         &Runner::default(),
     );
     assert_eq!(run.failed_step, None, "{}{}", run.stdout, run.stderr);
@@ -907,13 +905,11 @@ fn the_version_input_installs_that_versions_archive_from_the_repository_input() 
     );
 
     // A version this checkout lists no checksum for cannot be verified: a clear failure.
-    let run = run_action(
+    let run = server.run(
         action_dir.path(),
         workspace.path(),
         &[("version", "9.9.9")],
         &event(&base),
-        &server.url,
-        &format!("{}/api/v3", server.url),
         &Runner::default(),
     );
     assert_eq!(run.failed_step, Some((step("plan"), 1)));
@@ -940,13 +936,11 @@ fn without_github_action_repository_the_repository_comes_from_the_action_path() 
         &format!("v{}/{ARCHIVE}", env!("CARGO_PKG_VERSION")),
     );
     let (workspace, base) = pull_request_workspace();
-    let run = run_action(
+    let run = server.run(
         &action_dir,
         workspace.path(),
         &[("repository", ""), ("fail-on", "never")],
         &event(&base),
-        &server.url,
-        &format!("{}/api/v3", server.url),
         &Runner::default(),
     );
     assert_eq!(run.failed_step, None, "{}{}", run.stdout, run.stderr);
@@ -954,13 +948,11 @@ fn without_github_action_repository_the_repository_comes_from_the_action_path() 
 
     // Nowhere to tell it from: an error, not a silent build.
     let (elsewhere, _) = action_copy(&sha);
-    let run = run_action(
+    let run = server.run(
         elsewhere.path(),
         workspace.path(),
         &[("repository", "")],
         &event(&base),
-        &server.url,
-        &format!("{}/api/v3", server.url),
         &Runner::default(),
     );
     assert_eq!(run.failed_step, Some((step("install"), 1)));
@@ -1004,13 +996,11 @@ fn without_a_release_depgov_is_built_once_with_a_warning_and_the_caches_are_kept
     };
     let version = env!("CARGO_PKG_VERSION");
     for attempt in 1..=2 {
-        let run = run_action(
+        let run = server.run(
             action_dir.path(),
             workspace.path(),
             &[("fail-on", "never")],
             &event(&base),
-            &server.url,
-            &format!("{}/api/v3", server.url),
             &runner,
         );
         assert_eq!(run.failed_step, None, "{}{}", run.stdout, run.stderr);
@@ -1039,9 +1029,7 @@ fn without_a_release_depgov_is_built_once_with_a_warning_and_the_caches_are_kept
 
 #[test]
 fn push_and_merge_group_runs_work_with_the_pull_request_inputs() {
-    let (archive, sha) = release_archive();
-    let server = serve(archive);
-    let (action_dir, _) = action_copy(&sha);
+    let (server, action_dir) = released();
     let (workspace, base) = pull_request_workspace();
     let inputs = [
         ("policy", ".github/depgov.toml"),
@@ -1051,13 +1039,11 @@ fn push_and_merge_group_runs_work_with_the_pull_request_inputs() {
         ("fail-on", "never"),
     ];
     let run_on = |event_name: &str, event: &str| {
-        run_action(
+        server.run(
             action_dir.path(),
             workspace.path(),
             &inputs,
             event,
-            &server.url,
-            &format!("{}/api/v3", server.url),
             &Runner {
                 env: vec![("GITHUB_EVENT_NAME", event_name.to_owned())],
                 ..Runner::default()

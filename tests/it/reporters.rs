@@ -110,14 +110,16 @@ fn sarif_has_one_rule_per_id_levels_lines_and_stable_fingerprints() {
         .replace("[dependencies]\n", "[dependencies]\n# pinned\n");
     std::fs::write(&app, text).unwrap();
     std::fs::remove_file(ws.join("Cargo.lock")).unwrap();
-    let bumped = sarif(&ws);
-    let bumped = bumped["runs"][0]["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["properties"]["purl"] == "pkg:cargo/deep-dep@0.3.1")
-        .unwrap()
-        .clone();
+    let bumped_result = || {
+        sarif(&ws)["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["properties"]["purl"] == "pkg:cargo/deep-dep@0.3.1")
+            .unwrap()
+            .clone()
+    };
+    let bumped = bumped_result();
     assert_eq!(
         bumped["locations"][0]["physicalLocation"]["region"]["startLine"],
         14
@@ -126,14 +128,6 @@ fn sarif_has_one_rule_per_id_levels_lines_and_stable_fingerprints() {
         bumped["partialFingerprints"]["depgovFinding/v1"],
         fingerprint
     );
-    let shifted = sarif(&ws);
-    let shifted = shifted["runs"][0]["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["properties"]["purl"] == "pkg:cargo/deep-dep@0.3.1")
-        .unwrap()
-        .clone();
     std::fs::write(
         &app,
         std::fs::read_to_string(&app)
@@ -141,21 +135,14 @@ fn sarif_has_one_rule_per_id_levels_lines_and_stable_fingerprints() {
             .replace("# pinned\n", "# pinned\n# twice\n"),
     )
     .unwrap();
-    let moved = sarif(&ws);
-    let moved = moved["runs"][0]["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["properties"]["purl"] == "pkg:cargo/deep-dep@0.3.1")
-        .unwrap()
-        .clone();
+    let moved = bumped_result();
     assert_eq!(
         moved["locations"][0]["physicalLocation"]["region"]["startLine"],
         15
     );
     assert_eq!(
         moved["partialFingerprints"]["depgovFinding/v1"],
-        shifted["partialFingerprints"]["depgovFinding/v1"]
+        bumped["partialFingerprints"]["depgovFinding/v1"]
     );
 }
 
