@@ -15,8 +15,9 @@
 //! says how many were left out (they are in the JSON report).
 //!
 //! The document is built with `serde_json` rather than a typed SARIF model (serde-sarif): it
-//! uses a few dozen of SARIF's hundreds of types, and the tests validate it against the SARIF
-//! 2.1.0 schema's rules that matter (tests/it/reporters.rs).
+//! uses a few dozen of SARIF's hundreds of types. Output is checked against the SARIF 2.1.0
+//! schema during development (the schema is not part of the repository); the tests check the
+//! parts code scanning relies on (tests/it/reporters.rs).
 
 use std::borrow::Cow;
 
