@@ -28,12 +28,14 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    /// A policy with problems; `rendered` shows each at file:line:col.
+    /// A policy with problems; `rendered` shows each at file:line:col, `first` is where the
+    /// first one is (in the layer it is in) and what it says.
     #[error("{file}: {count} problem{s} in the policy; nothing was checked", s = if *.count == 1 { "" } else { "s" })]
     Policy {
         file: String,
         count: usize,
         rendered: String,
+        first: (crate::model::Location, String),
     },
 
     #[error("`cargo metadata` failed for {manifest}:\n{message}")]
@@ -83,9 +85,23 @@ impl Error {
         format!("{}{}\n", self.details(), Message::error(self.to_string()))
     }
 
-    /// Shows [`Error::render`] on standard error, coloured where it may be.
+    /// Shows [`Error::render`] on standard error, coloured where it may be; in GitHub Actions
+    /// as an error annotation at the file and line of the problem, when there is one.
     pub fn show(&self) {
-        messages::block(self.details());
-        messages::show(&Message::error(self.to_string()));
+        let at = match self {
+            Error::Policy { first, .. } => Some((first.0.file.as_str(), first.0.line)),
+            Error::Parse {
+                file,
+                line: Some(line),
+                ..
+            } => Some((file.as_str(), *line)),
+            _ => None,
+        };
+        messages::fatal(
+            "depgov stopped (exit 2)",
+            at,
+            self.details(),
+            &self.to_string(),
+        );
     }
 }

@@ -3,6 +3,9 @@
 //! for what depgov is doing — coloured on a terminal as cargo colours it, never into a pipe or
 //! a file unless asked (`--color always`, `CLICOLOR_FORCE`), never when `NO_COLOR` is set.
 //!
+//! In GitHub Actions, a warning or error that a user must see (it has a title) is shown as an
+//! annotation instead, which the runner prints in the log too and lists on the run's page.
+//!
 //! Messages are data ([`Message`]) until shown, so that code deep in a stage can return them
 //! and the command decides where they go. Writing to standard error can fail (a closed or full
 //! stream); that is ignored here, so it never changes the exit code.
@@ -14,6 +17,8 @@ use std::time::{Duration, Instant};
 use anstream::ColorChoice;
 use anstyle::{AnsiColor, Style};
 use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::github::workflow::{self, Annotation};
 
 /// How serious a message is; its prefix and colour follow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -51,6 +56,8 @@ impl Level {
 pub struct Message {
     pub level: Level,
     pub text: String,
+    /// The annotation's title in GitHub Actions; a message without one is a log line there.
+    pub title: Option<String>,
 }
 
 impl Message {
@@ -58,7 +65,14 @@ impl Message {
         Message {
             level,
             text: text.into(),
+            title: None,
         }
+    }
+
+    /// Makes the message an annotation titled `title` in GitHub Actions (warnings and errors).
+    pub fn titled(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
     }
 
     pub fn info(text: impl Into<String>) -> Self {
@@ -91,14 +105,49 @@ pub fn set_color(choice: ColorChoice) {
     choice.write_global();
 }
 
-/// Shows one message.
+/// Shows one message: as an annotation in GitHub Actions when it has a title.
 pub fn show(message: &Message) {
+    if let Some(title) = &message.title
+        && let Some(level) = annotation_level(message.level)
+    {
+        write_stderr(&format!(
+            "{}\n",
+            workflow::annotation(level, None, title, &message.text)
+        ));
+        return;
+    }
     let style = message.level.style();
     write_stderr(&format!(
         "{style}{}:{style:#} {}\n",
         message.level.prefix(),
         message.text
     ));
+}
+
+/// The annotation a message of `level` is shown as, when depgov runs in GitHub Actions.
+fn annotation_level(level: Level) -> Option<Annotation> {
+    match level {
+        _ if !workflow::in_actions() => None,
+        Level::Error => Some(Annotation::Error),
+        Level::Warning => Some(Annotation::Warning),
+        Level::Info | Level::Note => None,
+    }
+}
+
+/// An error that stops the run: in GitHub Actions one error annotation titled `title`, at `at`
+/// (a file and line) when known, holding `details` (laid out problems) and `text`; elsewhere
+/// `details` as they are and an `error: ` line.
+pub fn fatal(title: &str, at: Option<(&str, u32)>, details: &str, text: &str) {
+    if workflow::in_actions() {
+        let message = format!("{details}{text}");
+        write_stderr(&format!(
+            "{}\n",
+            workflow::annotation(Annotation::Error, at, title, &message)
+        ));
+    } else {
+        block(details);
+        show(&Message::error(text));
+    }
 }
 
 pub fn info(text: impl Into<String>) {

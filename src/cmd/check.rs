@@ -26,9 +26,9 @@ pub fn run(args: CheckArgs) -> Result<i32, Error> {
         None => None,
     };
     let remote = at.fetcher();
-    let (policy, policy_changed) = match &base {
+    let (policy, policy_findings) = match &base {
         Some(base) => gate::policy(base, &at.lookup(), args.policy_from, &remote)?,
-        None => (at.lookup().load(&remote)?, None),
+        None => (at.lookup().load(&remote)?, Vec::new()),
     };
     let discovered = pipeline::discover(&args.input.selection()?, &policy)?;
     let (inputs, at_base) = match &base {
@@ -48,11 +48,12 @@ pub fn run(args: CheckArgs) -> Result<i32, Error> {
     };
     let inventory = stages.inventory(inputs);
     let mut judged = stages.judge(inventory, at_base);
-    judged.evaluation.findings.extend(policy_changed);
+    judged.evaluation.findings.extend(policy_findings);
     judged.evaluation.sort();
     let lints = policy::lint::lints(&policy, today);
     let mut report = Report::new(judged.inventory, judged.evaluation, lints, &policy);
     report.facts = facts.report(&report.components);
+    let mut sarif_report = None;
     if let (Some(base), Some(compared)) = (base, judged.compared) {
         let compared = BaseReport {
             rev: base.rev,
@@ -61,9 +62,21 @@ pub fn run(args: CheckArgs) -> Result<i32, Error> {
             fixed: compared.fixed,
             existing_debt: None,
         };
+        // Code scanning closes an alert that a SARIF upload leaves out: SARIF keeps every
+        // finding, and --only-new narrows the other reports and the exit code only.
+        let wants_sarif = args.format == Format::Sarif
+            || args
+                .output
+                .iter()
+                .any(|(format, _)| *format == Format::Sarif);
+        if args.only_new && wants_sarif {
+            let mut complete = report.clone();
+            complete.set_base(compared.clone(), false);
+            sarif_report = Some(complete);
+        }
         report.set_base(compared, args.only_new);
     }
-    emit(&report, &args)?;
+    emit(&report, sarif_report.as_ref().unwrap_or(&report), &args)?;
     let failed = fails(&report, args.fail_on);
     if let Some((destination, when)) = comment {
         super::comment::post(destination, &report, when, failed)?;
@@ -74,8 +87,16 @@ pub fn run(args: CheckArgs) -> Result<i32, Error> {
 }
 
 /// Prints the report, writes the `--output` files, and in GitHub Actions appends the job
-/// summary and the step outputs (`errors`, `warnings`, and `report` for a JSON output).
-fn emit(report: &Report, args: &CheckArgs) -> Result<(), Error> {
+/// summary and the step outputs (`errors`, `warnings`, and `report` for a JSON output). SARIF
+/// is written from `sarif_report`, which holds every finding even with `--only-new`.
+fn emit(report: &Report, sarif_report: &Report, args: &CheckArgs) -> Result<(), Error> {
+    let report_for = |format: Format| {
+        if format == Format::Sarif {
+            sarif_report
+        } else {
+            report
+        }
+    };
     // Package text printed in a workflow log could otherwise be read as a workflow command;
     // the github format escapes its own, every other format is fenced off.
     let fence = (workflow::in_actions() && args.format != Format::Github)
@@ -84,14 +105,14 @@ fn emit(report: &Report, args: &CheckArgs) -> Result<(), Error> {
         if let Some(token) = &fence {
             writeln!(out, "::stop-commands::{token}")?;
         }
-        report.write(args.format, out)?;
+        report_for(args.format).write(args.format, out)?;
         if let Some(token) = &fence {
             writeln!(out, "::{token}::")?;
         }
         Ok(())
     })?;
     for (format, path) in &args.output {
-        write_file(path, false, |out| report.write(*format, out))?;
+        write_file(path, false, |out| report_for(*format).write(*format, out))?;
     }
     if let Some(summary) = workflow::step_summary() {
         let body = markdown::render_within(

@@ -1,5 +1,6 @@
 //! The policy that judges a change: as it is at the base (the change cannot weaken it), with a
-//! `policy-changed` finding when the change edits it.
+//! `policy-changed` finding when the change edits it and a `policy-invalid` error when the
+//! edit (to the policy or a layer it extends) would leave it invalid once merged.
 
 use super::Base;
 use crate::error::Error;
@@ -18,14 +19,15 @@ pub enum PolicyFrom {
 }
 
 /// The policy as it is at the merge-base (or, with [`PolicyFrom::Head`], the working tree's),
-/// and a `policy-changed` finding when the change edits it. A policy file outside the
-/// repository cannot be edited by the change and is read from disk.
+/// a `policy-changed` finding when the change edits it, and a `policy-invalid` finding when
+/// the working tree's policy does not load. A policy file outside the repository cannot be
+/// edited by the change and is read from disk.
 pub fn policy(
     base: &Base,
     lookup: &Lookup<'_>,
     from: PolicyFrom,
     remote: &dyn Remote,
-) -> Result<(Policy, Option<Finding>), Error> {
+) -> Result<(Policy, Vec<Finding>), Error> {
     let root = base.repo_root();
     let in_repo: Vec<String> = lookup
         .candidates(root)
@@ -39,7 +41,7 @@ pub fn policy(
         .collect();
     let outside_repo = lookup.named.is_some() && in_repo.is_empty();
     if outside_repo || from == PolicyFrom::Head {
-        return Ok((lookup.load(remote)?, None));
+        return Ok((lookup.load(remote)?, Vec::new()));
     }
     let head_path = in_repo
         .iter()
@@ -51,7 +53,16 @@ pub fn policy(
         head_path.as_deref(),
         policy.contact.as_deref(),
     );
-    Ok((policy, changed))
+    // Layers are TOML files anywhere in the repository: only a change to one can break the
+    // policy, and only then is the working tree's loaded.
+    let invalid = match &head_path {
+        Some(head) if base.changed.iter().any(|path| path.ends_with(".toml")) => lookup
+            .load(remote)
+            .err()
+            .map(|error| base.policy_invalid(error, head, root)),
+        _ => None,
+    };
+    Ok((policy, changed.into_iter().chain(invalid).collect()))
 }
 
 impl Base {
@@ -103,30 +114,87 @@ impl Base {
             || "the policy's owners".to_owned(),
             |c| format!("the policy's contact ({c})"),
         );
-        Some(Finding {
-            rule: Rule::PolicyChanged,
-            severity: Severity::Warning,
-            ring: None,
-            change: Some(Change::New),
-            component: None,
-            message: format!(
-                "this change edits the policy {file}; the edit takes effect only after it is \
-                 merged and reviewed by {reviewer}. This run applied the policy as it is at {} \
-                 (the merge-base with {}).",
-                crate::model::short_commit(&self.commit),
-                self.rev
+        let message = format!(
+            "this change edits the policy {file}; the edit takes effect only after it is merged \
+             and reviewed by {reviewer}. This run applied the policy as it is at {} (the \
+             merge-base with {}).",
+            crate::model::short_commit(&self.commit),
+            self.rev
+        );
+        let location = Location {
+            file: file.to_owned(),
+            line: 1,
+        };
+        Some(policy_finding(
+            Rule::PolicyChanged,
+            Severity::Warning,
+            message,
+            location,
+        ))
+    }
+}
+
+impl Base {
+    /// The `policy-invalid` error for the working tree's policy (at `head`, relative to the
+    /// repository `root`) failing to load with `error`: located at the first problem.
+    fn policy_invalid(&self, error: Error, head: &str, root: &std::path::Path) -> Finding {
+        let (location, problem) = match error {
+            Error::Policy { first, .. } => first,
+            Error::Parse {
+                file,
+                line,
+                message,
+            } => (
+                Location {
+                    file,
+                    line: line.unwrap_or(1),
+                },
+                message,
             ),
-            reason: None,
-            use_instead: Vec::new(),
-            link: None,
-            path: Vec::new(),
-            location: Some(Location {
-                file: file.to_owned(),
-                line: 1,
-            }),
-            waiver: None,
-            evidence: Default::default(),
-        })
+            other => (
+                Location {
+                    file: head.to_owned(),
+                    line: 1,
+                },
+                other.to_string(),
+            ),
+        };
+        // Diagnostics name files as they were opened; findings name them from the root.
+        let file = std::fs::canonicalize(&location.file)
+            .ok()
+            .filter(|absolute| absolute.starts_with(root))
+            .map_or(location.file, |absolute| relative_path(&absolute, root));
+        let message = format!(
+            "this change makes the policy {head} invalid: {problem}. Merged, it would stop every \
+             depgov run with exit 2; this run judged the components with the policy as it is at \
+             {} (the merge-base with {}).",
+            crate::model::short_commit(&self.commit),
+            self.rev
+        );
+        let location = Location {
+            file,
+            line: location.line,
+        };
+        policy_finding(Rule::PolicyInvalid, Severity::Error, message, location)
+    }
+}
+
+/// A finding about the policy itself: no component, no ring, new with the change.
+fn policy_finding(rule: Rule, severity: Severity, message: String, location: Location) -> Finding {
+    Finding {
+        rule,
+        severity,
+        ring: None,
+        change: Some(Change::New),
+        component: None,
+        message,
+        reason: None,
+        use_instead: Vec::new(),
+        link: None,
+        path: Vec::new(),
+        location: Some(location),
+        waiver: None,
+        evidence: Default::default(),
     }
 }
 

@@ -117,12 +117,15 @@ impl Commenter {
                     Some(url) => format!("the job summary of this workflow run ({url})"),
                     None => "the job summary of this workflow run".to_owned(),
                 };
-                Ok(vec![Message::warning(format!(
-                    "cannot post the pull-request comment: {error}. The token cannot write \
-                     to pull requests: GITHUB_TOKEN is read-only on pull requests from forks, \
-                     and otherwise needs `permissions: pull-requests: write`. The report is in \
-                     {place}."
-                ))])
+                Ok(vec![
+                    Message::warning(format!(
+                        "cannot post the pull-request comment: {error}. The token cannot write \
+                         to pull requests: GITHUB_TOKEN is read-only on pull requests from \
+                         forks, and otherwise needs `permissions: pull-requests: write`. The \
+                         report is in {place}."
+                    ))
+                    .titled("depgov: no pull-request comment"),
+                ])
             }
             result => result.map_err(|error| error.into_error("post the pull-request comment")),
         }
@@ -182,7 +185,8 @@ impl Commenter {
                 posted = user.login,
                 assumed = author.login,
                 source = author.source,
-            )));
+            ))
+            .titled("depgov: set DEPGOV_COMMENT_AUTHOR"));
         }
         Ok(notices)
     }

@@ -292,6 +292,8 @@ pub enum Rule {
     SourceUnknownRegistry,
     /// The change being checked edits the policy file that judges it.
     PolicyChanged,
+    /// The change being checked makes the policy file (or a layer it extends) invalid.
+    PolicyInvalid,
     /// An exception's expiry date has passed; it waives nothing any more.
     ExceptionExpired,
     /// An exception in use expires within the policy's `expiry.warn-days`.
@@ -324,7 +326,7 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 25] = [
+    pub const ALL: [Rule; 26] = [
         Rule::ComponentAssess,
         Rule::ComponentHold,
         Rule::ComponentRemove,
@@ -336,6 +338,7 @@ impl Rule {
         Rule::SourceGit,
         Rule::SourceUnknownRegistry,
         Rule::PolicyChanged,
+        Rule::PolicyInvalid,
         Rule::ExceptionExpired,
         Rule::ExceptionExpiring,
         Rule::ExceptionUnused,
@@ -365,6 +368,7 @@ impl Rule {
             Rule::SourceGit => "source-git",
             Rule::SourceUnknownRegistry => "source-unknown-registry",
             Rule::PolicyChanged => "policy-changed",
+            Rule::PolicyInvalid => "policy-invalid",
             Rule::ExceptionExpired => "exception-expired",
             Rule::ExceptionExpiring => "exception-expiring",
             Rule::ExceptionUnused => "exception-unused",
@@ -398,6 +402,7 @@ impl Rule {
                 "The component comes from a registry the policy does not list"
             }
             Rule::PolicyChanged => "The change edits the policy that judges it",
+            Rule::PolicyInvalid => "The change makes the policy invalid",
             Rule::ExceptionExpired => "A policy exception has expired",
             Rule::ExceptionExpiring => "A policy exception in use expires soon",
             Rule::ExceptionUnused => "A policy exception waives nothing",
@@ -448,6 +453,9 @@ impl Rule {
             }
             Rule::PolicyChanged => {
                 "This change edits the policy file. The run applied the policy as it is at the merge-base; the edit takes effect once merged and reviewed by the policy's contact."
+            }
+            Rule::PolicyInvalid => {
+                "Fix the policy problem at this line (run `depgov policy check` locally): once merged, an invalid policy stops every depgov run with exit 2. This run judged the components with the policy as it is at the merge-base."
             }
             Rule::ExceptionExpired => {
                 "Renew the exception with a new approval and expiry, or fix the findings it waived."

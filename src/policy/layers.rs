@@ -112,6 +112,7 @@ pub fn load(
         layers: Vec::new(),
         problems: Vec::new(),
         count: 0,
+        first: None,
         lints: Vec::new(),
     };
     resolver.collect(&top, text);
@@ -131,10 +132,24 @@ pub fn load(
             }
         }
     }
+    // Problems between layers are rendered without a structured location: they are the top
+    // file's, at its start.
+    let first = resolver.first.unwrap_or_else(|| {
+        let rendered = resolver.problems.concat();
+        let message = rendered.lines().next().unwrap_or_default().to_owned();
+        (
+            Location {
+                file: file.to_owned(),
+                line: 1,
+            },
+            message,
+        )
+    });
     Err(Error::Policy {
         file: file.to_owned(),
         count: resolver.count,
         rendered: resolver.problems.concat(),
+        first,
     })
 }
 
@@ -196,6 +211,8 @@ struct Resolver<'a, 'b> {
     layers: Vec<(String, Layer)>,
     problems: Vec<String>,
     count: usize,
+    /// Where the first problem found is, and what it says.
+    first: Option<(Location, String)>,
     /// Lints of every layer.
     lints: Vec<Lint>,
 }
@@ -206,9 +223,7 @@ impl Resolver<'_, '_> {
         let layer = match read_layer(&shown, text) {
             Ok(layer) => layer,
             Err(diagnostics) => {
-                self.count += diagnostics.len();
-                self.problems
-                    .push(diagnostic::render(&shown, text, &diagnostics));
+                self.problem(&shown, text, &diagnostics);
                 return;
             }
         };
@@ -252,12 +267,26 @@ impl Resolver<'_, '_> {
         }
         self.stack.pop();
         if !problems.is_empty() {
-            self.count += problems.len();
-            self.problems
-                .push(diagnostic::render(&shown, text, &problems));
+            self.problem(&shown, text, &problems);
         }
         self.done.insert(shown.clone());
         self.layers.push((shown, layer));
+    }
+
+    /// Records the problems of the layer `shown` (with `text`).
+    fn problem(&mut self, shown: &str, text: &str, diagnostics: &[Diagnostic]) {
+        self.count += diagnostics.len();
+        self.problems
+            .push(diagnostic::render(shown, text, diagnostics));
+        if self.first.is_none()
+            && let Some(first) = diagnostics.iter().min_by_key(|d| d.span.start)
+        {
+            let location = Location {
+                file: shown.to_owned(),
+                line: diagnostic::line_of(text, first.span.start),
+            };
+            self.first = Some((location, first.message.clone()));
+        }
     }
 
     fn chain(&self, last: &str) -> String {

@@ -280,10 +280,11 @@ fn plural(count: usize, noun: &str) -> String {
     }
 }
 
-/// Escapes control characters (ESC, CR, LF, …) in untrusted text.
+/// Escapes control characters (ESC, CR, LF, …) and invisible ones in untrusted text.
 pub fn clean(text: &str) -> String {
+    let text = crate::util::text::visible(text);
     if !text.chars().any(char::is_control) {
-        return text.to_owned();
+        return text.into_owned();
     }
     text.chars()
         .map(|c| {

@@ -6,7 +6,8 @@
 //! add markup, HTML or links, or break out of a table cell. The body never exceeds its size
 //! limit: rows that do not fit are counted and the reader is pointed to the full report.
 
-use crate::util::text::floor_char_boundary;
+use crate::util::text::{floor_char_boundary, is_invisible};
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use std::fmt::Write as _;
 
 use super::Report;
@@ -300,32 +301,62 @@ pub(crate) fn plural(count: usize, noun: &str) -> String {
 }
 
 /// Untrusted text as literal markdown: HTML is neutralized, markdown punctuation escaped (so no
-/// links, images, emphasis, code spans or autolinks), mentions cannot ping, `|` cannot end a
-/// table cell, and line breaks and other control characters cannot end a row.
+/// links, images, emphasis, code spans or autolinks), mentions and issue references cannot
+/// ping or link (each is a code span, which GitHub leaves alone and which copies as typed),
+/// `|` cannot end a table cell, line breaks and other control characters cannot end a row,
+/// and invisible characters are written as their `\u{…}` escapes.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let mut rest = text;
+    let mut previous: Option<char> = None;
+    while let Some(c) = rest.chars().next() {
+        if let Some(reference) = reference_at(rest, previous) {
+            out.push('`');
+            out.push_str(reference);
+            out.push('`');
+            rest = &rest[reference.len()..];
+            previous = reference.chars().last();
+            continue;
+        }
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            // Mentions and issue references are found in the rendered text, where escapes are
-            // gone: a zero-width space keeps `@user` and `#1` from pinging or linking.
-            '@' | '#' => {
-                out.push('\\');
-                out.push(c);
-                out.push('\u{200B}');
-            }
             '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '!' | '|' | '~' | '{' | '}' | '+'
-            | '-' | '.' | '"' | '\'' | ':' | '=' | '$' => {
+            | '-' | '.' | '"' | '\'' | ':' | '=' | '$' | '@' | '#' => {
                 out.push('\\');
                 out.push(c);
             }
             c if c.is_control() => out.push(' '),
+            c if is_invisible(c) => out.push_str(&escape(&c.escape_unicode().to_string())),
             c => out.push(c),
         }
+        rest = &rest[c.len_utf8()..];
+        previous = Some(c);
     }
     out
+}
+
+/// A mention (`@user`, `@org/team`) or an issue reference (`#12`, also in `owner/repo#12`)
+/// at the start of `text`, where GitHub would make one of it; `previous` is the character
+/// before. An `@` inside a word (an e-mail address) mentions nobody and is left alone.
+fn reference_at(text: &str, previous: Option<char>) -> Option<&str> {
+    let name_end = |from: usize, allowed: &dyn Fn(char) -> bool| {
+        text[from..]
+            .char_indices()
+            .find(|(_, c)| !allowed(*c))
+            .map_or(text.len(), |(i, _)| from + i)
+    };
+    let end = match text.chars().next()? {
+        '@' if previous.is_none_or(|p| !p.is_alphanumeric() && !"._%+-`".contains(p)) => {
+            name_end(1, &|c| c.is_ascii_alphanumeric() || c == '-' || c == '/')
+        }
+        '#' => name_end(1, &|c| c.is_ascii_digit()),
+        _ => return None,
+    };
+    let reference = text[..end].trim_end_matches('/');
+    let named = reference[1..].starts_with(|c: char| c.is_ascii_alphanumeric());
+    named.then_some(reference)
 }
 
 /// A policy link (always http(s), the loader checks) made safe inside `(…)`.
@@ -339,6 +370,9 @@ fn url(link: &str) -> String {
             '>' => "%3E".to_owned(),
             '"' => "%22".to_owned(),
             c if c.is_control() => String::new(),
+            c if is_invisible(c) => {
+                utf8_percent_encode(c.encode_utf8(&mut [0; 4]), NON_ALPHANUMERIC).to_string()
+            }
             c => c.to_string(),
         })
         .collect()
@@ -356,6 +390,22 @@ mod tests {
         assert!(!escaped.contains('\n'));
         assert!(!escaped.contains("](http"));
         assert_eq!(escaped.matches("\\|").count(), escaped.matches('|').count());
+    }
+
+    #[test]
+    fn mentions_and_references_are_code_spans_and_addresses_stay_copyable() {
+        assert_eq!(
+            escape("ping @octocat and @acme/ospo"),
+            "ping `@octocat` and `@acme/ospo`"
+        );
+        assert_eq!(escape("fixes #12, acme/app#3"), "fixes `#12`, acme/app`#3`");
+        assert_eq!(escape("ospo@acme.example"), "ospo\\@acme\\.example");
+        assert_eq!(escape("# @ @-"), "\\# \\@ \\@\\-");
+        let hostile = "a\u{200B}b\u{202E}c";
+        assert_eq!(escape(hostile), "a\\\\u\\{200b\\}b\\\\u\\{202e\\}c");
+        for text in [escape(hostile), url(hostile)] {
+            assert!(!text.chars().any(is_invisible), "{text}");
+        }
     }
 
     #[test]

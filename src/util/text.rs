@@ -1,5 +1,41 @@
-//! Text from files and services: decoded as UTF-8 with the place of the first bad byte, and
-//! cut only at character boundaries.
+//! Text from files and services: decoded as UTF-8 with the place of the first bad byte, cut
+//! only at character boundaries, and made visible: a character that shows nothing (a control,
+//! a zero-width or bidirectional format character, a line separator) is written as its
+//! `\u{…}` escape in every output, so hostile package text cannot hide, reorder or glue text.
+
+use std::borrow::Cow;
+
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+
+/// Whether `c` shows nothing where it is printed: a control other than newline and tab (Cc), a
+/// format character (Cf: zero-width spaces and joiners, bidirectional controls, the byte-order
+/// mark, tag characters), or a line or paragraph separator (Zl, Zp).
+pub fn is_invisible(c: char) -> bool {
+    !matches!(c, '\n' | '\t')
+        && matches!(
+            c.general_category(),
+            GeneralCategory::Control
+                | GeneralCategory::Format
+                | GeneralCategory::LineSeparator
+                | GeneralCategory::ParagraphSeparator
+        )
+}
+
+/// `text` with each invisible character written as its escape, e.g. `\u{202e}`.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_invisible) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_invisible(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
 
 /// The largest character boundary of `text` at or before `index`.
 pub fn floor_char_boundary(text: &str, index: usize) -> usize {
@@ -49,6 +85,16 @@ pub fn utf8(bytes: Vec<u8>) -> Result<String, NotUtf8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invisible_characters_are_written_as_escapes() {
+        assert_eq!(visible("plain\ttext\n"), "plain\ttext\n");
+        assert_eq!(
+            visible("a\u{200B}b\u{202E}c\u{2066}d\u{FEFF}e\u{E0041}f\u{2028}g\u{85}h\rj"),
+            "a\\u{200b}b\\u{202e}c\\u{2066}d\\u{feff}e\\u{e0041}f\\u{2028}g\\u{85}h\\u{d}j"
+        );
+        assert!(!is_invisible('é') && !is_invisible(' ') && !is_invisible('\u{3000}'));
+    }
 
     #[test]
     fn cuts_fall_on_character_boundaries() {

@@ -331,6 +331,86 @@ fn the_policy_is_read_at_the_merge_base_and_an_edit_to_it_is_flagged() {
     assert!(report["policy"]["revision"].is_null());
 }
 
+/// The `policy-invalid` findings of a report: (file, line, severity).
+fn policy_invalid(report: &Value) -> Vec<(String, u64, String)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "policy-invalid")
+        .map(|f| {
+            (
+                f["location"]["file"].as_str().unwrap().to_owned(),
+                f["location"]["line"].as_u64().unwrap(),
+                f["severity"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_change_that_breaks_the_policy_fails_the_gate_at_the_broken_line() {
+    let repo = repository();
+    edit(repo.path(), "depgov.toml", |p| {
+        format!("{p}\n[[components]]\npurl = \"pkg:npm/moment\"\nring = \"sideways\"\n")
+    });
+    git(repo.path(), &["commit", "-qam", "break the policy"]);
+    let line = std::fs::read_to_string(repo.path().join("depgov.toml"))
+        .unwrap()
+        .lines()
+        .position(|l| l.contains("sideways"))
+        .unwrap() as u64
+        + 1;
+    let (exit, report) = gate(repo.path(), &["--only-new"]);
+    assert_eq!(exit, 1, "the gate fails on the broken policy");
+    assert_eq!(
+        policy_invalid(&report),
+        [("depgov.toml".to_owned(), line, "error".to_owned())]
+    );
+    // The base's policy still judges the components.
+    assert_eq!(report["policy"]["name"], "Fixture OSPO");
+    assert_eq!(
+        finding(&report, "newly-held"),
+        [row("newly-held", "component-hold", "error", "new")]
+    );
+}
+
+#[test]
+fn a_change_that_breaks_an_extended_layer_is_located_in_that_layer() {
+    let repo = repository();
+    write(
+        repo.path(),
+        "policies/base.toml",
+        "version = 1\n[licenses]\nadopt = [\"MIT\"]\n",
+    );
+    edit(repo.path(), "depgov.toml", |p| {
+        p.replacen(
+            "version = 1",
+            "version = 1\nextends = [\"policies/base.toml\"]",
+            1,
+        )
+    });
+    git(repo.path(), &["add", "."]);
+    git(repo.path(), &["commit", "-qm", "layer the policy"]);
+    git(repo.path(), &["branch", "-f", "main", "HEAD"]);
+    write(
+        repo.path(),
+        "policies/base.toml",
+        "version = 1\n[licenses]\nadopt = [\"MIT\"\n",
+    );
+    git(repo.path(), &["commit", "-qam", "break the layer"]);
+    let (exit, report) = gate(repo.path(), &[]);
+    assert_eq!(exit, 1);
+    let invalid = policy_invalid(&report);
+    assert_eq!(invalid.len(), 1, "{invalid:?}");
+    assert_eq!(invalid[0].0, "policies/base.toml");
+    assert!(invalid[0].1 >= 3, "{invalid:?}");
+    // A change that leaves the policy alone loads it once, and finds nothing wrong.
+    git(repo.path(), &["checkout", "-q", "HEAD~1"]);
+    let (_, report) = gate(repo.path(), &[]);
+    assert!(policy_invalid(&report).is_empty());
+}
+
 #[test]
 fn deleting_the_policy_does_not_escape_it() {
     let repo = repository();

@@ -309,6 +309,43 @@ fn a_forbidden_write_is_a_warning_and_the_exit_code_is_the_policys() {
 }
 
 #[test]
+fn in_actions_the_forbidden_write_is_an_annotation_and_no_level_passes_ten() {
+    let server = FakeGitHub::start(TOKEN, TokenKind::Installation(BOT.to_owned()), "");
+    server.fault(Fault::new("POST", "/comments", 403).body(json!({
+        "message": "Resource not accessible by integration", "status": "403"
+    })));
+    let project = Project::new(true);
+    project.write_lockfile(true, 25);
+    let env = with(project.env(&server), "GITHUB_ACTIONS", "true");
+    let output = project.run(
+        &["check", "--format", "github", "--comment", "always"],
+        &env,
+    );
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let (out, err) = (stdout(&output), stderr(&output));
+    assert!(
+        err.contains(
+            "::warning title=depgov%3A no pull-request comment::cannot post the pull-request comment"
+        ),
+        "{err}"
+    );
+    // Both streams are read by the runner: one step, one budget per level.
+    let both = format!("{out}{err}");
+    for level in ["::error ", "::warning ", "::notice "] {
+        let annotations = both.lines().filter(|l| l.starts_with(level)).count();
+        assert!(annotations <= 10, "{annotations} × {level}:\n{both}");
+    }
+    assert_eq!(
+        both.lines().filter(|l| l.starts_with("::error ")).count(),
+        9
+    );
+    assert!(
+        both.contains("16 more findings are not annotated"),
+        "{both}"
+    );
+}
+
+#[test]
 fn a_body_github_finds_too_long_is_replaced_by_a_short_one() {
     let server = FakeGitHub::start(TOKEN, TokenKind::Installation(BOT.to_owned()), "");
     let project = Project::new(true);

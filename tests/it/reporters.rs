@@ -98,7 +98,7 @@ fn sarif_has_one_rule_per_id_levels_lines_and_stable_fingerprints() {
         "the same run, the same SARIF"
     );
 
-    // A version bump and a line shift keep the finding's identity.
+    // A line shift keeps the finding's identity; a version bump makes it another finding.
     let manifest = repo.path().join("crates/deep-dep/Cargo.toml");
     let text = std::fs::read_to_string(&manifest)
         .unwrap()
@@ -110,21 +110,151 @@ fn sarif_has_one_rule_per_id_levels_lines_and_stable_fingerprints() {
         .replace("[dependencies]\n", "[dependencies]\n# pinned\n");
     std::fs::write(&app, text).unwrap();
     std::fs::remove_file(ws.join("Cargo.lock")).unwrap();
-    let bumped = sarif(&ws);
-    let bumped = bumped["runs"][0]["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["properties"]["purl"] == "pkg:cargo/deep-dep@0.3.1")
-        .unwrap()
-        .clone();
+    let bumped_result = || {
+        sarif(&ws)["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["properties"]["purl"] == "pkg:cargo/deep-dep@0.3.1")
+            .unwrap()
+            .clone()
+    };
+    let bumped = bumped_result();
     assert_eq!(
         bumped["locations"][0]["physicalLocation"]["region"]["startLine"],
         14
     );
-    assert_eq!(
+    assert_ne!(
         bumped["partialFingerprints"]["depgovFinding/v1"],
         fingerprint
+    );
+    std::fs::write(
+        &app,
+        std::fs::read_to_string(&app)
+            .unwrap()
+            .replace("# pinned\n", "# pinned\n# twice\n"),
+    )
+    .unwrap();
+    let moved = bumped_result();
+    assert_eq!(
+        moved["locations"][0]["physicalLocation"]["region"]["startLine"],
+        15
+    );
+    assert_eq!(
+        moved["partialFingerprints"]["depgovFinding/v1"],
+        bumped["partialFingerprints"]["depgovFinding/v1"]
+    );
+}
+
+/// The SARIF document depgov writes for `dir` with further `args`.
+fn sarif_of(dir: &Path, args: &[&str]) -> Value {
+    let output = Depgov::new(dir)
+        .args([&["check", "--format", "sarif"], args].concat())
+        .run();
+    assert!(matches!(code(&output), 0 | 1), "{}", stderr(&output));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn sarif_fingerprints_tell_two_versions_of_a_package_in_one_file_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    let entry = |version: &str| {
+        serde_json::json!({"version": version, "license": "MIT",
+            "resolved": format!("https://registry.npmjs.org/dup/-/dup-{version}.tgz")})
+    };
+    let lock = serde_json::json!({"name": "app", "lockfileVersion": 3, "packages": {
+        "": {"name": "app", "dependencies": {"dup": "^1", "wrap": "^1"}},
+        "node_modules/dup": entry("1.0.0"),
+        "node_modules/wrap": {"version": "1.0.0", "license": "MIT",
+            "resolved": "https://registry.npmjs.org/wrap/-/wrap-1.0.0.tgz",
+            "dependencies": {"dup": "^2"}},
+        "node_modules/wrap/node_modules/dup": entry("2.0.0"),
+    }});
+    std::fs::write(dir.path().join("package-lock.json"), lock.to_string()).unwrap();
+    std::fs::write(
+        dir.path().join("depgov.toml"),
+        "version = 1\n[defaults]\nring = \"adopt\"\n[licenses]\nadopt = [\"MIT\"]\n[[components]]\npurl = \"pkg:npm/dup\"\nring = \"hold\"\n",
+    )
+    .unwrap();
+    let sarif = sarif_of(dir.path(), &[]);
+    let fingerprints: Vec<&Value> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["partialFingerprints"]["depgovFinding/v1"])
+        .collect();
+    assert_eq!(fingerprints.len(), 2, "{sarif}");
+    assert_ne!(fingerprints[0], fingerprints[1]);
+}
+
+#[test]
+fn sarif_names_files_outside_the_repository_without_the_source_root() {
+    let project = npm_project(&["left-pad".to_owned()], "version = 1\n");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let policy = elsewhere.path().join("ospo policy.toml");
+    std::fs::write(
+        &policy,
+        "version = 1\n[defaults]\nring = \"hold\"\n[[exceptions]]\npurl = \"pkg:npm/left-pad\"\nreason = \"legacy\"\nexpires = 2020-01-01\n",
+    )
+    .unwrap();
+    let sarif = sarif_of(project.path(), &["--policy", policy.to_str().unwrap()]);
+    let mut artifacts: Vec<&Value> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"].as_object())
+        .map(|a| a.get("uri").unwrap())
+        .collect();
+    artifacts.sort_by_key(|uri| uri.to_string());
+    let absolute = format!(
+        "file://{}",
+        policy.display().to_string().replace(' ', "%20")
+    );
+    assert!(
+        artifacts.iter().any(|uri| **uri == absolute),
+        "{artifacts:?}"
+    );
+    for result in sarif["runs"][0]["results"].as_array().unwrap() {
+        let artifact = &result["locations"][0]["physicalLocation"]["artifactLocation"];
+        let uri = artifact["uri"].as_str().unwrap_or_default();
+        assert_eq!(
+            artifact.get("uriBaseId").is_some(),
+            !uri.starts_with("file:"),
+            "{artifact}"
+        );
+    }
+}
+
+#[test]
+fn sarif_keeps_the_5000_most_severe_results_and_says_how_many_it_left_out() {
+    let names: Vec<String> = (0..5_000)
+        .map(|i| format!("held-{i:04}"))
+        .chain((0..7).map(|i| format!("bad-{i}")))
+        .collect();
+    let project = npm_project(
+        &names,
+        "version = 1\n[defaults]\nring = \"adopt\"\n[licenses]\nadopt = [\"MIT\"]\n[[components]]\npurl = \"pkg:npm/held-*\"\nring = \"hold\"\n[[components]]\npurl = \"pkg:npm/bad-*\"\nring = \"remove\"\n",
+    );
+    let sarif = sarif_of(project.path(), &[]);
+    let run = &sarif["runs"][0];
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 5_000);
+    assert_eq!(results.iter().filter(|r| r["level"] == "error").count(), 7);
+    let dropped: Vec<&Value> = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["descriptor"]["id"] == "sarif-results-dropped")
+        .collect();
+    assert_eq!(dropped.len(), 1);
+    assert!(
+        dropped[0]["message"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("7 of 5007 results are not in this file"),
+        "{}",
+        dropped[0]
     );
 }
 
@@ -164,7 +294,11 @@ fn package_text_cannot_inject_workflow_commands_html_or_table_rows() {
     ));
     assert!(!markdown.contains("<script>"));
     assert!(!markdown.contains("](javascript"));
-    assert!(!markdown.contains("@octocat"), "no mentions: {markdown}");
+    assert_eq!(
+        markdown.matches("@octocat").count(),
+        markdown.matches("`@octocat`").count(),
+        "mentions are code spans: {markdown}"
+    );
     for row in markdown.lines().filter(|l| l.starts_with("| ")) {
         let unescaped = row.matches('|').count() - row.matches("\\|").count();
         assert_eq!(unescaped, 9, "a row keeps its 8 cells: {row}");
@@ -192,18 +326,50 @@ fn annotations_stop_at_ten_per_level_with_a_notice_for_the_rest() {
             .args(["check", "--format", "github"])
             .run(),
     );
+    // Nine: the tenth place is kept for depgov's own warning in the same step.
     assert_eq!(
         github
             .lines()
             .filter(|l| l.starts_with("::warning "))
             .count(),
-        10
+        9
     );
     let notice = github.lines().find(|l| l.starts_with("::notice ")).unwrap();
     assert!(
-        notice.contains("15 more findings are not annotated"),
+        notice.contains("16 more findings are not annotated"),
         "{notice}"
     );
+}
+
+#[test]
+fn in_actions_an_error_that_stops_the_run_is_an_annotation_at_its_line() {
+    let project = npm_project(
+        &["left-pad".to_owned()],
+        "version = 1\n[defaults]\nring = \"sideways\"\n",
+    );
+    let output = Depgov::new(project.path())
+        .args(["check", "--format", "github"])
+        .env("GITHUB_ACTIONS", "true")
+        .run();
+    assert_eq!(code(&output), 2);
+    let err = stderr(&output);
+    let annotation = err
+        .lines()
+        .find(|l| l.starts_with("::error "))
+        .unwrap_or_else(|| panic!("no annotation: {err}"));
+    assert!(
+        annotation.starts_with("::error file=depgov.toml,line=3,title=depgov stopped (exit 2)::"),
+        "{annotation}"
+    );
+    assert!(annotation.contains("nothing was checked"), "{annotation}");
+    assert_eq!(
+        err.lines().count(),
+        1,
+        "one annotation, nothing else: {err}"
+    );
+    // Outside Actions, the same error is laid out for a terminal.
+    let output = Depgov::new(project.path()).args(["check"]).run();
+    assert!(!stderr(&output).contains("::error"), "{}", stderr(&output));
 }
 
 #[test]

@@ -206,12 +206,13 @@ pub(crate) fn runner_decode(text: &str) -> String {
         .replace("%25", "%")
 }
 
-/// Whether the runner shows `text` in a command's escaped `value`. Case is ignored: PyPI names
-/// (from the SBOM's `pkg:pypi` purls) are normalized to lower case.
+/// Whether the runner shows `text` in a command's escaped `value`, with its invisible
+/// characters (a carriage return too) written as escapes. Case is ignored: PyPI names (from the
+/// SBOM's `pkg:pypi` purls) are normalized to lower case.
 pub(crate) fn shows(value: &str, text: &str) -> bool {
     runner_decode(value)
         .to_lowercase()
-        .contains(&text.to_lowercase())
+        .contains(&depgov::util::text::visible(text).to_lowercase())
 }
 
 #[test]
@@ -303,9 +304,15 @@ fn package_text_cannot_inject_html_or_break_the_markdown_table() {
         ),
     ];
     for (what, markdown) in &bodies {
-        for raw in ["<script", "<img", "](javascript", "@octocat", "```", "\r"] {
+        for raw in ["<script", "<img", "](javascript", "```", "\r"] {
             assert!(!markdown.contains(raw), "{what}: raw `{raw}` in {markdown}");
         }
+        // A mention is a code span: GitHub pings nobody, and it copies as typed.
+        assert_eq!(
+            markdown.matches("@octocat").count(),
+            markdown.matches("`@octocat`").count(),
+            "{what}: {markdown}"
+        );
         // No line starts with hostile text: line breaks in it did not end a row.
         for line in markdown.lines() {
             assert!(
@@ -343,4 +350,65 @@ fn json_and_sarif_keep_package_text_as_data() {
             .expect("valid SARIF JSON");
     let results = sarif["runs"][0]["results"].as_array().expect("results");
     assert!(results.len() >= HOSTILE.len() * 2);
+}
+
+/// Texts that hide, reorder or glue text where they are printed.
+const INVISIBLE: &[&str] = &[
+    "zero\u{200B}width\u{200D}joiner",
+    "bidi\u{202E}gpj.exe\u{2066}isolate\u{2069}",
+    "bom\u{FEFF}and\u{00AD}soft-hyphen",
+    "tag\u{E0041}\u{E007F}chars",
+    "line\u{2028}paragraph\u{2029}separators",
+    "c1\u{85}control\u{1B}[31m",
+];
+
+#[test]
+fn no_output_holds_an_invisible_character_and_addresses_stay_copyable() {
+    let repo = hostile_repository(INVISIBLE);
+    let policy = POLICY.replace(
+        "name = \"sentinel policy\"",
+        "name = \"sentinel policy\"\ncontact = \"ospo@acme.example\"",
+    );
+    std::fs::write(repo.path().join("depgov.toml"), policy).expect("policy");
+    let out = tempfile::tempdir().expect("temp dir");
+    let summary = out.path().join("summary.md");
+    let in_actions = [
+        ("GITHUB_ACTIONS", "true"),
+        ("GITHUB_STEP_SUMMARY", summary.to_str().expect("utf-8")),
+    ];
+    for format in ["human", "json", "sarif", "markdown", "github"] {
+        let output = run(repo.path(), &["check", "--format", format], &in_actions);
+        assert_eq!(code(&output), 1, "{format}: {}", stderr(&output));
+        for (stream, text) in [
+            ("stdout", common::stdout(&output)),
+            ("stderr", stderr(&output)),
+        ] {
+            let hidden: Vec<char> = text
+                .chars()
+                .filter(|c| depgov::util::text::is_invisible(*c))
+                .collect();
+            assert!(hidden.is_empty(), "{format} {stream}: {hidden:?} in {text}");
+        }
+        if format == "json" {
+            // Still the same data: the escapes decode to the package's text. (In Actions the
+            // report is fenced by `::stop-commands::` lines.)
+            let stdout = common::stdout(&output);
+            let inside: Vec<&str> = stdout.lines().filter(|l| !l.starts_with("::")).collect();
+            let json: Value = serde_json::from_str(&inside.join("\n")).expect("JSON");
+            let names: Vec<&str> = json["components"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|c| c["name"].as_str())
+                .collect();
+            assert!(names.contains(&INVISIBLE[1]), "{names:?}");
+        }
+        if format == "markdown" {
+            let text = common::stdout(&output);
+            assert!(text.contains("ospo\\@acme\\.example"), "{text}");
+        }
+    }
+    let summary = std::fs::read_to_string(&summary).expect("summary");
+    assert!(!summary.chars().any(depgov::util::text::is_invisible));
+    assert!(summary.contains("bidi\\\\u\\{202e\\}gpj"), "{summary}");
 }

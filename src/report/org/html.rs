@@ -87,7 +87,8 @@ const SCRIPT: &str = r#"
 })();
 "#;
 
-/// Text as HTML text or attribute value: `& < > " '` escaped, control characters blanked.
+/// Text as HTML text or attribute value: `& < > " '` escaped, invisible characters written as
+/// their `\u{…}` escapes.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -97,7 +98,7 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => out.push(' '),
+            c if crate::util::text::is_invisible(c) => out.extend(c.escape_unicode()),
             c => out.push(c),
         }
     }
@@ -914,10 +915,10 @@ mod tests {
 
     #[test]
     fn untrusted_text_cannot_become_markup() {
-        let evil = "<img src=x onerror=alert(1)>\"'&\u{0}";
+        let evil = "<img src=x onerror=alert(1)>\"'&\u{0}\u{202E}";
         assert_eq!(
             escape(evil),
-            "&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp; "
+            "&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;\\u{0}\\u{202e}"
         );
     }
 }
