@@ -99,8 +99,11 @@ impl Failed {
         }
     }
 
+    /// `key: value` as evidence; an empty text (a yank without a reason) is no evidence.
     fn with(mut self, key: &str, value: Value) -> Failed {
-        self.evidence.insert(key.to_owned(), value);
+        if value.as_str().is_none_or(|text| !text.trim().is_empty()) {
+            self.evidence.insert(key.to_owned(), value);
+        }
         self
     }
 
@@ -141,8 +144,11 @@ fn assess(
                     .from("source", status),
                 );
             }
+            // crates.io has no deprecation (deps.dev's flag on a crate is its yank): a crate
+            // is never missing one.
+            let deprecates = component.id.ecosystem != Ecosystem::Cargo;
             match &facts.deprecated {
-                None if facts.project_status.is_none() => Outcome::Missing,
+                None if deprecates && facts.project_status.is_none() => Outcome::Missing,
                 Some(flag) if flag.value.set => {
                     let message = flag.value.message.clone().unwrap_or_default();
                     Outcome::Fails(
