@@ -273,7 +273,16 @@ fn assess(
             let Some(previous) = &facts.previous_release else {
                 return Outcome::Passes;
             };
-            match changed(&License::from_declared(Some(&previous.value.license)), &component.license) {
+            // Most releases declare what the one before did, word for word: no need to parse.
+            let before = previous.value.license.trim();
+            if component
+                .license
+                .text()
+                .is_some_and(|now| now.trim() == before)
+            {
+                return Outcome::Passes;
+            }
+            match changed(&License::from_declared(Some(before)), &component.license) {
                 Some((before, after)) => Outcome::Fails(
                     Failed::new(format!(
                         "{name} {version} is licensed {after}; the release before it, {}, was {before}",
@@ -359,7 +368,9 @@ pub fn changed(before: &License, after: &License) -> Option<(String, String)> {
         return None;
     };
     let same = match (before, after) {
-        (License::Spdx(a), License::Spdx(b)) => a.to_string() == b.to_string(),
+        // The same licenses written another way (`(MIT OR Apache-2.0)`, `MIT/Apache-2.0`) are
+        // no relicensing: SPDX expressions compare by their parsed terms, not their text.
+        (License::Spdx(a), License::Spdx(b)) => a == b,
         _ => old.trim().eq_ignore_ascii_case(new.trim()),
     };
     (!same).then(|| (old.to_owned(), new.to_owned()))

@@ -851,3 +851,37 @@ fn the_org_report_gathers_community_health_by_repository() {
     );
     assert!(read("index.html").contains("Community health"));
 }
+
+/// `license-changed` compared the texts of SPDX expressions: a release that wrote its licenses
+/// another way — `MIT OR Apache-2.0` after `(MIT OR Apache-2.0)`, `MIT/Apache-2.0` — was
+/// reported relicensed, with or without a base.
+#[test]
+fn the_same_licenses_written_another_way_are_not_license_changed() {
+    let fake = FakeSources::start();
+    for (version, license) in [
+        ("1.0.0", "(MIT OR Apache-2.0)"),
+        ("1.1.0", "MIT OR Apache-2.0"),
+        ("1.2.0", "MIT/Apache-2.0"),
+        ("1.3.0", "MIT OR Apache-2.0"),
+    ] {
+        fake.add(package(Package::npm("reworded", version)).license(license));
+    }
+    fake.add_scorecard(healthy("reworded"));
+    let osv = osv_database();
+    let repo = repository(&[("depgov.toml", policy("hold", ""))]);
+    commit_lockfile(repo.path(), &[("reworded", "1.0.0")], "base");
+    git(repo.path(), &["checkout", "-qb", "change"]);
+    for version in ["1.1.0", "1.2.0"] {
+        commit_lockfile(repo.path(), &[("reworded", version)], "bump");
+        for args in [
+            &["check", "--format", "json"][..],
+            &["check", "--base", "main", "--format", "json"],
+        ] {
+            let output = run(repo.path(), &fake, &osv, args);
+            assert_eq!(code(&output), 0, "{}", stderr(&output));
+            let judged = report(&output);
+            let license = judged["components"][0]["license"].clone();
+            assert_eq!(health(&judged), [], "{version} ({license}), {args:?}");
+        }
+    }
+}
