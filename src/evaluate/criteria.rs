@@ -11,7 +11,7 @@
 //! component gets one `health-unknown` finding naming the criteria and why, on the ring of
 //! `criteria.unknown`.
 
-use chrono::{DateTime, NaiveDate};
+use chrono::NaiveDate;
 use serde_json::{Value, json};
 
 use super::finding;
@@ -186,10 +186,9 @@ fn assess(
             let Threshold::Days(days) = threshold else {
                 return Outcome::Passes;
             };
-            match (
-                age(facts.latest_release.as_ref(), today),
-                age(facts.published.as_ref(), today),
-            ) {
+            // This version's own date matters only when the newest release's is unknown.
+            let published = || age(facts.published.as_ref(), today);
+            match (age(facts.latest_release.as_ref(), today), published) {
                 (Some((age, fact)), _) if age > i64::from(days) => Outcome::Fails(
                     Failed::new(format!(
                         "no release of {name} since {} ({age} days, more than {days}): possibly unmaintained",
@@ -201,8 +200,10 @@ fn assess(
                 ),
                 (Some(_), _) => Outcome::Passes,
                 // This very version is recent: the package is released within the period.
-                (None, Some((age, _))) if age <= i64::from(days) => Outcome::Passes,
-                _ => Outcome::Missing,
+                (None, published) => match published() {
+                    Some((age, _)) if age <= i64::from(days) => Outcome::Passes,
+                    _ => Outcome::Missing,
+                },
             }
         }
         Criterion::Scorecard => {
@@ -404,12 +405,21 @@ fn age(fact: Option<&Fact<String>>, today: NaiveDate) -> Option<(i64, &Fact<Stri
     Some((days_since(&fact.value, today)?, fact))
 }
 
-/// Days from an RFC 3339 timestamp (or a `YYYY-MM-DD` date) to `today`.
+/// Days from an RFC 3339 timestamp (or a `YYYY-MM-DD` date) to `today`. The day is the
+/// timestamp's own (as `DateTime::date_naive` gives it): its first ten characters, read
+/// without a general-purpose parser, since every component's dates are read on every run.
 fn days_since(when: &str, today: NaiveDate) -> Option<i64> {
-    let day = DateTime::parse_from_rfc3339(when)
-        .ok()
-        .map(|t| t.date_naive())
-        .or_else(|| NaiveDate::parse_from_str(when.get(..10)?, "%Y-%m-%d").ok())?;
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        let text = when.get(range)?;
+        text.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| text.parse().ok())?
+    };
+    if when.get(4..5) != Some("-") || when.get(7..8) != Some("-") {
+        return None;
+    }
+    let year = i32::try_from(digits(0..4)?).ok()?;
+    let day = NaiveDate::from_ymd_opt(year, digits(5..7)?, digits(8..10)?)?;
     Some((today - day).num_days().max(0))
 }
 
@@ -424,5 +434,30 @@ fn suffix(message: &str) -> String {
         String::new()
     } else {
         format!(": {}", message.trim())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_since_reads_the_day_of_every_timestamp_form_and_refuses_the_rest() {
+        let today = NaiveDate::from_ymd_opt(2027, 1, 1).expect("a date");
+        for (when, days) in [
+            ("2026-12-31T08:00:00Z", Some(1)),
+            ("2026-12-31T23:30:00.123456Z", Some(1)),
+            // The timestamp's own day, as `DateTime::date_naive` gives it.
+            ("2026-12-30T23:30:00-05:00", Some(2)),
+            ("2026-12-01", Some(31)),
+            ("2027-01-02T00:00:00Z", Some(0)),
+            ("2026-02-30T00:00:00Z", None),
+            ("2026-1-01", None),
+            ("+2026-12-31", None),
+            ("yesterday", None),
+            ("", None),
+        ] {
+            assert_eq!(days_since(when, today), days, "{when}");
+        }
     }
 }
