@@ -109,10 +109,11 @@ impl Failed {
 
     /// The source and fetch time of a fact, as evidence.
     fn from<T>(self, key: &str, fact: &Fact<T>) -> Failed {
-        let mut source = fact.origin.source.as_str().to_owned();
-        if let Some(fetched) = &fact.origin.fetched {
-            source.push_str(&format!(", fetched {fetched}"));
-        }
+        let source = fact.origin.source.as_str();
+        let source = match &fact.origin.fetched {
+            Some(fetched) => format!("{source}, fetched {fetched}"),
+            None => source.to_owned(),
+        };
         self.with(key, json!(source))
     }
 }
@@ -339,10 +340,12 @@ fn unmaintained(component: &Component) -> Outcome {
     if let Some(fact) = &facts.scorecard {
         let archived = fact.value.checks.iter().find(|check| {
             check.name == "Maintained"
-                && check
-                    .reason
-                    .as_deref()
-                    .is_some_and(|r| r.to_ascii_lowercase().contains("archived"))
+                && check.reason.as_deref().is_some_and(|reason| {
+                    reason
+                        .as_bytes()
+                        .windows(b"archived".len())
+                        .any(|word| word.eq_ignore_ascii_case(b"archived"))
+                })
         });
         if let Some(check) = archived {
             return Outcome::Fails(
