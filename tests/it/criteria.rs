@@ -17,7 +17,7 @@ use crate::common::fake_sources::{Card, FakeSources, Fault, Package, Route, Serv
 use crate::common::{Depgov, code, git, stderr, stdout};
 use crate::facts_remote::{
     Locked, cargo_lock, commit_lockfile, depgov, locked, package_lock, report, repository,
-    requirements,
+    requirements, scan_org,
 };
 
 /// Published well inside every window: not stale, not too new.
@@ -222,14 +222,25 @@ fn run(dir: &Path, fake: &FakeSources, osv: &TempDir, args: &[&str]) -> Output {
 
 /// The findings of the criteria in a JSON report, as `(rule, name, severity, ring)`.
 fn health(report: &Value) -> Vec<(String, String, String, String)> {
+    columns(report, "/severity", "/ring")
+}
+
+/// The findings of the criteria in a JSON report, as `(rule, name, …)` with the fields at two
+/// JSON pointers, sorted.
+fn columns(report: &Value, third: &str, fourth: &str) -> Vec<(String, String, String, String)> {
+    let text = |f: &Value, pointer: &str| {
+        f.pointer(pointer)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned()
+    };
     let mut found: Vec<_> = findings(report)
         .map(|f| {
-            let text = |v: &Value| v.as_str().unwrap_or("").to_owned();
             (
-                text(&f["rule"]),
-                text(&f["component"]["name"]),
-                text(&f["severity"]),
-                text(&f["ring"]),
+                text(f, "/rule"),
+                text(f, "/component/name"),
+                text(f, third),
+                text(f, fourth),
             )
         })
         .collect();
@@ -561,21 +572,7 @@ fn with_a_base_new_usage_is_new_and_existing_usage_is_debt() {
     // New hold usage is an error.
     assert_eq!(code(&output), 1, "{}", stderr(&output));
     let judged = report(&output);
-    let graded: Vec<(String, String, String, String)> = {
-        let mut graded: Vec<_> = findings(&judged)
-            .map(|f| {
-                let text = |v: &Value| v.as_str().unwrap_or("").to_owned();
-                (
-                    text(&f["rule"]),
-                    text(&f["component"]["name"]),
-                    text(&f["change"]),
-                    text(&f["severity"]),
-                )
-            })
-            .collect();
-        graded.sort();
-        graded
-    };
+    let graded = columns(&judged, "/change", "/severity");
     let row = |rule: &str, name: &str, change: &str, severity: &str| {
         (rule.into(), name.into(), change.into(), severity.into())
     };
@@ -781,22 +778,8 @@ fn the_org_report_gathers_community_health_by_repository() {
     let osv = osv_database();
     let workspace = tempfile::tempdir().expect("temp dir");
     std::fs::write(workspace.path().join("policy.toml"), policy("hold", "")).expect("policy");
-    let output = Depgov::new(workspace.path())
-        .facts_from(&fake)
-        .args([
-            "scan-org",
-            "acme",
-            "--policy",
-            "policy.toml",
-            "--out",
-            "out",
-            "--requests-per-minute",
-            "0",
-        ])
+    let output = scan_org(workspace.path(), &fake, &github.api_url(), TOKEN)
         .env("DEPGOV_OSV_DB", osv.path())
-        .env("DEPGOV_GITHUB_BACKOFF_MS", "1")
-        .env("GITHUB_TOKEN", TOKEN)
-        .env("GITHUB_API_URL", github.api_url())
         .run();
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let read = |name: &str| {

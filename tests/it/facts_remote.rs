@@ -1587,6 +1587,28 @@ fn base_and_head_are_judged_with_one_fetch_per_package_version() {
     assert_eq!(fake.count(Route::Npm), 0);
 }
 
+/// `depgov scan-org acme --policy policy.toml --out out` in `workspace`, against the fake
+/// GitHub at `api_url` with `token` and facts from `fake`.
+pub(crate) fn scan_org(workspace: &Path, fake: &FakeSources, api_url: &str, token: &str) -> Depgov {
+    let mut command = Depgov::new(workspace);
+    command
+        .facts_from(fake)
+        .args([
+            "scan-org",
+            "acme",
+            "--policy",
+            "policy.toml",
+            "--out",
+            "out",
+            "--requests-per-minute",
+            "0",
+        ])
+        .env("DEPGOV_GITHUB_BACKOFF_MS", "1")
+        .env("GITHUB_TOKEN", token)
+        .env("GITHUB_API_URL", api_url);
+    command
+}
+
 #[test]
 fn scan_org_asks_about_each_package_version_once_across_repositories() {
     use crate::common::fake_github::org::FakeRepo;
@@ -1634,22 +1656,7 @@ fn scan_org_asks_about_each_package_version_once_across_repositories() {
     }
     let workspace = tempfile::tempdir().expect("temp dir");
     std::fs::write(workspace.path().join("policy.toml"), POLICY).expect("write policy");
-    let output = Depgov::new(workspace.path())
-        .facts_from(&fake)
-        .args([
-            "scan-org",
-            "acme",
-            "--policy",
-            "policy.toml",
-            "--out",
-            "out",
-            "--requests-per-minute",
-            "0",
-        ])
-        .env("DEPGOV_GITHUB_BACKOFF_MS", "1")
-        .env("GITHUB_TOKEN", TOKEN)
-        .env("GITHUB_API_URL", github.api_url())
-        .run();
+    let output = scan_org(workspace.path(), &fake, &github.api_url(), TOKEN).run();
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let asked: Vec<String> = depsdev_asked(&fake).into_iter().flatten().collect();
     let mut distinct = asked.clone();
