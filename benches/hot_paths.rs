@@ -1,8 +1,10 @@
 //! Criterion benchmarks of depgov's hot paths, in process: lockfile parsing per format (every
 //! format's test fixtures, and the files of the shared corpus when it is present), policy
-//! loading and component matching, license evaluation, rendering each report format, and
-//! reading installed trees for facts (a synthesized 2,000-package `node_modules`).
-//! Whole-command figures, against `cargo metadata` and cargo-deny, come from bench/compare.sh.
+//! loading and component matching, license evaluation, the criteria of acceptability
+//! (`[criteria]`) on a corpus-sized set of components with cached facts, rendering each report
+//! format, and reading installed trees for facts (a synthesized 2,000-package `node_modules`).
+//! The criteria are measured in the thread's CPU time, the rest in wall time. Whole-command
+//! figures, against `cargo metadata` and cargo-deny, come from bench/compare.sh.
 //!
 //! `cargo bench --bench hot_paths [FILTER]`; the corpus is found at ../shared/corpus,
 //! ../../shared/corpus or $DEPGOV_CORPUS.
@@ -11,13 +13,15 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use depgov::evaluate::evaluate;
 use depgov::facts::installed::{Installed, license_text};
 use depgov::inventory::{Document, Format, Input, Inventory, formats};
+use depgov::model::facts::Facts;
 use depgov::model::license::License;
-use depgov::model::{Component, Ecosystem};
-use depgov::policy::{self, Policy, PolicyOrigin};
+use depgov::model::{Component, ComponentId, Ecosystem, Kind, Source};
+use depgov::policy::{self, Criteria, Policy, PolicyOrigin};
 use depgov::report::{self, Report};
 use serde_json::json;
 
@@ -279,6 +283,171 @@ fn licenses(c: &mut Criterion) {
     group.finish();
 }
 
+/// Components in the criteria benchmark: about as many as the shared corpus holds.
+const CORPUS_COMPONENTS: usize = 11_600;
+
+/// [`CORPUS_COMPONENTS`] registry components in the corpus's proportions (seven in ten npm,
+/// then Cargo, PyPI, Go and Maven), each with the facts a cached run gives the criteria: a
+/// publish date (some within the too-new cooldown), the newest release (some stale), a
+/// deprecation and a yank now and then, a Scorecard of ten checks (inconclusive ones among
+/// them, a tenth below 3), the previous release (some relicensed), a PEP 792 status for some
+/// PyPI projects; one in twenty has no facts at all (unreachable), for `health-unknown`.
+///
+/// With `healthy`, the same components pass every criterion: each has every fact, a recent
+/// release, a good Scorecard and the license of its previous release — what judging costs
+/// without the findings.
+fn corpus_with_facts(healthy: bool) -> Vec<Component> {
+    let source =
+        |fact_source: &str| json!({"source": fact_source, "fetched": "2026-12-30T08:00:00Z"});
+    let fact = |value: serde_json::Value, from: &str| {
+        let mut fact = source(from);
+        fact["value"] = value;
+        fact
+    };
+    let day = |days_ago: usize| {
+        (today() - chrono::Days::new(days_ago as u64))
+            .format("%Y-%m-%dT10:20:30Z")
+            .to_string()
+    };
+    (0..CORPUS_COMPONENTS)
+        .map(|i| {
+            let (ecosystem, registry, from) = match i % 100 {
+                0..72 => (Ecosystem::Npm, depgov::model::registry::NPMJS, "deps-dev"),
+                72..91 => (Ecosystem::Cargo, depgov::model::registry::CRATES_IO, "crates-io"),
+                91..95 => (Ecosystem::Pypi, "https://pypi.org/simple", "pypi"),
+                95..99 => (Ecosystem::Golang, "https://proxy.golang.org", "deps-dev"),
+                _ => (Ecosystem::Maven, "https://repo.maven.apache.org/maven2", "deps-dev"),
+            };
+            let license = LICENSES[i % LICENSES.len()].unwrap_or("MIT");
+            let mut facts = json!({
+                "published": fact(json!(day(i % 900 + 1)), from),
+                "latest_release": fact(json!(day(i % 1_100)), from),
+                "deprecated": fact(json!({"set": i % 50 == 0, "message": "use something else"}), from),
+                "yanked": fact(json!({"set": i % 100 == 73}), from),
+                "previous_release": fact(
+                    json!({"version": "0.9.0", "license": if i % 40 == 0 { "BUSL-1.1" } else { license }}),
+                    from,
+                ),
+            });
+            if i % 3 != 0 {
+                let checks: Vec<serde_json::Value> = (0..10_i64)
+                    .map(|c| json!({"name": format!("Check-{c}"), "score": if c % 4 == 3 { -1 } else { (i as i64 + c) % 11 }, "reason": "as measured"}))
+                    .collect();
+                facts["scorecard"] = fact(
+                    json!({"repository": format!("github.com/acme/pkg-{i}"), "score": if i % 10 == 1 { 2.1 } else { 6.4 }, "checks": checks}),
+                    "deps-dev",
+                );
+            }
+            if ecosystem == Ecosystem::Pypi && i % 7 == 0 {
+                facts["project_status"] = fact(json!({"status": "archived", "reason": "read-only"}), "pypi");
+            }
+            if healthy {
+                facts["published"] = fact(json!(day(i % 700 + 3)), from);
+                facts["latest_release"] = fact(json!(day(i % 700)), from);
+                facts["deprecated"] = fact(json!({"set": false}), from);
+                facts["yanked"] = fact(json!({"set": false}), from);
+                facts["previous_release"] = fact(json!({"version": "0.9.0", "license": license}), from);
+                facts["scorecard"] = fact(
+                    json!({"repository": format!("github.com/acme/pkg-{i}"), "score": 6.4, "checks": []}),
+                    "deps-dev",
+                );
+                if let Some(status) = facts.as_object_mut() {
+                    status.remove("project_status");
+                }
+            } else if i % 20 == 7 {
+                facts = json!({"unavailable": {"why": "unreachable", "sources": ["deps.dev"]}});
+            }
+            Component {
+                id: ComponentId::new(ecosystem, &format!("pkg-{i}"), &format!("{}.{}.{}", i % 5, i % 17, i % 3)),
+                license: License::from_declared(Some(license)),
+                source: Source::Registry { url: registry.to_owned() },
+                kinds: [Kind::Runtime].into(),
+                optional: false,
+                direct: i % 10 == 0,
+                path: vec!["app".to_owned(), format!("pkg-{i}")],
+                location: None,
+                dependents: Vec::new(),
+                facts: serde_json::from_value::<Facts>(facts).expect("facts as the cache holds them"),
+            }
+        })
+        .collect()
+}
+
+/// The CPU time of the measuring thread (`CLOCK_THREAD_CPUTIME_ID`), in nanoseconds: unlike
+/// wall time, it does not grow when other processes share the machine's cores, so a difference
+/// of a few milliseconds between two runs of ~50 ms stays measurable on a busy machine.
+struct ThreadCpuTime;
+
+impl ThreadCpuTime {
+    fn now() -> u64 {
+        let mut time = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: `time` is a valid timespec for the call to write.
+        let failed = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut time) };
+        assert_eq!(failed, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
+        time.tv_sec as u64 * 1_000_000_000 + time.tv_nsec as u64
+    }
+}
+
+impl Measurement for ThreadCpuTime {
+    type Intermediate = u64;
+    type Value = u64;
+
+    fn start(&self) -> u64 {
+        ThreadCpuTime::now()
+    }
+
+    fn end(&self, start: u64) -> u64 {
+        ThreadCpuTime::now().saturating_sub(start)
+    }
+
+    fn add(&self, a: &u64, b: &u64) -> u64 {
+        a + b
+    }
+
+    fn zero(&self) -> u64 {
+        0
+    }
+
+    fn to_f64(&self, value: &u64) -> f64 {
+        *value as f64
+    }
+
+    fn formatter(&self) -> &dyn ValueFormatter {
+        // Nanoseconds, shown as wall time is.
+        static WALL_TIME: WallTime = WallTime;
+        WALL_TIME.formatter()
+    }
+}
+
+/// What the criteria of acceptability add to evaluation: the default policy with its
+/// `[criteria]`, and the same policy without them, on the same components and facts; in
+/// thread CPU time ([`ThreadCpuTime`]).
+fn criteria(c: &mut Criterion<ThreadCpuTime>) {
+    let with = policy::embedded();
+    let mut without = with.clone();
+    without.criteria = Criteria::default();
+    let mut group = c.benchmark_group("criteria");
+    group.throughput(Throughput::Elements(CORPUS_COMPONENTS as u64));
+    for (set, components) in [
+        ("evaluate-11600", corpus_with_facts(false)),
+        ("evaluate-11600-healthy", corpus_with_facts(true)),
+    ] {
+        for (name, policy) in [("without", &without), ("with", &with)] {
+            group.bench_function(BenchmarkId::new(set, name), |b| {
+                b.iter(|| {
+                    evaluate(black_box(&components), policy, today())
+                        .findings
+                        .len()
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
 fn reports(c: &mut Criterion) {
     let policy = large_policy();
     let components = components();
@@ -439,4 +608,9 @@ fn installed(c: &mut Criterion) {
 }
 
 criterion_group!(benches, parsing, policies, licenses, reports, installed);
-criterion_main!(benches);
+criterion_group! {
+    name = cpu_time;
+    config = Criterion::default().with_measurement(ThreadCpuTime);
+    targets = criteria
+}
+criterion_main!(benches, cpu_time);

@@ -11,7 +11,7 @@
 //! component gets one `health-unknown` finding naming the criteria and why, on the ring of
 //! `criteria.unknown`.
 
-use chrono::{DateTime, NaiveDate};
+use chrono::NaiveDate;
 use serde_json::{Value, json};
 
 use super::finding;
@@ -99,17 +99,21 @@ impl Failed {
         }
     }
 
+    /// `key: value` as evidence; an empty text (a yank without a reason) is no evidence.
     fn with(mut self, key: &str, value: Value) -> Failed {
-        self.evidence.insert(key.to_owned(), value);
+        if value.as_str().is_none_or(|text| !text.trim().is_empty()) {
+            self.evidence.insert(key.to_owned(), value);
+        }
         self
     }
 
     /// The source and fetch time of a fact, as evidence.
     fn from<T>(self, key: &str, fact: &Fact<T>) -> Failed {
-        let mut source = fact.origin.source.as_str().to_owned();
-        if let Some(fetched) = &fact.origin.fetched {
-            source.push_str(&format!(", fetched {fetched}"));
-        }
+        let source = fact.origin.source.as_str();
+        let source = match &fact.origin.fetched {
+            Some(fetched) => format!("{source}, fetched {fetched}"),
+            None => source.to_owned(),
+        };
         self.with(key, json!(source))
     }
 }
@@ -141,8 +145,11 @@ fn assess(
                     .from("source", status),
                 );
             }
+            // crates.io has no deprecation (deps.dev's flag on a crate is its yank): a crate
+            // is never missing one.
+            let deprecates = component.id.ecosystem != Ecosystem::Cargo;
             match &facts.deprecated {
-                None if facts.project_status.is_none() => Outcome::Missing,
+                None if deprecates && facts.project_status.is_none() => Outcome::Missing,
                 Some(flag) if flag.value.set => {
                     let message = flag.value.message.clone().unwrap_or_default();
                     Outcome::Fails(
@@ -180,10 +187,9 @@ fn assess(
             let Threshold::Days(days) = threshold else {
                 return Outcome::Passes;
             };
-            match (
-                age(facts.latest_release.as_ref(), today),
-                age(facts.published.as_ref(), today),
-            ) {
+            // This version's own date matters only when the newest release's is unknown.
+            let published = || age(facts.published.as_ref(), today);
+            match (age(facts.latest_release.as_ref(), today), published) {
                 (Some((age, fact)), _) if age > i64::from(days) => Outcome::Fails(
                     Failed::new(format!(
                         "no release of {name} since {} ({age} days, more than {days}): possibly unmaintained",
@@ -195,8 +201,10 @@ fn assess(
                 ),
                 (Some(_), _) => Outcome::Passes,
                 // This very version is recent: the package is released within the period.
-                (None, Some((age, _))) if age <= i64::from(days) => Outcome::Passes,
-                _ => Outcome::Missing,
+                (None, published) => match published() {
+                    Some((age, _)) if age <= i64::from(days) => Outcome::Passes,
+                    _ => Outcome::Missing,
+                },
             }
         }
         Criterion::Scorecard => {
@@ -267,7 +275,16 @@ fn assess(
             let Some(previous) = &facts.previous_release else {
                 return Outcome::Passes;
             };
-            match changed(&License::from_declared(Some(&previous.value.license)), &component.license) {
+            // Most releases declare what the one before did, word for word: no need to parse.
+            let before = previous.value.license.trim();
+            if component
+                .license
+                .text()
+                .is_some_and(|now| now.trim() == before)
+            {
+                return Outcome::Passes;
+            }
+            match changed(&License::from_declared(Some(before)), &component.license) {
                 Some((before, after)) => Outcome::Fails(
                     Failed::new(format!(
                         "{name} {version} is licensed {after}; the release before it, {}, was {before}",
@@ -323,10 +340,12 @@ fn unmaintained(component: &Component) -> Outcome {
     if let Some(fact) = &facts.scorecard {
         let archived = fact.value.checks.iter().find(|check| {
             check.name == "Maintained"
-                && check
-                    .reason
-                    .as_deref()
-                    .is_some_and(|r| r.to_ascii_lowercase().contains("archived"))
+                && check.reason.as_deref().is_some_and(|reason| {
+                    reason
+                        .as_bytes()
+                        .windows(b"archived".len())
+                        .any(|word| word.eq_ignore_ascii_case(b"archived"))
+                })
         });
         if let Some(check) = archived {
             return Outcome::Fails(
@@ -353,7 +372,9 @@ pub fn changed(before: &License, after: &License) -> Option<(String, String)> {
         return None;
     };
     let same = match (before, after) {
-        (License::Spdx(a), License::Spdx(b)) => a.to_string() == b.to_string(),
+        // The same licenses written another way (`(MIT OR Apache-2.0)`, `MIT/Apache-2.0`) are
+        // no relicensing: SPDX expressions compare by their parsed terms, not their text.
+        (License::Spdx(a), License::Spdx(b)) => a == b,
         _ => old.trim().eq_ignore_ascii_case(new.trim()),
     };
     (!same).then(|| (old.to_owned(), new.to_owned()))
@@ -387,12 +408,21 @@ fn age(fact: Option<&Fact<String>>, today: NaiveDate) -> Option<(i64, &Fact<Stri
     Some((days_since(&fact.value, today)?, fact))
 }
 
-/// Days from an RFC 3339 timestamp (or a `YYYY-MM-DD` date) to `today`.
+/// Days from an RFC 3339 timestamp (or a `YYYY-MM-DD` date) to `today`. The day is the
+/// timestamp's own (as `DateTime::date_naive` gives it): its first ten characters, read
+/// without a general-purpose parser, since every component's dates are read on every run.
 fn days_since(when: &str, today: NaiveDate) -> Option<i64> {
-    let day = DateTime::parse_from_rfc3339(when)
-        .ok()
-        .map(|t| t.date_naive())
-        .or_else(|| NaiveDate::parse_from_str(when.get(..10)?, "%Y-%m-%d").ok())?;
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        let text = when.get(range)?;
+        text.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| text.parse().ok())?
+    };
+    if when.get(4..5) != Some("-") || when.get(7..8) != Some("-") {
+        return None;
+    }
+    let year = i32::try_from(digits(0..4)?).ok()?;
+    let day = NaiveDate::from_ymd_opt(year, digits(5..7)?, digits(8..10)?)?;
     Some((today - day).num_days().max(0))
 }
 
@@ -407,5 +437,30 @@ fn suffix(message: &str) -> String {
         String::new()
     } else {
         format!(": {}", message.trim())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_since_reads_the_day_of_every_timestamp_form_and_refuses_the_rest() {
+        let today = NaiveDate::from_ymd_opt(2027, 1, 1).expect("a date");
+        for (when, days) in [
+            ("2026-12-31T08:00:00Z", Some(1)),
+            ("2026-12-31T23:30:00.123456Z", Some(1)),
+            // The timestamp's own day, as `DateTime::date_naive` gives it.
+            ("2026-12-30T23:30:00-05:00", Some(2)),
+            ("2026-12-01", Some(31)),
+            ("2027-01-02T00:00:00Z", Some(0)),
+            ("2026-02-30T00:00:00Z", None),
+            ("2026-1-01", None),
+            ("+2026-12-31", None),
+            ("yesterday", None),
+            ("", None),
+        ] {
+            assert_eq!(days_since(when, today), days, "{when}");
+        }
     }
 }

@@ -9,6 +9,7 @@ mod common;
 
 mod action;
 mod check_cargo;
+mod criteria;
 mod discovery;
 mod docs;
 mod explain;
