@@ -76,7 +76,7 @@ impl Base {
         });
         let unchanged = |input: &Planned| match input {
             Planned::CargoWorkspace { .. } => !manifests_changed,
-            Planned::File { path, manifest } => {
+            Planned::File { path, manifest, .. } => {
                 !self.changed.contains(path)
                     && manifest.as_ref().is_none_or(|m| !self.changed.contains(m))
             }

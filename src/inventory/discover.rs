@@ -12,9 +12,10 @@ use globset::GlobSet;
 
 use super::cargo::{self, CargoOptions};
 use super::formats;
-use super::{Document, Format, Input, Inventory, ParseError};
+use super::{Document, Format, Input, Inventory, Note, ParseError};
 use crate::error::Error;
 use crate::model::Ecosystem;
+use crate::model::codes::NoteCode;
 use crate::util::paths;
 
 /// Directories skipped unless the policy's `[scan] exclude` says otherwise: installed
@@ -119,8 +120,14 @@ pub enum Planned {
     File {
         path: String,
         manifest: Option<String>,
+        /// A file beside it that its package manager ignores in its favour, so depgov does too.
+        shadows: Option<String>,
     },
 }
+
+/// Lockfiles that make their package manager ignore another beside them: (preferred,
+/// ignored). npm reads `npm-shrinkwrap.json` and ignores `package-lock.json` when both exist.
+const PRECEDENCE: &[(&str, &str)] = &[("npm-shrinkwrap.json", "package-lock.json")];
 
 impl Planned {
     pub fn path(&self) -> &str {
@@ -200,13 +207,22 @@ pub fn plan(files: &[String], options: &ScanOptions) -> Vec<Planned> {
         if read_by_cargo {
             continue;
         }
-        let manifest = format
-            .manifest_name()
-            .map(|m| join(dir, m))
-            .filter(|m| present.contains(m.as_str()));
+        let file_name = split(file).1;
+        let beside = |name: &str| Some(join(dir, name)).filter(|p| present.contains(p.as_str()));
+        let shadowed = PRECEDENCE
+            .iter()
+            .any(|(preferred, ignored)| file_name == *ignored && beside(preferred).is_some());
+        if shadowed {
+            continue;
+        }
+        let shadows = PRECEDENCE
+            .iter()
+            .filter(|(preferred, _)| file_name == *preferred)
+            .find_map(|(_, ignored)| beside(ignored));
         planned.push(Planned::File {
             path: (*file).to_owned(),
-            manifest,
+            manifest: format.manifest_name().and_then(beside),
+            shadows,
         });
     }
     planned.sort_by(|a, b| a.path().cmp(b.path()));
@@ -282,6 +298,13 @@ pub fn scan(
         .filter_map(Result::ok)
         .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
         .map(|entry| paths::relative_path(&entry.path(), &root))
+        // A file named on its own is read even where another would take precedence over it.
+        .filter(|sibling| {
+            let (name, named) = (split(sibling).1, split(&file).1);
+            !PRECEDENCE
+                .iter()
+                .any(|(preferred, ignored)| name == *preferred && named == *ignored)
+        })
         .collect();
     let planned: Vec<Planned> = plan(&siblings, options)
         .into_iter()
@@ -465,7 +488,11 @@ fn read_one(
                 notes: Vec::new(),
             })
         }
-        Planned::File { path, manifest } => {
+        Planned::File {
+            path,
+            manifest,
+            shadows,
+        } => {
             let text = tree.read(path)?;
             let format: &dyn Format =
                 formats::for_file(path, Some(&text)).ok_or_else(|| Error::Parse {
@@ -482,6 +509,12 @@ fn read_one(
                     .map(|(path, text)| Document { path, text }),
             };
             let mut parsed = format.parse(&input).map_err(|e| parse_error(path, e))?;
+            if let Some(shadowed) = shadows {
+                let why = format!(
+                    "`{shadowed}` is not read: its package manager reads this file instead when both are present"
+                );
+                parsed.notes.push(Note::new(NoteCode::Ignored, None, why));
+            }
             if let Some(wanted) = &options.ecosystems {
                 parsed
                     .components
@@ -572,7 +605,8 @@ mod tests {
                 },
                 Planned::File {
                     path: "web/package-lock.json".into(),
-                    manifest: Some("web/package.json".into())
+                    manifest: Some("web/package.json".into()),
+                    shadows: None,
                 },
             ]
         );
@@ -580,7 +614,8 @@ mod tests {
             plan(&files, &options(true))[0],
             Planned::File {
                 path: "Cargo.lock".into(),
-                manifest: Some("Cargo.toml".into())
+                manifest: Some("Cargo.toml".into()),
+                shadows: None,
             }
         );
     }

@@ -396,7 +396,7 @@ impl Context<'_> {
         let planned = discover::plan(&files, self.discovery);
         let mut texts: HashMap<String, Result<String, String>> = HashMap::new();
         let wanted = planned.iter().flat_map(|p| match p {
-            Planned::File { path, manifest } => [Some(path), manifest.as_ref()],
+            Planned::File { path, manifest, .. } => [Some(path), manifest.as_ref()],
             Planned::CargoWorkspace { manifest } => [Some(manifest), None],
         });
         for path in wanted.flatten() {

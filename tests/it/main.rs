@@ -36,6 +36,7 @@ mod malformed;
 mod org_scan;
 mod policy_lifecycle;
 mod policy_tools;
+mod references;
 mod regressions;
 mod reporters;
 mod security;

@@ -126,6 +126,40 @@ pub fn split_descriptor(descriptor: &str) -> Option<(&str, &str)> {
     Some((&descriptor[..at], &descriptor[at + 1..]))
 }
 
+/// The entry a dependency `name@range` means when no entry locks that exact descriptor (a
+/// `resolutions` override, a hand-edited lockfile): of the `candidates` of its name (node,
+/// locked version), the one whose version satisfies the range (an `npm:` prefix aside). When
+/// none or several do, the reason the edge is not followed, for its note.
+pub fn only_satisfying(
+    name: &str,
+    range: &str,
+    candidates: &[(usize, &str)],
+) -> Result<usize, String> {
+    let semver_range = nodejs_semver::Range::parse(range.strip_prefix("npm:").unwrap_or(range));
+    let satisfying: Vec<usize> = match &semver_range {
+        Ok(semver_range) => candidates
+            .iter()
+            .filter(|(_, version)| {
+                nodejs_semver::Version::parse(version).is_ok_and(|v| semver_range.satisfies(&v))
+            })
+            .map(|(node, _)| *node)
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    match satisfying[..] {
+        [node] => Ok(node),
+        [] if candidates.is_empty() => Err(format!("no entry of `{name}` is locked")),
+        [] => Err(format!(
+            "none of the {} entries of `{name}` satisfies `{range}`",
+            candidates.len()
+        )),
+        _ => Err(format!(
+            "{} entries of `{name}` satisfy `{range}` and could be meant",
+            satisfying.len()
+        )),
+    }
+}
+
 /// Where a package came from, by the URL or spec its lockfile resolved it to: a git
 /// repository (`git+…`, `github:…`, a `….git` URL, or a codeload.github.com tarball of a
 /// commit), a local `file:` path (made relative to the repository root through the
@@ -285,6 +319,19 @@ mod tests {
         );
         assert_eq!(split_descriptor("@scope"), None);
         assert_eq!(split_descriptor(""), None);
+    }
+
+    #[test]
+    fn a_range_is_followed_to_the_one_entry_that_satisfies_it() {
+        let candidates = [(1, "1.2.0"), (2, "2.0.1"), (3, "2.3.0")];
+        assert_eq!(only_satisfying("a", "^1.0.0", &candidates), Ok(1));
+        assert_eq!(only_satisfying("a", "npm:~2.0.0", &candidates), Ok(2));
+        let ambiguous = only_satisfying("a", "^2", &candidates).unwrap_err();
+        assert!(ambiguous.starts_with("2 entries"), "{ambiguous}");
+        let none = only_satisfying("a", "^3", &candidates).unwrap_err();
+        assert!(none.starts_with("none of the 3"), "{none}");
+        assert!(only_satisfying("a", "latest", &candidates).is_err());
+        assert!(only_satisfying("a", "^1", &[]).is_err());
     }
 
     #[test]

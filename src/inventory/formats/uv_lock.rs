@@ -16,6 +16,7 @@
 //! with a dynamic version) is noted, not inventoried. Direct dependencies of the project at
 //! the lockfile's directory point at their line in the `pyproject.toml` beside it.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Deserialize;
@@ -208,6 +209,7 @@ impl Format for UvLock {
             by_key: &by_key,
             lines: &lines,
             manifest: manifest.as_ref(),
+            dangling: RefCell::new(Vec::new()),
         };
         let mut requires: Vec<Requires<'_>> =
             (0..graph.len()).map(|_| Requires::default()).collect();
@@ -219,15 +221,15 @@ impl Format for UvLock {
                 declares: beside[index],
             };
             let lists = &mut requires[from.node];
-            lists.normal = edges.add(&mut graph, &from, Group::Runtime, &package.dependencies)?;
+            lists.normal = edges.add(&mut graph, &from, Group::Runtime, &package.dependencies);
             for (extra, entries) in &package.optional_dependencies {
-                let resolved = edges.add(&mut graph, &from, Group::Optional, entries)?;
+                let resolved = edges.add(&mut graph, &from, Group::Optional, entries);
                 lists.extras.insert(extra.as_str(), resolved);
             }
             for entries in package.dev_dependencies.values() {
                 lists
                     .dev
-                    .extend(edges.add(&mut graph, &from, Group::Dev, entries)?);
+                    .extend(edges.add(&mut graph, &from, Group::Dev, entries));
             }
         }
         if let Some(node) = workspace_root {
@@ -237,18 +239,18 @@ impl Format for UvLock {
                 declares: true,
             };
             let lists = &mut requires[node];
-            lists.normal = edges.add(&mut graph, &from, Group::Runtime, &workspace.requirements)?;
+            lists.normal = edges.add(&mut graph, &from, Group::Runtime, &workspace.requirements);
             for entries in workspace.dependency_groups.values() {
                 lists
                     .dev
-                    .extend(edges.add(&mut graph, &from, Group::Dev, entries)?);
+                    .extend(edges.add(&mut graph, &from, Group::Dev, entries));
             }
         }
 
         let roots: Vec<usize> = (0..graph.len()).filter(|&n| graph.is_root(n)).collect();
         let needed = reached(&requires, &roots, false);
         let installable = reached(&requires, &roots, true);
-        let mut notes = Vec::new();
+        let mut notes = edges.dangling.into_inner();
         let mut packages = Vec::new();
         for (package, &node) in lock.package.iter().zip(&node_of) {
             if graph.is_root(node) {
@@ -300,6 +302,8 @@ struct Edges<'a> {
     lines: &'a LineIndex,
     /// The manifest beside the lockfile, for the lines of the project's declarations.
     manifest: Option<&'a Manifest>,
+    /// Notes on entries naming a package the lockfile does not hold.
+    dangling: RefCell<Vec<Note>>,
 }
 
 /// The node dependency entries are read for.
@@ -318,10 +322,10 @@ impl Edges<'_> {
         from: &Dependent<'_>,
         group: Group,
         entries: &'e [Spanned<Dependency>],
-    ) -> Result<Vec<Resolved<'e>>, ParseError> {
+    ) -> Vec<Resolved<'e>> {
         let mut resolved = Vec::with_capacity(entries.len());
         for entry in entries {
-            let to = self.resolve(entry, from.name)?;
+            let to = self.resolve(entry, from.name);
             let dependency = entry.get_ref();
             let declared_at = self
                 .manifest
@@ -335,16 +339,13 @@ impl Edges<'_> {
                 extras: &dependency.extra,
             });
         }
-        Ok(resolved)
+        resolved
     }
 
     /// The nodes of the packages an entry names: by name, narrowed by `version` and `source`
-    /// when given. Should an entry still match several, it depends on each of them.
-    fn resolve(
-        &self,
-        entry: &Spanned<Dependency>,
-        from_name: &str,
-    ) -> Result<Vec<usize>, ParseError> {
+    /// when given. Should an entry still match several, it depends on each of them; should it
+    /// match none, it is noted and depends on nothing.
+    fn resolve(&self, entry: &Spanned<Dependency>, from_name: &str) -> Vec<usize> {
         let dependency = entry.get_ref();
         let to: Vec<usize> = self
             .by_key
@@ -366,15 +367,16 @@ impl Edges<'_> {
             .map(|index| self.node_of[index])
             .collect();
         if to.is_empty() {
-            return Err(ParseError::at(
-                self.lines.line(entry.span().start),
+            self.dangling.borrow_mut().push(Note::new(
+                NoteCode::DanglingReference,
+                Some(self.lines.line(entry.span().start)),
                 format!(
-                    "`{from_name}` depends on `{}`, which the lockfile does not list",
+                    "`{from_name}` depends on `{}`, which the lockfile does not list; the edge is not followed",
                     dependency.name
                 ),
             ));
         }
-        Ok(to)
+        to
     }
 }
 

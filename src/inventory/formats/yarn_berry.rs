@@ -30,7 +30,8 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Deserialize;
 
 use super::js::{
-    Link, Manifest, Section, link_optional, relative_to_lockfile, resolved_source, split_descriptor,
+    Link, Manifest, Section, link_optional, only_satisfying, relative_to_lockfile, resolved_source,
+    split_descriptor,
 };
 use super::yaml::{self, Keyed, Mapping};
 use super::{Locked, assemble};
@@ -189,15 +190,17 @@ fn inventory(
     }
 
     let mut by_descriptor: HashMap<&str, usize> = HashMap::with_capacity(entries.len() * 2);
-    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::with_capacity(entries.len());
+    // Per name, its entries' nodes and versions.
+    let mut by_name: HashMap<&str, Vec<(usize, &str)>> = HashMap::with_capacity(entries.len());
     for (entry, node) in entries.iter().zip(&node_of_entry) {
         let Some(node) = *node else { continue };
+        let version = entry.value.version.as_deref().unwrap_or_default();
         for descriptor in entry.key.split(',').map(str::trim) {
             by_descriptor.insert(descriptor, node);
             if let Some((name, _)) = split_descriptor(descriptor) {
                 let nodes = by_name.entry(name).or_default();
-                if !nodes.contains(&node) {
-                    nodes.push(node);
+                if !nodes.iter().any(|(n, _)| *n == node) {
+                    nodes.push((node, version));
                 }
             }
         }
@@ -226,22 +229,21 @@ fn inventory(
             // The lockfile keeps the descriptors a `resolutions` override in package.json
             // resolves to, not the ones it replaces: a range of a name with one entry is that
             // entry, as the override made it.
-            let to = match (found, by_name.get(name.as_str()).map(Vec::as_slice)) {
-                (Some(&to), _) | (None, Some(&[to])) => to,
-                (None, Some(candidates)) => {
-                    let why = format!(
-                        "{}, and {} entries of `{name}` could be meant; the edge is not followed",
-                        missing(),
-                        candidates.len()
-                    );
-                    parsed.notes.push(Note::new(
-                        NoteCode::DanglingReference,
-                        Some(dependency.line),
-                        why,
-                    ));
-                    continue;
-                }
-                (None, None) => return Err(ParseError::at(dependency.line, missing())),
+            let candidates = by_name.get(name.as_str()).map_or(&[][..], Vec::as_slice);
+            let to = match (found, candidates) {
+                (Some(&to), _) | (None, &[(to, _)]) => to,
+                (None, candidates) => match only_satisfying(name, range, candidates) {
+                    Ok(to) => to,
+                    Err(why) => {
+                        let why = format!("{}; {why}; the edge is not followed", missing());
+                        parsed.notes.push(Note::new(
+                            NoteCode::DanglingReference,
+                            Some(dependency.line),
+                            why,
+                        ));
+                        continue;
+                    }
+                },
             };
             if graph.is_root(to) {
                 continue;
