@@ -478,7 +478,12 @@ fn read_one(
                     "{manifest}: a Cargo workspace needs a checked-out tree; use --lockfile-only"
                 ))
             })?;
-            let inventory = cargo::read_workspace(&root.join(manifest), cargo_options, root)?;
+            let inventory = match cargo::read_workspace(&root.join(manifest), cargo_options, root) {
+                Err(Error::CargoLockRefused { .. }) => {
+                    return read_refused_workspace(manifest, tree, options);
+                }
+                read => read?,
+            };
             let input = inventory.inputs.into_iter().next();
             let path = input.map_or_else(|| manifest.clone(), |i| i.path);
             Ok(ReadInput {
@@ -528,6 +533,48 @@ fn read_one(
             })
         }
     }
+}
+
+/// A workspace `cargo metadata --locked` refused (its Cargo.lock is stale or missing) does not
+/// stop the others: its Cargo.lock is read as text, as `--lockfile-only` does, with a
+/// `lockfile-only` note naming the fix. Without a Cargo.lock of its own, only the note is left.
+fn read_refused_workspace(
+    manifest: &str,
+    tree: &dyn Tree,
+    options: &ScanOptions,
+) -> Result<ReadInput, Error> {
+    let lockfile = join(split(manifest).0, "Cargo.lock");
+    let why = "`cargo metadata --locked` refused it: its Cargo.lock is out of date with the manifests, or missing";
+    let fix = format!(
+        "update or create it with `cargo update --workspace --manifest-path {manifest}` (or any cargo build there) and commit it"
+    );
+    let lockfile_only = Planned::File {
+        path: lockfile.clone(),
+        manifest: Some(manifest.to_owned()),
+        shadows: None,
+    };
+    let (mut read, message) = match tree.read(&lockfile) {
+        Ok(_) => (
+            read_one(&lockfile_only, tree, options, &CargoOptions::default())?,
+            format!(
+                "Cargo did not resolve this workspace ({why}); its Cargo.lock was read as text, as --lockfile-only does, so features, platforms and path dependencies are not resolved; {fix}"
+            ),
+        ),
+        Err(_) => (
+            ReadInput {
+                path: manifest.to_owned(),
+                format: "cargo-metadata".to_owned(),
+                components: Vec::new(),
+                notes: Vec::new(),
+            },
+            format!(
+                "Cargo did not resolve this workspace ({why}), and it has no Cargo.lock of its own to read: none of its dependencies are inventoried; {fix}"
+            ),
+        ),
+    };
+    read.notes
+        .push(Note::new(NoteCode::LockfileOnly, None, message));
+    Ok(read)
 }
 
 fn parse_error(file: &str, error: ParseError) -> Error {

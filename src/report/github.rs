@@ -18,12 +18,12 @@ pub const PER_LEVEL: usize = 10;
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     let mut left_out = 0;
-    let problems = report.facts.problems();
-    for problem in problems.iter().take(PER_LEVEL) {
+    let problems = report.warnings();
+    for (label, problem) in problems.iter().take(PER_LEVEL) {
         let _ = writeln!(
             out,
             "::warning title={}::{}",
-            escape_property("depgov: facts"),
+            escape_property(&format!("depgov: {label}")),
             escape_data(problem)
         );
     }
