@@ -238,6 +238,9 @@ fn is_ancestor(dir: &str, of: &str) -> bool {
 pub struct Scan {
     pub root: PathBuf,
     pub planned: Vec<Planned>,
+    /// The inputs were named (one file, `--manifest-path`), not found by searching a
+    /// directory: a base revision reads the same ones, not all it holds.
+    pub named: bool,
 }
 
 /// Plans the inputs for `path`: a directory is searched (setting `options.base` to it); a
@@ -260,6 +263,7 @@ pub fn scan(
         return Ok(Scan {
             root,
             planned: vec![Planned::CargoWorkspace { manifest }],
+            named: true,
         });
     }
     if path.is_dir() {
@@ -275,7 +279,11 @@ pub fn scan(
                 dir: paths::display_path(path),
             });
         }
-        return Ok(Scan { root, planned });
+        return Ok(Scan {
+            root,
+            planned,
+            named: false,
+        });
     }
     if !path.is_file() {
         return Err(Error::Usage(format!(
@@ -316,7 +324,11 @@ pub fn scan(
             paths::display_path(path)
         )));
     }
-    Ok(Scan { root, planned })
+    Ok(Scan {
+        root,
+        planned,
+        named: true,
+    })
 }
 
 /// Lists the files under `start` that discovery may want, as paths relative to `root` (the
