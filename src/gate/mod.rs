@@ -79,9 +79,15 @@ impl Base {
         });
         let unchanged = |input: &Planned| match input {
             Planned::CargoWorkspace { .. } => !manifests_changed,
-            Planned::File { path, manifest, .. } => {
+            Planned::File {
+                path,
+                manifest,
+                members,
+                ..
+            } => {
                 !self.changed.contains(path)
                     && manifest.as_ref().is_none_or(|m| !self.changed.contains(m))
+                    && members.iter().all(|m| !self.changed.contains(m))
             }
         };
         let at_base = |path: &str| self.files.iter().any(|file| file == path);
@@ -94,10 +100,12 @@ impl Base {
                         path,
                         manifest,
                         shadows,
+                        members,
                     } => Planned::File {
                         path: path.clone(),
                         manifest: manifest.clone().filter(|m| at_base(m)),
                         shadows: shadows.clone().filter(|s| at_base(s)),
+                        members: members.iter().filter(|m| at_base(m)).cloned().collect(),
                     },
                     cargo => cargo.clone(),
                 })

@@ -122,6 +122,9 @@ pub enum Planned {
         manifest: Option<String>,
         /// A file beside it that its package manager ignores in its favour, so depgov does too.
         shadows: Option<String>,
+        /// Manifests below it that may be its workspace members'
+        /// ([`Format::reads_member_manifests`]).
+        members: Vec<String>,
     },
 }
 
@@ -219,14 +222,35 @@ pub fn plan(files: &[String], options: &ScanOptions) -> Vec<Planned> {
             .iter()
             .filter(|(preferred, _)| file_name == *preferred)
             .find_map(|(_, ignored)| beside(ignored));
+        let members = match member_manifest_name(file) {
+            Some(name) => files
+                .iter()
+                .filter(|f| {
+                    let (member_dir, member_name) = split(f);
+                    member_name == name && member_dir != dir && is_ancestor(dir, member_dir)
+                })
+                .map(|f| (*f).to_owned())
+                .collect(),
+            _ => Vec::new(),
+        };
         planned.push(Planned::File {
             path: (*file).to_owned(),
             manifest: format.manifest_name().and_then(beside),
             shadows,
+            members,
         });
     }
     planned.sort_by(|a, b| a.path().cmp(b.path()));
     planned
+}
+
+/// The name of the workspace members' manifests the lockfile at `path` reads, if its format
+/// reads them (by name alone: `yarn.lock` is told Berry or classic only by its text).
+fn member_manifest_name(path: &str) -> Option<&'static str> {
+    formats::all()
+        .iter()
+        .filter(|f| f.matches_path(path) && f.reads_member_manifests())
+        .find_map(|f| f.manifest_name())
 }
 
 fn is_ancestor(dir: &str, of: &str) -> bool {
@@ -296,9 +320,12 @@ pub fn scan(
     let file = paths::relative_path(path, &root);
     let named_cargo_toml = split(&file).1 == "Cargo.toml";
     options.base = split(&file).0.to_owned();
-    options.exclude = Exclude::new([]).map_err(Error::Usage)?;
+    let exclude = std::mem::replace(
+        &mut options.exclude,
+        Exclude::new([]).map_err(Error::Usage)?,
+    );
     options.lockfile_only |= !named_cargo_toml;
-    let siblings: Vec<String> = std::fs::read_dir(dir)
+    let mut siblings: Vec<String> = std::fs::read_dir(dir)
         .map_err(|source| Error::Read {
             path: paths::display_path(dir),
             source,
@@ -314,6 +341,12 @@ pub fn scan(
                 .any(|(preferred, ignored)| name == *preferred && named == *ignored)
         })
         .collect();
+    // A lockfile of a workspace reads its members' manifests, found below it as a directory
+    // scan finds them (with the excludes).
+    if member_manifest_name(&file).is_some() {
+        let below = walk(&root, dir, &exclude)?;
+        siblings.extend(below.into_iter().filter(|f| split(f).0 != options.base));
+    }
     let planned: Vec<Planned> = plan(&siblings, options)
         .into_iter()
         .filter(|p| p.path() == file || named_cargo_toml && split(p.path()).1 == "Cargo.lock")
@@ -509,6 +542,7 @@ fn read_one(
             path,
             manifest,
             shadows,
+            members,
         } => {
             let text = tree.read(path)?;
             let format: &dyn Format =
@@ -518,12 +552,22 @@ fn read_one(
                     message: "not a lockfile or SBOM depgov reads".to_owned(),
                 })?;
             let manifest_text = manifest.as_deref().map(|m| tree.read(m)).transpose()?;
+            let member_texts = members
+                .iter()
+                .map(|m| tree.read(m))
+                .collect::<Result<Vec<_>, _>>()?;
+            let member_documents: Vec<Document<'_>> = members
+                .iter()
+                .zip(&member_texts)
+                .map(|(path, text)| Document { path, text })
+                .collect();
             let input = Input {
                 file: Document { path, text: &text },
                 manifest: manifest
                     .as_deref()
                     .zip(manifest_text.as_deref())
                     .map(|(path, text)| Document { path, text }),
+                members: &member_documents,
             };
             let mut parsed = format.parse(&input).map_err(|e| parse_error(path, e))?;
             if let Some(shadowed) = shadows {
@@ -564,6 +608,7 @@ fn read_refused_workspace(
         path: lockfile.clone(),
         manifest: Some(manifest.to_owned()),
         shadows: None,
+        members: Vec::new(),
     };
     let (mut read, message) = match tree.read(&lockfile) {
         Ok(_) => (
@@ -666,6 +711,7 @@ mod tests {
                     path: "web/package-lock.json".into(),
                     manifest: Some("web/package.json".into()),
                     shadows: None,
+                    members: Vec::new(),
                 },
             ]
         );
@@ -675,6 +721,7 @@ mod tests {
                 path: "Cargo.lock".into(),
                 manifest: Some("Cargo.toml".into()),
                 shadows: None,
+                members: Vec::new(),
             }
         );
     }

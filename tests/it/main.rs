@@ -42,3 +42,4 @@ mod reporters;
 mod security;
 mod security_github;
 mod terminal;
+mod workspaces;

@@ -66,7 +66,8 @@ struct Sections {
     dev_dependencies: Dependencies,
 }
 
-/// The root project's package.json: its name, what it declares, and on which lines.
+/// A project's package.json (the root's, or a workspace member's): its name, what it
+/// declares, and on which lines.
 pub struct Manifest<'a> {
     path: &'a str,
     sections: Sections,
@@ -77,6 +78,16 @@ impl<'a> Manifest<'a> {
     /// The manifest beside the lockfile, if discovery found one.
     pub fn beside(input: &Input<'a>) -> Result<Option<Self>, ParseError> {
         input.manifest.map(Manifest::read).transpose()
+    }
+
+    /// The package.json of the workspace member in `directory` (as the lockfile names it,
+    /// relative to the lockfile), if discovery found one: where the member declares its
+    /// direct dependencies, and which are dev. An error in it fails the lockfile's inventory.
+    pub fn of_member(input: &Input<'a>, directory: &str) -> Result<Option<Self>, ParseError> {
+        input
+            .member_manifest(directory)
+            .map(Manifest::read)
+            .transpose()
     }
 
     pub fn read(document: Document<'a>) -> Result<Self, ParseError> {

@@ -94,6 +94,10 @@ impl Format for NpmLock {
         Some("package.json")
     }
 
+    fn reads_member_manifests(&self) -> bool {
+        true
+    }
+
     fn parse(&self, input: &Input<'_>) -> Result<Parsed, ParseError> {
         let text = input.file.text;
         let lock: Lockfile = serde_json::from_str(text)?;
@@ -127,8 +131,19 @@ impl Format for NpmLock {
             .name
             .or_else(|| manifest.as_ref().and_then(|m| m.name().map(str::to_owned)))
             .unwrap_or_else(|| "(root)".to_owned());
+
+        // Workspace packages (keys outside node_modules) declare in their own package.json.
+        let mut declaring: HashMap<&str, Manifest<'_>> = HashMap::new();
+        if let Some(root) = manifest {
+            declaring.insert("", root);
+        }
+        for key in packages.keys().filter(|key| is_workspace_package(key)) {
+            if let Some(member) = Manifest::of_member(input, key)? {
+                declaring.insert(key, member);
+            }
+        }
         let mut notes = Vec::new();
-        let tree = Tree::build(&packages, &root_name, manifest.as_ref(), &lines, &mut notes);
+        let tree = Tree::build(&packages, &root_name, &declaring, &lines, &mut notes);
         let components = tree.components(input);
         Ok(Parsed { components, notes })
     }
@@ -230,7 +245,7 @@ impl<'a> Tree<'a> {
     fn build(
         entries: &'a BTreeMap<String, Entry>,
         root_name: &str,
-        manifest: Option<&Manifest<'_>>,
+        declaring: &HashMap<&str, Manifest<'_>>,
         lines: &'a JsonLines<'a>,
         notes: &mut Vec<Note>,
     ) -> Self {
@@ -286,8 +301,8 @@ impl<'a> Tree<'a> {
                         }
                         continue;
                     };
-                    let declared_at = manifest
-                        .filter(|_| key.is_empty())
+                    let declared_at = declaring
+                        .get(key.as_str())
                         .and_then(|m| m.declared_at(section, name));
                     tree.graph
                         .depend(from, to, section.edge_kind(), declared_at);

@@ -28,8 +28,9 @@
 //! in `.npmrc` is not recorded), `tarball` → that URL's registry (codeload.github.com
 //! archives and `file:` tarballs are git and path sources), `type: git` → `repo` at `commit`,
 //! `type: directory` → a path source (pnpm copies the directory in). pnpm records no
-//! licenses. Direct dependencies of the root importer point at their line in the
-//! package.json beside the lockfile; other packages at their `packages` entry.
+//! licenses. Direct dependencies of an importer point at their line in its package.json
+//! (the one beside the lockfile for `.`, the member's for a workspace package); other packages
+//! at their `packages` entry.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -234,6 +235,10 @@ impl Format for PnpmLock {
         Some("package.json")
     }
 
+    fn reads_member_manifests(&self) -> bool {
+        true
+    }
+
     fn parse(&self, input: &Input<'_>) -> Result<Parsed, ParseError> {
         let layout = layout(input.file.text)?;
         let lock = match layout {
@@ -366,6 +371,11 @@ fn read(
         node
     };
     for (importer, &from) in lock.importers.iter().zip(&importer_nodes) {
+        let member = match importer.key.as_str() {
+            "." => None,
+            directory => Manifest::of_member(input, directory)?,
+        };
+        let declaring = member.as_ref().or(manifest.filter(|_| importer.key == "."));
         let sections = [
             (&importer.value.dependencies, Section::Dependencies),
             (
@@ -381,9 +391,7 @@ fn read(
                 else {
                     continue;
                 };
-                let declared_at = manifest
-                    .filter(|_| importer.key == ".")
-                    .and_then(|m| m.declared_at(section, &dependency.key));
+                let declared_at = declaring.and_then(|m| m.declared_at(section, &dependency.key));
                 graph.depend(from, to, section.edge_kind(), declared_at);
             }
         }

@@ -103,11 +103,15 @@ impl Format for YarnBerryLock {
         Some("package.json")
     }
 
+    fn reads_member_manifests(&self) -> bool {
+        true
+    }
+
     fn parse(&self, input: &Input<'_>) -> Result<Parsed, ParseError> {
         check_version(input.file.text)?;
         let entries: Mapping<Entry> = yaml::from_str_in_halves(input.file.text)?;
         let manifest = Manifest::beside(input)?;
-        inventory(&entries, input.file.path, manifest.as_ref())
+        inventory(&entries, input, manifest.as_ref())
     }
 }
 
@@ -134,9 +138,10 @@ fn check_version(text: &str) -> Result<(), ParseError> {
 
 fn inventory(
     entries: &Mapping<Entry>,
-    lockfile: &str,
+    input: &Input<'_>,
     manifest: Option<&Manifest<'_>>,
 ) -> Result<Parsed, ParseError> {
+    let lockfile = input.file.path;
     let mut parsed = Parsed::default();
     let mut graph = Graph::new();
     let mut locked = Vec::with_capacity(entries.0.len());
@@ -147,6 +152,7 @@ fn inventory(
     let mut node_of_entry: Vec<Option<usize>> = vec![None; entries.len()];
     let mut patches = Vec::new();
     let mut root_workspace = None;
+    let mut members: HashMap<usize, Manifest<'_>> = HashMap::new();
     for (index, entry) in entries.iter().enumerate() {
         let resolution = entry.value.resolution.as_deref().ok_or_else(|| {
             ParseError::at(entry.line, format!("`{}` has no resolution", entry.key))
@@ -164,8 +170,15 @@ fn inventory(
             }
             resolved => add(&mut graph, &mut locked, &mut parsed, entry, name, resolved)?,
         };
-        if reference == "workspace:." {
-            root_workspace = Some(node);
+        match reference.strip_prefix("workspace:") {
+            Some(".") => root_workspace = Some(node),
+            // Other workspaces declare in their own package.json.
+            Some(directory) => {
+                if let Some(member) = Manifest::of_member(input, directory)? {
+                    members.insert(node, member);
+                }
+            }
+            None => {}
         }
         by_resolution.insert(resolution, node);
         node_of_entry[index] = Some(node);
@@ -209,7 +222,9 @@ fn inventory(
     let mut links = Vec::new();
     for (entry, node) in entries.iter().zip(&node_of_entry) {
         let Some(from) = *node else { continue };
-        let declaring = manifest.filter(|_| Some(from) == root_workspace);
+        let declaring = members
+            .get(&from)
+            .or(manifest.filter(|_| Some(from) == root_workspace));
         for dependency in entry.value.dependencies.iter() {
             let (name, range) = (&dependency.key, &dependency.value);
             let found = by_descriptor
