@@ -606,54 +606,56 @@ mod tests {
 
     #[test]
     fn references_resolve_to_keys_as_pnpm_does() {
-        let v9 = |name, reference| dependency_key(Layout::V9, name, reference);
-        assert_eq!(v9("a", "1.0.0").as_deref(), Some("a@1.0.0"));
-        assert_eq!(
-            v9("a", "1.0.0(b@2.0.0)").as_deref(),
-            Some("a@1.0.0(b@2.0.0)")
-        );
-        assert_eq!(
-            v9("cjs", "string-width@4.2.3").as_deref(),
-            Some("string-width@4.2.3")
-        );
-        assert_eq!(v9("x", "@s/y@1.0.0").as_deref(), Some("@s/y@1.0.0"));
-        assert_eq!(
-            v9("g", "git+https://git@github.com:o/g.git#abc").as_deref(),
-            Some("g@git+https://git@github.com:o/g.git#abc")
-        );
-        assert_eq!(v9("w", "link:../w"), None);
-        let v6 = |name, reference| dependency_key(Layout::V6, name, reference);
-        assert_eq!(
-            v6("a", "1.0.0(b@2.0.0)").as_deref(),
-            Some("/a@1.0.0(b@2.0.0)")
-        );
-        assert_eq!(
-            v6("@s/a", "1.0.0(@p/b@2.0.0)").as_deref(),
-            Some("/@s/a@1.0.0(@p/b@2.0.0)")
-        );
-        assert_eq!(
-            v6("cjs", "/string-width@4.2.3").as_deref(),
-            Some("/string-width@4.2.3")
-        );
-        assert_eq!(
-            v6("g", "github.com/o/g/abc").as_deref(),
-            Some("github.com/o/g/abc")
-        );
-        assert_eq!(v6("l", "file:../l").as_deref(), Some("file:../l"));
-        let v5 = |name, reference| dependency_key(Layout::V5, name, reference);
-        assert_eq!(v5("a", "1.0.0").as_deref(), Some("/a/1.0.0"));
-        assert_eq!(
-            v5("@s/a", "1.0.0_@p+b@2.0.0").as_deref(),
-            Some("/@s/a/1.0.0_@p+b@2.0.0")
-        );
-        assert_eq!(
-            v5("cjs", "/string-width/4.2.3").as_deref(),
-            Some("/string-width/4.2.3")
-        );
-        assert_eq!(
-            v5("g", "github.com/o/g/abc").as_deref(),
-            Some("github.com/o/g/abc")
-        );
-        assert_eq!(v5("w", "link:../w"), None);
+        use Layout::{V5, V6, V9};
+        let cases = [
+            (V9, "a", "1.0.0", Some("a@1.0.0")),
+            (V9, "a", "1.0.0(b@2.0.0)", Some("a@1.0.0(b@2.0.0)")),
+            (V9, "cjs", "string-width@4.2.3", Some("string-width@4.2.3")),
+            (V9, "x", "@s/y@1.0.0", Some("@s/y@1.0.0")),
+            (
+                V9,
+                "g",
+                "git+https://git@github.com:o/g.git#abc",
+                Some("g@git+https://git@github.com:o/g.git#abc"),
+            ),
+            (V9, "w", "link:../w", None),
+            (V6, "a", "1.0.0(b@2.0.0)", Some("/a@1.0.0(b@2.0.0)")),
+            (
+                V6,
+                "@s/a",
+                "1.0.0(@p/b@2.0.0)",
+                Some("/@s/a@1.0.0(@p/b@2.0.0)"),
+            ),
+            (
+                V6,
+                "cjs",
+                "/string-width@4.2.3",
+                Some("/string-width@4.2.3"),
+            ),
+            (V6, "g", "github.com/o/g/abc", Some("github.com/o/g/abc")),
+            (V6, "l", "file:../l", Some("file:../l")),
+            (V5, "a", "1.0.0", Some("/a/1.0.0")),
+            (
+                V5,
+                "@s/a",
+                "1.0.0_@p+b@2.0.0",
+                Some("/@s/a/1.0.0_@p+b@2.0.0"),
+            ),
+            (
+                V5,
+                "cjs",
+                "/string-width/4.2.3",
+                Some("/string-width/4.2.3"),
+            ),
+            (V5, "g", "github.com/o/g/abc", Some("github.com/o/g/abc")),
+            (V5, "w", "link:../w", None),
+        ];
+        for (layout, name, reference, key) in cases {
+            assert_eq!(
+                dependency_key(layout, name, reference).as_deref(),
+                key,
+                "{name} at {reference}"
+            );
+        }
     }
 }
