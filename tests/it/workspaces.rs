@@ -1,6 +1,6 @@
-//! Workspace members' manifests: where a lockfile covers several projects (npm, pnpm and Yarn
-//! Berry workspaces), a member's direct dependency is located at the line of the member's own
-//! package.json that declares it, and a member's dev dependencies are dev.
+//! Workspace members' manifests: where a lockfile covers several projects (npm, pnpm, Yarn
+//! Berry and uv workspaces), a member's direct dependency is located at the line of the
+//! member's own manifest that declares it, and a member's dev dependencies are dev.
 
 use crate::common::{Depgov, code, json, repo, stderr};
 
@@ -80,4 +80,16 @@ fn pnpm_importers_declare_in_their_own_package_json() {
     ] {
         assert!(located.contains(&expected), "{expected:?} in {located:?}");
     }
+}
+
+#[test]
+fn uv_workspace_members_declare_in_their_own_pyproject() {
+    let located = located("formats/uv", "workspace/uv.lock");
+    let expected = row(
+        "celery",
+        "runtime",
+        "workspace/services/worker/pyproject.toml",
+        6,
+    );
+    assert!(located.contains(&expected), "{located:?}");
 }

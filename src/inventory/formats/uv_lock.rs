@@ -14,7 +14,8 @@
 //! to the repository), `url` (a direct archive URL, recorded as a registry source so that the
 //! policy's registries decide about it). A package without a `version` (a local source tree
 //! with a dynamic version) is noted, not inventoried. Direct dependencies of the project at
-//! the lockfile's directory point at their line in the `pyproject.toml` beside it.
+//! the lockfile's directory point at their line in the `pyproject.toml` beside it, and those of
+//! a workspace member at their line in the member's own `pyproject.toml`.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -89,10 +90,13 @@ impl PackageSource {
 
     /// The project at the lockfile's own directory, whose manifest is the one beside it.
     fn is_beside_lockfile(&self) -> bool {
-        [&self.editable, &self.virtual_root]
-            .into_iter()
-            .flatten()
-            .any(|path| matches!(path.as_str(), "." | "./" | ""))
+        self.first_party_directory()
+            .is_some_and(|path| matches!(path, "." | "./" | ""))
+    }
+
+    /// The directory of a first-party project (a workspace member), relative to the lockfile.
+    fn first_party_directory(&self) -> Option<&str> {
+        self.editable.as_deref().or(self.virtual_root.as_deref())
     }
 }
 
@@ -133,6 +137,10 @@ impl Format for UvLock {
         file_name == "uv.lock"
     }
 
+    fn reads_member_manifests(&self) -> bool {
+        true
+    }
+
     fn manifest_name(&self) -> Option<&'static str> {
         Some("pyproject.toml")
     }
@@ -156,6 +164,19 @@ impl Format for UvLock {
             .manifest
             .map(|m| Manifest::pyproject(&m))
             .transpose()?;
+        // Workspace members declare in their own pyproject.toml.
+        let mut member_manifests: HashMap<usize, Manifest> = HashMap::new();
+        for (index, package) in lock.package.iter().enumerate() {
+            let directory = package
+                .get_ref()
+                .source
+                .as_ref()
+                .filter(|s| !s.is_beside_lockfile())
+                .and_then(PackageSource::first_party_directory);
+            if let Some(document) = directory.and_then(|d| input.member_manifest(d)) {
+                member_manifests.insert(index, Manifest::pyproject(&document)?);
+            }
+        }
 
         let members: HashSet<String> = lock
             .manifest
@@ -208,7 +229,6 @@ impl Format for UvLock {
             node_of: &node_of,
             by_key: &by_key,
             lines: &lines,
-            manifest: manifest.as_ref(),
             dangling: RefCell::new(Vec::new()),
         };
         let mut requires: Vec<Requires<'_>> =
@@ -218,7 +238,11 @@ impl Format for UvLock {
             let from = Dependent {
                 node: node_of[index],
                 name: &package.name,
-                declares: beside[index],
+                manifest: if beside[index] {
+                    manifest.as_ref()
+                } else {
+                    member_manifests.get(&index)
+                },
             };
             let lists = &mut requires[from.node];
             lists.normal = edges.add(&mut graph, &from, Group::Runtime, &package.dependencies);
@@ -236,7 +260,7 @@ impl Format for UvLock {
             let from = Dependent {
                 node,
                 name: "the workspace root",
-                declares: true,
+                manifest: manifest.as_ref(),
             };
             let lists = &mut requires[node];
             lists.normal = edges.add(&mut graph, &from, Group::Runtime, &workspace.requirements);
@@ -300,8 +324,6 @@ struct Edges<'a> {
     /// Package indices by name.
     by_key: &'a HashMap<String, Vec<usize>>,
     lines: &'a LineIndex,
-    /// The manifest beside the lockfile, for the lines of the project's declarations.
-    manifest: Option<&'a Manifest>,
     /// Notes on entries naming a package the lockfile does not hold.
     dangling: RefCell<Vec<Note>>,
 }
@@ -310,8 +332,9 @@ struct Edges<'a> {
 struct Dependent<'a> {
     node: usize,
     name: &'a str,
-    /// Whether it is the project whose manifest sits beside the lockfile.
-    declares: bool,
+    /// Its pyproject.toml, when read (beside the lockfile, or a member's), for the lines of
+    /// its declarations.
+    manifest: Option<&'a Manifest>,
 }
 
 impl Edges<'_> {
@@ -327,9 +350,8 @@ impl Edges<'_> {
         for entry in entries {
             let to = self.resolve(entry, from.name);
             let dependency = entry.get_ref();
-            let declared_at = self
+            let declared_at = from
                 .manifest
-                .filter(|_| from.declares)
                 .and_then(|m| m.declaration(group, &dependency.name));
             for &target in &to {
                 graph.depend(from.node, target, group.edge(), declared_at.clone());
