@@ -1,5 +1,5 @@
 //! Workspace members' manifests: where a lockfile covers several projects (npm, pnpm, Yarn
-//! Berry and uv workspaces), a member's direct dependency is located at the line of the
+//! classic and Berry, and uv workspaces), a member's direct dependency is located at the line of the
 //! member's own manifest that declares it, and a member's dev dependencies are dev.
 
 use crate::common::{Depgov, code, json, repo, stderr};
@@ -92,4 +92,27 @@ fn uv_workspace_members_declare_in_their_own_pyproject() {
         6,
     );
     assert!(located.contains(&expected), "{located:?}");
+}
+
+#[test]
+fn yarn_classic_workspaces_named_by_the_root_globs_declare_their_own_dependencies() {
+    let located = located("formats/yarn-classic", "workspace-members/yarn.lock");
+    assert_eq!(
+        located,
+        [
+            row("lerna", "dev", "workspace-members/package.json", 10),
+            row(
+                "mocha",
+                "dev",
+                "workspace-members/packages/core/package.json",
+                8
+            ),
+            row(
+                "semver",
+                "runtime",
+                "workspace-members/packages/cli/package.json",
+                6
+            ),
+        ]
+    );
 }

@@ -64,6 +64,25 @@ struct Sections {
     peer_dependencies: Dependencies,
     #[serde(default)]
     dev_dependencies: Dependencies,
+    #[serde(default)]
+    workspaces: Workspaces,
+}
+
+/// `workspaces`: a list of globs, or (Yarn classic) `{"packages": [globs]}`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Workspaces {
+    Globs(Vec<String>),
+    Packages {
+        #[serde(default)]
+        packages: Vec<String>,
+    },
+}
+
+impl Default for Workspaces {
+    fn default() -> Self {
+        Workspaces::Globs(Vec::new())
+    }
 }
 
 /// A project's package.json (the root's, or a workspace member's): its name, what it
@@ -102,6 +121,40 @@ impl<'a> Manifest<'a> {
 
     pub fn name(&self) -> Option<&str> {
         self.sections.name.as_deref()
+    }
+
+    /// Its repository-relative path.
+    pub fn path(&self) -> &str {
+        self.path
+    }
+
+    /// The `workspaces` globs: the member directories, relative to this manifest's.
+    pub fn workspaces(&self) -> &[String] {
+        match &self.sections.workspaces {
+            Workspaces::Globs(globs) | Workspaces::Packages { packages: globs } => globs,
+        }
+    }
+
+    /// The manifests among `input`'s members whose directories the root manifest's
+    /// `workspaces` globs name, read. Only a lockfile that does not name its members itself
+    /// (Yarn classic's) needs this.
+    pub fn workspace_members(&self, input: &Input<'a>) -> Result<Vec<Self>, ParseError> {
+        let globs = crate::util::glob::path_globs(self.workspaces().iter().map(String::as_str))
+            .map_err(|e| ParseError::in_manifest(self.path, ParseError::new(e)))?;
+        let lockfile_dir = input.file.path.rsplit_once('/').map(|(dir, _)| dir);
+        input
+            .members
+            .iter()
+            .filter(|member| {
+                let dir = member.path.rsplit_once('/').map_or("", |(dir, _)| dir);
+                let relative = match lockfile_dir {
+                    Some(base) => dir.strip_prefix(base).and_then(|d| d.strip_prefix('/')),
+                    None => Some(dir),
+                };
+                relative.is_some_and(|relative| globs.is_match(relative))
+            })
+            .map(|member| Manifest::read(*member))
+            .collect()
     }
 
     pub fn section(&self, section: Section) -> &Dependencies {

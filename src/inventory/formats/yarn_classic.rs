@@ -13,8 +13,9 @@
 //! (dev) are resolved to blocks by descriptor (`name@range`), as Yarn does, and so is every
 //! block's own dependencies. Kinds follow the graph; a package only optional dependencies
 //! reach is optional. Without package.json there is no root: every package is listed as an
-//! indirect runtime dependency. Packages of other workspaces are not in the lockfile, and
-//! the dependencies of those workspaces are only reached if the root reaches them.
+//! indirect runtime dependency. Workspace packages are not in the lockfile: the members the
+//! root's `workspaces` globs name are roots too, declaring in their own package.json, and a
+//! dependency on one of them is a link, not followed.
 //!
 //! Sources come from `resolved` (registry tarballs, git URLs, codeload.github.com archives,
 //! `file:` paths); a block without one is from Yarn's default registry, or the local path
@@ -83,11 +84,19 @@ impl Format for YarnClassicLock {
         Some("package.json")
     }
 
+    fn reads_member_manifests(&self) -> bool {
+        true
+    }
+
     fn parse(&self, input: &Input<'_>) -> Result<Parsed, ParseError> {
         check_header(input.file.text)?;
         let blocks = read_blocks(input.file.text)?;
         let manifest = Manifest::beside(input)?;
-        inventory(&blocks, input.file.path, manifest.as_ref())
+        let members = match &manifest {
+            Some(root) => root.workspace_members(input)?,
+            None => Vec::new(),
+        };
+        inventory(&blocks, input.file.path, manifest.as_ref(), &members)
     }
 }
 
@@ -268,6 +277,7 @@ fn inventory(
     blocks: &[Block],
     lockfile: &str,
     manifest: Option<&Manifest<'_>>,
+    members: &[Manifest<'_>],
 ) -> Result<Parsed, ParseError> {
     let mut parsed = Parsed::default();
     let mut graph = Graph::new();
@@ -323,7 +333,10 @@ fn inventory(
     };
 
     let mut links = Vec::new();
-    if let Some(manifest) = manifest {
+    // The root project and each workspace member (named by the root's `workspaces` globs)
+    // declare their own dependencies.
+    let member_names: Vec<&str> = members.iter().filter_map(Manifest::name).collect();
+    for manifest in manifest.into_iter().chain(members) {
         let root = graph.add_root(manifest.name().unwrap_or("(root)"));
         // Yarn installs no peer dependencies.
         let sections = [
@@ -333,10 +346,15 @@ fn inventory(
         ];
         for section in sections {
             for (name, range) in manifest.section(section) {
+                // Workspace packages are linked, never locked.
+                if member_names.contains(&name.as_str()) {
+                    continue;
+                }
                 let Ok(to) = find(name, range) else {
                     let why = format!(
-                        "package.json declares `{name}@{range}`, which yarn.lock does not lock \
-                         (a workspace package or a link)"
+                        "{} declares `{name}@{range}`, which yarn.lock does not lock \
+                         (a workspace package or a link)",
+                        manifest.path()
                     );
                     parsed
                         .notes
