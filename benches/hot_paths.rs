@@ -64,6 +64,7 @@ fn parse(format: &dyn Format, path: &str, text: &str, manifest: Option<(&str, &s
     let input = Input {
         file: Document { path, text },
         manifest: manifest.map(|(path, text)| Document { path, text }),
+        members: &[],
     };
     format
         .parse(&input)
@@ -183,6 +184,7 @@ fn components() -> Vec<Component> {
             text: &lock,
         },
         manifest: None,
+        members: &[],
     };
     npm.parse(&input).expect("a valid lockfile").components
 }

@@ -41,6 +41,11 @@ pub enum Error {
     #[error("`cargo metadata` failed for {manifest}:\n{message}")]
     CargoMetadata { manifest: String, message: String },
 
+    /// `cargo metadata --locked` refused the workspace: its Cargo.lock is out of date with
+    /// its manifests, or missing. Discovery reads the lockfile as text instead.
+    #[error("`cargo metadata --locked` refused {manifest}:\n{message}")]
+    CargoLockRefused { manifest: String, message: String },
+
     /// An input file that cannot be read as its format; `line` is 1-based.
     #[error("{file}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
     Parse {

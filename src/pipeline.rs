@@ -80,7 +80,7 @@ impl Discovered {
     /// mostly waits on git or cargo. Base inputs the change does not touch are the working
     /// tree's.
     pub fn read_with_base(&self, base: &Base) -> Result<(Vec<ReadInput>, Inventory), Error> {
-        let plan = base.plan(&self.scan.planned, &self.options)?;
+        let plan = base.plan(&self.scan, &self.options)?;
         let (head, at_base) = std::thread::scope(|scope| {
             let reading = scope.spawn(|| base.read(&plan, &self.options, &self.cargo));
             let head = self.read();

@@ -21,7 +21,7 @@ use std::path::Path;
 use crate::error::Error;
 use crate::inventory::Inventory;
 use crate::inventory::cargo::CargoOptions;
-use crate::inventory::discover::{self, DiskTree, Planned, ReadInput, ScanOptions};
+use crate::inventory::discover::{self, DiskTree, Planned, ReadInput, Scan, ScanOptions};
 use git::{CommitTree, Repo};
 
 pub use compare::{Compared, Fixed, Removed, compare};
@@ -67,23 +67,55 @@ impl Base {
         self.repo.root()
     }
 
-    /// What reading the base takes, for the same scan as the working tree's (`head`): inputs
-    /// the change does not touch are the working tree's results; the others are read.
-    pub fn plan(&self, head: &[Planned], options: &ScanOptions) -> Result<BasePlan, Error> {
+    /// What reading the base takes, for the same scan as the working tree's (`head`), with
+    /// the same selection: a searched directory is searched at base with the same excludes
+    /// and ecosystems; named inputs (a file, `--manifest-path`) are the same inputs at base,
+    /// where they exist. Inputs the change does not touch are the working tree's results; the
+    /// others are read.
+    pub fn plan(&self, head: &Scan, options: &ScanOptions) -> Result<BasePlan, Error> {
         let manifests_changed = self.changed.iter().any(|path| {
             let name = path.rsplit('/').next().unwrap_or(path);
             matches!(name, "Cargo.toml" | "Cargo.lock") || path.starts_with(".cargo/")
         });
         let unchanged = |input: &Planned| match input {
             Planned::CargoWorkspace { .. } => !manifests_changed,
-            Planned::File { path, manifest } => {
+            Planned::File {
+                path,
+                manifest,
+                members,
+                ..
+            } => {
                 !self.changed.contains(path)
                     && manifest.as_ref().is_none_or(|m| !self.changed.contains(m))
+                    && members.iter().all(|m| !self.changed.contains(m))
             }
         };
+        let at_base = |path: &str| self.files.iter().any(|file| file == path);
+        let inputs = if head.named {
+            head.planned
+                .iter()
+                .filter(|input| at_base(input.path()))
+                .map(|input| match input {
+                    Planned::File {
+                        path,
+                        manifest,
+                        shadows,
+                        members,
+                    } => Planned::File {
+                        path: path.clone(),
+                        manifest: manifest.clone().filter(|m| at_base(m)),
+                        shadows: shadows.clone().filter(|s| at_base(s)),
+                        members: members.iter().filter(|m| at_base(m)).cloned().collect(),
+                    },
+                    cargo => cargo.clone(),
+                })
+                .collect()
+        } else {
+            discover::plan(&self.files, options)
+        };
         let mut plan = BasePlan::default();
-        for input in discover::plan(&self.files, options) {
-            match head.iter().position(|h| *h == input) {
+        for input in inputs {
+            match head.planned.iter().position(|h| *h == input) {
                 Some(index) if unchanged(&input) => plan.reuse.push(index),
                 _ if matches!(input, Planned::CargoWorkspace { .. }) => plan.cargo.push(input),
                 _ => plan.git.push(input),

@@ -83,12 +83,12 @@ fn package_graph(
         .output()
         .map_err(|e| failed(format!("cannot run cargo: {e}")))?;
     if !output.status.success() {
-        let mut message = String::from_utf8_lossy(&output.stderr).trim().to_owned();
+        let message = String::from_utf8_lossy(&output.stderr).trim().to_owned();
         if message.contains("--locked") {
-            message.push_str(
-                "\nCargo.lock does not match the manifests. depgov never rewrites a lockfile: \
-                 update it with `cargo update --workspace` (or any cargo build) and commit it.",
-            );
+            return Err(Error::CargoLockRefused {
+                manifest: shown_manifest.to_owned(),
+                message,
+            });
         }
         return Err(failed(message));
     }

@@ -12,9 +12,10 @@ use globset::GlobSet;
 
 use super::cargo::{self, CargoOptions};
 use super::formats;
-use super::{Document, Format, Input, Inventory, ParseError};
+use super::{Document, Format, Input, Inventory, Note, ParseError};
 use crate::error::Error;
 use crate::model::Ecosystem;
+use crate::model::codes::NoteCode;
 use crate::util::paths;
 
 /// Directories skipped unless the policy's `[scan] exclude` says otherwise: installed
@@ -119,8 +120,17 @@ pub enum Planned {
     File {
         path: String,
         manifest: Option<String>,
+        /// A file beside it that its package manager ignores in its favour, so depgov does too.
+        shadows: Option<String>,
+        /// Manifests below it that may be its workspace members'
+        /// ([`Format::reads_member_manifests`]).
+        members: Vec<String>,
     },
 }
+
+/// Lockfiles that make their package manager ignore another beside them: (preferred,
+/// ignored). npm reads `npm-shrinkwrap.json` and ignores `package-lock.json` when both exist.
+const PRECEDENCE: &[(&str, &str)] = &[("npm-shrinkwrap.json", "package-lock.json")];
 
 impl Planned {
     pub fn path(&self) -> &str {
@@ -200,17 +210,47 @@ pub fn plan(files: &[String], options: &ScanOptions) -> Vec<Planned> {
         if read_by_cargo {
             continue;
         }
-        let manifest = format
-            .manifest_name()
-            .map(|m| join(dir, m))
-            .filter(|m| present.contains(m.as_str()));
+        let file_name = split(file).1;
+        let beside = |name: &str| Some(join(dir, name)).filter(|p| present.contains(p.as_str()));
+        let shadowed = PRECEDENCE
+            .iter()
+            .any(|(preferred, ignored)| file_name == *ignored && beside(preferred).is_some());
+        if shadowed {
+            continue;
+        }
+        let shadows = PRECEDENCE
+            .iter()
+            .filter(|(preferred, _)| file_name == *preferred)
+            .find_map(|(_, ignored)| beside(ignored));
+        let members = match member_manifest_name(file) {
+            Some(name) => files
+                .iter()
+                .filter(|f| {
+                    let (member_dir, member_name) = split(f);
+                    member_name == name && member_dir != dir && is_ancestor(dir, member_dir)
+                })
+                .map(|f| (*f).to_owned())
+                .collect(),
+            _ => Vec::new(),
+        };
         planned.push(Planned::File {
             path: (*file).to_owned(),
-            manifest,
+            manifest: format.manifest_name().and_then(beside),
+            shadows,
+            members,
         });
     }
     planned.sort_by(|a, b| a.path().cmp(b.path()));
     planned
+}
+
+/// The name of the workspace members' manifests the lockfile at `path` reads, if its format
+/// reads them (by name alone: `yarn.lock` is told Berry or classic only by its text).
+fn member_manifest_name(path: &str) -> Option<&'static str> {
+    formats::all()
+        .iter()
+        .filter(|f| f.matches_path(path) && f.reads_member_manifests())
+        .find_map(|f| f.manifest_name())
 }
 
 fn is_ancestor(dir: &str, of: &str) -> bool {
@@ -222,6 +262,9 @@ fn is_ancestor(dir: &str, of: &str) -> bool {
 pub struct Scan {
     pub root: PathBuf,
     pub planned: Vec<Planned>,
+    /// The inputs were named (one file, `--manifest-path`), not found by searching a
+    /// directory: a base revision reads the same ones, not all it holds.
+    pub named: bool,
 }
 
 /// Plans the inputs for `path`: a directory is searched (setting `options.base` to it); a
@@ -244,6 +287,7 @@ pub fn scan(
         return Ok(Scan {
             root,
             planned: vec![Planned::CargoWorkspace { manifest }],
+            named: true,
         });
     }
     if path.is_dir() {
@@ -259,7 +303,11 @@ pub fn scan(
                 dir: paths::display_path(path),
             });
         }
-        return Ok(Scan { root, planned });
+        return Ok(Scan {
+            root,
+            planned,
+            named: false,
+        });
     }
     if !path.is_file() {
         return Err(Error::Usage(format!(
@@ -272,9 +320,12 @@ pub fn scan(
     let file = paths::relative_path(path, &root);
     let named_cargo_toml = split(&file).1 == "Cargo.toml";
     options.base = split(&file).0.to_owned();
-    options.exclude = Exclude::new([]).map_err(Error::Usage)?;
+    let exclude = std::mem::replace(
+        &mut options.exclude,
+        Exclude::new([]).map_err(Error::Usage)?,
+    );
     options.lockfile_only |= !named_cargo_toml;
-    let siblings: Vec<String> = std::fs::read_dir(dir)
+    let mut siblings: Vec<String> = std::fs::read_dir(dir)
         .map_err(|source| Error::Read {
             path: paths::display_path(dir),
             source,
@@ -282,7 +333,20 @@ pub fn scan(
         .filter_map(Result::ok)
         .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
         .map(|entry| paths::relative_path(&entry.path(), &root))
+        // A file named on its own is read even where another would take precedence over it.
+        .filter(|sibling| {
+            let (name, named) = (split(sibling).1, split(&file).1);
+            !PRECEDENCE
+                .iter()
+                .any(|(preferred, ignored)| name == *preferred && named == *ignored)
+        })
         .collect();
+    // A lockfile of a workspace reads its members' manifests, found below it as a directory
+    // scan finds them (with the excludes).
+    if member_manifest_name(&file).is_some() {
+        let below = walk(&root, dir, &exclude)?;
+        siblings.extend(below.into_iter().filter(|f| split(f).0 != options.base));
+    }
     let planned: Vec<Planned> = plan(&siblings, options)
         .into_iter()
         .filter(|p| p.path() == file || named_cargo_toml && split(p.path()).1 == "Cargo.lock")
@@ -293,7 +357,11 @@ pub fn scan(
             paths::display_path(path)
         )));
     }
-    Ok(Scan { root, planned })
+    Ok(Scan {
+        root,
+        planned,
+        named: true,
+    })
 }
 
 /// Lists the files under `start` that discovery may want, as paths relative to `root` (the
@@ -455,7 +523,12 @@ fn read_one(
                     "{manifest}: a Cargo workspace needs a checked-out tree; use --lockfile-only"
                 ))
             })?;
-            let inventory = cargo::read_workspace(&root.join(manifest), cargo_options, root)?;
+            let inventory = match cargo::read_workspace(&root.join(manifest), cargo_options, root) {
+                Err(Error::CargoLockRefused { .. }) => {
+                    return read_refused_workspace(manifest, tree, options);
+                }
+                read => read?,
+            };
             let input = inventory.inputs.into_iter().next();
             let path = input.map_or_else(|| manifest.clone(), |i| i.path);
             Ok(ReadInput {
@@ -465,7 +538,12 @@ fn read_one(
                 notes: Vec::new(),
             })
         }
-        Planned::File { path, manifest } => {
+        Planned::File {
+            path,
+            manifest,
+            shadows,
+            members,
+        } => {
             let text = tree.read(path)?;
             let format: &dyn Format =
                 formats::for_file(path, Some(&text)).ok_or_else(|| Error::Parse {
@@ -474,14 +552,30 @@ fn read_one(
                     message: "not a lockfile or SBOM depgov reads".to_owned(),
                 })?;
             let manifest_text = manifest.as_deref().map(|m| tree.read(m)).transpose()?;
+            let member_texts = members
+                .iter()
+                .map(|m| tree.read(m))
+                .collect::<Result<Vec<_>, _>>()?;
+            let member_documents: Vec<Document<'_>> = members
+                .iter()
+                .zip(&member_texts)
+                .map(|(path, text)| Document { path, text })
+                .collect();
             let input = Input {
                 file: Document { path, text: &text },
                 manifest: manifest
                     .as_deref()
                     .zip(manifest_text.as_deref())
                     .map(|(path, text)| Document { path, text }),
+                members: &member_documents,
             };
             let mut parsed = format.parse(&input).map_err(|e| parse_error(path, e))?;
+            if let Some(shadowed) = shadows {
+                let why = format!(
+                    "`{shadowed}` is not read: its package manager reads this file instead when both are present"
+                );
+                parsed.notes.push(Note::new(NoteCode::Ignored, None, why));
+            }
             if let Some(wanted) = &options.ecosystems {
                 parsed
                     .components
@@ -495,6 +589,49 @@ fn read_one(
             })
         }
     }
+}
+
+/// A workspace `cargo metadata --locked` refused (its Cargo.lock is stale or missing) does not
+/// stop the others: its Cargo.lock is read as text, as `--lockfile-only` does, with a
+/// `lockfile-only` note naming the fix. Without a Cargo.lock of its own, only the note is left.
+fn read_refused_workspace(
+    manifest: &str,
+    tree: &dyn Tree,
+    options: &ScanOptions,
+) -> Result<ReadInput, Error> {
+    let lockfile = join(split(manifest).0, "Cargo.lock");
+    let why = "`cargo metadata --locked` refused it: its Cargo.lock is out of date with the manifests, or missing";
+    let fix = format!(
+        "update or create it with `cargo update --workspace --manifest-path {manifest}` (or any cargo build there) and commit it"
+    );
+    let lockfile_only = Planned::File {
+        path: lockfile.clone(),
+        manifest: Some(manifest.to_owned()),
+        shadows: None,
+        members: Vec::new(),
+    };
+    let (mut read, message) = match tree.read(&lockfile) {
+        Ok(_) => (
+            read_one(&lockfile_only, tree, options, &CargoOptions::default())?,
+            format!(
+                "Cargo did not resolve this workspace ({why}); its Cargo.lock was read as text, as --lockfile-only does, so features, platforms and path dependencies are not resolved; {fix}"
+            ),
+        ),
+        Err(_) => (
+            ReadInput {
+                path: manifest.to_owned(),
+                format: "cargo-metadata".to_owned(),
+                components: Vec::new(),
+                notes: Vec::new(),
+            },
+            format!(
+                "Cargo did not resolve this workspace ({why}), and it has no Cargo.lock of its own to read: none of its dependencies are inventoried; {fix}"
+            ),
+        ),
+    };
+    read.notes
+        .push(Note::new(NoteCode::LockfileOnly, None, message));
+    Ok(read)
 }
 
 fn parse_error(file: &str, error: ParseError) -> Error {
@@ -572,7 +709,9 @@ mod tests {
                 },
                 Planned::File {
                     path: "web/package-lock.json".into(),
-                    manifest: Some("web/package.json".into())
+                    manifest: Some("web/package.json".into()),
+                    shadows: None,
+                    members: Vec::new(),
                 },
             ]
         );
@@ -580,7 +719,9 @@ mod tests {
             plan(&files, &options(true))[0],
             Planned::File {
                 path: "Cargo.lock".into(),
-                manifest: Some("Cargo.toml".into())
+                manifest: Some("Cargo.toml".into()),
+                shadows: None,
+                members: Vec::new(),
             }
         );
     }

@@ -129,6 +129,24 @@ pub struct Document<'a> {
 pub struct Input<'a> {
     pub file: Document<'a>,
     pub manifest: Option<Document<'a>>,
+    /// For formats that cover workspaces ([`Format::reads_member_manifests`]): the manifests of
+    /// the same name in directories below the lockfile's, among which are the members'. The
+    /// format reads only those of the members the lockfile names.
+    pub members: &'a [Document<'a>],
+}
+
+impl<'a> Input<'a> {
+    /// The manifest of the workspace member in `directory` (relative to the lockfile's, as
+    /// lockfiles name members), if discovery found one.
+    pub fn member_manifest(&self, directory: &str) -> Option<Document<'a>> {
+        let wanted = formats::repository_path(self.file.path, directory);
+        self.members.iter().copied().find(|member| {
+            member
+                .path
+                .rsplit_once('/')
+                .is_some_and(|(dir, _)| dir == wanted)
+        })
+    }
 }
 
 /// Why a file could not be read; `line` is 1-based.
@@ -230,6 +248,13 @@ pub trait Format: Sync {
     /// the direct dependencies (or, for go.mod, which is its own manifest, go.sum).
     fn manifest_name(&self) -> Option<&'static str> {
         None
+    }
+
+    /// Whether the lockfile covers a workspace whose members' manifests (of
+    /// [`Format::manifest_name`], in directories below its own) it reads for the lines that
+    /// declare their direct dependencies and their kinds.
+    fn reads_member_manifests(&self) -> bool {
+        false
     }
 
     fn parse(&self, input: &Input<'_>) -> Result<Parsed, ParseError>;

@@ -94,6 +94,17 @@ codes! {
         /// A source of facts that could not be reached or kept failing.
         FactsUnreachable => "facts-unreachable",
             "A source of facts could not be reached; what only it knows is unknown";
+        /// A Cargo workspace Cargo refused to resolve with its lockfile, read as text instead.
+        LockfileOnly => "lockfile-only",
+            "Cargo refused a workspace's stale or missing Cargo.lock; it was read as text, as --lockfile-only does";
+    }
+}
+
+impl NoteCode {
+    /// Whether the note means an input was read less fully than asked, which every report
+    /// shows as a warning (not only the JSON and SARIF ones, which show every note).
+    pub fn is_warning(self) -> bool {
+        matches!(self, NoteCode::LockfileOnly)
     }
 }
 

@@ -398,11 +398,21 @@ impl Context<'_> {
         let (files, entries) = self.files(&tree, work);
         let planned = discover::plan(&files, self.discovery);
         let mut texts: HashMap<String, Result<String, String>> = HashMap::new();
-        let wanted = planned.iter().flat_map(|p| match p {
-            Planned::File { path, manifest } => [Some(path), manifest.as_ref()],
-            Planned::CargoWorkspace { manifest } => [Some(manifest), None],
+        let wanted = planned.iter().flat_map(|p| -> Vec<&String> {
+            match p {
+                Planned::File {
+                    path,
+                    manifest,
+                    members,
+                    ..
+                } => std::iter::once(path)
+                    .chain(manifest)
+                    .chain(members)
+                    .collect(),
+                Planned::CargoWorkspace { manifest } => vec![manifest],
+            }
         });
-        for path in wanted.flatten() {
+        for path in wanted {
             if texts.contains_key(path) {
                 continue;
             }

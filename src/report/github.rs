@@ -24,9 +24,10 @@ const FOR_FINDINGS: usize = PER_LEVEL - 1;
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     let mut left_out = 0;
-    let problems = report.facts.problems();
-    for problem in problems.iter().take(FOR_FINDINGS) {
-        let line = annotation(Annotation::Warning, None, "depgov: facts", problem);
+    let problems = report.warnings();
+    for (label, problem) in problems.iter().take(FOR_FINDINGS) {
+        let title = format!("depgov: {label}");
+        let line = annotation(Annotation::Warning, None, &title, problem);
         let _ = writeln!(out, "{line}");
     }
     left_out += problems.len().saturating_sub(FOR_FINDINGS);

@@ -45,7 +45,7 @@ pub fn check(report: &Report) -> String {
         out.push_str("No findings.\n\n");
     }
     inputs_block(&mut out, &report.inputs, &report.notes);
-    facts_block(&mut out, &report.facts);
+    warnings_block(&mut out, &report.facts, &report.notes);
     summary_line(&mut out, report);
     out
 }
@@ -82,14 +82,17 @@ fn inputs_block(out: &mut String, inputs: &[InputFile], notes: &[InputNote]) {
     }
 }
 
-/// A line for each source of facts that failed.
-fn facts_block(out: &mut String, facts: &FactsReport) {
-    for problem in facts.problems() {
+/// A line for each source of facts that failed and each input read less fully than asked.
+fn warnings_block(out: &mut String, facts: &FactsReport, notes: &[InputNote]) {
+    for (label, warning) in super::warnings(facts, notes) {
         let _ = writeln!(
             out,
             "{} {}",
-            paint(BOLD.fg_color(Some(AnsiColor::Yellow.into())), "facts:"),
-            clean(&problem)
+            paint(
+                BOLD.fg_color(Some(AnsiColor::Yellow.into())),
+                &format!("{label}:")
+            ),
+            clean(&warning)
         );
     }
 }
@@ -218,7 +221,7 @@ pub fn inventory(report: &InventoryReport) -> String {
     }
     out.push('\n');
     inputs_block(&mut out, &report.inputs, &report.notes);
-    facts_block(&mut out, &report.facts);
+    warnings_block(&mut out, &report.facts, &report.notes);
     let _ = writeln!(
         out,
         "depgov: {}",

@@ -86,8 +86,8 @@ fn verdict(out: &mut String, report: &Report) {
         ),
     };
     let _ = writeln!(out, "{line}\n");
-    for problem in report.facts.problems() {
-        let _ = writeln!(out, "> ⚠️ **facts:** {}\n", escape(&problem));
+    for (label, warning) in report.warnings() {
+        let _ = writeln!(out, "> ⚠️ **{label}:** {}\n", escape(&warning));
     }
     let _ = writeln!(
         out,

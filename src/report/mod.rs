@@ -210,6 +210,16 @@ pub struct Report {
     pub verdicts: Vec<Verdict>,
 }
 
+/// [`Report::warnings`], for any report of facts and input notes.
+pub fn warnings(facts: &FactsReport, notes: &[InputNote]) -> Vec<(&'static str, String)> {
+    let facts = facts.problems().into_iter().map(|p| ("facts", p));
+    let inputs = notes
+        .iter()
+        .filter(|note| note.code.is_warning())
+        .map(|note| ("input", format!("{}: {}", note.file, note.message)));
+    facts.chain(inputs).collect()
+}
+
 impl Report {
     pub fn new(
         inventory: Inventory,
@@ -284,6 +294,13 @@ impl Report {
             .filter(|f| f.waiver.is_none())
             .map(|f| f.severity)
             .max()
+    }
+
+    /// What every report shows as a warning, with its label: each source of facts that failed
+    /// (`facts`), and each input read less fully than asked (`input`: a Cargo workspace read
+    /// from its lockfile as text).
+    pub fn warnings(&self) -> Vec<(&'static str, String)> {
+        warnings(&self.facts, &self.notes)
     }
 
     /// The findings that count (not waived).

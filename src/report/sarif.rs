@@ -70,7 +70,11 @@ pub fn document(report: &Report) -> Value {
         .map(|note| {
             notification(
                 note.code.as_str(),
-                "note",
+                if note.code.is_warning() {
+                    "warning"
+                } else {
+                    "note"
+                },
                 &note.message,
                 &note.file,
                 note.line,

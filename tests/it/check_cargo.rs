@@ -247,7 +247,8 @@ fn the_lockfile_is_used_locked_and_never_rewritten() {
     );
     assert_eq!(std::fs::read(ws.join("Cargo.lock")).unwrap(), lock_before);
 
-    // A manifest change the lockfile does not reflect: cargo refuses under --locked.
+    // A manifest change the lockfile does not reflect: cargo refuses under --locked, and the
+    // workspace is read from its Cargo.lock as text, with a note naming the fix.
     let manifest = ws.join("tool/Cargo.toml");
     let text = std::fs::read_to_string(&manifest).unwrap();
     std::fs::write(
@@ -255,18 +256,113 @@ fn the_lockfile_is_used_locked_and_never_rewritten() {
         format!("{text}held-lib = {{ path = \"../../crates/held-lib\" }}\n"),
     )
     .unwrap();
-    let output = Depgov::new(&ws).args(["check"]).run();
-    assert_eq!(code(&output), 2);
-    let message = stderr(&output);
+    let output = Depgov::new(&ws)
+        .args(["check", "--fail-on", "never", "--format", "json"])
+        .run();
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let report = json(&output);
+    assert_eq!(report["inputs"][0]["path"], "ws/Cargo.lock");
+    assert_eq!(report["inputs"][0]["format"], "cargo-lock");
+    let note = &report["notes"][0];
+    assert_eq!(note["code"], "lockfile-only", "{note}");
     assert!(
-        message.contains("`cargo metadata` failed for ws/Cargo.toml"),
-        "{message}"
-    );
-    assert!(
-        message.contains("depgov never rewrites a lockfile"),
-        "{message}"
+        note["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("cargo update --workspace --manifest-path ws/Cargo.toml")),
+        "{note}"
     );
     assert_eq!(std::fs::read(ws.join("Cargo.lock")).unwrap(), lock_before);
+}
+
+/// A second workspace, `ws/fuzz`, whose Cargo.lock is out of date with its manifest (it lacks
+/// `default-lib` and still locks `itoa`), as a fuzzing workspace often is.
+fn add_stale_fuzz_workspace(ws: &std::path::Path) {
+    let fuzz = ws.join("fuzz");
+    std::fs::create_dir_all(fuzz.join("src")).unwrap();
+    std::fs::write(fuzz.join("src/lib.rs"), "").unwrap();
+    std::fs::write(
+        fuzz.join("Cargo.toml"),
+        "[package]\nname = \"fuzz-targets\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [dependencies]\npermissive = { path = \"../../crates/permissive\" }\n\
+         default-lib = { path = \"../../crates/default-lib\" }\n\n[workspace]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        fuzz.join("Cargo.lock"),
+        "version = 4\n\n[[package]]\nname = \"deep-dep\"\nversion = \"1.0.0\"\n\n\
+         [[package]]\nname = \"fuzz-targets\"\nversion = \"0.0.0\"\ndependencies = [\n \"itoa\",\n \"permissive\",\n]\n\n\
+         [[package]]\nname = \"itoa\"\nversion = \"1.0.11\"\n\
+         source = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n\
+         [[package]]\nname = \"permissive\"\nversion = \"1.0.0\"\ndependencies = [\n \"deep-dep\",\n]\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_stale_nested_workspace_is_read_as_text_and_the_others_still_resolve() {
+    let repo = repo("cargo-basic");
+    let ws = workspace(&repo);
+    add_stale_fuzz_workspace(&ws);
+    let fuzz_lock = std::fs::read(ws.join("fuzz/Cargo.lock")).unwrap();
+    let output = Depgov::new(&ws)
+        .args(["check", "--fail-on", "never", "--format", "json"])
+        .run();
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let report = json(&output);
+    let inputs: Vec<(&str, &str)> = report["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .map(|i| (i["path"].as_str().unwrap(), i["format"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        inputs,
+        [
+            ("ws/Cargo.toml", "cargo-metadata"),
+            ("ws/fuzz/Cargo.lock", "cargo-lock")
+        ]
+    );
+    let notes = report["notes"].as_array().expect("notes");
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0]["code"], "lockfile-only");
+    assert_eq!(notes[0]["file"], "ws/fuzz/Cargo.lock");
+    let message = notes[0]["message"].as_str().unwrap();
+    assert!(message.contains("--lockfile-only"), "{message}");
+    assert!(
+        message.contains("cargo update --workspace --manifest-path ws/fuzz/Cargo.toml"),
+        "{message}"
+    );
+    // The resolved workspace's components, and the stale one's from its lockfile.
+    assert!(component(&report, "default-lib").is_some());
+    // Path dependencies are first-party in a lockfile read as text; a registry one is not.
+    assert_eq!(report["inputs"][1]["components"], 1);
+    assert!(component(&report, "itoa").is_some());
+    assert_eq!(
+        std::fs::read(ws.join("fuzz/Cargo.lock")).unwrap(),
+        fuzz_lock
+    );
+
+    // Every report says which input was read in the weaker mode.
+    for (format, shows) in [
+        ("human", "input: ws/fuzz/Cargo.lock: Cargo did not resolve"),
+        (
+            "markdown",
+            "**input:** ws/fuzz/Cargo\\.lock\\: Cargo did not resolve",
+        ),
+        (
+            "github",
+            "::warning title=depgov%3A input::ws/fuzz/Cargo.lock: Cargo did not resolve",
+        ),
+        ("sarif", "\"lockfile-only\""),
+    ] {
+        let output = Depgov::new(&ws)
+            .args(["check", "--fail-on", "never", "--format", format])
+            .env("NO_COLOR", "1")
+            .run();
+        assert_eq!(code(&output), 0, "{format}: {}", stderr(&output));
+        let text = stdout(&output);
+        assert!(text.contains(shows), "{format}: {text}");
+    }
 }
 
 #[test]

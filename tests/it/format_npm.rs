@@ -18,6 +18,38 @@ fn version_1_shrinkwrap_nested_tree_without_a_manifest() {
 }
 
 #[test]
+fn version_1_aliases_are_the_real_package_and_file_versions_are_local_paths() {
+    insta::assert_snapshot!(inventory_snapshot(
+        "formats/npm",
+        "v1-aliases-and-files/package-lock.json"
+    ));
+}
+
+#[test]
+fn version_2_without_packages_falls_back_to_the_legacy_tree() {
+    insta::assert_snapshot!(inventory_snapshot(
+        "formats/npm",
+        "v2-legacy-tree/package-lock.json"
+    ));
+}
+
+#[test]
+fn a_shrinkwrap_beside_a_package_lock_is_read_alone() {
+    insta::assert_snapshot!(inventory_snapshot(
+        "formats/npm",
+        "shrinkwrap-beside-package-lock"
+    ));
+    // Named on its own, the package-lock is read.
+    let output = crate::common::inventory_with_env(
+        "formats/npm",
+        "shrinkwrap-beside-package-lock/package-lock.json",
+        &[],
+    );
+    assert_eq!(crate::common::code(&output), 0);
+    assert!(crate::common::stdout(&output).contains("\"11.0.0\""));
+}
+
+#[test]
 fn malformed_package_locks_are_rejected_with_their_line() {
     let truncated = "{\n  \"lockfileVersion\": 3,\n  \"packages\": {\n    \"node_modules/a\": {\n";
     assert_rejected(

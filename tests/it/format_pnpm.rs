@@ -20,6 +20,32 @@ fn version_6_single_project_without_a_manifest() {
     ));
 }
 
+#[test]
+fn version_5_4_workspace_with_specifiers_peer_suffixes_an_alias_and_a_github_tarball() {
+    insta::assert_snapshot!(inventory_snapshot("formats/pnpm", "v5.4/pnpm-lock.yaml"));
+}
+
+#[test]
+fn version_5_3_single_project_with_optional_and_dev_sections() {
+    insta::assert_snapshot!(inventory_snapshot(
+        "formats/pnpm",
+        "v5.3-single/pnpm-lock.yaml"
+    ));
+}
+
+#[test]
+fn other_version_5_lockfiles_are_named_as_unsupported() {
+    assert_rejected(
+        &pnpm(
+            "lockfileVersion: 5.1
+",
+        ),
+        "pnpm-lock.yaml",
+        Some(1),
+        "unsupported version 5.1 of pnpm-lock.yaml",
+    );
+}
+
 fn pnpm(text: &str) -> std::process::Output {
     inventory_of_text("pnpm-lock.yaml", text.as_bytes(), &[])
 }
@@ -51,13 +77,6 @@ fn malformed_pnpm_locks_are_rejected_with_their_line() {
         None,
         "no `lockfileVersion`",
     );
-    let dangling = "lockfileVersion: '9.0'\n\nimporters:\n  .:\n    dependencies:\n      a:\n        specifier: ^1.0.0\n        version: 1.0.0\n";
-    assert_rejected(
-        &pnpm(dangling),
-        "pnpm-lock.yaml",
-        Some(6),
-        "which the lockfile does not list",
-    );
     let bad_manifest = inventory_of_text(
         "pnpm-lock.yaml",
         b"lockfileVersion: '9.0'\n",
@@ -67,8 +86,13 @@ fn malformed_pnpm_locks_are_rejected_with_their_line() {
 }
 
 #[test]
-fn pnpm_lock_versions_other_than_6_and_9_are_named() {
-    for (version, shown) in [("5.4", "5.4"), ("'7.0'", "7.0"), ("'10.0'", "10.0")] {
+fn pnpm_lock_versions_other_than_5_3_5_4_6_and_9_are_named() {
+    for (version, shown) in [
+        ("5.1", "5.1"),
+        ("5.2", "5.2"),
+        ("'7.0'", "7.0"),
+        ("'10.0'", "10.0"),
+    ] {
         let text = format!(
             "lockfileVersion: {version}\n\npackages:\n\n  /a/1.0.0:\n    resolution: {{integrity: sha512-AAAA}}\n"
         );

@@ -104,3 +104,42 @@ fn malformed_requirements_are_rejected_with_their_line() {
         "not UTF-8",
     );
 }
+
+#[test]
+fn variables_are_no_version_and_continuations_are_joined_before_comments() {
+    let text = "django==${DJANGO_VERSION}\nrequests==2.31.0 # pinned \\\nrequests==2.0.0\nflask==\\\n3.0.0 \\\n    --hash=sha256:0000\n# a comment line ending in \\\nidna==3.7\n";
+    let output = inventory_of_text("requirements.txt", text.as_bytes(), &[]);
+    assert_eq!(common::code(&output), 0, "{}", common::stderr(&output));
+    let report = common::json(&output);
+    let pins: Vec<(String, String, u64)> = report["components"]
+        .as_array()
+        .expect("components")
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap_or_default().to_owned(),
+                c["version"].as_str().unwrap_or_default().to_owned(),
+                c["location"]["line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("flask", "3.0.0", 4),
+        ("idna", "3.7", 8),
+        ("requests", "2.31.0", 2),
+    ];
+    let expected: Vec<(String, String, u64)> = expected
+        .iter()
+        .map(|(n, v, l)| ((*n).to_owned(), (*v).to_owned(), *l))
+        .collect();
+    assert_eq!(pins, expected);
+    let notes = report["notes"].as_array().expect("notes");
+    assert!(
+        notes.iter().any(|n| n["code"] == "unpinned"
+            && n["line"] == 1
+            && n["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("environment variable"))),
+        "{notes:?}"
+    );
+}

@@ -546,3 +546,47 @@ fn ci_formats_show_what_the_change_introduces_and_the_debt_it_leaves() {
         insta::assert_snapshot!(name, stdout(&output).replace(&merge_base, "[merge-base]"));
     }
 }
+
+/// The names of the components the change removes, as the report lists them.
+fn removed(report: &Value) -> Vec<String> {
+    report["base"]["removed"]
+        .as_array()
+        .expect("base.removed")
+        .iter()
+        .map(|r| r["name"].as_str().unwrap_or("-").to_owned())
+        .collect()
+}
+
+#[test]
+fn the_base_reads_the_same_selection_of_inputs_as_the_head() {
+    let repo = repository();
+    let dir = repo.path();
+    // Everything: the change drops moment (npm) and unlisted-lib (Cargo).
+    let (_, everything) = gate(dir, &["--fail-on", "never"]);
+    let all_removed = removed(&everything);
+    assert!(
+        all_removed.contains(&"moment".to_owned()),
+        "{all_removed:?}"
+    );
+    assert!(all_removed.contains(&"unlisted-lib".to_owned()));
+    // One workspace, by --manifest-path or by ecosystem: the base reads no npm input either,
+    // so nothing npm is "removed".
+    for selection in [
+        &["--manifest-path", "ws/Cargo.toml"][..],
+        &["--ecosystem", "cargo"][..],
+    ] {
+        let (_, report) = gate(dir, &[&["--fail-on", "never"], selection].concat());
+        let names = removed(&report);
+        assert_eq!(names, ["unlisted-lib"], "{selection:?}");
+    }
+    // The policy's excludes apply to the base too.
+    git(dir, &["checkout", "-q", "main"]);
+    edit(dir, "depgov.toml", |policy| {
+        format!("{policy}\n[scan]\nexclude = [\"web\"]\n")
+    });
+    git(dir, &["commit", "-qam", "exclude web"]);
+    git(dir, &["checkout", "-q", "feature"]);
+    git(dir, &["rebase", "-q", "main"]);
+    let (_, report) = gate(dir, &["--fail-on", "never"]);
+    assert_eq!(removed(&report), ["unlisted-lib"]);
+}

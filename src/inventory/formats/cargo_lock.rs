@@ -16,7 +16,8 @@ use crate::inventory::cargo::external_source;
 use crate::inventory::cargo_manifest::{DeclarationLines, Section};
 use crate::inventory::graph::{EdgeKind, Graph};
 use crate::inventory::text::LineIndex;
-use crate::inventory::{Format, Input, ParseError, Parsed};
+use crate::inventory::{Format, Input, Note, ParseError, Parsed};
+use crate::model::codes::NoteCode;
 use crate::model::license::License;
 use crate::model::{Ecosystem, Location};
 
@@ -104,17 +105,19 @@ impl Format for CargoLock {
             }
             None => None,
         };
+        let mut notes = Vec::new();
         for (from, package) in packages.iter().enumerate() {
             for dependency in &package.dependencies {
                 let Some(to) = resolve(dependency, &packages, &by_name) else {
-                    let line = lines.line(package.name.span().start);
-                    return Err(ParseError::at(
-                        line,
+                    notes.push(Note::new(
+                        NoteCode::DanglingReference,
+                        Some(lines.line(package.name.span().start)),
                         format!(
-                            "`{}` depends on `{dependency}`, which the lockfile does not list",
+                            "`{}` depends on `{dependency}`, which the lockfile does not list; the edge is not followed",
                             package.name.get_ref()
                         ),
                     ));
+                    continue;
                 };
                 let declared_at = match (&declarations, graph.is_root(from)) {
                     (Some((path, declared)), true) => {
@@ -153,7 +156,8 @@ impl Format for CargoLock {
                 (i, locked)
             })
             .collect();
-        Ok(assemble(Ecosystem::Cargo, input.file.path, &graph, locked).into())
+        let components = assemble(Ecosystem::Cargo, input.file.path, &graph, locked);
+        Ok(Parsed { components, notes })
     }
 }
 

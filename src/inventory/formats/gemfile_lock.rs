@@ -96,7 +96,8 @@ struct Spec<'a> {
     /// Index into `Lockfile::origins`.
     origin: usize,
     line: u32,
-    dependencies: Vec<&'a str>,
+    /// Names and lines.
+    dependencies: Vec<(&'a str, u32)>,
 }
 
 /// A `DEPENDENCIES` entry.
@@ -162,9 +163,19 @@ impl Format for GemfileLock {
         }
         for spec in &lock.specs {
             let from = node_of[spec.name];
-            for dependency in &spec.dependencies {
-                if let Some(&to) = node_of.get(dependency) {
-                    graph.depend(from, to, EdgeKind::Normal, None);
+            for &(dependency, line) in &spec.dependencies {
+                match node_of.get(dependency) {
+                    Some(&to) => graph.depend(from, to, EdgeKind::Normal, None),
+                    // Bundler locks itself under `BUNDLED WITH`, never as a spec.
+                    None if dependency == "bundler" => {}
+                    None => lock.notes.push(Note::new(
+                        NoteCode::DanglingReference,
+                        Some(line),
+                        format!(
+                            "`{}` depends on `{dependency}`, which no spec locks; the edge is not followed",
+                            spec.name
+                        ),
+                    )),
                 }
             }
         }
@@ -301,7 +312,7 @@ fn read_lockfile<'a>(text: &'a str, file: &str) -> Result<Lockfile<'a>, ParseErr
                 6 if spec_open => {
                     let (name, _) = name_and_parenthesis(content, number)?;
                     if let Some(spec) = lock.specs.last_mut() {
-                        spec.dependencies.push(name);
+                        spec.dependencies.push((name, number));
                     }
                 }
                 _ => return Err(unexpected_indentation(number)),

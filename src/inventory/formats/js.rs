@@ -64,9 +64,29 @@ struct Sections {
     peer_dependencies: Dependencies,
     #[serde(default)]
     dev_dependencies: Dependencies,
+    #[serde(default)]
+    workspaces: Workspaces,
 }
 
-/// The root project's package.json: its name, what it declares, and on which lines.
+/// `workspaces`: a list of globs, or (Yarn classic) `{"packages": [globs]}`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Workspaces {
+    Globs(Vec<String>),
+    Packages {
+        #[serde(default)]
+        packages: Vec<String>,
+    },
+}
+
+impl Default for Workspaces {
+    fn default() -> Self {
+        Workspaces::Globs(Vec::new())
+    }
+}
+
+/// A project's package.json (the root's, or a workspace member's): its name, what it
+/// declares, and on which lines.
 pub struct Manifest<'a> {
     path: &'a str,
     sections: Sections,
@@ -77,6 +97,16 @@ impl<'a> Manifest<'a> {
     /// The manifest beside the lockfile, if discovery found one.
     pub fn beside(input: &Input<'a>) -> Result<Option<Self>, ParseError> {
         input.manifest.map(Manifest::read).transpose()
+    }
+
+    /// The package.json of the workspace member in `directory` (as the lockfile names it,
+    /// relative to the lockfile), if discovery found one: where the member declares its
+    /// direct dependencies, and which are dev. An error in it fails the lockfile's inventory.
+    pub fn of_member(input: &Input<'a>, directory: &str) -> Result<Option<Self>, ParseError> {
+        input
+            .member_manifest(directory)
+            .map(Manifest::read)
+            .transpose()
     }
 
     pub fn read(document: Document<'a>) -> Result<Self, ParseError> {
@@ -91,6 +121,40 @@ impl<'a> Manifest<'a> {
 
     pub fn name(&self) -> Option<&str> {
         self.sections.name.as_deref()
+    }
+
+    /// Its repository-relative path.
+    pub fn path(&self) -> &str {
+        self.path
+    }
+
+    /// The `workspaces` globs: the member directories, relative to this manifest's.
+    pub fn workspaces(&self) -> &[String] {
+        match &self.sections.workspaces {
+            Workspaces::Globs(globs) | Workspaces::Packages { packages: globs } => globs,
+        }
+    }
+
+    /// The manifests among `input`'s members whose directories the root manifest's
+    /// `workspaces` globs name, read. Only a lockfile that does not name its members itself
+    /// (Yarn classic's) needs this.
+    pub fn workspace_members(&self, input: &Input<'a>) -> Result<Vec<Self>, ParseError> {
+        let globs = crate::util::glob::path_globs(self.workspaces().iter().map(String::as_str))
+            .map_err(|e| ParseError::in_manifest(self.path, ParseError::new(e)))?;
+        let lockfile_dir = input.file.path.rsplit_once('/').map(|(dir, _)| dir);
+        input
+            .members
+            .iter()
+            .filter(|member| {
+                let dir = member.path.rsplit_once('/').map_or("", |(dir, _)| dir);
+                let relative = match lockfile_dir {
+                    Some(base) => dir.strip_prefix(base).and_then(|d| d.strip_prefix('/')),
+                    None => Some(dir),
+                };
+                relative.is_some_and(|relative| globs.is_match(relative))
+            })
+            .map(|member| Manifest::read(*member))
+            .collect()
     }
 
     pub fn section(&self, section: Section) -> &Dependencies {
@@ -124,6 +188,40 @@ impl<'a> Manifest<'a> {
 pub fn split_descriptor(descriptor: &str) -> Option<(&str, &str)> {
     let at = descriptor.get(1..)?.find('@')? + 1;
     Some((&descriptor[..at], &descriptor[at + 1..]))
+}
+
+/// The entry a dependency `name@range` means when no entry locks that exact descriptor (a
+/// `resolutions` override, a hand-edited lockfile): of the `candidates` of its name (node,
+/// locked version), the one whose version satisfies the range (an `npm:` prefix aside). When
+/// none or several do, the reason the edge is not followed, for its note.
+pub fn only_satisfying(
+    name: &str,
+    range: &str,
+    candidates: &[(usize, &str)],
+) -> Result<usize, String> {
+    let semver_range = nodejs_semver::Range::parse(range.strip_prefix("npm:").unwrap_or(range));
+    let satisfying: Vec<usize> = match &semver_range {
+        Ok(semver_range) => candidates
+            .iter()
+            .filter(|(_, version)| {
+                nodejs_semver::Version::parse(version).is_ok_and(|v| semver_range.satisfies(&v))
+            })
+            .map(|(node, _)| *node)
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    match satisfying[..] {
+        [node] => Ok(node),
+        [] if candidates.is_empty() => Err(format!("no entry of `{name}` is locked")),
+        [] => Err(format!(
+            "none of the {} entries of `{name}` satisfies `{range}`",
+            candidates.len()
+        )),
+        _ => Err(format!(
+            "{} entries of `{name}` satisfy `{range}` and could be meant",
+            satisfying.len()
+        )),
+    }
 }
 
 /// Where a package came from, by the URL or spec its lockfile resolved it to: a git
@@ -285,6 +383,19 @@ mod tests {
         );
         assert_eq!(split_descriptor("@scope"), None);
         assert_eq!(split_descriptor(""), None);
+    }
+
+    #[test]
+    fn a_range_is_followed_to_the_one_entry_that_satisfies_it() {
+        let candidates = [(1, "1.2.0"), (2, "2.0.1"), (3, "2.3.0")];
+        assert_eq!(only_satisfying("a", "^1.0.0", &candidates), Ok(1));
+        assert_eq!(only_satisfying("a", "npm:~2.0.0", &candidates), Ok(2));
+        let ambiguous = only_satisfying("a", "^2", &candidates).unwrap_err();
+        assert!(ambiguous.starts_with("2 entries"), "{ambiguous}");
+        let none = only_satisfying("a", "^3", &candidates).unwrap_err();
+        assert!(none.starts_with("none of the 3"), "{none}");
+        assert!(only_satisfying("a", "latest", &candidates).is_err());
+        assert!(only_satisfying("a", "^1", &[]).is_err());
     }
 
     #[test]

@@ -11,12 +11,13 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Deserialize;
 
-use super::js::{Dependencies, Manifest, Section, resolved_source};
+use super::js::{Dependencies, Manifest, Section, resolved_source, split_descriptor};
 use super::json::UniqueKeys;
 use super::{Locked, assemble};
 use crate::inventory::graph::Graph;
 use crate::inventory::text::JsonLines;
-use crate::inventory::{Format, Input, ParseError, Parsed};
+use crate::inventory::{Format, Input, Note, ParseError, Parsed};
+use crate::model::codes::NoteCode;
 use crate::model::license::License;
 use crate::model::registry;
 use crate::model::{Component, Ecosystem, Kind, Source};
@@ -93,6 +94,10 @@ impl Format for NpmLock {
         Some("package.json")
     }
 
+    fn reads_member_manifests(&self) -> bool {
+        true
+    }
+
     fn parse(&self, input: &Input<'_>) -> Result<Parsed, ParseError> {
         let text = input.file.text;
         let lock: Lockfile = serde_json::from_str(text)?;
@@ -104,10 +109,13 @@ impl Format for NpmLock {
         };
         let packages = match (version, lock.packages, lock.dependencies) {
             (Some(2 | 3), Some(packages), _) => packages.into_inner(),
-            (Some(1), _, tree) => flatten_v1(tree.unwrap_or_default(), manifest.as_ref(), &lines),
+            // Without `packages`, npm falls back to the legacy tree, as for version 1.
+            (Some(1), _, tree) | (Some(2), None, tree @ Some(_)) => {
+                flatten_v1(tree.unwrap_or_default(), manifest.as_ref(), &lines)
+            }
             (Some(2 | 3), None, _) => {
                 return Err(ParseError::new(
-                    "lockfile version 2 and 3 need a `packages` object",
+                    "lockfile version 2 and 3 need a `packages` object (or, for version 2, the legacy `dependencies` tree)",
                 ));
             }
             (Some(other), ..) => {
@@ -123,8 +131,21 @@ impl Format for NpmLock {
             .name
             .or_else(|| manifest.as_ref().and_then(|m| m.name().map(str::to_owned)))
             .unwrap_or_else(|| "(root)".to_owned());
-        let tree = Tree::build(&packages, &root_name, manifest.as_ref(), &lines);
-        Ok(tree.components(input).into())
+
+        // Workspace packages (keys outside node_modules) declare in their own package.json.
+        let mut declaring: HashMap<&str, Manifest<'_>> = HashMap::new();
+        if let Some(root) = manifest {
+            declaring.insert("", root);
+        }
+        for key in packages.keys().filter(|key| is_workspace_package(key)) {
+            if let Some(member) = Manifest::of_member(input, key)? {
+                declaring.insert(key, member);
+            }
+        }
+        let mut notes = Vec::new();
+        let tree = Tree::build(&packages, &root_name, &declaring, &lines, &mut notes);
+        let components = tree.components(input);
+        Ok(Parsed { components, notes })
     }
 }
 
@@ -183,11 +204,24 @@ fn flatten_into(
         let line = lines.object_after(&name, cursor);
         cursor = line.unwrap_or(cursor);
         cursor = flatten_into(flat, &key, node.dependencies, lines, cursor);
+        // Version 1 writes an alias's real package as its version (`npm:real@1.0.0`), and a
+        // local package's path as its version (`file:../x`), with nothing resolved.
+        let (real_name, version, resolved) = match node.version.strip_prefix("npm:") {
+            Some(aliased) => match split_descriptor(aliased) {
+                Some((real, version)) => (Some(real.to_owned()), version.to_owned(), node.resolved),
+                None => (None, node.version, node.resolved),
+            },
+            None if node.version.starts_with("file:") => {
+                (None, String::new(), node.resolved.or(Some(node.version)))
+            }
+            None => (None, node.version, node.resolved),
+        };
         flat.insert(
             key,
             Entry {
-                version: Some(node.version),
-                resolved: node.resolved,
+                name: real_name,
+                version: Some(version),
+                resolved,
                 dev: node.dev,
                 optional: node.optional,
                 dependencies: node.requires,
@@ -211,8 +245,9 @@ impl<'a> Tree<'a> {
     fn build(
         entries: &'a BTreeMap<String, Entry>,
         root_name: &str,
-        manifest: Option<&Manifest<'_>>,
+        declaring: &HashMap<&str, Manifest<'_>>,
         lines: &'a JsonLines<'a>,
+        notes: &mut Vec<Note>,
     ) -> Self {
         let mut graph = Graph::new();
         let mut node_of = HashMap::new();
@@ -249,10 +284,25 @@ impl<'a> Tree<'a> {
             for (dependencies, section) in sections {
                 for name in dependencies.keys() {
                     let Some(to) = tree.resolve(key, name) else {
-                        continue; // optional and peer dependencies may be absent
+                        // Optional and peer dependencies may be absent, and only roots'
+                        // dev dependencies are installed.
+                        let required = section == Section::Dependencies
+                            || section == Section::DevDependencies && tree.graph.is_root(from);
+                        if required {
+                            let entry_line = entry.line.or_else(|| tree.lines.object(key));
+                            notes.push(Note::new(
+                                NoteCode::DanglingReference,
+                                entry_line,
+                                format!(
+                                    "`{}` depends on `{name}`, which no `node_modules` entry above it holds; the edge is not followed",
+                                    if key.is_empty() { "(root)" } else { key.as_str() }
+                                ),
+                            ));
+                        }
+                        continue;
                     };
-                    let declared_at = manifest
-                        .filter(|_| key.is_empty())
+                    let declared_at = declaring
+                        .get(key.as_str())
                         .and_then(|m| m.declared_at(section, name));
                     tree.graph
                         .depend(from, to, section.edge_kind(), declared_at);

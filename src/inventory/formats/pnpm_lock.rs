@@ -1,11 +1,16 @@
-//! `pnpm-lock.yaml`, lockfile versions 6.x (pnpm 8) and 9.x (pnpm 9 and 10).
+//! `pnpm-lock.yaml`, lockfile versions 5.3 and 5.4 (pnpm 6 and 7), 6.x (pnpm 8) and 9.x
+//! (pnpm 9 and 10).
 //!
 //! Every importer (the root project `.` and each workspace package, keyed by its path) is a
-//! first-party root; a single-project version 6 lockfile keeps the root importer's sections at
-//! the top level. An importer's `dependencies` and `optionalDependencies` are runtime edges,
+//! first-party root; a single-project lockfile before version 9 keeps the root importer's
+//! sections at the top level. Version 5 writes an importer's dependency as its reference alone
+//! (the ranges are in `specifiers`, which are not needed), later versions as a `specifier` and
+//! `version` mapping. An importer's `dependencies` and `optionalDependencies` are runtime edges,
 //! its `devDependencies` dev edges; `link:` versions point at other first-party directories
 //! and are not followed (each workspace package is a root of its own).
 //!
+//! Version 5 keys packages as `/name/1.2.3` with peers after an `_` (`/name/1.2.3_peer@4.5.6`),
+//! and is otherwise read as version 6.
 //! Version 6 keys packages by dependency path (`/name@1.2.3(peer@4.5.6)`, one entry per peer
 //! variant, each with its own `dependencies`); non-registry packages are keyed by their
 //! source (`github.com/o/r/<commit>`, `file:…`) and name themselves with `name`/`version`.
@@ -13,18 +18,19 @@
 //! (`name@1.2.3(peer@4.5.6)`, with the edges). A dependency's reference resolves to a key as
 //! pnpm's own `refToRelative` does. Peer variants of one package are one component.
 //!
-//! Kinds: version 6 flags packages `dev: true` (dev only) or `dev: false` (runtime only) and
-//! leaves the flag out for packages that are both, which the graph then decides; version 9
-//! has no flags, so kinds come from the graph (reached only through importers'
-//! `devDependencies` → dev). `optional: true` (on version 6 packages, version 9 snapshots)
+//! Kinds: versions 5 and 6 flag packages `dev: true` (dev only) or `dev: false` (runtime
+//! only) and leave the flag out for packages that are both, which the graph then decides;
+//! version 9 has no flags, so kinds come from the graph (reached only through importers'
+//! `devDependencies` → dev). `optional: true` (on version 5 and 6 packages, version 9 snapshots)
 //! marks optional packages.
 //!
 //! Sources come from `resolution`: `integrity` alone → npm's registry (a registry configured
 //! in `.npmrc` is not recorded), `tarball` → that URL's registry (codeload.github.com
 //! archives and `file:` tarballs are git and path sources), `type: git` → `repo` at `commit`,
 //! `type: directory` → a path source (pnpm copies the directory in). pnpm records no
-//! licenses. Direct dependencies of the root importer point at their line in the
-//! package.json beside the lockfile; other packages at their `packages` entry.
+//! licenses. Direct dependencies of an importer point at their line in its package.json
+//! (the one beside the lockfile for `.`, the member's for a workspace package); other packages
+//! at their `packages` entry.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -48,29 +54,32 @@ const FILE_NAME: &str = "pnpm-lock.yaml";
 /// How the lockfile keys and splits its packages.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Layout {
+    V5,
     V6,
     V9,
 }
 
+/// The lockfile; `D` is how importers write a dependency: version 5 as the reference alone,
+/// later versions as a `specifier` and `version` mapping ([`ImporterDependency`]).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Lockfile {
-    #[serde(default)]
-    importers: Mapping<Importer>,
-    /// A single-project version 6 lockfile keeps its root importer's sections here.
-    #[serde(default)]
-    dependencies: Mapping<ImporterDependency>,
-    #[serde(default)]
-    optional_dependencies: Mapping<ImporterDependency>,
-    #[serde(default)]
-    dev_dependencies: Mapping<ImporterDependency>,
+struct Lockfile<D> {
+    #[serde(default = "Mapping::default")]
+    importers: Mapping<Importer<D>>,
+    /// A single-project lockfile (before version 9) keeps its root importer's sections here.
+    #[serde(default = "Mapping::default")]
+    dependencies: Mapping<D>,
+    #[serde(default = "Mapping::default")]
+    optional_dependencies: Mapping<D>,
+    #[serde(default = "Mapping::default")]
+    dev_dependencies: Mapping<D>,
     #[serde(default)]
     packages: Mapping<Package>,
     #[serde(default)]
     snapshots: Mapping<Snapshot>,
 }
 
-impl Halves for Lockfile {
+impl<D> Halves for Lockfile<D> {
     fn join(self, later: Self) -> Option<Self> {
         /// A section is in one part only.
         fn either<V>(first: Mapping<V>, later: Mapping<V>) -> Option<Mapping<V>> {
@@ -91,20 +100,81 @@ impl Halves for Lockfile {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Importer {
-    #[serde(default)]
-    dependencies: Mapping<ImporterDependency>,
-    #[serde(default)]
-    optional_dependencies: Mapping<ImporterDependency>,
-    #[serde(default)]
-    dev_dependencies: Mapping<ImporterDependency>,
+impl<D: Into<String>> Lockfile<D> {
+    /// The lockfile with importers' dependencies as their references, and a single project's
+    /// top-level sections as the root importer `.`.
+    fn normalize(self) -> Lockfile<String> {
+        fn references<D: Into<String>>(mapping: Mapping<D>) -> Mapping<String> {
+            Mapping(
+                mapping
+                    .0
+                    .into_iter()
+                    .map(|keyed| Keyed {
+                        key: keyed.key,
+                        line: keyed.line,
+                        value: keyed.value.into(),
+                    })
+                    .collect(),
+            )
+        }
+        let importer = |importer: Importer<D>| Importer {
+            dependencies: references(importer.dependencies),
+            optional_dependencies: references(importer.optional_dependencies),
+            dev_dependencies: references(importer.dev_dependencies),
+        };
+        let mut importers: Vec<Keyed<Importer<String>>> = self
+            .importers
+            .0
+            .into_iter()
+            .map(|keyed| Keyed {
+                key: keyed.key,
+                line: keyed.line,
+                value: importer(keyed.value),
+            })
+            .collect();
+        if importers.is_empty() {
+            importers.push(Keyed {
+                key: ".".to_owned(),
+                line: 1,
+                value: importer(Importer {
+                    dependencies: self.dependencies,
+                    optional_dependencies: self.optional_dependencies,
+                    dev_dependencies: self.dev_dependencies,
+                }),
+            });
+        }
+        Lockfile {
+            importers: Mapping(importers),
+            dependencies: Mapping::default(),
+            optional_dependencies: Mapping::default(),
+            dev_dependencies: Mapping::default(),
+            packages: self.packages,
+            snapshots: self.snapshots,
+        }
+    }
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Importer<D> {
+    #[serde(default = "Mapping::default")]
+    dependencies: Mapping<D>,
+    #[serde(default = "Mapping::default")]
+    optional_dependencies: Mapping<D>,
+    #[serde(default = "Mapping::default")]
+    dev_dependencies: Mapping<D>,
+}
+
+/// An importer's dependency from version 6 on; version 5 writes only the reference.
+#[derive(Deserialize)]
 struct ImporterDependency {
     version: String,
+}
+
+impl From<ImporterDependency> for String {
+    fn from(dependency: ImporterDependency) -> String {
+        dependency.version
+    }
 }
 
 #[derive(Deserialize)]
@@ -165,21 +235,21 @@ impl Format for PnpmLock {
         Some("package.json")
     }
 
+    fn reads_member_manifests(&self) -> bool {
+        true
+    }
+
     fn parse(&self, input: &Input<'_>) -> Result<Parsed, ParseError> {
         let layout = layout(input.file.text)?;
-        let mut lock: Lockfile = yaml::from_str_in_halves(input.file.text)?;
-        if lock.importers.is_empty() {
-            let root = Importer {
-                dependencies: std::mem::take(&mut lock.dependencies),
-                optional_dependencies: std::mem::take(&mut lock.optional_dependencies),
-                dev_dependencies: std::mem::take(&mut lock.dev_dependencies),
-            };
-            lock.importers = Mapping(vec![Keyed {
-                key: ".".to_owned(),
-                line: 1,
-                value: root,
-            }]);
-        }
+        let lock = match layout {
+            Layout::V5 => {
+                yaml::from_str_in_halves::<Lockfile<String>>(input.file.text)?.normalize()
+            }
+            Layout::V6 | Layout::V9 => {
+                yaml::from_str_in_halves::<Lockfile<ImporterDependency>>(input.file.text)?
+                    .normalize()
+            }
+        };
         let manifest = Manifest::beside(input)?;
         read(layout, &lock, input, manifest.as_ref())
     }
@@ -193,9 +263,19 @@ fn layout(text: &str) -> Result<Layout, ParseError> {
         .zip(1u32..)
         .find_map(|(text, line)| Some((line, text.strip_prefix("lockfileVersion:")?)))
         .ok_or_else(|| ParseError::new("not a pnpm lockfile: it has no `lockfileVersion`"))?;
-    let version: String =
-        yaml::from_str(value.trim()).map_err(|e| ParseError::at(line, e.message))?;
+    // pnpm 6 and 7 wrote the version as a number (`5.4`), later ones as a string (`'6.0'`).
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Written {
+        Text(String),
+        Number(f64),
+    }
+    let version = match yaml::from_str(value.trim()).map_err(|e| ParseError::at(line, e.message))? {
+        Written::Text(text) => text,
+        Written::Number(number) => number.to_string(),
+    };
     match version.split('.').next() {
+        Some("5") if matches!(version.as_str(), "5.3" | "5.4") => Ok(Layout::V5),
         Some("6") => Ok(Layout::V6),
         Some("9") => Ok(Layout::V9),
         _ => Err(ParseError::at(
@@ -216,7 +296,7 @@ struct Unit<'a> {
 
 fn read(
     layout: Layout,
-    lock: &Lockfile,
+    lock: &Lockfile<String>,
     input: &Input<'_>,
     manifest: Option<&Manifest<'_>>,
 ) -> Result<Parsed, ParseError> {
@@ -273,18 +353,29 @@ fn read(
         node_of.insert(unit.key, node);
     }
 
-    let resolve = |name: &str, reference: &str, line: u32, from: &str| {
-        let Some(key) = dependency_key(layout, name, reference) else {
-            return Ok(None);
-        };
-        node_of.get(key.as_str()).copied().map(Some).ok_or_else(|| {
-            let message = format!(
-                "`{from}` depends on `{name}` at `{reference}`, which the lockfile does not list"
-            );
-            ParseError::at(line, message)
-        })
+    // A reference to a key the lockfile does not hold is a note on that edge: the rest of the
+    // file is still read.
+    let mut dangling = Vec::new();
+    let mut resolve = |name: &str, reference: &str, line: u32, from: &str| {
+        let key = dependency_key(layout, name, reference)?;
+        let node = node_of.get(key.as_str()).copied();
+        if node.is_none() {
+            dangling.push(Note::new(
+                NoteCode::DanglingReference,
+                Some(line),
+                format!(
+                    "`{from}` depends on `{name}` at `{reference}`, which the lockfile does not list; the edge is not followed"
+                ),
+            ));
+        }
+        node
     };
     for (importer, &from) in lock.importers.iter().zip(&importer_nodes) {
+        let member = match importer.key.as_str() {
+            "." => None,
+            directory => Manifest::of_member(input, directory)?,
+        };
+        let declaring = member.as_ref().or(manifest.filter(|_| importer.key == "."));
         let sections = [
             (&importer.value.dependencies, Section::Dependencies),
             (
@@ -295,14 +386,12 @@ fn read(
         ];
         for (dependencies, section) in sections {
             for dependency in dependencies.iter() {
-                let reference = &dependency.value.version;
-                let Some(to) = resolve(&dependency.key, reference, dependency.line, &importer.key)?
+                let reference = &dependency.value;
+                let Some(to) = resolve(&dependency.key, reference, dependency.line, &importer.key)
                 else {
                     continue;
                 };
-                let declared_at = manifest
-                    .filter(|_| importer.key == ".")
-                    .and_then(|m| m.declared_at(section, &dependency.key));
+                let declared_at = declaring.and_then(|m| m.declared_at(section, &dependency.key));
                 graph.depend(from, to, section.edge_kind(), declared_at);
             }
         }
@@ -315,20 +404,21 @@ fn read(
                 &dependency.value,
                 dependency.line,
                 unit.key,
-            )? {
+            ) {
                 graph.depend(from, to, EdgeKind::Normal, None);
             }
         }
     }
 
+    parsed.notes.extend(dangling);
     parsed.components = assemble(Ecosystem::Npm, input.file.path, &graph, locked);
     Ok(parsed)
 }
 
 /// The lockfile's packages, one per graph node.
-fn units(layout: Layout, lock: &Lockfile) -> Vec<Unit<'_>> {
+fn units(layout: Layout, lock: &Lockfile<String>) -> Vec<Unit<'_>> {
     match layout {
-        Layout::V6 => lock
+        Layout::V5 | Layout::V6 => lock
             .packages
             .iter()
             .map(|package| Unit {
@@ -391,10 +481,14 @@ fn identify(
 ) -> Result<(String, String, Source), String> {
     let entry = &package.value;
     let named_by_key = match layout {
-        Layout::V6 => key.strip_prefix('/'),
-        Layout::V9 => Some(key),
-    }
-    .and_then(split_descriptor);
+        // `/name/1.2.3_peer@4.5.6`: peers after the first `_` of the version.
+        Layout::V5 => key
+            .strip_prefix('/')
+            .and_then(|path| path.rsplit_once('/'))
+            .map(|(name, version)| (name, version.split('_').next().unwrap_or(version))),
+        Layout::V6 => key.strip_prefix('/').and_then(split_descriptor),
+        Layout::V9 => split_descriptor(key),
+    };
     let (name, version) = match (&entry.name, &entry.version, named_by_key) {
         (Some(name), Some(version), _) => (name.clone(), version.clone()),
         (name, version, Some((key_name, reference))) => (
@@ -463,6 +557,15 @@ fn dependency_key(layout: Layout, name: &str, reference: &str) -> Option<String>
         return None;
     }
     let key = match layout {
+        Layout::V5 => {
+            // Peers follow the first `_`, and may hold `/` of their own.
+            let before_peers = reference.split('_').next().unwrap_or(reference);
+            if reference.starts_with("file:") || before_peers.contains('/') {
+                reference.to_owned()
+            } else {
+                format!("/{name}/{reference}")
+            }
+        }
         Layout::V6 => {
             let registry_version = match reference.find('(') {
                 Some(paren) => !reference[..paren].contains('/'),
@@ -503,39 +606,56 @@ mod tests {
 
     #[test]
     fn references_resolve_to_keys_as_pnpm_does() {
-        let v9 = |name, reference| dependency_key(Layout::V9, name, reference);
-        assert_eq!(v9("a", "1.0.0").as_deref(), Some("a@1.0.0"));
-        assert_eq!(
-            v9("a", "1.0.0(b@2.0.0)").as_deref(),
-            Some("a@1.0.0(b@2.0.0)")
-        );
-        assert_eq!(
-            v9("cjs", "string-width@4.2.3").as_deref(),
-            Some("string-width@4.2.3")
-        );
-        assert_eq!(v9("x", "@s/y@1.0.0").as_deref(), Some("@s/y@1.0.0"));
-        assert_eq!(
-            v9("g", "git+https://git@github.com:o/g.git#abc").as_deref(),
-            Some("g@git+https://git@github.com:o/g.git#abc")
-        );
-        assert_eq!(v9("w", "link:../w"), None);
-        let v6 = |name, reference| dependency_key(Layout::V6, name, reference);
-        assert_eq!(
-            v6("a", "1.0.0(b@2.0.0)").as_deref(),
-            Some("/a@1.0.0(b@2.0.0)")
-        );
-        assert_eq!(
-            v6("@s/a", "1.0.0(@p/b@2.0.0)").as_deref(),
-            Some("/@s/a@1.0.0(@p/b@2.0.0)")
-        );
-        assert_eq!(
-            v6("cjs", "/string-width@4.2.3").as_deref(),
-            Some("/string-width@4.2.3")
-        );
-        assert_eq!(
-            v6("g", "github.com/o/g/abc").as_deref(),
-            Some("github.com/o/g/abc")
-        );
-        assert_eq!(v6("l", "file:../l").as_deref(), Some("file:../l"));
+        use Layout::{V5, V6, V9};
+        let cases = [
+            (V9, "a", "1.0.0", Some("a@1.0.0")),
+            (V9, "a", "1.0.0(b@2.0.0)", Some("a@1.0.0(b@2.0.0)")),
+            (V9, "cjs", "string-width@4.2.3", Some("string-width@4.2.3")),
+            (V9, "x", "@s/y@1.0.0", Some("@s/y@1.0.0")),
+            (
+                V9,
+                "g",
+                "git+https://git@github.com:o/g.git#abc",
+                Some("g@git+https://git@github.com:o/g.git#abc"),
+            ),
+            (V9, "w", "link:../w", None),
+            (V6, "a", "1.0.0(b@2.0.0)", Some("/a@1.0.0(b@2.0.0)")),
+            (
+                V6,
+                "@s/a",
+                "1.0.0(@p/b@2.0.0)",
+                Some("/@s/a@1.0.0(@p/b@2.0.0)"),
+            ),
+            (
+                V6,
+                "cjs",
+                "/string-width@4.2.3",
+                Some("/string-width@4.2.3"),
+            ),
+            (V6, "g", "github.com/o/g/abc", Some("github.com/o/g/abc")),
+            (V6, "l", "file:../l", Some("file:../l")),
+            (V5, "a", "1.0.0", Some("/a/1.0.0")),
+            (
+                V5,
+                "@s/a",
+                "1.0.0_@p+b@2.0.0",
+                Some("/@s/a/1.0.0_@p+b@2.0.0"),
+            ),
+            (
+                V5,
+                "cjs",
+                "/string-width/4.2.3",
+                Some("/string-width/4.2.3"),
+            ),
+            (V5, "g", "github.com/o/g/abc", Some("github.com/o/g/abc")),
+            (V5, "w", "link:../w", None),
+        ];
+        for (layout, name, reference, key) in cases {
+            assert_eq!(
+                dependency_key(layout, name, reference).as_deref(),
+                key,
+                "{name} at {reference}"
+            );
+        }
     }
 }

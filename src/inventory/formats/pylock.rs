@@ -224,10 +224,11 @@ impl Format for Pylock {
                     })
                     .collect();
                 if targets.is_empty() {
-                    return Err(ParseError::at(
-                        lines.line(dependency.span().start),
+                    notes.push(Note::new(
+                        NoteCode::DanglingReference,
+                        Some(lines.line(dependency.span().start)),
                         format!(
-                            "`{}` depends on `{}`, which the lockfile does not list",
+                            "`{}` depends on `{}`, which the lockfile does not list; the edge is not followed",
                             package.get_ref().name,
                             wanted.name
                         ),

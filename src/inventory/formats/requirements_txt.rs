@@ -8,8 +8,10 @@
 //! runtime ones.
 //!
 //! Requirements files are not TOML, JSON or YAML and no crate reads them with line numbers,
-//! so this module reads them line by line as pip does: `\` continues a line, `#` after
-//! whitespace starts a comment, options (`--hash`, …) may follow a requirement. A requirement
+//! so this module reads them line by line as pip does: `\` continues a line (any but a
+//! comment line, joined before comments are stripped), `#` after whitespace starts a comment,
+//! options (`--hash`, …) may follow a requirement. A version given by an environment variable
+//! (`name==${VERSION}`), which pip expands at install time, is no version in the file: noted. A requirement
 //! pinned to one version (`name==1.0`, `name===1.0`, with or without extras and markers; the
 //! markers are not evaluated) is a component from the index the latest `--index-url` or
 //! `--extra-index-url` above it names, else PyPI. A direct reference (`name @ URL`, a URL or
@@ -215,31 +217,42 @@ fn read(path: &str, text: &str) -> Result<File, ParseError> {
     let mut via_open: Option<usize> = None;
     for (number, raw) in text.lines().enumerate() {
         let number = u32::try_from(number + 1).unwrap_or(u32::MAX);
-        let (content, comment) = split_comment(raw);
         if logical.is_empty() {
             start = number;
-            if content.trim().is_empty() {
-                via_open = reader.annotate(via_open, comment);
-                continue;
-            }
         }
-        via_open = None;
-        if comment.is_none() && content.ends_with('\\') {
-            logical.push_str(&content[..content.len() - 1]);
-            logical.push(' ');
+        // As pip does, lines are joined before comments are stripped: a `\` continues any
+        // line but one that is only a comment, even one whose comment it ends.
+        let comment_line = raw.trim_start().starts_with('#');
+        if !comment_line && raw.ends_with('\\') {
+            logical.push_str(raw.trim_end_matches('\\'));
             continue;
         }
-        logical.push_str(content);
-        let line = std::mem::take(&mut logical);
+        let joined;
+        let full = if logical.is_empty() {
+            raw
+        } else {
+            if comment_line {
+                logical.push(' ');
+            }
+            logical.push_str(raw);
+            joined = std::mem::take(&mut logical);
+            joined.as_str()
+        };
+        let (content, comment) = split_comment(full);
+        if content.trim().is_empty() {
+            via_open = reader.annotate(via_open, comment);
+            continue;
+        }
         let pins = reader.file.pins.len();
-        reader.line(line.trim(), start)?;
+        reader.line(content.trim(), start)?;
+        via_open = None;
         if reader.file.pins.len() > pins {
             // An inline `# via` (older pip-compile) annotates the pin on its line.
             via_open = reader.annotate(Some(pins), comment).or(Some(pins));
         }
     }
     // A `\` on the last line continues into nothing.
-    reader.line(logical.trim(), start)?;
+    reader.line(split_comment(&logical).0.trim(), start)?;
     Ok(reader.file)
 }
 
@@ -420,6 +433,14 @@ impl Reader<'_> {
             .strip_prefix('(')
             .and_then(|s| s.strip_suffix(')'))
             .unwrap_or(spec);
+        if spec.contains("${") {
+            return Ok(Outcome::Note(
+                NoteCode::Unpinned,
+                format!(
+                    "`{text}` takes its version from an environment variable, which pip expands at install time: the file holds no version; not inventoried"
+                ),
+            ));
+        }
         if !is_specifier(spec) {
             return Err(format!(
                 "`{text}` is not a requirement: `{spec}` is not a version specifier"

@@ -14,8 +14,10 @@
 //! to the repository), `url` (a direct archive URL, recorded as a registry source so that the
 //! policy's registries decide about it). A package without a `version` (a local source tree
 //! with a dynamic version) is noted, not inventoried. Direct dependencies of the project at
-//! the lockfile's directory point at their line in the `pyproject.toml` beside it.
+//! the lockfile's directory point at their line in the `pyproject.toml` beside it, and those of
+//! a workspace member at their line in the member's own `pyproject.toml`.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Deserialize;
@@ -88,10 +90,13 @@ impl PackageSource {
 
     /// The project at the lockfile's own directory, whose manifest is the one beside it.
     fn is_beside_lockfile(&self) -> bool {
-        [&self.editable, &self.virtual_root]
-            .into_iter()
-            .flatten()
-            .any(|path| matches!(path.as_str(), "." | "./" | ""))
+        self.first_party_directory()
+            .is_some_and(|path| matches!(path, "." | "./" | ""))
+    }
+
+    /// The directory of a first-party project (a workspace member), relative to the lockfile.
+    fn first_party_directory(&self) -> Option<&str> {
+        self.editable.as_deref().or(self.virtual_root.as_deref())
     }
 }
 
@@ -132,6 +137,10 @@ impl Format for UvLock {
         file_name == "uv.lock"
     }
 
+    fn reads_member_manifests(&self) -> bool {
+        true
+    }
+
     fn manifest_name(&self) -> Option<&'static str> {
         Some("pyproject.toml")
     }
@@ -155,6 +164,19 @@ impl Format for UvLock {
             .manifest
             .map(|m| Manifest::pyproject(&m))
             .transpose()?;
+        // Workspace members declare in their own pyproject.toml.
+        let mut member_manifests: HashMap<usize, Manifest> = HashMap::new();
+        for (index, package) in lock.package.iter().enumerate() {
+            let directory = package
+                .get_ref()
+                .source
+                .as_ref()
+                .filter(|s| !s.is_beside_lockfile())
+                .and_then(PackageSource::first_party_directory);
+            if let Some(document) = directory.and_then(|d| input.member_manifest(d)) {
+                member_manifests.insert(index, Manifest::pyproject(&document)?);
+            }
+        }
 
         let members: HashSet<String> = lock
             .manifest
@@ -207,7 +229,7 @@ impl Format for UvLock {
             node_of: &node_of,
             by_key: &by_key,
             lines: &lines,
-            manifest: manifest.as_ref(),
+            dangling: RefCell::new(Vec::new()),
         };
         let mut requires: Vec<Requires<'_>> =
             (0..graph.len()).map(|_| Requires::default()).collect();
@@ -216,39 +238,43 @@ impl Format for UvLock {
             let from = Dependent {
                 node: node_of[index],
                 name: &package.name,
-                declares: beside[index],
+                manifest: if beside[index] {
+                    manifest.as_ref()
+                } else {
+                    member_manifests.get(&index)
+                },
             };
             let lists = &mut requires[from.node];
-            lists.normal = edges.add(&mut graph, &from, Group::Runtime, &package.dependencies)?;
+            lists.normal = edges.add(&mut graph, &from, Group::Runtime, &package.dependencies);
             for (extra, entries) in &package.optional_dependencies {
-                let resolved = edges.add(&mut graph, &from, Group::Optional, entries)?;
+                let resolved = edges.add(&mut graph, &from, Group::Optional, entries);
                 lists.extras.insert(extra.as_str(), resolved);
             }
             for entries in package.dev_dependencies.values() {
                 lists
                     .dev
-                    .extend(edges.add(&mut graph, &from, Group::Dev, entries)?);
+                    .extend(edges.add(&mut graph, &from, Group::Dev, entries));
             }
         }
         if let Some(node) = workspace_root {
             let from = Dependent {
                 node,
                 name: "the workspace root",
-                declares: true,
+                manifest: manifest.as_ref(),
             };
             let lists = &mut requires[node];
-            lists.normal = edges.add(&mut graph, &from, Group::Runtime, &workspace.requirements)?;
+            lists.normal = edges.add(&mut graph, &from, Group::Runtime, &workspace.requirements);
             for entries in workspace.dependency_groups.values() {
                 lists
                     .dev
-                    .extend(edges.add(&mut graph, &from, Group::Dev, entries)?);
+                    .extend(edges.add(&mut graph, &from, Group::Dev, entries));
             }
         }
 
         let roots: Vec<usize> = (0..graph.len()).filter(|&n| graph.is_root(n)).collect();
         let needed = reached(&requires, &roots, false);
         let installable = reached(&requires, &roots, true);
-        let mut notes = Vec::new();
+        let mut notes = edges.dangling.into_inner();
         let mut packages = Vec::new();
         for (package, &node) in lock.package.iter().zip(&node_of) {
             if graph.is_root(node) {
@@ -298,16 +324,17 @@ struct Edges<'a> {
     /// Package indices by name.
     by_key: &'a HashMap<String, Vec<usize>>,
     lines: &'a LineIndex,
-    /// The manifest beside the lockfile, for the lines of the project's declarations.
-    manifest: Option<&'a Manifest>,
+    /// Notes on entries naming a package the lockfile does not hold.
+    dangling: RefCell<Vec<Note>>,
 }
 
 /// The node dependency entries are read for.
 struct Dependent<'a> {
     node: usize,
     name: &'a str,
-    /// Whether it is the project whose manifest sits beside the lockfile.
-    declares: bool,
+    /// Its pyproject.toml, when read (beside the lockfile, or a member's), for the lines of
+    /// its declarations.
+    manifest: Option<&'a Manifest>,
 }
 
 impl Edges<'_> {
@@ -318,14 +345,13 @@ impl Edges<'_> {
         from: &Dependent<'_>,
         group: Group,
         entries: &'e [Spanned<Dependency>],
-    ) -> Result<Vec<Resolved<'e>>, ParseError> {
+    ) -> Vec<Resolved<'e>> {
         let mut resolved = Vec::with_capacity(entries.len());
         for entry in entries {
-            let to = self.resolve(entry, from.name)?;
+            let to = self.resolve(entry, from.name);
             let dependency = entry.get_ref();
-            let declared_at = self
+            let declared_at = from
                 .manifest
-                .filter(|_| from.declares)
                 .and_then(|m| m.declaration(group, &dependency.name));
             for &target in &to {
                 graph.depend(from.node, target, group.edge(), declared_at.clone());
@@ -335,16 +361,13 @@ impl Edges<'_> {
                 extras: &dependency.extra,
             });
         }
-        Ok(resolved)
+        resolved
     }
 
     /// The nodes of the packages an entry names: by name, narrowed by `version` and `source`
-    /// when given. Should an entry still match several, it depends on each of them.
-    fn resolve(
-        &self,
-        entry: &Spanned<Dependency>,
-        from_name: &str,
-    ) -> Result<Vec<usize>, ParseError> {
+    /// when given. Should an entry still match several, it depends on each of them; should it
+    /// match none, it is noted and depends on nothing.
+    fn resolve(&self, entry: &Spanned<Dependency>, from_name: &str) -> Vec<usize> {
         let dependency = entry.get_ref();
         let to: Vec<usize> = self
             .by_key
@@ -366,15 +389,16 @@ impl Edges<'_> {
             .map(|index| self.node_of[index])
             .collect();
         if to.is_empty() {
-            return Err(ParseError::at(
-                self.lines.line(entry.span().start),
+            self.dangling.borrow_mut().push(Note::new(
+                NoteCode::DanglingReference,
+                Some(self.lines.line(entry.span().start)),
                 format!(
-                    "`{from_name}` depends on `{}`, which the lockfile does not list",
+                    "`{from_name}` depends on `{}`, which the lockfile does not list; the edge is not followed",
                     dependency.name
                 ),
             ));
         }
-        Ok(to)
+        to
     }
 }
 

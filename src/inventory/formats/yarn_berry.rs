@@ -30,7 +30,8 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Deserialize;
 
 use super::js::{
-    Link, Manifest, Section, link_optional, relative_to_lockfile, resolved_source, split_descriptor,
+    Link, Manifest, Section, link_optional, only_satisfying, relative_to_lockfile, resolved_source,
+    split_descriptor,
 };
 use super::yaml::{self, Keyed, Mapping};
 use super::{Locked, assemble};
@@ -102,11 +103,15 @@ impl Format for YarnBerryLock {
         Some("package.json")
     }
 
+    fn reads_member_manifests(&self) -> bool {
+        true
+    }
+
     fn parse(&self, input: &Input<'_>) -> Result<Parsed, ParseError> {
         check_version(input.file.text)?;
         let entries: Mapping<Entry> = yaml::from_str_in_halves(input.file.text)?;
         let manifest = Manifest::beside(input)?;
-        inventory(&entries, input.file.path, manifest.as_ref())
+        inventory(&entries, input, manifest.as_ref())
     }
 }
 
@@ -133,9 +138,10 @@ fn check_version(text: &str) -> Result<(), ParseError> {
 
 fn inventory(
     entries: &Mapping<Entry>,
-    lockfile: &str,
+    input: &Input<'_>,
     manifest: Option<&Manifest<'_>>,
 ) -> Result<Parsed, ParseError> {
+    let lockfile = input.file.path;
     let mut parsed = Parsed::default();
     let mut graph = Graph::new();
     let mut locked = Vec::with_capacity(entries.0.len());
@@ -146,6 +152,7 @@ fn inventory(
     let mut node_of_entry: Vec<Option<usize>> = vec![None; entries.len()];
     let mut patches = Vec::new();
     let mut root_workspace = None;
+    let mut members: HashMap<usize, Manifest<'_>> = HashMap::new();
     for (index, entry) in entries.iter().enumerate() {
         let resolution = entry.value.resolution.as_deref().ok_or_else(|| {
             ParseError::at(entry.line, format!("`{}` has no resolution", entry.key))
@@ -163,8 +170,15 @@ fn inventory(
             }
             resolved => add(&mut graph, &mut locked, &mut parsed, entry, name, resolved)?,
         };
-        if reference == "workspace:." {
-            root_workspace = Some(node);
+        match reference.strip_prefix("workspace:") {
+            Some(".") => root_workspace = Some(node),
+            // Other workspaces declare in their own package.json.
+            Some(directory) => {
+                if let Some(member) = Manifest::of_member(input, directory)? {
+                    members.insert(node, member);
+                }
+            }
+            None => {}
         }
         by_resolution.insert(resolution, node);
         node_of_entry[index] = Some(node);
@@ -189,15 +203,17 @@ fn inventory(
     }
 
     let mut by_descriptor: HashMap<&str, usize> = HashMap::with_capacity(entries.len() * 2);
-    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::with_capacity(entries.len());
+    // Per name, its entries' nodes and versions.
+    let mut by_name: HashMap<&str, Vec<(usize, &str)>> = HashMap::with_capacity(entries.len());
     for (entry, node) in entries.iter().zip(&node_of_entry) {
         let Some(node) = *node else { continue };
+        let version = entry.value.version.as_deref().unwrap_or_default();
         for descriptor in entry.key.split(',').map(str::trim) {
             by_descriptor.insert(descriptor, node);
             if let Some((name, _)) = split_descriptor(descriptor) {
                 let nodes = by_name.entry(name).or_default();
-                if !nodes.contains(&node) {
-                    nodes.push(node);
+                if !nodes.iter().any(|(n, _)| *n == node) {
+                    nodes.push((node, version));
                 }
             }
         }
@@ -206,7 +222,9 @@ fn inventory(
     let mut links = Vec::new();
     for (entry, node) in entries.iter().zip(&node_of_entry) {
         let Some(from) = *node else { continue };
-        let declaring = manifest.filter(|_| Some(from) == root_workspace);
+        let declaring = members
+            .get(&from)
+            .or(manifest.filter(|_| Some(from) == root_workspace));
         for dependency in entry.value.dependencies.iter() {
             let (name, range) = (&dependency.key, &dependency.value);
             let found = by_descriptor
@@ -226,22 +244,21 @@ fn inventory(
             // The lockfile keeps the descriptors a `resolutions` override in package.json
             // resolves to, not the ones it replaces: a range of a name with one entry is that
             // entry, as the override made it.
-            let to = match (found, by_name.get(name.as_str()).map(Vec::as_slice)) {
-                (Some(&to), _) | (None, Some(&[to])) => to,
-                (None, Some(candidates)) => {
-                    let why = format!(
-                        "{}, and {} entries of `{name}` could be meant; the edge is not followed",
-                        missing(),
-                        candidates.len()
-                    );
-                    parsed.notes.push(Note::new(
-                        NoteCode::DanglingReference,
-                        Some(dependency.line),
-                        why,
-                    ));
-                    continue;
-                }
-                (None, None) => return Err(ParseError::at(dependency.line, missing())),
+            let candidates = by_name.get(name.as_str()).map_or(&[][..], Vec::as_slice);
+            let to = match (found, candidates) {
+                (Some(&to), _) | (None, &[(to, _)]) => to,
+                (None, candidates) => match only_satisfying(name, range, candidates) {
+                    Ok(to) => to,
+                    Err(why) => {
+                        let why = format!("{}; {why}; the edge is not followed", missing());
+                        parsed.notes.push(Note::new(
+                            NoteCode::DanglingReference,
+                            Some(dependency.line),
+                            why,
+                        ));
+                        continue;
+                    }
+                },
             };
             if graph.is_root(to) {
                 continue;

@@ -13,8 +13,9 @@
 //! (dev) are resolved to blocks by descriptor (`name@range`), as Yarn does, and so is every
 //! block's own dependencies. Kinds follow the graph; a package only optional dependencies
 //! reach is optional. Without package.json there is no root: every package is listed as an
-//! indirect runtime dependency. Packages of other workspaces are not in the lockfile, and
-//! the dependencies of those workspaces are only reached if the root reaches them.
+//! indirect runtime dependency. Workspace packages are not in the lockfile: the members the
+//! root's `workspaces` globs name are roots too, declaring in their own package.json, and a
+//! dependency on one of them is a link, not followed.
 //!
 //! Sources come from `resolved` (registry tarballs, git URLs, codeload.github.com archives,
 //! `file:` paths); a block without one is from Yarn's default registry, or the local path
@@ -24,7 +25,8 @@
 use std::collections::HashMap;
 
 use super::js::{
-    Link, Manifest, Section, link_optional, relative_to_lockfile, resolved_source, split_descriptor,
+    Link, Manifest, Section, link_optional, only_satisfying, relative_to_lockfile, resolved_source,
+    split_descriptor,
 };
 use super::{Locked, assemble, yarn_berry};
 use crate::inventory::Note;
@@ -82,11 +84,19 @@ impl Format for YarnClassicLock {
         Some("package.json")
     }
 
+    fn reads_member_manifests(&self) -> bool {
+        true
+    }
+
     fn parse(&self, input: &Input<'_>) -> Result<Parsed, ParseError> {
         check_header(input.file.text)?;
         let blocks = read_blocks(input.file.text)?;
         let manifest = Manifest::beside(input)?;
-        inventory(&blocks, input.file.path, manifest.as_ref())
+        let members = match &manifest {
+            Some(root) => root.workspace_members(input)?,
+            None => Vec::new(),
+        };
+        inventory(&blocks, input.file.path, manifest.as_ref(), &members)
     }
 }
 
@@ -267,6 +277,7 @@ fn inventory(
     blocks: &[Block],
     lockfile: &str,
     manifest: Option<&Manifest<'_>>,
+    members: &[Manifest<'_>],
 ) -> Result<Parsed, ParseError> {
     let mut parsed = Parsed::default();
     let mut graph = Graph::new();
@@ -302,8 +313,30 @@ fn inventory(
         ));
     }
 
+    let mut by_name: HashMap<&str, Vec<(usize, &str)>> = HashMap::new();
+    for (node, package) in &locked {
+        by_name
+            .entry(package.name.as_str())
+            .or_default()
+            .push((*node, package.version.as_str()));
+    }
+    // A descriptor no block locks is followed to the one entry of its name that satisfies
+    // its range; otherwise it is a note on that edge.
+    let find = |name: &str, range: &str| -> Result<usize, String> {
+        let exact = by_descriptor.get(format!("{name}@{range}").as_str());
+        // A range-less dependency (`name ""`) is the range-less key (`name:`).
+        let rangeless = || by_descriptor.get(name).filter(|_| range.is_empty());
+        match exact.or_else(rangeless) {
+            Some(&node) => Ok(node),
+            None => only_satisfying(name, range, by_name.get(name).map_or(&[], Vec::as_slice)),
+        }
+    };
+
     let mut links = Vec::new();
-    if let Some(manifest) = manifest {
+    // The root project and each workspace member (named by the root's `workspaces` globs)
+    // declare their own dependencies.
+    let member_names: Vec<&str> = members.iter().filter_map(Manifest::name).collect();
+    for manifest in manifest.into_iter().chain(members) {
         let root = graph.add_root(manifest.name().unwrap_or("(root)"));
         // Yarn installs no peer dependencies.
         let sections = [
@@ -313,10 +346,15 @@ fn inventory(
         ];
         for section in sections {
             for (name, range) in manifest.section(section) {
-                let Some(&to) = by_descriptor.get(format!("{name}@{range}").as_str()) else {
+                // Workspace packages are linked, never locked.
+                if member_names.contains(&name.as_str()) {
+                    continue;
+                }
+                let Ok(to) = find(name, range) else {
                     let why = format!(
-                        "package.json declares `{name}@{range}`, which yarn.lock does not lock \
-                         (a workspace package or a link)"
+                        "{} declares `{name}@{range}`, which yarn.lock does not lock \
+                         (a workspace package or a link)",
+                        manifest.path()
                     );
                     parsed
                         .notes
@@ -335,13 +373,21 @@ fn inventory(
     }
     for (block, (from, _)) in blocks.iter().zip(&locked) {
         for dependency in &block.dependencies {
-            let descriptor = format!("{}@{}", dependency.name, dependency.range);
-            let &to = by_descriptor.get(descriptor.as_str()).ok_or_else(|| {
-                ParseError::at(
-                    dependency.line,
-                    format!("`{descriptor}` is not locked in this file"),
-                )
-            })?;
+            let to = match find(&dependency.name, &dependency.range) {
+                Ok(to) => to,
+                Err(why) => {
+                    let message = format!(
+                        "`{}@{}` is not locked in this file ({why}); the edge is not followed",
+                        dependency.name, dependency.range
+                    );
+                    parsed.notes.push(Note::new(
+                        NoteCode::DanglingReference,
+                        Some(dependency.line),
+                        message,
+                    ));
+                    continue;
+                }
+            };
             links.push(Link {
                 from: *from,
                 to,
@@ -356,9 +402,15 @@ fn inventory(
     Ok(parsed)
 }
 
-/// A block's package name (the aliased package for `a@npm:b@^1`) and source.
+/// A block's package name (the aliased package for `a@npm:b@^1`) and source; `None` when its
+/// first descriptor names no package.
 fn identify(block: &Block, lockfile: &str) -> Option<(String, Source)> {
-    let (name, range) = split_descriptor(block.descriptors.first()?)?;
+    let first = block.descriptors.first()?;
+    // Yarn accepts a key without a range (`name:`), as it accepts such a dependency.
+    let (name, range) = split_descriptor(first).unwrap_or((first.as_str(), ""));
+    if name.is_empty() {
+        return None;
+    }
     let name = match range.strip_prefix("npm:") {
         Some(aliased) => split_descriptor(aliased).map_or(aliased, |(real, _)| real),
         None => name,
