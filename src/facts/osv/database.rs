@@ -8,11 +8,10 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
-use super::matching::osv_ecosystem;
+use super::matching::{comparable_name, osv_ecosystem};
 use super::record::Record;
 use crate::error::Error;
 use crate::model::Ecosystem;
-use crate::model::purl::normalize_name;
 use crate::util::paths::display_path;
 
 /// Larger files (a record, or an archive) are not read.
@@ -59,7 +58,7 @@ impl Database {
                 let ecosystem = Ecosystem::ALL
                     .into_iter()
                     .find(|e| osv_ecosystem(*e) == package.ecosystem)?;
-                Some((ecosystem, normalize_name(ecosystem, &package.name)))
+                Some((ecosystem, comparable_name(ecosystem, &package.name)))
             })
             .collect();
         packages.sort();
@@ -72,10 +71,11 @@ impl Database {
         }
     }
 
-    /// The records that name `name` of `ecosystem` among the packages they affect.
+    /// The records that name `name` of `ecosystem` among the packages they affect, names
+    /// compared as the ecosystem compares them (NuGet's and Packagist's without case).
     pub fn records_for(&self, ecosystem: Ecosystem, name: &str) -> &[Arc<Record>] {
         self.by_package
-            .get(&(ecosystem, normalize_name(ecosystem, name)))
+            .get(&(ecosystem, comparable_name(ecosystem, name)))
             .map_or(&[], Vec::as_slice)
     }
 }
