@@ -41,3 +41,4 @@ mod reporters;
 mod security;
 mod security_github;
 mod terminal;
+mod vulnerabilities;
