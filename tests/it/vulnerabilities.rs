@@ -1649,3 +1649,89 @@ fn an_org_scan_lists_vulnerable_components_by_the_repositories_using_them() {
         "{markdown}"
     );
 }
+
+#[test]
+fn facts_fetch_osv_downloads_each_ecosystems_archive_for_offline_runs() {
+    let fake = FakeSources::start();
+    fake.add_osv(record(
+        "GHSA-dwnl-0000-0001",
+        vec![ranged(
+            "npm",
+            "web-lib",
+            "SEMVER",
+            &[("introduced", "0"), ("fixed", "2.0.0")],
+        )],
+    ));
+    fake.add_osv(record(
+        "PYSEC-2026-77",
+        vec![ranged(
+            "PyPI",
+            "py-lib",
+            "ECOSYSTEM",
+            &[("introduced", "0"), ("fixed", "3.0")],
+        )],
+    ));
+    let repo = repository(&[
+        (
+            "package-lock.json",
+            package_lock(&[locked("web-lib", "1.0.0")]),
+        ),
+        ("requirements.txt", requirements(&[("py-lib", "2.0")])),
+        ("depgov.toml", POLICY.to_owned()),
+    ]);
+    let cache = tempfile::tempdir().expect("temp dir");
+    let cache_dir = cache.path().to_string_lossy().into_owned();
+    let fetch = || {
+        let output = online(
+            repo.path(),
+            &fake,
+            &["facts", "fetch", "--lockfile-only", "--osv"],
+            &[("DEPGOV_CACHE_DIR", cache_dir.as_str())],
+        );
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+        output
+    };
+    // Offline, with the cache only: the downloaded database is the one used.
+    let check = || {
+        let output = Depgov::new(repo.path())
+            .env_remove("DEPGOV_OSV_DB")
+            .env("DEPGOV_CACHE_DIR", &cache_dir)
+            .args(["check", "--lockfile-only", "--format", "json"])
+            .run();
+        assert_ne!(code(&output), 2, "{}", stderr(&output));
+        report(&output)
+    };
+
+    // A proxy's HTML page instead of the first archive: a warning, and nothing written in
+    // its place.
+    fake.fault(Route::OsvArchive, Fault::Html(200));
+    let output = fetch();
+    let err = stderr(&output);
+    assert_eq!(lines_with(&err, "OSV database for"), 1, "{err}");
+    assert!(err.contains("not a zip archive"), "{err}");
+    assert_eq!(fake.count(Route::OsvArchive), 2);
+    let first = check();
+    assert_eq!(vulnerable(&first).len(), 1, "{first:#}");
+
+    let output = fetch();
+    assert!(
+        stdout(&output).contains("OSV database npm")
+            && stdout(&output).contains("OSV database PyPI"),
+        "{}",
+        stdout(&output)
+    );
+    let second = check();
+    assert_eq!(
+        vulnerable(&second),
+        BTreeSet::from(["web-lib@1.0.0".to_owned(), "py-lib@2.0".to_owned()]),
+        "{second:#}"
+    );
+    let used = &second["facts"]["used"];
+    assert!(
+        used.as_array()
+            .expect("used")
+            .iter()
+            .any(|u| u["source"] == "osv-database" && u["failure"].is_null()),
+        "{used:#}"
+    );
+}
