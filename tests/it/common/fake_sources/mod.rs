@@ -612,13 +612,7 @@ impl FakeSources {
     /// Serves `record` (an OSV record, ossf/osv-schema JSON) from now on, in place of one with
     /// its id.
     pub fn add_osv(&self, record: Value) -> &FakeSources {
-        let mut state = self.lock();
-        state
-            .osv
-            .records
-            .retain(|known| known["id"] != record["id"]);
-        state.osv.records.push(record);
-        drop(state);
+        self.lock().osv.add(record);
         self
     }
 

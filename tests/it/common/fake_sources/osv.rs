@@ -18,6 +18,7 @@
 //! (Go's without its `v`). The ranges are there for depgov's own matching of the offline
 //! database.
 
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 
 use serde_json::{Value, json};
@@ -27,9 +28,12 @@ use super::{Reply, State, System};
 /// OSV answers at most this many queries a request.
 pub const BATCH: usize = 1000;
 
-/// The records the fake serves, and how many it lists a page.
+/// The records the fake serves, by id and by the packages they name, and how many it lists a
+/// page.
 pub(super) struct Osv {
-    pub records: Vec<Value>,
+    records: BTreeMap<String, Value>,
+    /// The ids of the records naming each package (OSV ecosystem, comparable name).
+    by_package: HashMap<(String, String), BTreeSet<String>>,
     pub page_size: usize,
 }
 
@@ -37,7 +41,8 @@ impl Default for Osv {
     fn default() -> Osv {
         // osv.dev starts paging past 1,000 records for one query.
         Osv {
-            records: Vec::new(),
+            records: BTreeMap::new(),
+            by_package: HashMap::new(),
             page_size: 1000,
         }
     }
@@ -60,13 +65,41 @@ fn comparable_version<'a>(ecosystem: &str, version: &'a str) -> &'a str {
     }
 }
 
+/// The packages a record names, as the index keys them.
+fn packages(record: &Value) -> impl Iterator<Item = (String, String)> + '_ {
+    entries(record).filter_map(|affected| {
+        let ecosystem = affected["package"]["ecosystem"].as_str()?;
+        let name = affected["package"]["name"].as_str()?;
+        Some((ecosystem.to_owned(), comparable(ecosystem, name)))
+    })
+}
+
 impl Osv {
+    /// Serves `record` from now on, in place of one with its id.
+    pub fn add(&mut self, record: Value) {
+        let id = record["id"].as_str().unwrap_or("").to_owned();
+        if let Some(old) = self.records.remove(&id) {
+            for key in packages(&old) {
+                if let Some(ids) = self.by_package.get_mut(&key) {
+                    ids.remove(&id);
+                }
+            }
+        }
+        for key in packages(&record) {
+            self.by_package.entry(key).or_default().insert(id.clone());
+        }
+        self.records.insert(id, record);
+    }
+
     /// The records listing `version` of the package.
     fn affecting(&self, ecosystem: &str, name: &str, version: &str) -> Vec<&Value> {
         let name = comparable(ecosystem, name);
         let version = comparable_version(ecosystem, version);
-        self.records
-            .iter()
+        let Some(ids) = self.by_package.get(&(ecosystem.to_owned(), name.clone())) else {
+            return Vec::new();
+        };
+        ids.iter()
+            .filter_map(|id| self.records.get(id))
             .filter(|record| {
                 entries(record).any(|affected| {
                     let package = &affected["package"];
@@ -138,7 +171,7 @@ pub(super) fn querybatch(state: &State, body: &str) -> Reply {
 
 /// `GET /v1/vulns/{id}`.
 pub(super) fn vuln(state: &State, id: &str) -> Reply {
-    match state.osv.records.iter().find(|record| record["id"] == id) {
+    match state.osv.records.get(id) {
         Some(record) => Reply::json(200, record),
         None => Reply::json(404, &json!({"code": 5, "message": "Bug not found."})),
     }
@@ -149,7 +182,7 @@ pub(super) fn archive(state: &State, ecosystem: &str) -> Reply {
     let records: Vec<&Value> = state
         .osv
         .records
-        .iter()
+        .values()
         .filter(|record| entries(record).any(|a| a["package"]["ecosystem"] == ecosystem))
         .collect();
     if records.is_empty() {
