@@ -67,6 +67,11 @@ fn ranged(ecosystem: &str, name: &str, kind: &str, events: &[(&str, &str)]) -> V
     })
 }
 
+/// A record `id` on the npm package `name`, in one `SEMVER` range with `events`.
+fn npm_record(id: &str, name: &str, events: &[(&str, &str)]) -> Value {
+    record(id, vec![ranged("npm", name, "SEMVER", events)])
+}
+
 /// An `affected[]` entry listing `versions` of `name` one by one, as osv.dev's API serves them.
 fn listed(ecosystem: &str, name: &str, versions: &[&str]) -> Value {
     json!({
@@ -481,14 +486,10 @@ fn every_ecosystem_matches_offline_records_by_its_own_version_order() {
         ),
         // A withdrawn record affects nothing.
         {
-            let mut withdrawn = record(
+            let mut withdrawn = npm_record(
                 "GHSA-with-draw-0001",
-                vec![ranged(
-                    "npm",
-                    "npm-withdrawn",
-                    "SEMVER",
-                    &[("introduced", "0")],
-                )],
+                "npm-withdrawn",
+                &[("introduced", "0")],
             );
             withdrawn["withdrawn"] = json!("2026-09-15T00:00:00Z");
             withdrawn
@@ -623,44 +624,32 @@ fn every_ecosystem_matches_offline_records_by_its_own_version_order() {
 
 #[test]
 fn aliases_merge_into_one_finding_with_its_evidence_and_the_smallest_fix_to_use_instead() {
-    let mut ghsa = record(
+    let mut ghsa = npm_record(
         "GHSA-aaaa-bbbb-cccc",
-        vec![ranged(
-            "npm",
-            "web-lib",
-            "SEMVER",
-            &[("introduced", "0"), ("fixed", "1.2.0")],
-        )],
+        "web-lib",
+        &[("introduced", "0"), ("fixed", "1.2.0")],
     );
     ghsa["aliases"] = json!(["CVE-2026-1000"]);
     ghsa["severity"] = json!([{"type": "CVSS_V3", "score": CVSS3_CRITICAL}]);
     ghsa["summary"] = json!("Prototype pollution in web-lib");
     // The same vulnerability as published by another database, under the CVE id, naming the
     // GHSA among its aliases and a later fix.
-    let mut cve = record(
+    let mut cve = npm_record(
         "CVE-2026-1000",
-        vec![ranged(
-            "npm",
-            "web-lib",
-            "SEMVER",
-            &[("introduced", "0"), ("fixed", "1.2.0")],
-        )],
+        "web-lib",
+        &[("introduced", "0"), ("fixed", "1.2.0")],
     );
     cve["aliases"] = json!(["GHSA-aaaa-bbbb-cccc"]);
     // A second advisory on the same package, fixed later: the use-instead fixes both.
-    let mut second = record(
+    let mut second = npm_record(
         "GHSA-dddd-eeee-ffff",
-        vec![ranged(
-            "npm",
-            "web-lib",
-            "SEMVER",
-            &[
-                ("introduced", "1.0.0"),
-                ("fixed", "1.1.5"),
-                ("introduced", "1.1.9"),
-                ("fixed", "1.3.0"),
-            ],
-        )],
+        "web-lib",
+        &[
+            ("introduced", "1.0.0"),
+            ("fixed", "1.1.5"),
+            ("introduced", "1.1.9"),
+            ("fixed", "1.3.0"),
+        ],
     );
     second["severity"] = json!([{"type": "CVSS_V4", "score": CVSS4_HIGH}]);
     second["references"] = json!([
@@ -726,58 +715,34 @@ fn aliases_merge_into_one_finding_with_its_evidence_and_the_smallest_fix_to_use_
 
 /// Records of every severity, on one package each, for the severity and snapshot tests.
 fn severity_records() -> Vec<Value> {
-    let mut critical = record(
+    let mut critical = npm_record(
         "GHSA-crit-0000-0001",
-        vec![ranged(
-            "npm",
-            "sev-critical",
-            "SEMVER",
-            &[("introduced", "0"), ("fixed", "1.0.1")],
-        )],
+        "sev-critical",
+        &[("introduced", "0"), ("fixed", "1.0.1")],
     );
     critical["aliases"] = json!(["CVE-2026-2001"]);
     critical["severity"] = json!([{"type": "CVSS_V3", "score": CVSS3_CRITICAL}]);
-    let mut high = record(
+    let mut high = npm_record(
         "GHSA-high-0000-0001",
-        vec![ranged(
-            "npm",
-            "sev-high",
-            "SEMVER",
-            &[("introduced", "0"), ("fixed", "2.0.0")],
-        )],
+        "sev-high",
+        &[("introduced", "0"), ("fixed", "2.0.0")],
     );
     high["severity"] = json!([{"type": "CVSS_V4", "score": CVSS4_HIGH}]);
     // No CVSS vector: GitHub's own severity word decides.
-    let mut medium = record(
+    let mut medium = npm_record(
         "GHSA-medi-0000-0001",
-        vec![ranged(
-            "npm",
-            "sev-medium",
-            "SEMVER",
-            &[("introduced", "0"), ("fixed", "3.1.4")],
-        )],
+        "sev-medium",
+        &[("introduced", "0"), ("fixed", "3.1.4")],
     );
     medium["database_specific"] = json!({"severity": "MODERATE"});
-    let mut low = record(
+    let mut low = npm_record(
         "GHSA-loww-0000-0001",
-        vec![ranged(
-            "npm",
-            "sev-low",
-            "SEMVER",
-            &[("introduced", "0"), ("fixed", "1.0.1")],
-        )],
+        "sev-low",
+        &[("introduced", "0"), ("fixed", "1.0.1")],
     );
     low["severity"] = json!([{"type": "CVSS_V3", "score": CVSS3_LOW}]);
     // Nothing says how severe, and nothing fixes it.
-    let unknown = record(
-        "OSV-2026-0009",
-        vec![ranged(
-            "npm",
-            "sev-unknown",
-            "SEMVER",
-            &[("introduced", "0")],
-        )],
-    );
+    let unknown = npm_record("OSV-2026-0009", "sev-unknown", &[("introduced", "0")]);
     vec![critical, high, medium, low, unknown]
 }
 
@@ -921,14 +886,10 @@ fn a_malicious_package_is_removed_whatever_entry_or_exception_names_it() {
         "MAL-2026-4242",
         vec![listed("npm", "evil-helper", &["1.0.0", "1.0.1"])],
     );
-    let mut vulnerable = record(
+    let mut vulnerable = npm_record(
         "GHSA-waiv-0000-0001",
-        vec![ranged(
-            "npm",
-            "web-lib",
-            "SEMVER",
-            &[("introduced", "0"), ("fixed", "2.0.0")],
-        )],
+        "web-lib",
+        &[("introduced", "0"), ("fixed", "2.0.0")],
     );
     vulnerable["aliases"] = json!(["CVE-2026-3001"]);
     vulnerable["severity"] = json!([{"type": "CVSS_V3", "score": CVSS3_CRITICAL}]);
@@ -1026,7 +987,7 @@ fn commit(dir: &Path, files: &[(&str, String)], message: &str) {
 #[test]
 fn with_a_base_added_and_bumped_into_vulnerabilities_are_new_kept_ones_debt_fixed_ones_credited() {
     let advisory = |id: &str, name: &str, events: &[(&str, &str)]| {
-        let mut record = record(id, vec![ranged("npm", name, "SEMVER", events)]);
+        let mut record = npm_record(id, name, events);
         record["severity"] = json!([{"type": "CVSS_V3", "score": CVSS3_CRITICAL}]);
         record
     };
@@ -1556,14 +1517,10 @@ fn hostile_advisory_text_injects_into_no_report() {
 #[test]
 fn an_org_scan_lists_vulnerable_components_by_the_repositories_using_them() {
     const TOKEN: &str = "ghp_SENTINELosvscan0123456789abcdefABCD";
-    let mut advisory = record(
+    let mut advisory = npm_record(
         "GHSA-orgs-0000-0001",
-        vec![ranged(
-            "npm",
-            "web-lib",
-            "SEMVER",
-            &[("introduced", "0"), ("fixed", "2.0.0")],
-        )],
+        "web-lib",
+        &[("introduced", "0"), ("fixed", "2.0.0")],
     );
     advisory["severity"] = json!([{"type": "CVSS_V3", "score": CVSS3_CRITICAL}]);
     let malicious = record(
@@ -1653,14 +1610,10 @@ fn an_org_scan_lists_vulnerable_components_by_the_repositories_using_them() {
 #[test]
 fn facts_fetch_osv_downloads_each_ecosystems_archive_for_offline_runs() {
     let fake = FakeSources::start();
-    fake.add_osv(record(
+    fake.add_osv(npm_record(
         "GHSA-dwnl-0000-0001",
-        vec![ranged(
-            "npm",
-            "web-lib",
-            "SEMVER",
-            &[("introduced", "0"), ("fixed", "2.0.0")],
-        )],
+        "web-lib",
+        &[("introduced", "0"), ("fixed", "2.0.0")],
     ));
     fake.add_osv(record(
         "PYSEC-2026-77",
