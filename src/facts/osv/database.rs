@@ -181,12 +181,15 @@ fn collect_file(path: &Path, texts: &mut Vec<Vec<u8>>) -> Result<(), Error> {
             Ok(())
         }
         Some("zip") => {
-            let file = std::fs::File::open(path).map_err(|source| Error::Read {
+            // Read whole: every member is read anyway, and the archive is smaller than the texts
+            // it holds. Through a buffered file, each member's seek would discard the buffer
+            // and read it again.
+            let bytes = std::fs::read(path).map_err(|source| Error::Read {
                 path: shown.clone(),
                 source,
             })?;
             let mut archive =
-                zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| Error::Parse {
+                zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| Error::Parse {
                     file: shown.clone(),
                     line: None,
                     message: format!("not a zip archive of OSV records: {e}"),
