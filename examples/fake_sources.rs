@@ -1,12 +1,12 @@
 //! The fake package-data services of the tests (`tests/it/common/fake_sources/`), standalone,
-//! for `bench/facts.sh`: deps.dev, the npm registry, PyPI and crates.io on one base URL,
-//! knowing the package versions of a catalogue, each answer DELAY_MS late (default 0). Prints
-//! the base URL on a line of its own and serves until it is killed. `GET /_fake/counts` gives
-//! the requests to each service so far, `POST /_fake/forget` forgets them. Point depgov at it
-//! with
+//! for `bench/facts.sh` and `bench/osv.sh`: deps.dev, the npm registry, PyPI, crates.io and
+//! OSV on one base URL, knowing the package versions of a catalogue and the OSV records of
+//! OSV_DIR (every `*.json` in it, when given), each answer DELAY_MS late (default 0). Prints the
+//! base URL on a line of its own and serves until it is killed. `GET /_fake/counts` gives the
+//! requests to each service so far, `POST /_fake/forget` forgets them. Point depgov at it with
 //!
 //! ```text
-//! DEPGOV_DEPSDEV_URL=BASE DEPGOV_PYPI_URL=BASE DEPGOV_CRATES_URL=BASE
+//! DEPGOV_DEPSDEV_URL=BASE DEPGOV_PYPI_URL=BASE DEPGOV_CRATES_URL=BASE DEPGOV_OSV_URL=BASE
 //! DEPGOV_NPM_URL=BASE/npm DEPGOV_CRATES_INDEX_URL=BASE/index
 //! ```
 //!
@@ -16,7 +16,7 @@
 //! or the report of `depgov inventory --format json`, whose components are all known, each
 //! with its recorded license (else MIT), a publish date and a repository.
 //!
-//! usage: fake_sources CATALOGUE.json [DELAY_MS]
+//! usage: fake_sources CATALOGUE.json [DELAY_MS] [OSV_DIR]
 
 // A tool the bench scripts run: standard output and error are its interface.
 #![allow(clippy::disallowed_macros)]
@@ -34,7 +34,7 @@ use serde_json::Value;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(path) = args.first() else {
-        eprintln!("usage: fake_sources CATALOGUE.json [DELAY_MS]");
+        eprintln!("usage: fake_sources CATALOGUE.json [DELAY_MS] [OSV_DIR]");
         std::process::exit(2);
     };
     let delay: u64 = match args.get(1).map(|text| text.parse()) {
@@ -62,10 +62,21 @@ fn main() {
             .map(|components| components.iter().filter_map(component).collect())
             .unwrap_or_default(),
     };
+    let records = match args.get(2).map(|dir| osv_records(dir)).transpose() {
+        Ok(records) => records.unwrap_or_default(),
+        Err(error) => {
+            eprintln!("fake_sources: {error}");
+            std::process::exit(2);
+        }
+    };
     let fake = FakeSources::start();
     let count = packages.len();
     for package in packages {
         fake.add(package);
+    }
+    let advisories = records.len();
+    for record in records {
+        fake.add_osv(record);
     }
     if delay > 0 {
         for route in [
@@ -76,15 +87,35 @@ fn main() {
             Route::Pypi,
             Route::CratesIndex,
             Route::CratesApi,
+            Route::OsvBatch,
+            Route::OsvVuln,
         ] {
             fake.always(route, Fault::Delay(Duration::from_millis(delay)));
         }
     }
     println!("{}", fake.base());
-    eprintln!("fake_sources: {count} package versions, answers {delay} ms late");
+    eprintln!(
+        "fake_sources: {count} package versions, {advisories} OSV records, answers {delay} ms late"
+    );
     loop {
         std::thread::park();
     }
+}
+
+/// The OSV records of the `*.json` files in `dir`.
+fn osv_records(dir: &str) -> Result<Vec<Value>, String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{dir}: {e}"))?;
+    let mut records = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let text = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let record =
+                serde_json::from_slice(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+            records.push(record);
+        }
+    }
+    Ok(records)
 }
 
 /// A package version of a catalogue list.

@@ -277,7 +277,12 @@ impl Exception {
     }
 
     /// Whether the exception covers `finding`, about the component `id`, located in `file`.
+    /// A malicious package is never waived: no exception covers a `malicious` finding (and
+    /// one naming a `MAL-` record is refused when the policy is read).
     pub fn covers(&self, finding: &Finding, id: &ComponentId, file: Option<&str>) -> bool {
+        if finding.rule == Rule::Malicious {
+            return false;
+        }
         let advisory_named = match &self.advisory {
             None => true,
             Some(advisory) => {

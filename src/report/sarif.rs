@@ -44,7 +44,7 @@ const URI_PATH: &AsciiSet = &NON_ALPHANUMERIC
 pub fn document(report: &Report) -> Value {
     let rules: Vec<Value> = Rule::ALL
         .iter()
-        .map(|rule| rule_descriptor(*rule))
+        .map(|rule| rule_descriptor(*rule, &report.findings))
         .collect();
     // The most severe first; otherwise the report's order (a stable sort).
     let mut ranked: Vec<&Finding> = report.findings.iter().collect();
@@ -248,19 +248,32 @@ fn security_severity(finding: &Finding) -> Option<String> {
     }
 }
 
-fn rule_descriptor(rule: Rule) -> Value {
+/// The descriptor of `rule`. GitHub code scanning reads `security-severity` from the rule,
+/// not from its results: a security rule carries the highest score of its results in the run
+/// (each result keeps its own for other readers).
+fn rule_descriptor(rule: Rule, findings: &[Finding]) -> Value {
     let help = format!(
         "{} Every rule is described in depgov's docs/rules.md.",
         rule.help()
     );
-    json!({
+    let mut descriptor = json!({
         "id": rule.as_str(),
         "name": rule.as_str(),
         "shortDescription": { "text": rule.summary() },
         "fullDescription": { "text": rule.summary() },
         "help": { "text": help, "markdown": help },
         "properties": { "tags": tags(rule) }
-    })
+    });
+    let highest = findings
+        .iter()
+        .filter(|f| f.rule == rule)
+        .filter_map(security_severity)
+        .filter_map(|score| Some((score.parse::<f64>().ok()?, score)))
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    if let Some((_, score)) = highest {
+        descriptor["properties"]["security-severity"] = json!(score);
+    }
+    descriptor
 }
 
 fn result(finding: &Finding) -> Value {

@@ -111,7 +111,7 @@ pub(crate) fn requirements(pins: &[(&str, &str)]) -> String {
 }
 
 /// `go.mod` and `go.sum` requiring `modules`.
-fn go_module(modules: &[(&str, &str)]) -> [(&'static str, String); 2] {
+pub(crate) fn go_module(modules: &[(&str, &str)]) -> [(&'static str, String); 2] {
     let mut go_mod = String::from("module example.com/acme/service\n\ngo 1.22\n\nrequire (\n");
     let mut go_sum = String::new();
     for (path, version) in modules {
@@ -125,7 +125,7 @@ fn go_module(modules: &[(&str, &str)]) -> [(&'static str, String); 2] {
 }
 
 /// A CycloneDX 1.6 SBOM of Maven components (`group:artifact`, version).
-fn maven_sbom(components: &[(&str, &str)]) -> String {
+pub(crate) fn maven_sbom(components: &[(&str, &str)]) -> String {
     let components: Vec<Value> = components
         .iter()
         .enumerate()
@@ -676,7 +676,7 @@ fn thousands_of_components_take_one_depsdev_request_per_5000_and_pages_are_follo
 }
 
 /// Sets `fetched` of every facts cache entry under `cache` to `when`.
-fn set_fetched(cache: &Path, when: chrono::DateTime<chrono::Utc>) {
+pub(crate) fn set_fetched(cache: &Path, when: chrono::DateTime<chrono::Utc>) {
     let stamp = when.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     for path in cache_entries(cache) {
         let text = std::fs::read_to_string(&path).expect("read entry");
@@ -948,7 +948,7 @@ fn a_rate_limit_is_waited_out_and_the_answer_used() {
 }
 
 /// How many lines of `text` hold `part`.
-fn lines_with(text: &str, part: &str) -> usize {
+pub(crate) fn lines_with(text: &str, part: &str) -> usize {
     text.lines().filter(|line| line.contains(part)).count()
 }
 

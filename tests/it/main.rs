@@ -45,4 +45,5 @@ mod sbom_out;
 mod security;
 mod security_github;
 mod terminal;
+mod vulnerabilities;
 mod workspaces;

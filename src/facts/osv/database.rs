@@ -1,18 +1,24 @@
 //! An offline OSV database: a directory of OSV records (`*.json`, in any layout), OSV's
 //! per-ecosystem `all.zip` files (`{Ecosystem}/all.zip`, as `depgov facts fetch --osv` keeps
-//! them), or a mix of both, read into an index by ecosystem and package. Records are parsed in
-//! parallel; one that does not parse is skipped and counted, and the rest are used.
+//! them), or a mix of both, read into an index by ecosystem and package.
+//!
+//! A database holds records for every package of its ecosystems, and a repository uses few of
+//! them: loading reads only each record's id and the packages it names (in parallel, without
+//! building the record), and keeps its text; a record is parsed in full the first time a
+//! package it names is looked up. A file that is not an OSV record is skipped and counted, and
+//! the rest are used.
 
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use super::matching::osv_ecosystem;
+use serde::Deserialize;
+
+use super::matching::{comparable_name, osv_ecosystem};
 use super::record::Record;
 use crate::error::Error;
 use crate::model::Ecosystem;
-use crate::model::purl::normalize_name;
 use crate::util::paths::display_path;
 
 /// Larger files (a record, or an archive) are not read.
@@ -21,11 +27,37 @@ const MAX_FILE_BYTES: u64 = 1024 * 1024 * 1024;
 /// The records of an offline database, by the ecosystem and package they affect.
 #[derive(Debug, Default)]
 pub struct Database {
-    by_package: HashMap<(Ecosystem, String), Vec<Arc<Record>>>,
-    /// Records read.
-    pub records: usize,
+    /// Indexes into `texts`.
+    by_package: HashMap<(Ecosystem, String), Vec<usize>>,
+    /// Each record's text, until it is parsed.
+    texts: Vec<Box<[u8]>>,
+    /// Each record, once parsed (`None`: its text is not a record after all).
+    parsed: Vec<OnceLock<Option<Arc<Record>>>>,
     /// Files that were not OSV records.
     pub skipped: usize,
+}
+
+/// What loading reads of a record: its id and the packages it names, borrowed from its text.
+#[derive(Deserialize)]
+struct Outline<'a> {
+    #[serde(borrow)]
+    id: std::borrow::Cow<'a, str>,
+    #[serde(borrow, default)]
+    affected: Vec<OutlineAffected<'a>>,
+}
+
+#[derive(Deserialize)]
+struct OutlineAffected<'a> {
+    #[serde(borrow, default)]
+    package: Option<OutlinePackage<'a>>,
+}
+
+#[derive(Deserialize)]
+struct OutlinePackage<'a> {
+    #[serde(borrow, default)]
+    ecosystem: std::borrow::Cow<'a, str>,
+    #[serde(borrow, default)]
+    name: std::borrow::Cow<'a, str>,
 }
 
 impl Database {
@@ -42,42 +74,69 @@ impl Database {
         } else {
             collect_file(path, &mut texts)?;
         }
+        let outlines = {
+            let view: Vec<&[u8]> = texts.iter().map(Vec::as_slice).collect();
+            outline_all(&view)
+        };
         let mut database = Database::default();
-        for record in parse_all(texts, &mut database.skipped) {
-            database.add(Arc::new(record));
+        for (text, packages) in texts.into_iter().zip(outlines) {
+            let Some(packages) = packages else {
+                database.skipped += 1;
+                continue;
+            };
+            let index = database.texts.len();
+            for key in packages {
+                database.by_package.entry(key).or_default().push(index);
+            }
+            database.texts.push(text.into_boxed_slice());
         }
+        database.parsed = (0..database.texts.len()).map(|_| OnceLock::new()).collect();
         Ok(database)
     }
 
-    fn add(&mut self, record: Arc<Record>) {
-        self.records += 1;
-        let mut packages: Vec<(Ecosystem, String)> = record
-            .affected
+    /// The records that name `name` of `ecosystem` among the packages they affect, names
+    /// compared as the ecosystem compares them (NuGet's and Packagist's without case).
+    pub fn records_for(&self, ecosystem: Ecosystem, name: &str) -> Vec<Arc<Record>> {
+        let Some(indexes) = self
+            .by_package
+            .get(&(ecosystem, comparable_name(ecosystem, name)))
+        else {
+            return Vec::new();
+        };
+        indexes
             .iter()
-            .filter_map(|affected| {
-                let package = affected.package.as_ref()?;
-                let ecosystem = Ecosystem::ALL
-                    .into_iter()
-                    .find(|e| osv_ecosystem(*e) == package.ecosystem)?;
-                Some((ecosystem, normalize_name(ecosystem, &package.name)))
+            .filter_map(|&index| {
+                let parsed = self.parsed.get(index)?.get_or_init(|| {
+                    let text = self.texts.get(index)?;
+                    serde_json::from_slice::<Record>(text).ok().map(Arc::new)
+                });
+                parsed.clone()
             })
-            .collect();
-        packages.sort();
-        packages.dedup();
-        for key in packages {
-            self.by_package
-                .entry(key)
-                .or_default()
-                .push(Arc::clone(&record));
-        }
+            .collect()
     }
+}
 
-    /// The records that name `name` of `ecosystem` among the packages they affect.
-    pub fn records_for(&self, ecosystem: Ecosystem, name: &str) -> &[Arc<Record>] {
-        self.by_package
-            .get(&(ecosystem, normalize_name(ecosystem, name)))
-            .map_or(&[], Vec::as_slice)
+/// The packages (depgov's ecosystem, comparable name) a record names, each once; `None` for a
+/// text that is not an OSV record.
+fn outline(text: &[u8]) -> Option<Vec<(Ecosystem, String)>> {
+    let outline: Outline = serde_json::from_slice(text).ok()?;
+    if outline.id.is_empty() {
+        return None;
     }
+    let mut packages: Vec<(Ecosystem, String)> = outline
+        .affected
+        .iter()
+        .filter_map(|affected| {
+            let package = affected.package.as_ref()?;
+            let ecosystem = Ecosystem::ALL
+                .into_iter()
+                .find(|e| osv_ecosystem(*e) == package.ecosystem)?;
+            Some((ecosystem, comparable_name(ecosystem, &package.name)))
+        })
+        .collect();
+    packages.sort();
+    packages.dedup();
+    Some(packages)
 }
 
 /// Every `.json` and `.zip` file below `dir`, links not followed.
@@ -122,12 +181,15 @@ fn collect_file(path: &Path, texts: &mut Vec<Vec<u8>>) -> Result<(), Error> {
             Ok(())
         }
         Some("zip") => {
-            let file = std::fs::File::open(path).map_err(|source| Error::Read {
+            // Read whole: every member is read anyway, and the archive is smaller than the texts
+            // it holds. Through a buffered file, each member's seek would discard the buffer
+            // and read it again.
+            let bytes = std::fs::read(path).map_err(|source| Error::Read {
                 path: shown.clone(),
                 source,
             })?;
             let mut archive =
-                zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| Error::Parse {
+                zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| Error::Parse {
                     file: shown.clone(),
                     line: None,
                     message: format!("not a zip archive of OSV records: {e}"),
@@ -153,41 +215,56 @@ fn collect_file(path: &Path, texts: &mut Vec<Vec<u8>>) -> Result<(), Error> {
     }
 }
 
-/// The records among `texts`, parsed on every core; `skipped` counts those that are not.
-fn parse_all(texts: Vec<Vec<u8>>, skipped: &mut usize) -> Vec<Record> {
+/// The outline of each of `texts`, in order, read on every core.
+fn outline_all(texts: &[&[u8]]) -> Vec<Option<Vec<(Ecosystem, String)>>> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
     let chunk = texts.len().div_ceil(threads).max(1);
-    let parsed: Vec<(Vec<Record>, usize)> = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         let handles: Vec<_> = texts
             .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    let mut records = Vec::with_capacity(part.len());
-                    let mut bad = 0;
-                    for text in part {
-                        match serde_json::from_slice::<Record>(text) {
-                            Ok(record) if !record.id.is_empty() => records.push(record),
-                            _ => bad += 1,
-                        }
-                    }
-                    (records, bad)
-                })
-            })
+            .map(|part| scope.spawn(move || part.iter().map(|t| outline(t)).collect::<Vec<_>>()))
             .collect();
         handles
             .into_iter()
-            .map(|h| {
+            .flat_map(|h| {
                 h.join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             })
             .collect()
-    });
-    let mut out = Vec::new();
-    for (records, bad) in parsed {
-        out.extend(records);
-        *skipped += bad;
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_outlines_skips_what_is_no_record_and_parses_a_record_when_looked_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let record = r#"{"id": "GHSA-1", "affected": [
+            {"package": {"ecosystem": "NuGet", "name": "Contoso.Lib"}, "versions": ["1.0.0"]},
+            {"package": {"ecosystem": "npm", "name": "left-pad"}, "versions": ["1.0.0"]},
+            {"package": {"ecosystem": "Debian:12", "name": "openssl"}}]}"#;
+        std::fs::write(dir.path().join("GHSA-1.json"), record).unwrap();
+        std::fs::write(dir.path().join("not-a-record.json"), "[1, 2]").unwrap();
+        std::fs::write(dir.path().join("no-id.json"), r#"{"id": ""}"#).unwrap();
+        std::fs::write(dir.path().join("README.md"), "not read").unwrap();
+        let database = Database::load(dir.path()).unwrap();
+        assert_eq!(database.skipped, 2);
+        assert_eq!(database.texts.len(), 1);
+        assert!(
+            database.parsed[0].get().is_none(),
+            "parsed before any look-up"
+        );
+        let found = database.records_for(Ecosystem::Nuget, "contoso.lib");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].id, "GHSA-1");
+        assert!(Arc::ptr_eq(
+            &found[0],
+            &database.records_for(Ecosystem::Npm, "left-pad")[0]
+        ));
+        assert!(database.records_for(Ecosystem::Npm, "Left-Pad").is_empty());
     }
-    out
 }

@@ -1,5 +1,6 @@
 //! `depgov facts fetch --osv`: OSV's database for the ecosystems a repository uses, downloaded
-//! (`{Ecosystem}/all.zip`) into the cache, where offline runs find it.
+//! (`{Ecosystem}/all.zip`) into the cache, where offline runs find it. An answer that is not a
+//! zip archive is refused, and the archive already there kept.
 
 use std::path::Path;
 use std::time::Duration;
@@ -66,6 +67,7 @@ pub fn fetch(config: &Config, cache_dir: &Path, ecosystems: &[Ecosystem]) -> Vec
                 .block_on(http.send(&Request::get(url), Repeat::Safe, &[]))
                 .map_err(|failure| failure.message)
                 .and_then(|answer| {
+                    readable(&answer.body)?;
                     let dir = osv_download_dir(cache_dir).join(name);
                     store(&dir, &answer.body).map(|()| answer.body.len())
                 });
@@ -75,6 +77,14 @@ pub fn fetch(config: &Config, cache_dir: &Path, ecosystems: &[Ecosystem]) -> Vec
             }
         })
         .collect()
+}
+
+/// Whether `bytes` are a zip archive: a proxy's or portal's page answered with 200 must not
+/// replace the archive already in the cache, nor make every offline run's database unreadable.
+fn readable(bytes: &[u8]) -> Result<(), String> {
+    zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map(|_| ())
+        .map_err(|e| format!("the answer is not a zip archive ({e}); nothing was replaced"))
 }
 
 /// Writes `all.zip` into `dir` atomically: a run reading the database never sees half of it.

@@ -111,7 +111,7 @@ fn entries_for<'a>(
 
 /// A name as its ecosystem compares names: PyPI per PEP 503; NuGet package ids and Composer
 /// package names are case-insensitive in their registries.
-fn comparable_name(ecosystem: Ecosystem, name: &str) -> String {
+pub fn comparable_name(ecosystem: Ecosystem, name: &str) -> String {
     match ecosystem {
         Ecosystem::Nuget | Ecosystem::Composer => name.to_lowercase(),
         _ => normalize_name(ecosystem, name),

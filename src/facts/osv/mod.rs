@@ -56,8 +56,8 @@ pub fn ask(
         return wanted
             .iter()
             .map(|w| {
-                let records: Vec<&Record> = database
-                    .records_for(w.ecosystem, &w.name)
+                let candidates = database.records_for(w.ecosystem, &w.name);
+                let records: Vec<&Record> = candidates
                     .iter()
                     .map(|r| r.as_ref())
                     .filter(|r| matching::affects(r, w.ecosystem, &w.name, &w.version))

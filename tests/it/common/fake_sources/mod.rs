@@ -14,7 +14,10 @@
 //! - crates.io ([`crates`]): the sparse index under `/index/` and the API under
 //!   `/api/v1/crates/`;
 //! - OpenSSF Scorecard ([`scorecard`]): deps.dev's `POST /v3alpha/projectbatch` and Scorecard's
-//!   own `GET /projects/{platform}/{org}/{repo}`, from the [`Card`]s a test adds.
+//!   own `GET /projects/{platform}/{org}/{repo}`, from the [`Card`]s a test adds;
+//! - OSV ([`osv`]): `POST /v1/querybatch` (at most 1,000 queries a request, `next_page_token`
+//!   pages per query), `GET /v1/vulns/{id}`, and the offline database's `GET
+//!   /{Ecosystem}/all.zip`, from the OSV records a test adds.
 //!
 //! A test says once what the fake knows — [`Package::npm`]`("left-pad", "1.3.0").license("MIT")
 //! .published(…).deprecated(…)` — and every service answers consistently. [`FakeSources::env`]
@@ -29,6 +32,7 @@
 mod crates;
 mod depsdev;
 mod npm;
+mod osv;
 mod pypi;
 mod scorecard;
 
@@ -306,6 +310,12 @@ pub enum Route {
     CratesIndex,
     /// `GET /api/v1/crates/{name}`.
     CratesApi,
+    /// OSV's `POST /v1/querybatch`.
+    OsvBatch,
+    /// OSV's `GET /v1/vulns/{id}`.
+    OsvVuln,
+    /// OSV's offline database, `GET /{Ecosystem}/all.zip`.
+    OsvArchive,
     /// The fake's own `GET /_fake/counts` and `POST /_fake/forget`, for the benchmark; not
     /// counted.
     Control,
@@ -318,6 +328,9 @@ impl Route {
         match method {
             "POST" if path == "/v3alpha/versionbatch" => Route::DepsDevBatch,
             "POST" if path == "/v3alpha/projectbatch" => Route::DepsDevProjects,
+            "POST" if path == "/v1/querybatch" => Route::OsvBatch,
+            "GET" if path.starts_with("/v1/vulns/") => Route::OsvVuln,
+            "GET" if path.ends_with("/all.zip") => Route::OsvArchive,
             "GET" if path.starts_with("/projects/") => Route::Scorecard,
             "GET" if path.starts_with("/v3/systems/") => Route::DepsDevVersion,
             "GET" if path.starts_with("/npm/") => Route::Npm,
@@ -344,6 +357,9 @@ impl Route {
             Route::PypiSimple => "PyPI Simple",
             Route::CratesIndex => "crates.io index",
             Route::CratesApi => "crates.io API",
+            Route::OsvBatch => "OSV querybatch",
+            Route::OsvVuln => "OSV vulns",
+            Route::OsvArchive => "OSV all.zip",
             Route::Control => "control",
             Route::Other => "other",
         }
@@ -515,6 +531,7 @@ struct State {
     faults: Vec<Scripted>,
     /// deps.dev's page size for versionbatch.
     page_size: usize,
+    osv: osv::Osv,
     /// The token the private npm registry wants (none when empty).
     npm_token: String,
     requests: Vec<Request>,
@@ -536,6 +553,7 @@ impl FakeSources {
             cards: Vec::new(),
             faults: Vec::new(),
             page_size: depsdev::BATCH,
+            osv: osv::Osv::default(),
             npm_token: String::new(),
             requests: Vec::new(),
             counts: BTreeMap::new(),
@@ -570,6 +588,8 @@ impl FakeSources {
             ("DEPGOV_CRATES_URL", base.clone()),
             ("DEPGOV_CRATES_INDEX_URL", format!("{base}/index")),
             ("DEPGOV_SCORECARD_URL", base.clone()),
+            ("DEPGOV_OSV_URL", base.clone()),
+            ("DEPGOV_OSV_DATABASE_URL", base.clone()),
         ]
     }
 
@@ -587,6 +607,18 @@ impl FakeSources {
         state.cards.push(card);
         drop(state);
         self
+    }
+
+    /// Serves `record` (an OSV record, ossf/osv-schema JSON) from now on, in place of one with
+    /// its id.
+    pub fn add_osv(&self, record: Value) -> &FakeSources {
+        self.lock().osv.add(record);
+        self
+    }
+
+    /// OSV lists at most `size` records a page for one query.
+    pub fn set_osv_page_size(&self, size: usize) {
+        self.lock().osv.page_size = size.max(1);
     }
 
     /// The private npm registry wants `Authorization: Bearer TOKEN`.
@@ -815,6 +847,12 @@ impl State {
             Route::PypiSimple => pypi::simple(self, &path["/simple/".len()..]),
             Route::CratesIndex => crates::index(self, &path["/index/".len()..]),
             Route::CratesApi => crates::api(self, request, &path["/api/v1/crates/".len()..]),
+            Route::OsvBatch => osv::querybatch(self, &request.body),
+            Route::OsvVuln => osv::vuln(self, &path["/v1/vulns/".len()..]),
+            Route::OsvArchive => {
+                let ecosystem = path.trim_start_matches('/').trim_end_matches("/all.zip");
+                osv::archive(self, ecosystem)
+            }
             Route::Control | Route::Other => Reply::json(404, &json!({ "error": "Not Found" })),
         }
     }
