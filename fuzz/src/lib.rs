@@ -37,6 +37,7 @@ pub fn lockfile(name: &str, path: &str, data: &[u8]) {
             path: &manifest_path,
             text,
         }),
+        context: &[],
     };
     let _ = format.sniff(file);
     let _ = format.parse(&input);

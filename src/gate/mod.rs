@@ -76,10 +76,7 @@ impl Base {
         });
         let unchanged = |input: &Planned| match input {
             Planned::CargoWorkspace { .. } => !manifests_changed,
-            Planned::File { path, manifest } => {
-                !self.changed.contains(path)
-                    && manifest.as_ref().is_none_or(|m| !self.changed.contains(m))
-            }
+            Planned::File { .. } => input.files().all(|f| !self.changed.contains(f)),
         };
         let mut plan = BasePlan::default();
         for input in discover::plan(&self.files, options) {

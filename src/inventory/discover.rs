@@ -15,6 +15,7 @@ use super::formats;
 use super::{Document, Format, Input, Inventory, ParseError};
 use crate::error::Error;
 use crate::model::Ecosystem;
+use crate::model::codes::NoteCode;
 use crate::util::paths;
 
 /// Directories skipped unless the policy's `[scan] exclude` says otherwise: installed
@@ -115,10 +116,12 @@ impl ScanOptions {
 pub enum Planned {
     /// A Cargo workspace, resolved by Cargo itself.
     CargoWorkspace { manifest: String },
-    /// A lockfile or SBOM, with the manifest beside it when the format has one.
+    /// A lockfile, SBOM or manifest, with the manifest beside it when the format has one and
+    /// the context files it reads with it.
     File {
         path: String,
         manifest: Option<String>,
+        context: Vec<String>,
     },
 }
 
@@ -128,6 +131,20 @@ impl Planned {
             Planned::CargoWorkspace { manifest } => manifest,
             Planned::File { path, .. } => path,
         }
+    }
+
+    /// Every file reading it takes as text: the input, the manifest beside it, its context
+    /// files. (Cargo reads a workspace's own files itself.)
+    pub fn files(&self) -> impl Iterator<Item = &String> {
+        let (path, manifest, context) = match self {
+            Planned::CargoWorkspace { manifest } => (manifest, None, &[][..]),
+            Planned::File {
+                path,
+                manifest,
+                context,
+            } => (path, manifest.as_ref(), context.as_slice()),
+        };
+        std::iter::once(path).chain(manifest).chain(context)
     }
 }
 
@@ -146,26 +163,63 @@ fn join(dir: &str, name: &str) -> String {
     }
 }
 
-/// The files discovery cares about: files some format reads, and manifests.
-fn interesting(path: &str) -> bool {
+/// The files discovery cares about: files some format reads, manifests, and context files.
+pub fn interesting(path: &str) -> bool {
     let (_, file_name) = split(path);
     file_name == "Cargo.toml"
-        || formats::all()
+        || formats::all().iter().any(|f| {
+            f.matches_path(path)
+                || f.manifest_name() == Some(file_name)
+                || f.context()
+                    .iter()
+                    .any(|c| path == *c || path.ends_with(&format!("/{c}")))
+        })
+}
+
+/// `dir` and every directory above it, nearest first, ending with the root (`""`).
+fn ancestors(dir: &str) -> impl Iterator<Item = &str> {
+    let mut next = Some(dir);
+    std::iter::from_fn(move || {
+        let current = next?;
+        next = match current.rfind('/') {
+            Some(i) => Some(&current[..i]),
+            None if current.is_empty() => None,
+            None => Some(""),
+        };
+        Some(current)
+    })
+}
+
+/// Whether a lockfile covers the manifest at `path`, among all the tree's files.
+fn covered(path: &str, coverage: super::Coverage, all: &HashSet<&str>) -> bool {
+    let (dir, _) = split(path);
+    let mut dirs = ancestors(dir);
+    let lock_in = |dir: &str| {
+        coverage
+            .lockfiles
             .iter()
-            .any(|f| f.matches_path(path) || f.manifest_name() == Some(file_name))
+            .any(|lock| all.contains(join(dir, lock).as_str()))
+    };
+    if coverage.from_above {
+        dirs.any(lock_in)
+    } else {
+        lock_in(dir)
+    }
 }
 
 /// Picks the inputs among a tree's repository-relative file paths. A directory with a
 /// manifest and a lockfile is one input (the lockfile, reading the manifest for lines); a
 /// Cargo workspace is one input at its root.
-pub fn plan(files: &[String], options: &ScanOptions) -> Vec<Planned> {
-    let files: Vec<&str> = files
+pub fn plan(all_files: &[String], options: &ScanOptions) -> Vec<Planned> {
+    let files: Vec<&str> = all_files
         .iter()
         .map(String::as_str)
         .filter(|f| is_ancestor(&options.base, split(f).0) || split(f).0 == options.base)
         .filter(|f| !options.exclude.excludes(f, &options.base))
         .collect();
     let present: HashSet<&str> = files.iter().copied().collect();
+    // Lockfiles and context files above the scanned directory count too.
+    let everywhere: HashSet<&str> = all_files.iter().map(String::as_str).collect();
     let cargo_dirs: BTreeSet<&str> = files
         .iter()
         .filter(|f| split(f).1 == "Cargo.toml")
@@ -200,13 +254,23 @@ pub fn plan(files: &[String], options: &ScanOptions) -> Vec<Planned> {
         if read_by_cargo {
             continue;
         }
+        if let Some(coverage) = format.covered_by() {
+            if covered(file, coverage, &everywhere) {
+                continue;
+            }
+        }
         let manifest = format
             .manifest_name()
             .map(|m| join(dir, m))
             .filter(|m| present.contains(m.as_str()));
+        let context = ancestors(dir)
+            .flat_map(|d| format.context().iter().map(move |c| join(d, c)))
+            .filter(|c| c != file && everywhere.contains(c.as_str()))
+            .collect();
         planned.push(Planned::File {
             path: (*file).to_owned(),
             manifest,
+            context,
         });
     }
     planned.sort_by(|a, b| a.path().cmp(b.path()));
@@ -282,6 +346,14 @@ pub fn scan(
         .filter_map(Result::ok)
         .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
         .map(|entry| paths::relative_path(&entry.path(), &root))
+        .collect();
+    // The files the format reads with this one from the directories above (a parent POM).
+    let context = formats::for_file(&file, None).map_or(&[][..], |format| format.context());
+    let siblings: Vec<String> = ancestors(split(&file).0)
+        .skip(1)
+        .flat_map(|dir| context.iter().map(move |name| join(dir, name)))
+        .filter(|path| root.join(path).is_file())
+        .chain(siblings)
         .collect();
     let planned: Vec<Planned> = plan(&siblings, options)
         .into_iter()
@@ -465,8 +537,21 @@ fn read_one(
                 notes: Vec::new(),
             })
         }
-        Planned::File { path, manifest } => {
+        Planned::File {
+            path,
+            manifest,
+            context,
+        } => {
             let text = tree.read(path)?;
+            let context_texts = context
+                .iter()
+                .map(|c| tree.read(c))
+                .collect::<Result<Vec<_>, _>>()?;
+            let context: Vec<Document> = context
+                .iter()
+                .zip(&context_texts)
+                .map(|(path, text)| Document { path, text })
+                .collect();
             let format: &dyn Format =
                 formats::for_file(path, Some(&text)).ok_or_else(|| Error::Parse {
                     file: path.clone(),
@@ -480,8 +565,19 @@ fn read_one(
                     .as_deref()
                     .zip(manifest_text.as_deref())
                     .map(|(path, text)| Document { path, text }),
+                context: &context,
             };
             let mut parsed = format.parse(&input).map_err(|e| parse_error(path, e))?;
+            if format.covered_by().is_some() && !parsed.components.is_empty() {
+                parsed.notes.push(super::Note::new(
+                    NoteCode::ManifestOnly,
+                    None,
+                    "no lockfile covers this manifest, so only its direct dependencies and \
+                     their version requirements are known, not their transitive dependencies \
+                     or the versions installed: commit the lockfile, or produce an SBOM in CI \
+                     and point depgov at it",
+                ));
+            }
             if let Some(wanted) = &options.ecosystems {
                 parsed
                     .components
@@ -572,7 +668,8 @@ mod tests {
                 },
                 Planned::File {
                     path: "web/package-lock.json".into(),
-                    manifest: Some("web/package.json".into())
+                    manifest: Some("web/package.json".into()),
+                    context: Vec::new(),
                 },
             ]
         );
@@ -580,7 +677,8 @@ mod tests {
             plan(&files, &options(true))[0],
             Planned::File {
                 path: "Cargo.lock".into(),
-                manifest: Some("Cargo.toml".into())
+                manifest: Some("Cargo.toml".into()),
+                context: Vec::new(),
             }
         );
     }

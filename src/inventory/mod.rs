@@ -3,7 +3,9 @@
 //!
 //! Two ways in: a Cargo workspace's full graph through Cargo itself ([`cargo`]), and the
 //! lockfiles and SBOMs of every ecosystem read as text, each by one [`Format`] in [`formats`],
-//! without running any package manager. [`discover`] finds them in a tree. First-party code
+//! without running any package manager. Where no lockfile covers a manifest (`package.json`,
+//! `pom.xml`, `*.csproj`, …), the manifest is read on its own: its direct dependencies, each
+//! with the version requirement it declares ([`Coverage`]). [`discover`] finds them in a tree. First-party code
 //! (workspace members, the project itself) is the root of every dependency path and is never
 //! a component.
 
@@ -129,6 +131,18 @@ pub struct Document<'a> {
 pub struct Input<'a> {
     pub file: Document<'a>,
     pub manifest: Option<Document<'a>>,
+    /// The files of [`Format::context`] found in the file's directory and those above it,
+    /// nearest first (a Maven parent POM, `Directory.Packages.props`).
+    pub context: &'a [Document<'a>],
+}
+
+/// Which lockfiles make a manifest's own reading unnecessary: a lockfile of these names in
+/// the manifest's directory (or, with `from_above`, in a directory above: a workspace root)
+/// records what the manifest declares, resolved.
+#[derive(Clone, Copy, Debug)]
+pub struct Coverage {
+    pub lockfiles: &'static [&'static str],
+    pub from_above: bool,
 }
 
 /// Why a file could not be read; `line` is 1-based.
@@ -230,6 +244,20 @@ pub trait Format: Sync {
     /// the direct dependencies (or, for go.mod, which is its own manifest, go.sum).
     fn manifest_name(&self) -> Option<&'static str> {
         None
+    }
+
+    /// For a manifest read on its own (direct dependencies and their requirements only): the
+    /// lockfiles that cover it, so that discovery reads those instead. `None` for lockfiles
+    /// and SBOMs.
+    fn covered_by(&self) -> Option<Coverage> {
+        None
+    }
+
+    /// Files (relative to a directory) that the format reads with its input when they exist in
+    /// the input's directory or one above it: a Maven parent POM, .NET's central package
+    /// versions, a Gradle version catalog.
+    fn context(&self) -> &'static [&'static str] {
+        &[]
     }
 
     fn parse(&self, input: &Input<'_>) -> Result<Parsed, ParseError>;

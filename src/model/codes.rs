@@ -94,6 +94,9 @@ codes! {
         /// A source of facts that could not be reached or kept failing.
         FactsUnreachable => "facts-unreachable",
             "A source of facts could not be reached; what only it knows is unknown";
+        /// A manifest read without a lockfile: direct dependencies and their requirements only.
+        ManifestOnly => "manifest-only",
+            "A manifest was read without a lockfile: its transitive dependencies are unknown";
     }
 }
 

@@ -395,11 +395,7 @@ impl Context<'_> {
         let (files, entries) = self.files(&tree, work);
         let planned = discover::plan(&files, self.discovery);
         let mut texts: HashMap<String, Result<String, String>> = HashMap::new();
-        let wanted = planned.iter().flat_map(|p| match p {
-            Planned::File { path, manifest } => [Some(path), manifest.as_ref()],
-            Planned::CargoWorkspace { manifest } => [Some(manifest), None],
-        });
-        for path in wanted.flatten() {
+        for path in planned.iter().flat_map(Planned::files) {
             if texts.contains_key(path) {
                 continue;
             }

@@ -78,7 +78,7 @@ fn command(out: &mut String, finding: &Finding) {
         properties.push(format!("line={}", location.line));
     }
     let subject = match &finding.component {
-        Some(c) => format!("{}@{}", c.name, c.version),
+        Some(c) => format!("{}@{}", c.name, c.version_or_requirement()),
         None => "policy".to_owned(),
     };
     let tags: Vec<&str> = finding

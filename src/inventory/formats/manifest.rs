@@ -1,0 +1,141 @@
+//! What every manifest reader shares. A manifest that no lockfile covers is read on its own:
+//! it gives the direct dependencies it declares, each with its version requirement as written
+//! ([`ComponentId::requirement`]) and located at its declaring line. Nothing installed is
+//! known, so a component's version is the one the requirement resolves to only where the
+//! ecosystem's rules decide it from the manifest alone (an exact pin, Maven's soft
+//! requirement, NuGet's lowest applicable version); otherwise it is empty.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::model::license::License;
+use crate::model::registry;
+use crate::model::{Component, ComponentId, Ecosystem, Kind, Location, Source};
+
+/// One dependency a manifest declares.
+#[derive(Clone, Debug)]
+pub struct Declared {
+    pub name: String,
+    /// As written; empty when the manifest gives none (any version).
+    pub requirement: String,
+    /// The one version the requirement resolves to, when the manifest alone decides it.
+    pub version: Option<String>,
+    pub kind: Kind,
+    pub optional: bool,
+    /// 1-based line of the declaration.
+    pub line: u32,
+    pub source: Source,
+}
+
+impl Declared {
+    /// A runtime dependency from the ecosystem's public registry.
+    pub fn new(ecosystem: Ecosystem, name: &str, requirement: &str, line: u32) -> Self {
+        Declared {
+            name: name.to_owned(),
+            requirement: requirement.trim().to_owned(),
+            version: None,
+            kind: Kind::Runtime,
+            optional: false,
+            line,
+            source: Source::Registry {
+                url: registry::default_url(ecosystem).to_owned(),
+            },
+        }
+    }
+
+    pub fn kind(mut self, kind: Kind) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    pub fn optional(mut self, optional: bool) -> Self {
+        self.optional = optional;
+        self
+    }
+
+    /// Sets the resolved version: `version` when the requirement names exactly one.
+    pub fn resolves_to(mut self, version: Option<String>) -> Self {
+        self.version = version.filter(|v| !v.is_empty());
+        self
+    }
+}
+
+/// The components of a manifest: one per package, requirement and source, its kinds the union
+/// of the sections declaring it and located at its first declaration; `root` names the
+/// first-party project in paths.
+pub fn components(
+    ecosystem: Ecosystem,
+    file: &str,
+    root: &str,
+    declared: Vec<Declared>,
+) -> Vec<Component> {
+    let mut merged: Vec<Component> = Vec::new();
+    let mut seen: HashMap<(String, String, Source), usize> = HashMap::new();
+    for dependency in declared {
+        let key = (
+            dependency.name.clone(),
+            dependency.requirement.clone(),
+            dependency.source.clone(),
+        );
+        if let Some(&i) = seen.get(&key) {
+            let into = &mut merged[i];
+            into.kinds.insert(dependency.kind);
+            into.optional &= dependency.optional;
+            continue;
+        }
+        seen.insert(key, merged.len());
+        merged.push(Component {
+            id: ComponentId::required(
+                ecosystem,
+                &dependency.name,
+                dependency.version.as_deref(),
+                &dependency.requirement,
+            ),
+            license: License::Unknown,
+            source: dependency.source,
+            kinds: BTreeSet::from([dependency.kind]),
+            optional: dependency.optional,
+            direct: true,
+            path: vec![root.to_owned(), dependency.name.clone()],
+            location: Some(Location {
+                file: file.to_owned(),
+                line: dependency.line,
+            }),
+            dependents: vec![root.to_owned()],
+            facts: Default::default(),
+        });
+    }
+    merged
+}
+
+/// The single version a requirement written as a bare version names (`1.2.3`, `=1.2.3`,
+/// `==1.2.3`), for ecosystems where such a requirement is an exact pin.
+pub fn exact_version(requirement: &str) -> Option<String> {
+    let bare = requirement
+        .trim()
+        .trim_start_matches("==")
+        .trim_start_matches('=')
+        .trim_start_matches('v')
+        .trim();
+    let is_version = !bare.is_empty()
+        && bare.starts_with(|c: char| c.is_ascii_digit())
+        && bare
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_'))
+        && !bare.split('.').any(|part| part.eq_ignore_ascii_case("x"));
+    is_version.then(|| bare.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_bare_versions_are_exact() {
+        assert_eq!(exact_version("1.2.3").as_deref(), Some("1.2.3"));
+        assert_eq!(exact_version("==2.0").as_deref(), Some("2.0"));
+        assert_eq!(exact_version("= 1.0.0-rc.1").as_deref(), Some("1.0.0-rc.1"));
+        for range in ["^1.2", "~1.2", ">=1", "1.x || 2", "1.x", "*", "", "latest", "1.2.*"] {
+            assert_eq!(exact_version(range), None, "{range}");
+        }
+    }
+}
