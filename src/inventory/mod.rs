@@ -109,10 +109,20 @@ impl Inventory {
         }));
     }
 
-    /// Puts components in report order.
+    /// Puts components in report order. One declaration several inputs read (a
+    /// `GlobalPackageReference` every .NET project gets) is one component.
     pub fn sort(&mut self) {
         self.components
             .sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.location.cmp(&b.location)));
+        self.components.dedup_by(|later, kept| {
+            let same = later.id == kept.id
+                && later.location == kept.location
+                && later.source == kept.source;
+            if same {
+                kept.kinds.extend(later.kinds.iter().copied());
+            }
+            same
+        });
         self.inputs.sort_by(|a, b| a.path.cmp(&b.path));
         self.notes.sort();
     }
@@ -182,6 +192,16 @@ impl ParseError {
         let place = error.line.map(|l| format!(":{l}")).unwrap_or_default();
         ParseError::new(format!(
             "{manifest}{place}: {} (the manifest beside the lockfile)",
+            error.message
+        ))
+    }
+
+    /// An error in a context file read with the input (a `Directory.Packages.props`), which
+    /// fails the input's inventory: the message names the file and the line in it.
+    pub fn in_context(file: &str, error: ParseError) -> Self {
+        let place = error.line.map(|l| format!(":{l}")).unwrap_or_default();
+        ParseError::new(format!(
+            "{file}{place}: {} (read with this file)",
             error.message
         ))
     }

@@ -9,6 +9,7 @@
 pub mod cargo_lock;
 pub mod composer_lock;
 pub mod cyclonedx;
+pub mod dotnet_project;
 pub mod gemfile_lock;
 pub mod go_mod;
 pub mod gradle_lockfile;
@@ -64,6 +65,7 @@ pub fn all() -> &'static [&'static dyn Format] {
         &spdx::Spdx,
         &package_json::PackageJson,
         &pom_xml::PomXml,
+        &dotnet_project::DotnetProject,
     ]
 }
 
