@@ -7,9 +7,11 @@
 //! all of them.
 
 pub mod cargo_lock;
+pub mod composer_json;
 pub mod composer_lock;
 pub mod cyclonedx;
 pub mod dotnet_project;
+pub mod gemfile;
 pub mod gemfile_lock;
 pub mod go_mod;
 pub mod gradle_lockfile;
@@ -25,6 +27,7 @@ pub mod pom_xml;
 pub mod poetry_lock;
 pub mod pylock;
 mod python;
+pub mod python_manifest;
 pub mod requirements_txt;
 mod sbom;
 pub mod spdx;
@@ -66,6 +69,10 @@ pub fn all() -> &'static [&'static dyn Format] {
         &package_json::PackageJson,
         &pom_xml::PomXml,
         &dotnet_project::DotnetProject,
+        &python_manifest::PyprojectToml,
+        &python_manifest::Pipfile,
+        &composer_json::ComposerJson,
+        &gemfile::Gemfile,
     ]
 }
 
