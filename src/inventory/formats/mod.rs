@@ -14,6 +14,7 @@ pub mod dotnet_project;
 pub mod gemfile;
 pub mod gemfile_lock;
 pub mod go_mod;
+pub mod gradle_build;
 pub mod gradle_lockfile;
 pub mod js;
 pub mod json;
@@ -73,6 +74,7 @@ pub fn all() -> &'static [&'static dyn Format] {
         &python_manifest::Pipfile,
         &composer_json::ComposerJson,
         &gemfile::Gemfile,
+        &gradle_build::GradleBuild,
     ]
 }
 
