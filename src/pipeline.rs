@@ -38,6 +38,8 @@ pub struct Selection {
     pub ecosystems: Option<BTreeSet<Ecosystem>>,
     /// Read Cargo.lock as text instead of resolving workspaces with Cargo.
     pub lockfile_only: bool,
+    /// A directory without any input is an error rather than nothing to check.
+    pub require_inputs: bool,
     pub cargo: CargoOptions,
 }
 
@@ -55,6 +57,7 @@ pub fn discover(selection: &Selection, policy: &Policy) -> Result<Discovered, Er
         selection.ecosystems.clone(),
         selection.lockfile_only,
     )?;
+    options.require_inputs = selection.require_inputs;
     let scan = discover::scan(
         &selection.path,
         selection.manifest_path.as_deref(),

@@ -85,6 +85,8 @@ pub struct ScanOptions {
     pub ecosystems: Option<BTreeSet<Ecosystem>>,
     /// Read Cargo.lock as text instead of resolving Cargo workspaces with Cargo.
     pub lockfile_only: bool,
+    /// A directory without any input is an error (`--require-inputs`), not nothing to check.
+    pub require_inputs: bool,
 }
 
 impl ScanOptions {
@@ -100,6 +102,7 @@ impl ScanOptions {
             exclude: Exclude::for_policy(exclude)?,
             ecosystems,
             lockfile_only,
+            require_inputs: false,
         })
     }
 
@@ -318,7 +321,7 @@ pub fn scan(
         };
         let files = walk(&root, path, &options.exclude)?;
         let planned = plan(&files, options);
-        if planned.is_empty() {
+        if planned.is_empty() && options.require_inputs {
             return Err(Error::NothingFound {
                 dir: paths::display_path(path),
             });
@@ -349,12 +352,13 @@ pub fn scan(
         .collect();
     // The files the format reads with this one from the directories above (a parent POM).
     let context = formats::for_file(&file, None).map_or(&[][..], |format| format.context());
-    let siblings: Vec<String> = ancestors(split(&file).0)
-        .skip(1)
+    let mut siblings: Vec<String> = ancestors(split(&file).0)
         .flat_map(|dir| context.iter().map(move |name| join(dir, name)))
         .filter(|path| root.join(path).is_file())
         .chain(siblings)
         .collect();
+    siblings.sort();
+    siblings.dedup();
     let planned: Vec<Planned> = plan(&siblings, options)
         .into_iter()
         .filter(|p| p.path() == file || named_cargo_toml && split(p.path()).1 == "Cargo.lock")
@@ -494,9 +498,21 @@ pub fn read_inputs(
     }
 }
 
-/// One inventory from what each input gave.
+/// One inventory from what each input gave. Without any input, there is nothing to check,
+/// which the inventory notes.
 pub fn assemble(inputs: Vec<ReadInput>) -> Inventory {
     let mut inventory = Inventory::default();
+    if inputs.is_empty() {
+        inventory.note(
+            ".",
+            vec![super::Note::new(
+                NoteCode::NothingToCheck,
+                None,
+                "no lockfile, manifest, SBOM or Cargo workspace that depgov reads was found: \
+                 nothing to check (--require-inputs makes this an error)",
+            )],
+        );
+    }
     for read in inputs {
         inventory.note(&read.path, read.notes);
         inventory.add(read.path, &read.format, read.components);
@@ -642,6 +658,7 @@ mod tests {
             exclude: Exclude::default_set(),
             ecosystems: None,
             lockfile_only,
+            require_inputs: false,
         }
     }
 

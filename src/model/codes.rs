@@ -97,6 +97,9 @@ codes! {
         /// A manifest read without a lockfile: direct dependencies and their requirements only.
         ManifestOnly => "manifest-only",
             "A manifest was read without a lockfile: its transitive dependencies are unknown";
+        /// The repository holds no input depgov reads.
+        NothingToCheck => "nothing-to-check",
+            "The repository holds no lockfile, manifest or SBOM depgov reads: nothing to check";
     }
 }
 

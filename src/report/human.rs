@@ -70,8 +70,15 @@ fn inputs_block(out: &mut String, inputs: &[InputFile], notes: &[InputNote]) {
         );
     }
     out.push('\n');
+    if notes.iter().any(|note| note.code == NoteCode::NothingToCheck) {
+        let _ = writeln!(
+            out,
+            "Nothing to check: no lockfile, manifest, SBOM or Cargo workspace that depgov reads was found.\n"
+        );
+    }
     let (manifests, notes): (Vec<&InputNote>, Vec<&InputNote>) = notes
         .iter()
+        .filter(|note| note.code != NoteCode::NothingToCheck)
         .partition(|note| note.code == NoteCode::ManifestOnly);
     if !manifests.is_empty() {
         let _ = writeln!(

@@ -89,6 +89,16 @@ fn verdict(out: &mut String, report: &Report) {
     for problem in report.facts.problems() {
         let _ = writeln!(out, "> ⚠️ **facts:** {}\n", escape(&problem));
     }
+    if report
+        .notes
+        .iter()
+        .any(|note| note.code == NoteCode::NothingToCheck)
+    {
+        let _ = writeln!(
+            out,
+            "> ℹ️ **Nothing to check:** no lockfile, manifest, SBOM or Cargo workspace that depgov reads was found.\n"
+        );
+    }
     manifests_only(out, report);
     let _ = writeln!(
         out,

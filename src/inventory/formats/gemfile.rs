@@ -44,6 +44,7 @@ impl Format for Gemfile {
         // Per open block: whether it is a development or test group.
         let mut blocks: Vec<bool> = Vec::new();
         for (raw, line) in input.file.text.lines().zip(1u32..) {
+            manifest::check_text(raw, line)?;
             let code = strip_comment(raw).trim();
             if code == "end" {
                 if blocks.pop().is_none() {

@@ -18,7 +18,9 @@
 //! build-script classpath are build). Project dependencies (`project(":core")`) are
 //! first-party. What the reader cannot resolve without running the build (a version in a
 //! variable, `platform(…)` BOMs, `files(…)`, a declaration spread over several lines, an
-//! accessor the catalog does not define) is noted, never guessed.
+//! accessor the catalog does not define) is noted, never guessed. Braces are counted (outside
+//! comments; braces inside strings are rare in dependency blocks): a `}` that closes nothing, or
+//! a block left open at the end (a file cut off), rejects the file.
 
 use std::collections::HashMap;
 
@@ -63,6 +65,7 @@ impl Format for GradleBuild {
         let mut blocks: Vec<bool> = Vec::new();
         let mut in_comment = false;
         for (raw, line) in input.file.text.lines().zip(1u32..) {
+            manifest::check_text(raw, line)?;
             let code = strip_comments(raw, &mut in_comment);
             let code = code.trim();
             if blocks.last() == Some(&true) {
@@ -85,11 +88,20 @@ impl Format for GradleBuild {
                         code.starts_with("dependencies") && !blocks.last().copied().unwrap_or(false),
                     ),
                     '}' => {
-                        blocks.pop();
+                        if blocks.pop().is_none() {
+                            return Err(ParseError::at(line, "`}` closes no block"));
+                        }
                     }
                     _ => {}
                 }
             }
+        }
+        if !blocks.is_empty() {
+            return Err(ParseError::new(format!(
+                "{} block{} opened with `{{` never closed (is the file cut off?)",
+                blocks.len(),
+                if blocks.len() == 1 { "" } else { "s" }
+            )));
         }
         Ok(Parsed {
             components: manifest::components(

@@ -107,6 +107,21 @@ pub fn components(
     merged
 }
 
+/// Rejects a line of a text manifest (Gemfile, build script) that holds a control character:
+/// such a file is not the source text it claims to be.
+pub fn check_text(line: &str, number: u32) -> Result<(), crate::inventory::ParseError> {
+    match line.chars().find(|c| c.is_control() && *c != '\t' && *c != '\r') {
+        Some(c) => Err(crate::inventory::ParseError::at(
+            number,
+            format!(
+                "control character U+{:04X} in what should be source text",
+                u32::from(c)
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// The single version a requirement written as a bare version names (`1.2.3`, `=1.2.3`,
 /// `==1.2.3`), for ecosystems where such a requirement is an exact pin.
 pub fn exact_version(requirement: &str) -> Option<String> {

@@ -9,8 +9,8 @@
 //! = true` is optional), `dev-dependencies` and `[tool.poetry.group.NAME.dependencies]` (dev,
 //! except the `main` group). From a `Pipfile`: `[packages]` (runtime) and `[dev-packages]` and
 //! any other category (dev). Each is a PyPI component with its specifier as the requirement
-//! (PEP 440, or Poetry's `^`/`~` as written), located at its declaration; `==1.2.3` gives the
-//! version. Git, path and URL dependencies are components from that source; an archive URL is
+//! (PEP 440, or Poetry's `^`/`~` as written), located at its declaration; `==1.2.3`, and
+//! Poetry's bare `1.2.3`, give the version. Git, path and URL dependencies are components from that source; an archive URL is
 //! noted, not inventoried.
 
 use super::manifest::{self, Declared};
@@ -75,6 +75,11 @@ impl Format for Pipfile {
     }
 }
 
+/// Whether a specifier is a version without an operator.
+fn bare(specifier: &str) -> bool {
+    specifier.trim().starts_with(|c: char| c.is_ascii_digit())
+}
+
 /// The components a Python manifest declares, and notes on what it declares that is none.
 fn components(file: &str, manifest: &Manifest) -> Parsed {
     let mut declared = Vec::new();
@@ -86,7 +91,12 @@ fn components(file: &str, manifest: &Manifest) -> Parsed {
                 requirement: specifier.clone(),
                 ..dependency
             }
-            .resolves_to(python::pinned(specifier).map(str::to_owned)),
+            .resolves_to(
+                // Poetry reads a bare version as exactly that version.
+                python::pinned(specifier)
+                    .map(str::to_owned)
+                    .or_else(|| manifest::exact_version(specifier).filter(|_| bare(specifier))),
+            ),
             Requirement::Git { url, rev } => Declared {
                 requirement: rev.clone().unwrap_or_default(),
                 source: Source::Git {
