@@ -783,6 +783,33 @@ mod tests {
     }
 
     #[test]
+    fn requirements_resolve_into_ranges_they_share_a_version_with() {
+        let may = |ecosystem, range: &str, requirement: &str| {
+            VersionRange::parse(ecosystem, range)
+                .unwrap()
+                .may_resolve(ecosystem, requirement)
+        };
+        assert!(may(Ecosystem::Npm, "<4.17.21", "^4.17.0"));
+        assert!(!may(Ecosystem::Npm, "<4.17.21", "^4.17.21"));
+        assert!(may(Ecosystem::Maven, "<2.17.1", "[2.0,3.0)"));
+        assert!(!may(Ecosystem::Maven, "<2.17.1", "[2.17.1,3)"));
+        assert!(!may(Ecosystem::Maven, "[2.0,2.17.1)", "(,2.0)"));
+        assert!(may(Ecosystem::Maven, "<2.17.1", "2.14.1"));
+        assert!(!may(Ecosystem::Maven, "<2.17.1", "${log4j.version}"));
+        assert!(may(Ecosystem::Nuget, "[1.0,2.0)", "[1.5,3.0]"));
+        assert!(may(Ecosystem::Gem, "< 7.1", "~> 7.0"));
+        assert!(!may(Ecosystem::Gem, "< 7.0", "~> 7.0"));
+        assert!(may(Ecosystem::Composer, "<3.0", "^2.5"));
+        assert!(!may(Ecosystem::Composer, "<2.0", "^2.5"));
+        assert!(may(Ecosystem::Pypi, "<2.0", ">=1.4,<3"));
+        assert!(!may(Ecosystem::Pypi, "<2.0", "~=2.1"));
+        assert!(!may(Ecosystem::Pypi, ">=3", "==2.*"));
+        assert!(may(Ecosystem::Pypi, "<2.0", ""));
+        // Poetry's caret is not PEP 440: depgov does not guess.
+        assert!(!may(Ecosystem::Pypi, "<2.0", "^1.2"));
+    }
+
+    #[test]
     fn ranges_use_each_ecosystems_semantics() {
         let cargo = selector(Ecosystem::Cargo, "openssl", Some("<0.10.55"));
         assert!(cargo.matches(&id(Ecosystem::Cargo, "openssl", "0.10.50")));

@@ -70,7 +70,10 @@ fn inputs_block(out: &mut String, inputs: &[InputFile], notes: &[InputNote]) {
         );
     }
     out.push('\n');
-    if notes.iter().any(|note| note.code == NoteCode::NothingToCheck) {
+    if notes
+        .iter()
+        .any(|note| note.code == NoteCode::NothingToCheck)
+    {
         let _ = writeln!(
             out,
             "Nothing to check: no lockfile, manifest, SBOM or Cargo workspace that depgov reads was found.\n"

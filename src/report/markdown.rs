@@ -120,7 +120,7 @@ fn manifests_only(out: &mut String, report: &Report) {
         .notes
         .iter()
         .filter(|note| note.code == NoteCode::ManifestOnly)
-        .map(|note| format!("`{}`", escape(&note.file).replace('`', "'")))
+        .map(|note| escape(&note.file))
         .collect();
     if files.is_empty() {
         return;

@@ -4,10 +4,7 @@ use crate::common::{assert_rejected, inventory_of_text, inventory_snapshot};
 
 #[test]
 fn require_and_require_dev_without_platform_packages() {
-    insta::assert_snapshot!(inventory_snapshot(
-        "formats/composer-json",
-        "composer.json"
-    ));
+    insta::assert_snapshot!(inventory_snapshot("formats/composer-json", "composer.json"));
 }
 
 #[test]

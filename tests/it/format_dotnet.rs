@@ -40,7 +40,10 @@ fn malformed_project_files_are_rejected_with_their_line() {
         &inventory_of_text(
             "App.csproj",
             b"<Project><ItemGroup><PackageReference Include=\"A\" /></ItemGroup></Project>",
-            &[("Directory.Packages.props", "<Project>\n<ItemGroup>\n</Project>\n")],
+            &[(
+                "Directory.Packages.props",
+                "<Project>\n<ItemGroup>\n</Project>\n",
+            )],
         ),
         "App.csproj",
         None,

@@ -13,7 +13,10 @@ fn kotlin_dsl_with_the_version_catalog() {
 
 #[test]
 fn groovy_dsl_string_and_map_notation() {
-    insta::assert_snapshot!(inventory_snapshot("formats/gradle-build", "lib/build.gradle"));
+    insta::assert_snapshot!(inventory_snapshot(
+        "formats/gradle-build",
+        "lib/build.gradle"
+    ));
 }
 
 #[test]
@@ -44,5 +47,10 @@ fn unbalanced_braces_and_a_malformed_catalog_are_rejected_with_their_line() {
     let output = crate::common::Depgov::new(dir.path())
         .args(["inventory", "build.gradle", "--format", "json"])
         .run();
-    assert_rejected(&output, "build.gradle", None, "gradle/libs.versions.toml:2:");
+    assert_rejected(
+        &output,
+        "build.gradle",
+        None,
+        "gradle/libs.versions.toml:2:",
+    );
 }

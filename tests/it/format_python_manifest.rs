@@ -39,7 +39,11 @@ fn malformed_python_manifests_are_rejected_with_their_line() {
         "",
     );
     assert_rejected(
-        &inventory_of_text("Pipfile", b"[packages]\nflask = \"*\"\nflask = \"*\"\n", &[]),
+        &inventory_of_text(
+            "Pipfile",
+            b"[packages]\nflask = \"*\"\nflask = \"*\"\n",
+            &[],
+        ),
         "Pipfile",
         Some(3),
         "duplicate key",

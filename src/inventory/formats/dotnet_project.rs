@@ -117,7 +117,9 @@ impl Format for DotnetProject {
                 notes.push(Note::new(
                     NoteCode::Incomplete,
                     Some(line),
-                    format!("{id}'s version `{written}` uses a property this project does not define"),
+                    format!(
+                        "{id}'s version `{written}` uses a property this project does not define"
+                    ),
                 ));
             }
             let private = value(reference, "PrivateAssets")
@@ -166,7 +168,8 @@ struct Central {
 
 impl Central {
     fn read(document: &Document<'_>) -> Result<Central, ParseError> {
-        let parsed = xml::parse(document.text).map_err(|e| ParseError::in_context(document.path, e))?;
+        let parsed =
+            xml::parse(document.text).map_err(|e| ParseError::in_context(document.path, e))?;
         let root = parsed.root_element();
         let lines = LineIndex::new(document.text);
         let properties = property_groups(root);
@@ -249,6 +252,5 @@ fn lowest_version(requirement: &str) -> Option<String> {
         .strip_prefix('[')
         .and_then(|rest| rest.strip_suffix(']'))
         .filter(|inside| !inside.contains(','));
-    manifest::exact_version(exact.unwrap_or(requirement))
-        .filter(|version| !version.contains('*'))
+    manifest::exact_version(exact.unwrap_or(requirement)).filter(|version| !version.contains('*'))
 }

@@ -85,7 +85,8 @@ impl Format for GradleBuild {
             for c in code.chars() {
                 match c {
                     '{' => blocks.push(
-                        code.starts_with("dependencies") && !blocks.last().copied().unwrap_or(false),
+                        code.starts_with("dependencies")
+                            && !blocks.last().copied().unwrap_or(false),
                     ),
                     '}' => {
                         if blocks.pop().is_none() {
@@ -179,7 +180,10 @@ fn declaration(code: &str) -> Option<(&str, &str)> {
             (depth == 0).then_some(i)
         })?;
         &inside[..close]
-    } else if rest.starts_with(['"', '\'']) || rest.starts_with("group") || rest.starts_with("libs.") {
+    } else if rest.starts_with(['"', '\''])
+        || rest.starts_with("group")
+        || rest.starts_with("libs.")
+    {
         rest.split(" {").next().unwrap_or(rest)
     } else {
         return None;
@@ -222,7 +226,10 @@ fn read(arguments: &str, context: &Context<'_>) -> Result<Vec<Declared>, Option<
         if arguments.starts_with(wrapper) {
             return Err(context.note(
                 NoteCode::Incomplete,
-                format!("`{}` imports a platform (BOM), whose managed versions are not read", shorten(arguments)),
+                format!(
+                    "`{}` imports a platform (BOM), whose managed versions are not read",
+                    shorten(arguments)
+                ),
             ));
         }
     }
@@ -258,7 +265,10 @@ fn read(arguments: &str, context: &Context<'_>) -> Result<Vec<Declared>, Option<
         if text.contains('$') {
             return Err(context.note(
                 NoteCode::Incomplete,
-                format!("`{}` uses a variable, which depgov does not evaluate", shorten(&text)),
+                format!(
+                    "`{}` uses a variable, which depgov does not evaluate",
+                    shorten(&text)
+                ),
             ));
         }
         let coordinates = text.split('@').next().unwrap_or(&text);
@@ -279,7 +289,10 @@ fn read(arguments: &str, context: &Context<'_>) -> Result<Vec<Declared>, Option<
             if [group, name, version].iter().any(|v| v.contains('$')) {
                 return Err(context.note(
                     NoteCode::Incomplete,
-                    format!("`{}` uses a variable, which depgov does not evaluate", shorten(arguments)),
+                    format!(
+                        "`{}` uses a variable, which depgov does not evaluate",
+                        shorten(arguments)
+                    ),
                 ));
             }
             return Ok(vec![context.dependency(group, name, version)]);
@@ -326,7 +339,9 @@ fn map_notation(text: &str) -> Option<Vec<(&str, String)>> {
 fn resolved_version(version: &str) -> Option<String> {
     let version = version.strip_suffix("!!").unwrap_or(version);
     let dynamic = version.contains(['+', '[', '(', ',']) || version.starts_with("latest.");
-    (!dynamic).then(|| manifest::exact_version(version)).flatten()
+    (!dynamic)
+        .then(|| manifest::exact_version(version))
+        .flatten()
 }
 
 /// A catalog alias as its accessor spells it: `-`, `_` and `.` all separate.
@@ -428,7 +443,9 @@ fn version_of(value: &toml::Value) -> Option<String> {
     }
     let rich = value.as_table()?;
     let text = |key: &str| rich.get(key).and_then(toml::Value::as_str);
-    text("strictly")
-        .map(|v| format!("{v}!!"))
-        .or_else(|| text("require").or_else(|| text("prefer")).map(str::to_owned))
+    text("strictly").map(|v| format!("{v}!!")).or_else(|| {
+        text("require")
+            .or_else(|| text("prefer"))
+            .map(str::to_owned)
+    })
 }

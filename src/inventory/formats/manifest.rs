@@ -110,7 +110,10 @@ pub fn components(
 /// Rejects a line of a text manifest (Gemfile, build script) that holds a control character:
 /// such a file is not the source text it claims to be.
 pub fn check_text(line: &str, number: u32) -> Result<(), crate::inventory::ParseError> {
-    match line.chars().find(|c| c.is_control() && *c != '\t' && *c != '\r') {
+    match line
+        .chars()
+        .find(|c| c.is_control() && *c != '\t' && *c != '\r')
+    {
         Some(c) => Err(crate::inventory::ParseError::at(
             number,
             format!(
@@ -149,7 +152,9 @@ mod tests {
         assert_eq!(exact_version("1.2.3").as_deref(), Some("1.2.3"));
         assert_eq!(exact_version("==2.0").as_deref(), Some("2.0"));
         assert_eq!(exact_version("= 1.0.0-rc.1").as_deref(), Some("1.0.0-rc.1"));
-        for range in ["^1.2", "~1.2", ">=1", "1.x || 2", "1.x", "*", "", "latest", "1.2.*"] {
+        for range in [
+            "^1.2", "~1.2", ">=1", "1.x || 2", "1.x", "*", "", "latest", "1.2.*",
+        ] {
             assert_eq!(exact_version(range), None, "{range}");
         }
     }

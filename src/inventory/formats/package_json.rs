@@ -89,7 +89,11 @@ fn dependency(file: &str, name: &str, spec: &str, line: u32) -> Result<Option<De
     let is_git = ["git+", "git:", "git@", "github:", "gitlab:", "bitbucket:"]
         .iter()
         .any(|prefix| spec.starts_with(prefix))
-        || (is_url && spec.split('#').next().is_some_and(|url| url.ends_with(".git")));
+        || (is_url
+            && spec
+                .split('#')
+                .next()
+                .is_some_and(|url| url.ends_with(".git")));
     // `user/repo` is GitHub shorthand; a range never holds a slash.
     let is_github_shorthand =
         !spec.contains(':') && spec.contains('/') && !spec.starts_with(['.', '/', '~']);

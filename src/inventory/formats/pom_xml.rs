@@ -186,9 +186,9 @@ impl Format for PomXml {
             );
         }
         if let Some(profiles) = child(project, "profiles") {
-            let has_dependencies = profiles.descendants().any(|node| {
-                node.is_element() && node.tag_name().name() == "dependency"
-            });
+            let has_dependencies = profiles
+                .descendants()
+                .any(|node| node.is_element() && node.tag_name().name() == "dependency");
             if has_dependencies {
                 notes.push(Note::new(
                     NoteCode::Ignored,
@@ -197,10 +197,7 @@ impl Format for PomXml {
                 ));
             }
         }
-        let root = format!(
-            "{own_group}:{}",
-            properties.resolve(&own.artifact)
-        );
+        let root = format!("{own_group}:{}", properties.resolve(&own.artifact));
         Ok(Parsed {
             components: manifest::components(Ecosystem::Maven, input.file.path, &root, declared),
             notes,
@@ -245,7 +242,9 @@ impl Pom {
     fn read(project: Node<'_, '_>) -> Pom {
         let parent = child(project, "parent").map(|parent| Coordinates {
             group: child_text(parent, "groupId").unwrap_or_default().to_owned(),
-            artifact: child_text(parent, "artifactId").unwrap_or_default().to_owned(),
+            artifact: child_text(parent, "artifactId")
+                .unwrap_or_default()
+                .to_owned(),
             version: child_text(parent, "version").map(str::to_owned),
             offset: parent.range().start,
         });
@@ -264,7 +263,9 @@ impl Pom {
                 .into_iter()
                 .flat_map(|list| children(list, "dependency"))
                 .map(|dependency| Dependency {
-                    group: child_text(dependency, "groupId").unwrap_or_default().to_owned(),
+                    group: child_text(dependency, "groupId")
+                        .unwrap_or_default()
+                        .to_owned(),
                     artifact: child_text(dependency, "artifactId")
                         .unwrap_or_default()
                         .to_owned(),
@@ -297,7 +298,14 @@ impl Pom {
 /// A parent that is not there, or not a POM, ends the chain with a note.
 fn ancestors(own: &Pom, input: &Input<'_>, lines: &LineIndex, notes: &mut Vec<Note>) -> Vec<Pom> {
     let mut chain: Vec<Pom> = Vec::new();
-    let mut wanted = own.parent.as_ref().map(|p| (p.group.clone(), p.artifact.clone(), p.version.clone(), p.offset));
+    let mut wanted = own.parent.as_ref().map(|p| {
+        (
+            p.group.clone(),
+            p.artifact.clone(),
+            p.version.clone(),
+            p.offset,
+        )
+    });
     while let Some((group, artifact, version, offset)) = wanted.take() {
         let found = input.context.iter().find_map(|document| {
             let parsed = roxmltree::Document::parse(document.text).ok()?;
@@ -307,7 +315,14 @@ fn ancestors(own: &Pom, input: &Input<'_>, lines: &LineIndex, notes: &mut Vec<No
         });
         match found {
             Some(pom) if chain.len() < 32 => {
-                wanted = pom.parent.as_ref().map(|p| (p.group.clone(), p.artifact.clone(), p.version.clone(), p.offset));
+                wanted = pom.parent.as_ref().map(|p| {
+                    (
+                        p.group.clone(),
+                        p.artifact.clone(),
+                        p.version.clone(),
+                        p.offset,
+                    )
+                });
                 chain.push(pom);
             }
             _ => {
@@ -382,7 +397,9 @@ impl Properties {
             let mut out = String::with_capacity(text.len());
             let mut rest = &text[..];
             while let Some(open) = rest.find("${") {
-                let Some(close) = rest[open..].find('}') else { break };
+                let Some(close) = rest[open..].find('}') else {
+                    break;
+                };
                 let name = &rest[open + 2..open + close];
                 out.push_str(&rest[..open]);
                 match self.values.get(name) {

@@ -56,9 +56,9 @@ fn without_position(message: &str) -> String {
         let end = after
             .find(|c: char| !(c.is_ascii_digit() || c == ':'))
             .unwrap_or(after.len());
-        let is_position = after[..end].split_once(':').is_some_and(|(row, col)| {
-            !row.is_empty() && !col.is_empty() && !col.contains(':')
-        });
+        let is_position = after[..end]
+            .split_once(':')
+            .is_some_and(|(row, col)| !row.is_empty() && !col.is_empty() && !col.contains(':'));
         out.push_str(&rest[..i]);
         if !is_position {
             out.push_str(" at ");
