@@ -60,6 +60,7 @@ fn parse(format: &dyn Format, path: &str, text: &str, manifest: Option<(&str, &s
     let input = Input {
         file: Document { path, text },
         manifest: manifest.map(|(path, text)| Document { path, text }),
+        context: &[],
     };
     format
         .parse(&input)
@@ -179,6 +180,7 @@ fn components() -> Vec<Component> {
             text: &lock,
         },
         manifest: None,
+        context: &[],
     };
     npm.parse(&input).expect("a valid lockfile").components
 }

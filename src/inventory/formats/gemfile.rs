@@ -193,7 +193,9 @@ fn string_literal(text: &str) -> Option<String> {
     let text = text.trim();
     let quote = text.chars().next().filter(|c| matches!(c, '"' | '\''))?;
     let inner = text.strip_prefix(quote)?.strip_suffix(quote)?;
-    let plain = !inner.contains(quote) && !(quote == '"' && inner.contains("#{"));
+    // Double quotes interpolate `#{…}`, which only Ruby can evaluate.
+    let interpolates = quote == '"' && inner.contains("#{");
+    let plain = !(inner.contains(quote) || interpolates);
     plain.then(|| inner.to_owned())
 }
 

@@ -88,10 +88,8 @@ impl Format for GradleBuild {
                         code.starts_with("dependencies")
                             && !blocks.last().copied().unwrap_or(false),
                     ),
-                    '}' => {
-                        if blocks.pop().is_none() {
-                            return Err(ParseError::at(line, "`}` closes no block"));
-                        }
+                    '}' if blocks.pop().is_none() => {
+                        return Err(ParseError::at(line, "`}` closes no block"));
                     }
                     _ => {}
                 }

@@ -69,24 +69,6 @@ fn without_position(message: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn positions_are_taken_out_of_messages() {
-        assert_eq!(
-            without_position("attribute 'Include' at 3:42 is already defined"),
-            "attribute 'Include' is already defined"
-        );
-        assert_eq!(
-            without_position("unexpected end of stream at 5:1"),
-            "unexpected end of stream"
-        );
-        assert_eq!(without_position("look at this"), "look at this");
-    }
-}
-
 /// The child elements of `node` called `name`.
 pub fn children<'a, 'input: 'a>(
     node: Node<'a, 'input>,
@@ -113,4 +95,22 @@ pub fn child_text<'a>(node: Node<'a, '_>, name: &str) -> Option<&'a str> {
 /// The 1-based line on which `node` starts.
 pub fn line(lines: &LineIndex, node: Node<'_, '_>) -> u32 {
     lines.line(node.range().start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_taken_out_of_messages() {
+        assert_eq!(
+            without_position("attribute 'Include' at 3:42 is already defined"),
+            "attribute 'Include' is already defined"
+        );
+        assert_eq!(
+            without_position("unexpected end of stream at 5:1"),
+            "unexpected end of stream"
+        );
+        assert_eq!(without_position("look at this"), "look at this");
+    }
 }
