@@ -120,6 +120,7 @@ impl Stages<'_> {
     /// Inventory and facts: the components, with what the facts sources know of them.
     pub fn inventory(&self, inputs: Vec<ReadInput>) -> Inventory {
         let mut inventory = discover::assemble(inputs);
+        discover::note_nothing_to_check(&mut inventory);
         self.facts.fill(&mut inventory);
         inventory
     }

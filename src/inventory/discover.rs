@@ -498,11 +498,10 @@ pub fn read_inputs(
     }
 }
 
-/// One inventory from what each input gave. Without any input, there is nothing to check,
-/// which the inventory notes.
-pub fn assemble(inputs: Vec<ReadInput>) -> Inventory {
-    let mut inventory = Inventory::default();
-    if inputs.is_empty() {
+/// Notes that a tree without any input has nothing to check, for the reports of a local run
+/// (an organisation scan counts such repositories instead).
+pub fn note_nothing_to_check(inventory: &mut Inventory) {
+    if inventory.inputs.is_empty() {
         inventory.note(
             ".",
             vec![super::Note::new(
@@ -513,6 +512,11 @@ pub fn assemble(inputs: Vec<ReadInput>) -> Inventory {
             )],
         );
     }
+}
+
+/// One inventory from what each input gave.
+pub fn assemble(inputs: Vec<ReadInput>) -> Inventory {
+    let mut inventory = Inventory::default();
     for read in inputs {
         inventory.note(&read.path, read.notes);
         inventory.add(read.path, &read.format, read.components);
