@@ -349,7 +349,14 @@ impl Builder {
     ) {
         for (id, ring) in uses {
             let purl = crate::model::purl::for_component(id.ecosystem, &id.name, "");
-            self.add_use(purl, id.ecosystem, &id.name, &id.version, ring, &repo.name);
+            self.add_use(
+                purl,
+                id.ecosystem,
+                &id.name,
+                id.version_or_requirement(),
+                ring,
+                &repo.name,
+            );
         }
         for waiver in repo.findings.iter().filter_map(|f| f.waiver.as_ref()) {
             if let Some(exception) = self
