@@ -88,20 +88,24 @@ fn repository() -> tempfile::TempDir {
     repo
 }
 
-fn findings(report: &Value) -> Vec<(String, String, String)> {
-    report["findings"]
+/// Three fields of each finding, by JSON pointer (`/component/name`), sorted.
+fn findings(report: &Value, fields: [&str; 3]) -> Vec<(String, String, String)> {
+    let mut found: Vec<(String, String, String)> = report["findings"]
         .as_array()
         .expect("findings")
         .iter()
         .map(|f| {
-            let text = |v: &Value| v.as_str().unwrap_or("-").to_owned();
-            (
-                text(&f["component"]["name"]),
-                text(&f["rule"]),
-                text(&f["message"]),
-            )
+            let text = |pointer: &str| {
+                f.pointer(pointer)
+                    .and_then(Value::as_str)
+                    .unwrap_or("-")
+                    .to_owned()
+            };
+            (text(fields[0]), text(fields[1]), text(fields[2]))
         })
-        .collect()
+        .collect();
+    found.sort();
+    found
 }
 
 #[test]
@@ -111,8 +115,7 @@ fn versions_entries_apply_when_the_requirement_can_resolve_into_the_range() {
         .args(["check", "--format", "json"])
         .run();
     assert_eq!(code(&output), 1, "{}", stderr(&output));
-    let mut found = findings(&json(&output));
-    found.sort();
+    let found = findings(&json(&output), ["/component/name", "/rule", "/message"]);
     assert_eq!(
         found,
         [
@@ -247,21 +250,7 @@ fn the_gate_sees_a_dependency_added_to_a_manifest_as_new() {
         .run();
     assert_eq!(code(&output), 1, "{}", stderr(&output));
     let report = json(&output);
-    let changes: Vec<(String, String, String)> = report["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            let text = |v: &Value| v.as_str().unwrap_or("-").to_owned();
-            (
-                text(&f["component"]["name"]),
-                text(&f["location"]["file"]),
-                text(&f["change"]),
-            )
-        })
-        .collect();
-    let mut changes = changes;
-    changes.sort();
+    let changes = findings(&report, ["/component/name", "/location/file", "/change"]);
     assert_eq!(
         changes,
         [
