@@ -19,6 +19,6 @@ inventory="DEPGOV_CACHE_DIR=$work/cache $depgov inventory --offline --format jso
 for tree in maven dotnet; do
   eval "$inventory $work/$tree" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(sys.argv[1] + ":", len(d["inputs"]), "inputs,", len(d["components"]), "components")' "$tree"
 done
-python3 "$here/bench/sidebyside.py" --rounds "$rounds" \
+python3 "$here/bench/sidebyside.py" --rounds "$rounds" --no-ratio \
   "$inventory $work/maven" \
   "$inventory $work/dotnet"

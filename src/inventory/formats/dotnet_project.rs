@@ -22,7 +22,7 @@ use std::collections::HashMap;
 
 use roxmltree::Node;
 
-use super::manifest::{self, Declared};
+use super::manifest::{self, Declared, ParsedOnce};
 use super::xml::{self, child_text};
 use crate::inventory::text::LineIndex;
 use crate::inventory::{Coverage, Document, Format, Input, Note, ParseError, Parsed};
@@ -71,7 +71,12 @@ impl Format for DotnetProject {
         }
         let lines = LineIndex::new(input.file.text);
         // The nearest Directory.Packages.props is the one MSBuild imports.
-        let props = input.context.first().map(Central::read).transpose()?;
+        static CENTRAL: ParsedOnce<Central> = ParsedOnce::new();
+        let props = input
+            .context
+            .first()
+            .map(|document| CENTRAL.get(document, Central::read))
+            .transpose()?;
         let mut properties = props
             .as_ref()
             .map(|central| central.properties.clone())

@@ -6,6 +6,9 @@
 //! requirement, NuGet's lowest applicable version); otherwise it is empty.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
+
+use crate::inventory::Document;
 
 use crate::model::license::License;
 use crate::model::registry;
@@ -105,6 +108,53 @@ pub fn components(
         });
     }
     merged
+}
+
+/// A context file parsed once for every input that reads it: the projects of a .NET solution
+/// share one `Directory.Packages.props`, the modules of a Maven reactor one parent POM, and
+/// parsing it once rather than once per input keeps thousands of inputs fast. Entries are
+/// keyed by path and checked against the text, so a different text (another tree, the base of
+/// a change) is parsed anew.
+pub struct ParsedOnce<T> {
+    parsed: Mutex<Option<HashMap<String, (String, Arc<T>)>>>,
+}
+
+impl<T> ParsedOnce<T> {
+    pub const fn new() -> Self {
+        ParsedOnce {
+            parsed: Mutex::new(None),
+        }
+    }
+
+    /// `parse` of the document, or what it gave for the same path and text before.
+    pub fn get<E>(
+        &self,
+        document: &Document<'_>,
+        parse: impl FnOnce(&Document<'_>) -> Result<T, E>,
+    ) -> Result<Arc<T>, E> {
+        let known = self.lock().as_ref().and_then(|parsed| {
+            parsed
+                .get(document.path)
+                .filter(|(text, _)| text == document.text)
+                .map(|(_, value)| Arc::clone(value))
+        });
+        if let Some(value) = known {
+            return Ok(value);
+        }
+        let value = Arc::new(parse(document)?);
+        self.lock().get_or_insert_with(HashMap::new).insert(
+            document.path.to_owned(),
+            (document.text.to_owned(), Arc::clone(&value)),
+        );
+        Ok(value)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<HashMap<String, (String, Arc<T>)>>> {
+        // A panic while holding the lock leaves entries that are still valid.
+        self.parsed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 /// Rejects a line of a text manifest (Gemfile, build script) that holds a control character:

@@ -21,10 +21,11 @@
 //! profile is active is decided at build time.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use roxmltree::Node;
 
-use super::manifest::{self, Declared};
+use super::manifest::{self, Declared, ParsedOnce};
 use super::xml::{self, child, child_text, children};
 use crate::inventory::text::LineIndex;
 use crate::inventory::{Coverage, Format, Input, Note, ParseError, Parsed};
@@ -74,7 +75,9 @@ impl Format for PomXml {
         let mut notes = Vec::new();
         let own = Pom::read(project);
         let ancestors = ancestors(&own, input, &lines, &mut notes);
-        let chain: Vec<&Pom> = std::iter::once(&own).chain(&ancestors).collect();
+        let chain: Vec<&Pom> = std::iter::once(&own)
+            .chain(ancestors.iter().map(AsRef::as_ref))
+            .collect();
         let properties = Properties::of(&chain);
 
         let mut managed: HashMap<(String, String), Managed> = HashMap::new();
@@ -296,8 +299,15 @@ impl Pom {
 
 /// The parent POMs of `own`, nearest first, found among the POMs above it in the repository.
 /// A parent that is not there, or not a POM, ends the chain with a note.
-fn ancestors(own: &Pom, input: &Input<'_>, lines: &LineIndex, notes: &mut Vec<Note>) -> Vec<Pom> {
-    let mut chain: Vec<Pom> = Vec::new();
+fn ancestors(
+    own: &Pom,
+    input: &Input<'_>,
+    lines: &LineIndex,
+    notes: &mut Vec<Note>,
+) -> Vec<Arc<Pom>> {
+    // The modules of a reactor share their parents: each is parsed once.
+    static POMS: ParsedOnce<Pom> = ParsedOnce::new();
+    let mut chain: Vec<Arc<Pom>> = Vec::new();
     let mut wanted = own.parent.as_ref().map(|p| {
         (
             p.group.clone(),
@@ -308,8 +318,12 @@ fn ancestors(own: &Pom, input: &Input<'_>, lines: &LineIndex, notes: &mut Vec<No
     });
     while let Some((group, artifact, version, offset)) = wanted.take() {
         let found = input.context.iter().find_map(|document| {
-            let parsed = roxmltree::Document::parse(document.text).ok()?;
-            let pom = Pom::read(parsed.root_element());
+            // A parent that is not XML is rejected as an input of its own.
+            let pom = POMS
+                .get(document, |document| {
+                    xml::parse(document.text).map(|parsed| Pom::read(parsed.root_element()))
+                })
+                .ok()?;
             (pom.group.as_deref() == Some(group.as_str()) && pom.artifact == artifact)
                 .then_some(pom)
         });
