@@ -116,7 +116,16 @@ pub fn components(
 /// keyed by path and checked against the text, so a different text (another tree, the base of
 /// a change) is parsed anew.
 pub struct ParsedOnce<T> {
-    parsed: Mutex<Option<HashMap<String, (String, Arc<T>)>>>,
+    parsed: Mutex<Option<ByPath<T>>>,
+}
+
+/// What was parsed, by path: the text it was parsed from, and the result.
+type ByPath<T> = HashMap<String, (String, Arc<T>)>;
+
+impl<T> Default for ParsedOnce<T> {
+    fn default() -> Self {
+        ParsedOnce::new()
+    }
 }
 
 impl<T> ParsedOnce<T> {
@@ -149,7 +158,7 @@ impl<T> ParsedOnce<T> {
         Ok(value)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<HashMap<String, (String, Arc<T>)>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<ByPath<T>>> {
         // A panic while holding the lock leaves entries that are still valid.
         self.parsed
             .lock()
