@@ -65,6 +65,7 @@ fn parse(format: &dyn Format, path: &str, text: &str, manifest: Option<(&str, &s
         file: Document { path, text },
         manifest: manifest.map(|(path, text)| Document { path, text }),
         members: &[],
+        context: &[],
     };
     format
         .parse(&input)
@@ -185,6 +186,7 @@ fn components() -> Vec<Component> {
         },
         manifest: None,
         members: &[],
+        context: &[],
     };
     npm.parse(&input).expect("a valid lockfile").components
 }

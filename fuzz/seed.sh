@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the seed corpora in fuzz/corpus/TARGET from the repository's own test fixtures and
-# documentation, so that no copies are committed: every lockfile and SBOM under tests/fixtures
+# documentation, so that no copies are committed: every lockfile, SBOM and manifest under tests/fixtures
 # seeds the target of its format (alone, and followed by a NUL byte and the manifest beside it,
 # which is how the targets take a manifest), and every policy file and policy example in the
 # docs seeds `policy`. Files are named by their SHA-1, as libFuzzer names what it adds.
@@ -53,6 +53,14 @@ while IFS= read -r -d '' file; do
     bom.json | sbom.json)
       if grep -q '"spdxVersion"' "$file"; then seed spdx "" "$file"
       else seed cyclonedx "" "$file"; fi ;;
+    package.json) seed package_json "" "$file" ;;
+    pom.xml) seed pom_xml "" "$file" ;;
+    *.csproj | *.fsproj | *.vbproj) seed dotnet_project "" "$file" ;;
+    pyproject.toml) seed pyproject_toml "" "$file" ;;
+    Pipfile) seed pipfile "" "$file" ;;
+    composer.json) seed composer_json "" "$file" ;;
+    Gemfile) seed gemfile "" "$file" ;;
+    build.gradle | build.gradle.kts) seed gradle_build "" "$file" ;;
     depgov.toml) seed policy "" "$file" ;;
   esac
 done < <(find tests/fixtures -type f -print0)

@@ -276,6 +276,10 @@ pub(crate) struct InputArgs {
     /// Read Cargo.lock as text instead of resolving workspaces with cargo (no cargo, no network).
     #[arg(long)]
     lockfile_only: bool,
+    /// Fail (exit 2) when the directory holds no lockfile, manifest or SBOM depgov reads,
+    /// instead of reporting that there is nothing to check.
+    #[arg(long)]
+    require_inputs: bool,
     /// Only these ecosystems (comma separated): cargo, npm, pypi, golang, gem, composer, maven,
     /// nuget.
     #[arg(long, value_delimiter = ',', value_name = "LIST")]
@@ -305,6 +309,7 @@ impl InputArgs {
             manifest_path: self.manifest_path.clone(),
             ecosystems: ecosystems(&self.ecosystem)?,
             lockfile_only: self.lockfile_only,
+            require_inputs: self.require_inputs,
             cargo: CargoOptions {
                 all_features: self.all_features,
                 no_default_features: self.no_default_features,

@@ -55,7 +55,7 @@ pub enum Error {
     },
 
     #[error(
-        "found no lockfile, SBOM or Cargo workspace under {dir}; depgov reads the files listed in docs/ecosystems.md"
+        "found no lockfile, manifest, SBOM or Cargo workspace under {dir}, and --require-inputs asks for one; depgov reads the files listed in docs/ecosystems.md"
     )]
     NothingFound { dir: String },
 

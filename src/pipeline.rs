@@ -38,6 +38,8 @@ pub struct Selection {
     pub ecosystems: Option<BTreeSet<Ecosystem>>,
     /// Read Cargo.lock as text instead of resolving workspaces with Cargo.
     pub lockfile_only: bool,
+    /// A directory without any input is an error rather than nothing to check.
+    pub require_inputs: bool,
     pub cargo: CargoOptions,
 }
 
@@ -55,6 +57,7 @@ pub fn discover(selection: &Selection, policy: &Policy) -> Result<Discovered, Er
         selection.ecosystems.clone(),
         selection.lockfile_only,
     )?;
+    options.require_inputs = selection.require_inputs;
     let scan = discover::scan(
         &selection.path,
         selection.manifest_path.as_deref(),
@@ -117,6 +120,7 @@ impl Stages<'_> {
     /// Inventory and facts: the components, with what the facts sources know of them.
     pub fn inventory(&self, inputs: Vec<ReadInput>) -> Inventory {
         let mut inventory = discover::assemble(inputs);
+        discover::note_nothing_to_check(&mut inventory);
         self.facts.fill(&mut inventory);
         inventory
     }

@@ -38,6 +38,7 @@ pub fn lockfile(name: &str, path: &str, data: &[u8]) {
             text,
         }),
         members: &[],
+        context: &[],
     };
     let _ = format.sniff(file);
     let _ = format.parse(&input);

@@ -141,11 +141,16 @@ fn judge_component(
     let name = &component.id.name;
     let (ring, message) = match entry {
         Some(entry) => {
+            let requirement_only = component.id.version.is_empty();
             let versions = entry
                 .selector
                 .versions_text
                 .as_ref()
-                .map(|range| format!(" (versions {range})"))
+                .map(|range| match requirement_only {
+                    // A manifest's requirement, not an installed version: say what matched.
+                    true => format!(" (a requirement that can resolve into versions {range})"),
+                    false => format!(" (versions {range})"),
+                })
                 .unwrap_or_default();
             let sunset = match entry.sunset {
                 Some(day) if today <= day => format!("; it must be gone by {day}"),
@@ -154,7 +159,8 @@ fn judge_component(
             };
             let message = format!(
                 "{name} {}{versions} is on the {} ring{sunset}",
-                component.id.version, entry.ring
+                component.id.version_or_requirement(),
+                entry.ring
             );
             (entry.ring, message)
         }

@@ -40,7 +40,7 @@ use remote::npmrc::Npmrc;
 use remote::{Usage, Wanted};
 
 use crate::inventory::Inventory;
-use crate::model::facts::{FactSource, FactsReport, SourceKind, SourceReport};
+use crate::model::facts::{FactSource, FactsReport, Gap, SourceKind, SourceReport};
 use crate::model::license::License;
 use crate::model::purl::normalize_name;
 use crate::model::registry;
@@ -79,6 +79,13 @@ impl Key {
             .as_deref()
             .is_none_or(|o| !o.starts_with("git ") && !o.starts_with("path "))
     }
+}
+
+/// A component a manifest declares without naming one version: no source is asked about it
+/// (what the newest version its requirement allows would be is not known without the
+/// registry's version list, which depgov does not fetch).
+fn requirement_only(component: &Component) -> bool {
+    component.id.version.is_empty() && component.id.requirement.is_some()
 }
 
 /// The facts stage of one run.
@@ -125,6 +132,7 @@ impl Stage {
             inventories
                 .iter()
                 .flat_map(|inventory| &inventory.components)
+                .filter(|component| !requirement_only(component))
                 .filter_map(|component| {
                     let key = Key::of(component);
                     let has_license = !matches!(component.license, License::Unknown);
@@ -143,6 +151,12 @@ impl Stage {
         let known = self.lock_answers();
         for inventory in inventories.iter_mut() {
             for component in &mut inventory.components {
+                if requirement_only(component) {
+                    if matches!(component.license, License::Unknown) {
+                        component.facts.license_unknown = Some(Gap::RequirementOnly);
+                    }
+                    continue;
+                }
                 let Some(answers) = known.get(&Key::of(component)) else {
                     continue;
                 };

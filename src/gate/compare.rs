@@ -72,7 +72,7 @@ pub fn compare(
         base_versions
             .entry(key(&component.id))
             .or_default()
-            .insert(&component.id.version);
+            .insert(component.id.version_or_requirement());
     }
     let base_rules: HashSet<FindingKey> = base.findings.iter().filter_map(finding_key).collect();
     if policy.criteria.get(Criterion::LicenseChanged).is_some() {
@@ -86,7 +86,8 @@ pub fn compare(
         let same_finding = finding_key(finding).is_some_and(|k| base_rules.contains(&k));
         let change = match base_versions.get(&key(id)) {
             None => Change::New,
-            Some(versions) if versions.contains(id.version.as_str()) => Change::Existing,
+            // A manifest's component is the same when its requirement is.
+            Some(versions) if versions.contains(id.version_or_requirement()) => Change::Existing,
             Some(_) if same_finding => Change::Changed,
             Some(_) => Change::New,
         };
@@ -183,7 +184,10 @@ fn relicensed(
         let Some(before) = at_base.get(&key(&component.id)) else {
             continue;
         };
-        if before.iter().any(|b| b.id.version == component.id.version) {
+        if before
+            .iter()
+            .any(|b| b.id.version_or_requirement() == component.id.version_or_requirement())
+        {
             continue;
         }
         let accepted = policy

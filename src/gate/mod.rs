@@ -79,16 +79,7 @@ impl Base {
         });
         let unchanged = |input: &Planned| match input {
             Planned::CargoWorkspace { .. } => !manifests_changed,
-            Planned::File {
-                path,
-                manifest,
-                members,
-                ..
-            } => {
-                !self.changed.contains(path)
-                    && manifest.as_ref().is_none_or(|m| !self.changed.contains(m))
-                    && members.iter().all(|m| !self.changed.contains(m))
-            }
+            Planned::File { .. } => input.files().all(|f| !self.changed.contains(f)),
         };
         let at_base = |path: &str| self.files.iter().any(|file| file == path);
         let inputs = if head.named {
@@ -101,11 +92,13 @@ impl Base {
                         manifest,
                         shadows,
                         members,
+                        context,
                     } => Planned::File {
                         path: path.clone(),
                         manifest: manifest.clone().filter(|m| at_base(m)),
                         shadows: shadows.clone().filter(|s| at_base(s)),
                         members: members.iter().filter(|m| at_base(m)).cloned().collect(),
+                        context: context.iter().filter(|c| at_base(c)).cloned().collect(),
                     },
                     cargo => cargo.clone(),
                 })

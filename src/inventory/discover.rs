@@ -85,6 +85,8 @@ pub struct ScanOptions {
     pub ecosystems: Option<BTreeSet<Ecosystem>>,
     /// Read Cargo.lock as text instead of resolving Cargo workspaces with Cargo.
     pub lockfile_only: bool,
+    /// A directory without any input is an error (`--require-inputs`), not nothing to check.
+    pub require_inputs: bool,
 }
 
 impl ScanOptions {
@@ -100,6 +102,7 @@ impl ScanOptions {
             exclude: Exclude::for_policy(exclude)?,
             ecosystems,
             lockfile_only,
+            require_inputs: false,
         })
     }
 
@@ -116,7 +119,8 @@ impl ScanOptions {
 pub enum Planned {
     /// A Cargo workspace, resolved by Cargo itself.
     CargoWorkspace { manifest: String },
-    /// A lockfile or SBOM, with the manifest beside it when the format has one.
+    /// A lockfile, SBOM or manifest, with the manifest beside it when the format has one and
+    /// the context files it reads with it.
     File {
         path: String,
         manifest: Option<String>,
@@ -125,6 +129,8 @@ pub enum Planned {
         /// Manifests below it that may be its workspace members'
         /// ([`Format::reads_member_manifests`]).
         members: Vec<String>,
+        /// Files read with it from its directory and those above ([`Format::context`]).
+        context: Vec<String>,
     },
 }
 
@@ -138,6 +144,30 @@ impl Planned {
             Planned::CargoWorkspace { manifest } => manifest,
             Planned::File { path, .. } => path,
         }
+    }
+
+    /// Every file reading it takes as text: the input, the manifest beside it, its workspace
+    /// members' manifests, its context files. (Cargo reads a workspace's own files itself.)
+    pub fn files(&self) -> impl Iterator<Item = &String> {
+        let (path, manifest, members, context) = match self {
+            Planned::CargoWorkspace { manifest } => (manifest, None, &[][..], &[][..]),
+            Planned::File {
+                path,
+                manifest,
+                members,
+                context,
+                ..
+            } => (
+                path,
+                manifest.as_ref(),
+                members.as_slice(),
+                context.as_slice(),
+            ),
+        };
+        std::iter::once(path)
+            .chain(manifest)
+            .chain(members)
+            .chain(context)
     }
 }
 
@@ -156,26 +186,63 @@ fn join(dir: &str, name: &str) -> String {
     }
 }
 
-/// The files discovery cares about: files some format reads, and manifests.
-fn interesting(path: &str) -> bool {
+/// The files discovery cares about: files some format reads, manifests, and context files.
+pub fn interesting(path: &str) -> bool {
     let (_, file_name) = split(path);
     file_name == "Cargo.toml"
-        || formats::all()
+        || formats::all().iter().any(|f| {
+            f.matches_path(path)
+                || f.manifest_name() == Some(file_name)
+                || f.context()
+                    .iter()
+                    .any(|c| path == *c || path.ends_with(&format!("/{c}")))
+        })
+}
+
+/// `dir` and every directory above it, nearest first, ending with the root (`""`).
+fn ancestors(dir: &str) -> impl Iterator<Item = &str> {
+    let mut next = Some(dir);
+    std::iter::from_fn(move || {
+        let current = next?;
+        next = match current.rfind('/') {
+            Some(i) => Some(&current[..i]),
+            None if current.is_empty() => None,
+            None => Some(""),
+        };
+        Some(current)
+    })
+}
+
+/// Whether a lockfile covers the manifest at `path`, among all the tree's files.
+fn covered(path: &str, coverage: super::Coverage, all: &HashSet<&str>) -> bool {
+    let (dir, _) = split(path);
+    let mut dirs = ancestors(dir);
+    let lock_in = |dir: &str| {
+        coverage
+            .lockfiles
             .iter()
-            .any(|f| f.matches_path(path) || f.manifest_name() == Some(file_name))
+            .any(|lock| all.contains(join(dir, lock).as_str()))
+    };
+    if coverage.from_above {
+        dirs.any(lock_in)
+    } else {
+        lock_in(dir)
+    }
 }
 
 /// Picks the inputs among a tree's repository-relative file paths. A directory with a
 /// manifest and a lockfile is one input (the lockfile, reading the manifest for lines); a
 /// Cargo workspace is one input at its root.
-pub fn plan(files: &[String], options: &ScanOptions) -> Vec<Planned> {
-    let files: Vec<&str> = files
+pub fn plan(all_files: &[String], options: &ScanOptions) -> Vec<Planned> {
+    let files: Vec<&str> = all_files
         .iter()
         .map(String::as_str)
         .filter(|f| is_ancestor(&options.base, split(f).0) || split(f).0 == options.base)
         .filter(|f| !options.exclude.excludes(f, &options.base))
         .collect();
     let present: HashSet<&str> = files.iter().copied().collect();
+    // Lockfiles and context files above the scanned directory count too.
+    let everywhere: HashSet<&str> = all_files.iter().map(String::as_str).collect();
     let cargo_dirs: BTreeSet<&str> = files
         .iter()
         .filter(|f| split(f).1 == "Cargo.toml")
@@ -210,6 +277,11 @@ pub fn plan(files: &[String], options: &ScanOptions) -> Vec<Planned> {
         if read_by_cargo {
             continue;
         }
+        if let Some(coverage) = format.covered_by() {
+            if covered(file, coverage, &everywhere) {
+                continue;
+            }
+        }
         let file_name = split(file).1;
         let beside = |name: &str| Some(join(dir, name)).filter(|p| present.contains(p.as_str()));
         let shadowed = PRECEDENCE
@@ -233,11 +305,16 @@ pub fn plan(files: &[String], options: &ScanOptions) -> Vec<Planned> {
                 .collect(),
             _ => Vec::new(),
         };
+        let context = ancestors(dir)
+            .flat_map(|d| format.context().iter().map(move |c| join(d, c)))
+            .filter(|c| c != file && everywhere.contains(c.as_str()))
+            .collect();
         planned.push(Planned::File {
             path: (*file).to_owned(),
             manifest: format.manifest_name().and_then(beside),
             shadows,
             members,
+            context,
         });
     }
     planned.sort_by(|a, b| a.path().cmp(b.path()));
@@ -298,7 +375,7 @@ pub fn scan(
         };
         let files = walk(&root, path, &options.exclude)?;
         let planned = plan(&files, options);
-        if planned.is_empty() {
+        if planned.is_empty() && options.require_inputs {
             return Err(Error::NothingFound {
                 dir: paths::display_path(path),
             });
@@ -347,6 +424,15 @@ pub fn scan(
         let below = walk(&root, dir, &exclude)?;
         siblings.extend(below.into_iter().filter(|f| split(f).0 != options.base));
     }
+    // The files the format reads with this one from the directories above (a parent POM).
+    let context = formats::for_file(&file, None).map_or(&[][..], |format| format.context());
+    let mut siblings: Vec<String> = ancestors(split(&file).0)
+        .flat_map(|dir| context.iter().map(move |name| join(dir, name)))
+        .filter(|path| root.join(path).is_file())
+        .chain(siblings)
+        .collect();
+    siblings.sort();
+    siblings.dedup();
     let planned: Vec<Planned> = plan(&siblings, options)
         .into_iter()
         .filter(|p| p.path() == file || named_cargo_toml && split(p.path()).1 == "Cargo.lock")
@@ -490,6 +576,22 @@ pub fn read_inputs(
     }
 }
 
+/// Notes that a tree without any input has nothing to check, for the reports of a local run
+/// (an organisation scan counts such repositories instead).
+pub fn note_nothing_to_check(inventory: &mut Inventory) {
+    if inventory.inputs.is_empty() {
+        inventory.note(
+            ".",
+            vec![super::Note::new(
+                NoteCode::NothingToCheck,
+                None,
+                "no lockfile, manifest, SBOM or Cargo workspace that depgov reads was found: \
+                 nothing to check (--require-inputs makes this an error)",
+            )],
+        );
+    }
+}
+
 /// One inventory from what each input gave.
 pub fn assemble(inputs: Vec<ReadInput>) -> Inventory {
     let mut inventory = Inventory::default();
@@ -543,8 +645,18 @@ fn read_one(
             manifest,
             shadows,
             members,
+            context,
         } => {
             let text = tree.read(path)?;
+            let context_texts = context
+                .iter()
+                .map(|c| tree.read(c))
+                .collect::<Result<Vec<_>, _>>()?;
+            let context: Vec<Document> = context
+                .iter()
+                .zip(&context_texts)
+                .map(|(path, text)| Document { path, text })
+                .collect();
             let format: &dyn Format =
                 formats::for_file(path, Some(&text)).ok_or_else(|| Error::Parse {
                     file: path.clone(),
@@ -568,6 +680,7 @@ fn read_one(
                     .zip(manifest_text.as_deref())
                     .map(|(path, text)| Document { path, text }),
                 members: &member_documents,
+                context: &context,
             };
             let mut parsed = format.parse(&input).map_err(|e| parse_error(path, e))?;
             if let Some(shadowed) = shadows {
@@ -575,6 +688,16 @@ fn read_one(
                     "`{shadowed}` is not read: its package manager reads this file instead when both are present"
                 );
                 parsed.notes.push(Note::new(NoteCode::Ignored, None, why));
+            }
+            if format.covered_by().is_some() && !parsed.components.is_empty() {
+                parsed.notes.push(super::Note::new(
+                    NoteCode::ManifestOnly,
+                    None,
+                    "no lockfile covers this manifest, so only its direct dependencies and \
+                     their version requirements are known, not their transitive dependencies \
+                     or the versions installed: commit the lockfile, or produce an SBOM in CI \
+                     and point depgov at it",
+                ));
             }
             if let Some(wanted) = &options.ecosystems {
                 parsed
@@ -609,6 +732,7 @@ fn read_refused_workspace(
         manifest: Some(manifest.to_owned()),
         shadows: None,
         members: Vec::new(),
+        context: Vec::new(),
     };
     let (mut read, message) = match tree.read(&lockfile) {
         Ok(_) => (
@@ -683,6 +807,7 @@ mod tests {
             exclude: Exclude::default_set(),
             ecosystems: None,
             lockfile_only,
+            require_inputs: false,
         }
     }
 
@@ -712,6 +837,7 @@ mod tests {
                     manifest: Some("web/package.json".into()),
                     shadows: None,
                     members: Vec::new(),
+                    context: Vec::new(),
                 },
             ]
         );
@@ -722,6 +848,7 @@ mod tests {
                 manifest: Some("Cargo.toml".into()),
                 shadows: None,
                 members: Vec::new(),
+                context: Vec::new(),
             }
         );
     }

@@ -3,7 +3,9 @@
 //!
 //! Two ways in: a Cargo workspace's full graph through Cargo itself ([`cargo`]), and the
 //! lockfiles and SBOMs of every ecosystem read as text, each by one [`Format`] in [`formats`],
-//! without running any package manager. [`discover`] finds them in a tree. First-party code
+//! without running any package manager. Where no lockfile covers a manifest (`package.json`,
+//! `pom.xml`, `*.csproj`, …), the manifest is read on its own: its direct dependencies, each
+//! with the version requirement it declares ([`Coverage`]). [`discover`] finds them in a tree. First-party code
 //! (workspace members, the project itself) is the root of every dependency path and is never
 //! a component.
 
@@ -107,10 +109,20 @@ impl Inventory {
         }));
     }
 
-    /// Puts components in report order.
+    /// Puts components in report order. One declaration several inputs read (a
+    /// `GlobalPackageReference` every .NET project gets) is one component.
     pub fn sort(&mut self) {
         self.components
             .sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.location.cmp(&b.location)));
+        self.components.dedup_by(|later, kept| {
+            let same = later.id == kept.id
+                && later.location == kept.location
+                && later.source == kept.source;
+            if same {
+                kept.kinds.extend(later.kinds.iter().copied());
+            }
+            same
+        });
         self.inputs.sort_by(|a, b| a.path.cmp(&b.path));
         self.notes.sort();
     }
@@ -133,6 +145,9 @@ pub struct Input<'a> {
     /// the same name in directories below the lockfile's, among which are the members'. The
     /// format reads only those of the members the lockfile names.
     pub members: &'a [Document<'a>],
+    /// The files of [`Format::context`] found in the file's directory and those above it,
+    /// nearest first (a Maven parent POM, `Directory.Packages.props`).
+    pub context: &'a [Document<'a>],
 }
 
 impl<'a> Input<'a> {
@@ -147,6 +162,15 @@ impl<'a> Input<'a> {
                 .is_some_and(|(dir, _)| dir == wanted)
         })
     }
+}
+
+/// Which lockfiles make a manifest's own reading unnecessary: a lockfile of these names in
+/// the manifest's directory (or, with `from_above`, in a directory above: a workspace root)
+/// records what the manifest declares, resolved.
+#[derive(Clone, Copy, Debug)]
+pub struct Coverage {
+    pub lockfiles: &'static [&'static str],
+    pub from_above: bool,
 }
 
 /// Why a file could not be read; `line` is 1-based.
@@ -186,6 +210,16 @@ impl ParseError {
         let place = error.line.map(|l| format!(":{l}")).unwrap_or_default();
         ParseError::new(format!(
             "{manifest}{place}: {} (the manifest beside the lockfile)",
+            error.message
+        ))
+    }
+
+    /// An error in a context file read with the input (a `Directory.Packages.props`), which
+    /// fails the input's inventory: the message names the file and the line in it.
+    pub fn in_context(file: &str, error: ParseError) -> Self {
+        let place = error.line.map(|l| format!(":{l}")).unwrap_or_default();
+        ParseError::new(format!(
+            "{file}{place}: {} (read with this file)",
             error.message
         ))
     }
@@ -255,6 +289,20 @@ pub trait Format: Sync {
     /// declare their direct dependencies and their kinds.
     fn reads_member_manifests(&self) -> bool {
         false
+    }
+
+    /// For a manifest read on its own (direct dependencies and their requirements only): the
+    /// lockfiles that cover it, so that discovery reads those instead. `None` for lockfiles
+    /// and SBOMs.
+    fn covered_by(&self) -> Option<Coverage> {
+        None
+    }
+
+    /// Files (relative to a directory) that the format reads with its input when they exist in
+    /// the input's directory or one above it: a Maven parent POM, .NET's central package
+    /// versions, a Gradle version catalog.
+    fn context(&self) -> &'static [&'static str] {
+        &[]
     }
 
     fn parse(&self, input: &Input<'_>) -> Result<Parsed, ParseError>;

@@ -97,6 +97,12 @@ codes! {
         /// A Cargo workspace Cargo refused to resolve with its lockfile, read as text instead.
         LockfileOnly => "lockfile-only",
             "Cargo refused a workspace's stale or missing Cargo.lock; it was read as text, as --lockfile-only does";
+        /// A manifest read without a lockfile: direct dependencies and their requirements only.
+        ManifestOnly => "manifest-only",
+            "A manifest was read without a lockfile: its transitive dependencies are unknown";
+        /// The repository holds no input depgov reads.
+        NothingToCheck => "nothing-to-check",
+            "The repository holds no lockfile, manifest or SBOM depgov reads: nothing to check";
     }
 }
 

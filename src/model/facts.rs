@@ -358,6 +358,9 @@ pub enum Gap {
     Unreachable { sources: Vec<String> },
     /// The sources know the package version, and it declares no license.
     NotDeclared,
+    /// A manifest's requirement, not one version: facts describe versions, so none was looked
+    /// up.
+    RequirementOnly,
 }
 
 impl Gap {
@@ -369,6 +372,9 @@ impl Gap {
             Gap::NotFound => "the registries and deps.dev do not know this version".to_owned(),
             Gap::Unreachable { sources } => format!("{} could not be reached", sources.join(", ")),
             Gap::NotDeclared => "its package metadata declares none".to_owned(),
+            Gap::RequirementOnly => {
+                "the manifest gives a version requirement, not a version, and facts describe versions (commit the lockfile to get them)".to_owned()
+            }
         }
     }
 }

@@ -141,9 +141,17 @@ pub struct ComponentId {
     pub ecosystem: Ecosystem,
     /// The name as the ecosystem writes it (`@babel/core`, `github.com/x/y`).
     pub name: String,
+    /// The version installed; empty for a component read from a manifest without a lockfile
+    /// whose requirement does not name exactly one version.
     pub version: String,
-    /// The package URL, `pkg:TYPE/NAMESPACE/NAME@VERSION`.
+    /// The package URL, `pkg:TYPE/NAMESPACE/NAME@VERSION` (without `@VERSION` when the version
+    /// is unknown).
     pub purl: String,
+    /// The version requirement as a manifest declares it (`^4.17.0`, `[1.0,2.0)`), for a
+    /// component read from a manifest that no lockfile covers: what may be installed, not what
+    /// is. `None` for components read from lockfiles, SBOMs and Cargo.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requirement: Option<String>,
 }
 
 impl ComponentId {
@@ -154,6 +162,30 @@ impl ComponentId {
             name: name.to_owned(),
             version: version.to_owned(),
             purl: crate::model::purl::for_component(ecosystem, name, version),
+            requirement: None,
+        }
+    }
+
+    /// A component a manifest declares with `requirement`: its `version` is the one version
+    /// the requirement resolves to when the ecosystem's rules decide it from the manifest alone
+    /// (Maven's soft requirement, an exact pin), else empty.
+    pub fn required(
+        ecosystem: Ecosystem,
+        name: &str,
+        version: Option<&str>,
+        requirement: &str,
+    ) -> Self {
+        ComponentId {
+            requirement: Some(requirement.to_owned()),
+            ..ComponentId::new(ecosystem, name, version.unwrap_or_default())
+        }
+    }
+
+    /// How reports name the version: the version, or the requirement when none is known.
+    pub fn version_or_requirement(&self) -> &str {
+        match &self.requirement {
+            Some(requirement) if self.version.is_empty() => requirement,
+            _ => &self.version,
         }
     }
 }

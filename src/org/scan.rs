@@ -398,21 +398,7 @@ impl Context<'_> {
         let (files, entries) = self.files(&tree, work);
         let planned = discover::plan(&files, self.discovery);
         let mut texts: HashMap<String, Result<String, String>> = HashMap::new();
-        let wanted = planned.iter().flat_map(|p| -> Vec<&String> {
-            match p {
-                Planned::File {
-                    path,
-                    manifest,
-                    members,
-                    ..
-                } => std::iter::once(path)
-                    .chain(manifest)
-                    .chain(members)
-                    .collect(),
-                Planned::CargoWorkspace { manifest } => vec![manifest],
-            }
-        });
-        for path in wanted {
+        for path in planned.iter().flat_map(Planned::files) {
             if texts.contains_key(path) {
                 continue;
             }

@@ -99,6 +99,137 @@ impl VersionRange {
     }
 }
 
+impl VersionRange {
+    /// Whether a manifest's version `requirement`, written in the ecosystem's own syntax
+    /// (`^4.17.0`, `>=2.0,<3`, `[1.0,2.0)`, `~> 1.2`), can resolve to a version in this range:
+    /// whether some version satisfies both. An empty requirement allows every version. A
+    /// requirement the ecosystem's syntax cannot read (or holding an unresolved `${…}`)
+    /// resolves into no range: depgov does not guess what it means.
+    pub fn may_resolve(&self, ecosystem: Ecosystem, requirement: &str) -> bool {
+        let requirement = requirement.trim();
+        if requirement.is_empty() || requirement == "*" {
+            return true;
+        }
+        if requirement.contains("${") {
+            // A Maven property nobody defines: what it stands for is unknown.
+            return false;
+        }
+        let Ok(required) = VersionRange::parse(ecosystem, requirement) else {
+            return false;
+        };
+        match (self, &required) {
+            (VersionRange::NodeSemver { range, .. }, VersionRange::NodeSemver { range: r, .. }) => {
+                range.allows_any(r)
+            }
+            _ => {
+                let (ours, theirs) = (self.intervals(), required.intervals());
+                ours.iter()
+                    .any(|a| theirs.iter().any(|b| !a.clone().meet(b).is_empty()))
+            }
+        }
+    }
+
+    /// The range as a union of intervals; Cargo's and npm's ranges are not taken apart (they
+    /// compare through their own crates) and give none.
+    fn intervals(&self) -> Vec<Interval> {
+        match self {
+            VersionRange::Cargo(_) | VersionRange::NodeSemver { .. } => Vec::new(),
+            VersionRange::Pep440(specifiers) => {
+                let interval = specifiers
+                    .iter()
+                    .map(pep440_interval)
+                    .fold(Interval::default(), |all, one| all.meet(&one));
+                vec![interval]
+            }
+            VersionRange::Ordered { alternatives, .. } => alternatives
+                .iter()
+                .map(|bounds| {
+                    bounds
+                        .iter()
+                        .map(Bound::interval)
+                        .fold(Interval::default(), |all, one| all.meet(&one))
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The versions between two ends, each included or not; a missing end is unbounded.
+#[derive(Clone, Debug, Default)]
+struct Interval {
+    lower: Option<(Version, bool)>,
+    upper: Option<(Version, bool)>,
+}
+
+impl Interval {
+    fn between(lower: Option<(Version, bool)>, upper: Option<(Version, bool)>) -> Self {
+        Interval { lower, upper }
+    }
+
+    /// The versions in both.
+    fn meet(mut self, other: &Interval) -> Interval {
+        if let Some((version, inclusive)) = &other.lower {
+            let tighter = self.lower.as_ref().is_none_or(|(ours, ours_inclusive)| {
+                version > ours || (version == ours && *ours_inclusive && !inclusive)
+            });
+            if tighter {
+                self.lower = Some((version.clone(), *inclusive));
+            }
+        }
+        if let Some((version, inclusive)) = &other.upper {
+            let tighter = self.upper.as_ref().is_none_or(|(ours, ours_inclusive)| {
+                version < ours || (version == ours && *ours_inclusive && !inclusive)
+            });
+            if tighter {
+                self.upper = Some((version.clone(), *inclusive));
+            }
+        }
+        self
+    }
+
+    fn is_empty(&self) -> bool {
+        match (&self.lower, &self.upper) {
+            (Some((low, low_inclusive)), Some((high, high_inclusive))) => {
+                low > high || (low == high && !(*low_inclusive && *high_inclusive))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The interval of one PEP 440 specifier; `!=` excludes too little to narrow one.
+fn pep440_interval(specifier: &pep440_rs::VersionSpecifier) -> Interval {
+    use pep440_rs::Operator;
+    let at = |v: &pep440_rs::Version| Version::Pypi(v.clone());
+    // `~=1.4.5` and `==1.4.*` end below the release after the prefix they keep.
+    let below_next = |v: &pep440_rs::Version, kept: usize| {
+        let mut release: Vec<u64> = v.release().iter().copied().take(kept.max(1)).collect();
+        if let Some(last) = release.last_mut() {
+            *last = last.saturating_add(1);
+        }
+        Some((Version::Pypi(pep440_rs::Version::new(release)), false))
+    };
+    let version = specifier.version();
+    match specifier.operator() {
+        Operator::Equal | Operator::ExactEqual => {
+            Interval::between(Some((at(version), true)), Some((at(version), true)))
+        }
+        Operator::EqualStar => Interval::between(
+            Some((at(version), true)),
+            below_next(version, version.release().len()),
+        ),
+        Operator::TildeEqual => Interval::between(
+            Some((at(version), true)),
+            below_next(version, version.release().len().saturating_sub(1)),
+        ),
+        Operator::GreaterThan => Interval::between(Some((at(version), false)), None),
+        Operator::GreaterThanEqual => Interval::between(Some((at(version), true)), None),
+        Operator::LessThan => Interval::between(None, Some((at(version), false))),
+        Operator::LessThanEqual => Interval::between(None, Some((at(version), true))),
+        Operator::NotEqual | Operator::NotEqualStar => Interval::default(),
+    }
+}
+
 /// How an ecosystem is named in messages.
 fn ecosystem_title(ecosystem: Ecosystem) -> &'static str {
     match ecosystem {
@@ -133,6 +264,24 @@ pub enum Relation {
 }
 
 impl Bound {
+    /// The versions the bound admits, as an interval; `!=` excludes too little to narrow one.
+    fn interval(&self) -> Interval {
+        let end = |version: &Version, inclusive| Some((version.clone(), inclusive));
+        match self {
+            Bound::Compare(relation, version) => match relation {
+                Relation::Less => Interval::between(None, end(version, false)),
+                Relation::LessOrEqual => Interval::between(None, end(version, true)),
+                Relation::Greater => Interval::between(end(version, false), None),
+                Relation::GreaterOrEqual => Interval::between(end(version, true), None),
+                Relation::Equal => Interval::between(end(version, true), end(version, true)),
+                Relation::NotEqual => Interval::default(),
+            },
+            Bound::Pessimistic { floor, bump } => {
+                Interval::between(end(floor, true), Some((Version::Gem(bump.clone()), false)))
+            }
+        }
+    }
+
     fn holds(&self, version: &Version) -> bool {
         match self {
             Bound::Compare(relation, bound) => match relation {
@@ -543,7 +692,12 @@ impl Selector {
             && self
                 .versions
                 .as_ref()
-                .is_none_or(|range| range.contains(&id.version))
+                .is_none_or(|range| match &id.requirement {
+                    Some(requirement) if id.version.is_empty() => {
+                        range.may_resolve(id.ecosystem, requirement)
+                    }
+                    _ => range.contains(&id.version),
+                })
     }
 
     /// Whether some component could match both selectors (the same ecosystem, and names equal
@@ -615,6 +769,7 @@ mod tests {
 
     fn id(ecosystem: Ecosystem, name: &str, version: &str) -> ComponentId {
         ComponentId {
+            requirement: None,
             ecosystem,
             name: name.into(),
             version: version.into(),
@@ -625,6 +780,33 @@ mod tests {
     fn selector(ecosystem: Ecosystem, name: &str, range: Option<&str>) -> Selector {
         let versions = range.map(|r| (VersionRange::parse(ecosystem, r).unwrap(), r.to_owned()));
         Selector::new(ecosystem, name, versions).unwrap()
+    }
+
+    #[test]
+    fn requirements_resolve_into_ranges_they_share_a_version_with() {
+        let may = |ecosystem, range: &str, requirement: &str| {
+            VersionRange::parse(ecosystem, range)
+                .unwrap()
+                .may_resolve(ecosystem, requirement)
+        };
+        assert!(may(Ecosystem::Npm, "<4.17.21", "^4.17.0"));
+        assert!(!may(Ecosystem::Npm, "<4.17.21", "^4.17.21"));
+        assert!(may(Ecosystem::Maven, "<2.17.1", "[2.0,3.0)"));
+        assert!(!may(Ecosystem::Maven, "<2.17.1", "[2.17.1,3)"));
+        assert!(!may(Ecosystem::Maven, "[2.0,2.17.1)", "(,2.0)"));
+        assert!(may(Ecosystem::Maven, "<2.17.1", "2.14.1"));
+        assert!(!may(Ecosystem::Maven, "<2.17.1", "${log4j.version}"));
+        assert!(may(Ecosystem::Nuget, "[1.0,2.0)", "[1.5,3.0]"));
+        assert!(may(Ecosystem::Gem, "< 7.1", "~> 7.0"));
+        assert!(!may(Ecosystem::Gem, "< 7.0", "~> 7.0"));
+        assert!(may(Ecosystem::Composer, "<3.0", "^2.5"));
+        assert!(!may(Ecosystem::Composer, "<2.0", "^2.5"));
+        assert!(may(Ecosystem::Pypi, "<2.0", ">=1.4,<3"));
+        assert!(!may(Ecosystem::Pypi, "<2.0", "~=2.1"));
+        assert!(!may(Ecosystem::Pypi, ">=3", "==2.*"));
+        assert!(may(Ecosystem::Pypi, "<2.0", ""));
+        // Poetry's caret is not PEP 440: depgov does not guess.
+        assert!(!may(Ecosystem::Pypi, "<2.0", "^1.2"));
     }
 
     #[test]

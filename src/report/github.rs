@@ -74,7 +74,7 @@ fn command(out: &mut String, finding: &Finding) {
         Severity::Note => Annotation::Notice,
     };
     let subject = match &finding.component {
-        Some(c) => format!("{}@{}", c.name, c.version),
+        Some(c) => format!("{}@{}", c.name, c.version_or_requirement()),
         None => "policy".to_owned(),
     };
     let tags: Vec<&str> = finding

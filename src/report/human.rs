@@ -14,6 +14,7 @@ use anstyle::{AnsiColor, Style};
 
 use super::{BaseReport, InventoryReport, Report};
 use crate::inventory::{InputFile, InputNote};
+use crate::model::codes::NoteCode;
 use crate::model::facts::FactsReport;
 use crate::model::{Change, Component, Finding, Ring, Severity, Source};
 
@@ -69,6 +70,32 @@ fn inputs_block(out: &mut String, inputs: &[InputFile], notes: &[InputNote]) {
         );
     }
     out.push('\n');
+    if notes
+        .iter()
+        .any(|note| note.code == NoteCode::NothingToCheck)
+    {
+        let _ = writeln!(
+            out,
+            "Nothing to check: no lockfile, manifest, SBOM or Cargo workspace that depgov reads was found.\n"
+        );
+    }
+    let (manifests, notes): (Vec<&InputNote>, Vec<&InputNote>) = notes
+        .iter()
+        .filter(|note| note.code != NoteCode::NothingToCheck)
+        .partition(|note| note.code == NoteCode::ManifestOnly);
+    if !manifests.is_empty() {
+        let _ = writeln!(
+            out,
+            "Read from manifests only, without a lockfile: their transitive dependencies are unknown."
+        );
+        for note in &manifests {
+            let _ = writeln!(out, "  {}", clean(&note.file));
+        }
+        let _ = writeln!(
+            out,
+            "  Commit the lockfile, or produce an SBOM in CI and point depgov at it.\n"
+        );
+    }
     if !notes.is_empty() {
         let _ = writeln!(out, "Not inventoried:");
         for note in notes {
@@ -99,7 +126,7 @@ fn warnings_block(out: &mut String, facts: &FactsReport, notes: &[InputNote]) {
 
 pub(crate) fn finding_block(out: &mut String, finding: &Finding) {
     let subject = match (&finding.component, &finding.location) {
-        (Some(c), _) => format!("{}@{}", clean(&c.name), clean(&c.version)),
+        (Some(c), _) => format!("{}@{}", clean(&c.name), clean(c.version_or_requirement())),
         (None, Some(location)) => clean(&location.file),
         (None, None) => "policy".to_owned(),
     };
@@ -259,7 +286,7 @@ fn component_line(out: &mut String, component: &Component) {
         out,
         "{}@{}  {}  {kinds}, {direct}  {}{location}",
         clean(&component.id.name),
-        clean(&component.id.version),
+        clean(component.id.version_or_requirement()),
         clean(&component.license.to_string()),
         clean(&source),
     );

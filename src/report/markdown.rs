@@ -11,6 +11,7 @@ use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use std::fmt::Write as _;
 
 use super::Report;
+use crate::model::codes::NoteCode;
 use crate::model::{Change, Finding, Ring, Severity};
 
 /// GitHub's limit for a comment body, in characters.
@@ -89,6 +90,17 @@ fn verdict(out: &mut String, report: &Report) {
     for (label, warning) in report.warnings() {
         let _ = writeln!(out, "> ⚠️ **{label}:** {}\n", escape(&warning));
     }
+    if report
+        .notes
+        .iter()
+        .any(|note| note.code == NoteCode::NothingToCheck)
+    {
+        let _ = writeln!(
+            out,
+            "> ℹ️ **Nothing to check:** no lockfile, manifest, SBOM or Cargo workspace that depgov reads was found.\n"
+        );
+    }
+    manifests_only(out, report);
     let _ = writeln!(
         out,
         "{} checked: {}.\n",
@@ -98,6 +110,30 @@ fn verdict(out: &mut String, report: &Report) {
             .map(|r| format!("{r} {}", s.by_ring.get(*r)))
             .collect::<Vec<_>>()
             .join(", ")
+    );
+}
+
+/// The inputs read from manifests without a lockfile, whose transitive dependencies are
+/// unknown, and what to do about it.
+fn manifests_only(out: &mut String, report: &Report) {
+    const SHOWN: usize = 20;
+    let files: Vec<String> = report
+        .notes
+        .iter()
+        .filter(|note| note.code == NoteCode::ManifestOnly)
+        .map(|note| escape(&note.file))
+        .collect();
+    if files.is_empty() {
+        return;
+    }
+    let more = match files.len().saturating_sub(SHOWN) {
+        0 => String::new(),
+        more => format!(" and {more} more"),
+    };
+    let _ = writeln!(
+        out,
+        "> ⚠️ **Read from manifests only** (no lockfile): {}{more}. Their transitive dependencies are unknown: commit the lockfile, or produce an SBOM in CI and point depgov at it.\n",
+        files[..files.len().min(SHOWN)].join(", ")
     );
 }
 
@@ -131,7 +167,11 @@ fn row(finding: &Finding) -> String {
         Severity::Note => "ℹ️",
     };
     let component = match &finding.component {
-        Some(c) => format!("**{}** {}", escape(&c.name), escape(&c.version)),
+        Some(c) => format!(
+            "**{}** {}",
+            escape(&c.name),
+            escape(c.version_or_requirement())
+        ),
         None => "policy".to_owned(),
     };
     let ring = match (finding.ring, finding.change) {
@@ -287,7 +327,13 @@ fn one_line(finding: &Finding) -> String {
     let subject = finding
         .component
         .as_ref()
-        .map(|c| format!("**{}** {}", escape(&c.name), escape(&c.version)))
+        .map(|c| {
+            format!(
+                "**{}** {}",
+                escape(&c.name),
+                escape(c.version_or_requirement())
+            )
+        })
         .unwrap_or_else(|| "policy".to_owned());
     format!("{subject}: {} ({})", escape(&finding.message), finding.rule)
 }

@@ -472,10 +472,12 @@ fn a_policy_syntax_error_points_at_the_broken_line() {
 #[test]
 fn usage_and_input_errors_exit_2_with_what_to_do() {
     let empty = tempfile::tempdir().unwrap();
-    let output = Depgov::new(empty.path()).args(["check"]).run();
+    let output = Depgov::new(empty.path())
+        .args(["check", "--require-inputs"])
+        .run();
     assert_eq!(code(&output), 2);
     assert!(
-        stderr(&output).contains("found no lockfile, SBOM or Cargo workspace under ."),
+        stderr(&output).contains("found no lockfile, manifest, SBOM or Cargo workspace under ."),
         "{}",
         stderr(&output)
     );

@@ -24,6 +24,7 @@ enum Syntax {
     Toml,
     /// A line-oriented format of its own (no nesting, no types).
     Lines,
+    Xml,
 }
 
 /// Where an error must point.
@@ -75,6 +76,10 @@ struct Format {
 }
 
 const COMMENT: &str = "# a comment line of valid-looking padding, as long as a real lockfile line";
+const XML_COMMENT: &str =
+    "<!-- a comment line of valid-looking padding, as long as a real manifest line -->";
+const GRADLE_COMMENT: &str =
+    "// a comment line of valid-looking padding, as long as a real build script line";
 const BLANK: &str = "                                                                          ";
 
 const FORMATS: &[Format] = &[
@@ -435,6 +440,174 @@ const FORMATS: &[Format] = &[
         ),
         huge: ("{\n", BLANK, "  \"spdxVersion\": "),
     },
+    Format {
+        name: "npm-package-json",
+        file: "package.json",
+        fixture: "package-json/library/package.json",
+        syntax: Syntax::Json,
+        empty: Rejected(Line(1), "EOF"),
+        truncated: Rejected(SomeLine, "EOF"),
+        wrong_top: Some(("[]", Rejected(Line(1), "expected struct"))),
+        wrong_inner: (
+            "{\n  \"dependencies\": {\n    \"a\": 1\n  }\n}\n",
+            Rejected(Line(3), "invalid type: integer `1`"),
+        ),
+        duplicate: (
+            "{\n  \"dependencies\": {\n    \"a\": \"^1\",\n    \"a\": \"^2\"\n  }\n}\n",
+            Rejected(Line(4), "duplicate key `a`"),
+        ),
+        huge: ("{\n", BLANK, "  \"dependencies\": "),
+    },
+    Format {
+        name: "maven-pom",
+        file: "pom.xml",
+        fixture: "maven/reactor/core/pom.xml",
+        syntax: Syntax::Xml,
+        empty: Rejected(Line(1), ""),
+        truncated: Rejected(SomeLine, ""),
+        wrong_top: Some(("<settings/>\n", Rejected(Line(1), "not a Maven POM"))),
+        wrong_inner: (
+            "<project>\n  <dependencies>\n    <dependency>\n  </dependencies>\n</project>\n",
+            Rejected(Line(4), ""),
+        ),
+        duplicate: (
+            "<project>\n  <artifactId id=\"a\" id=\"b\">x</artifactId>\n</project>\n",
+            Rejected(Line(2), "is already defined"),
+        ),
+        huge: ("<project>\n", XML_COMMENT, "<dependencies></project>\n"),
+    },
+    Format {
+        name: "dotnet-project",
+        file: "App.csproj",
+        fixture: "dotnet/plain/Legacy.vbproj",
+        syntax: Syntax::Xml,
+        empty: Rejected(Line(1), ""),
+        truncated: Rejected(SomeLine, ""),
+        wrong_top: Some(("<Solution/>\n", Rejected(Line(1), "not an MSBuild project"))),
+        wrong_inner: (
+            "<Project>\n  <ItemGroup>\n    <PackageReference Include=\"A\">\n  </ItemGroup>\n</Project>\n",
+            Rejected(Line(4), ""),
+        ),
+        duplicate: (
+            "<Project>\n  <ItemGroup>\n    <PackageReference Include=\"A\" Include=\"B\" />\n  </ItemGroup>\n</Project>\n",
+            Rejected(Line(3), "is already defined"),
+        ),
+        huge: ("<Project>\n", XML_COMMENT, "<ItemGroup></Project>\n"),
+    },
+    Format {
+        name: "python-pyproject",
+        file: "pyproject.toml",
+        fixture: "python-manifest/pep621/pyproject.toml",
+        syntax: Syntax::Toml,
+        empty: Accepted(&[], "an empty pyproject.toml declares nothing"),
+        truncated: Rejected(SomeLine, ""),
+        wrong_top: Some((
+            "project = \"a\"\n",
+            Accepted(&[], "a `project` that is not a table declares nothing"),
+        )),
+        wrong_inner: (
+            "[project]\nname = \"a\"\ndependencies = [1]\n",
+            Accepted(&[], "a requirement that is not a string declares nothing"),
+        ),
+        duplicate: (
+            "[project]\nname = \"a\"\nname = \"b\"\n",
+            Rejected(Line(3), "duplicate key"),
+        ),
+        huge: ("[project]\n", COMMENT, "name =\n"),
+    },
+    Format {
+        name: "pipfile",
+        file: "Pipfile",
+        fixture: "python-manifest/pipenv/Pipfile",
+        syntax: Syntax::Toml,
+        empty: Accepted(&[], "an empty Pipfile declares nothing"),
+        truncated: Rejected(SomeLine, ""),
+        wrong_top: Some((
+            "packages = \"a\"\n",
+            Accepted(&[], "a `packages` that is not a table declares nothing"),
+        )),
+        wrong_inner: (
+            "[packages]\nflask = 1\n",
+            Accepted(
+                &["pkg:pypi/flask"],
+                "a version that is not a string is any version",
+            ),
+        ),
+        duplicate: (
+            "[packages]\nflask = \"*\"\nflask = \"==3.0\"\n",
+            Rejected(Line(3), "duplicate key"),
+        ),
+        huge: ("[packages]\n", COMMENT, "flask =\n"),
+    },
+    Format {
+        name: "composer-json",
+        file: "composer.json",
+        fixture: "composer-json/composer.json",
+        syntax: Syntax::Json,
+        empty: Rejected(Line(1), "EOF"),
+        truncated: Rejected(SomeLine, "EOF"),
+        wrong_top: Some(("[]", Rejected(Line(1), "expected struct"))),
+        wrong_inner: (
+            "{\n  \"require\": {\n    \"a/b\": 1\n  }\n}\n",
+            Rejected(Line(3), "invalid type: integer `1`"),
+        ),
+        duplicate: (
+            "{\n  \"require\": {\n    \"a/b\": \"^1\",\n    \"a/b\": \"^2\"\n  }\n}\n",
+            Rejected(Line(4), "duplicate key `a/b`"),
+        ),
+        huge: ("{\n", BLANK, "  \"require\": "),
+    },
+    Format {
+        name: "gemfile",
+        file: "Gemfile",
+        fixture: "gemfile/Gemfile",
+        syntax: Syntax::Lines,
+        empty: Accepted(&[], "an empty Gemfile declares no gem"),
+        truncated: Accepted(
+            &[
+                "pkg:gem/acme_sso",
+                "pkg:gem/bootsnap",
+                "pkg:gem/pg@1.5.6",
+                "pkg:gem/puma",
+                "pkg:gem/rails",
+            ],
+            "a Gemfile cut off mid-line is a shorter Gemfile (it may end anywhere); the cut line, a string not closed, is noted",
+        ),
+        wrong_top: None,
+        wrong_inner: (
+            "gem :rails\n",
+            Accepted(&[], "a gem name that is not a string is noted"),
+        ),
+        duplicate: (
+            "gem \"rails\", \"~> 7.1\"\ngem \"rails\", \"~> 7.0\"\n",
+            Accepted(
+                &["pkg:gem/rails", "pkg:gem/rails"],
+                "two requirements of one gem (Bundler refuses them): both are judged",
+            ),
+        ),
+        huge: ("", COMMENT, "end\n"),
+    },
+    Format {
+        name: "gradle-build-script",
+        file: "build.gradle",
+        fixture: "gradle-build/lib/build.gradle",
+        syntax: Syntax::Lines,
+        empty: Accepted(&[], "an empty build script declares nothing"),
+        truncated: Rejected(File, "never closed"),
+        wrong_top: None,
+        wrong_inner: (
+            "dependencies {\n  implementation 42\n}\n",
+            Accepted(&[], "a declaration depgov cannot read is noted"),
+        ),
+        duplicate: (
+            "dependencies {\n  implementation 'a:b:1.0'\n  implementation 'a:b:2.0'\n}\n",
+            Accepted(
+                &["pkg:maven/a/b@1.0", "pkg:maven/a/b@2.0"],
+                "two versions of one module (Gradle takes the higher): both are judged",
+            ),
+        ),
+        huge: ("", GRADLE_COMMENT, "}\n"),
+    },
 ];
 
 /// Every format registered in depgov is covered here.
@@ -754,6 +927,13 @@ fn nesting_100_000_levels_deep() {
                         "version = 1\nlock-version = \"1.0\"\n[[package]]\nname = {}",
                         "{a = ".repeat(depth)
                     ),
+                    "entry",
+                ),
+            ],
+            Syntax::Xml => vec![
+                (format!("<Project>{}", "<a>".repeat(depth)), "top"),
+                (
+                    format!("<project><dependencies>{}", "<dependency>".repeat(depth)),
                     "entry",
                 ),
             ],

@@ -1028,3 +1028,63 @@ fn requests_wait_for_the_primary_limit_to_reset_and_respect_the_pace() {
         assert!(stderr(&output).contains("GitHub allows at most 100 concurrent requests"));
     }
 }
+
+/// Repositories without lockfiles: a Maven reactor is fetched (the module POM and the parent
+/// POM it inherits versions from) and judged from its manifests, and counted so; a repository
+/// of documentation is "no dependencies found", apart from failures.
+#[test]
+fn repositories_judged_from_manifests_only_and_without_dependencies_are_counted() {
+    let parent = "<project>\n  <modelVersion>4.0.0</modelVersion>\n  <groupId>com.acme</groupId>\n  <artifactId>parent</artifactId>\n  <version>1.0.0</version>\n  <packaging>pom</packaging>\n  <properties>\n    <log4j.version>2.14.1</log4j.version>\n  </properties>\n</project>\n";
+    let module = "<project>\n  <modelVersion>4.0.0</modelVersion>\n  <parent>\n    <groupId>com.acme</groupId>\n    <artifactId>parent</artifactId>\n    <version>1.0.0</version>\n  </parent>\n  <artifactId>api</artifactId>\n  <dependencies>\n    <dependency>\n      <groupId>org.apache.logging.log4j</groupId>\n      <artifactId>log4j-core</artifactId>\n      <version>${log4j.version}</version>\n    </dependency>\n  </dependencies>\n</project>\n";
+    let server = server();
+    server.add_org(
+        "acme",
+        false,
+        vec![
+            FakeRepo::new("java-service")
+                .file("pom.xml", parent)
+                .file("api/pom.xml", module),
+            FakeRepo::new("handbook").file("README.md", "# Handbook\n"),
+            FakeRepo::new("web")
+                .file("package-lock.json", &org::npm_lock(2))
+                .file("package.json", "{\"name\": \"app\"}"),
+        ],
+    );
+    let workspace = Workspace::new();
+    let report = workspace.scan(&server, "out", &[]);
+    assert_eq!(
+        report["totals"]["manifests_only"], 1,
+        "{}",
+        report["totals"]
+    );
+    assert_eq!(
+        report["totals"]["without_inputs"], 1,
+        "{}",
+        report["totals"]
+    );
+    let repos = report["repos"].as_array().expect("repos");
+    let java = repos
+        .iter()
+        .find(|r| r["name"] == "acme/java-service")
+        .expect("the Maven repository");
+    let inputs: Vec<&str> = java["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .filter_map(|i| i["path"].as_str())
+        .collect();
+    assert_eq!(inputs, ["api/pom.xml", "pom.xml"]);
+    let log4j = report["components"]
+        .as_array()
+        .expect("components")
+        .iter()
+        .find(|c| c["name"] == "org.apache.logging.log4j:log4j-core")
+        .expect("log4j-core, its version from the parent POM's property");
+    assert_eq!(log4j["versions"][0]["version"], "2.14.1", "{log4j}");
+    let markdown = std::fs::read_to_string(workspace.path("out").join("report.md"))
+        .expect("report.md written");
+    assert!(
+        markdown.contains("no dependencies found in 1; 1 judged from manifests only"),
+        "{markdown}"
+    );
+}

@@ -247,7 +247,7 @@ fn read_manifest(document: &Document<'_>) -> Result<Manifest, ParseError> {
 }
 
 /// Composer's platform packages: the PHP runtime, its extensions and libraries, Composer.
-fn is_platform(name: &str) -> bool {
+pub(super) fn is_platform(name: &str) -> bool {
     matches!(
         name,
         "php"

@@ -109,7 +109,7 @@ impl Format for GradleLockfile {
 }
 
 /// What a configuration resolves for, from the names Gradle and its common plugins give them.
-fn kind_of(configuration: &str) -> Kind {
+pub(super) fn kind_of(configuration: &str) -> Kind {
     let lower = configuration.to_ascii_lowercase();
     if configuration.starts_with("test") || configuration.contains("Test") {
         Kind::Dev

@@ -109,9 +109,14 @@ impl<'a> Manifest<'a> {
             .transpose()
     }
 
+    /// Reads the manifest beside a lockfile: an error names the manifest.
     pub fn read(document: Document<'a>) -> Result<Self, ParseError> {
-        let sections = serde_json::from_str(document.text)
-            .map_err(|e| ParseError::in_manifest(document.path, e.into()))?;
+        Manifest::parse(document).map_err(|e| ParseError::in_manifest(document.path, e))
+    }
+
+    /// Reads a package.json that is the input itself.
+    pub fn parse(document: Document<'a>) -> Result<Self, ParseError> {
+        let sections = serde_json::from_str(document.text)?;
         Ok(Manifest {
             path: document.path,
             sections,

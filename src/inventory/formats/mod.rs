@@ -1,28 +1,39 @@
-//! Every lockfile and SBOM format depgov reads, one module each, all behind [`Format`].
+//! Every lockfile, SBOM and manifest format depgov reads, one module each, all behind
+//! [`Format`]. Manifests are read on their own only where no lockfile covers them
+//! ([`manifest`]).
 //!
 //! A format parses its file into [`Locked`] packages and, where the file records them, the
 //! edges between them; [`assemble`] then derives paths, kinds and locations the same way for
 //! all of them.
 
 pub mod cargo_lock;
+pub mod composer_json;
 pub mod composer_lock;
 pub mod cyclonedx;
+pub mod dotnet_project;
+pub mod gemfile;
 pub mod gemfile_lock;
 pub mod go_mod;
+pub mod gradle_build;
 pub mod gradle_lockfile;
 pub mod js;
 pub mod json;
+pub mod manifest;
 pub mod npm_lock;
 pub mod nuget_lock;
+pub mod package_json;
 pub mod pipfile_lock;
 pub mod pnpm_lock;
 pub mod poetry_lock;
+pub mod pom_xml;
 pub mod pylock;
 mod python;
+pub mod python_manifest;
 pub mod requirements_txt;
 mod sbom;
 pub mod spdx;
 pub mod uv_lock;
+mod xml;
 pub mod yaml;
 pub mod yarn_berry;
 pub mod yarn_classic;
@@ -56,6 +67,14 @@ pub fn all() -> &'static [&'static dyn Format] {
         &nuget_lock::NugetLock,
         &cyclonedx::CycloneDx,
         &spdx::Spdx,
+        &package_json::PackageJson,
+        &pom_xml::PomXml,
+        &dotnet_project::DotnetProject,
+        &python_manifest::PyprojectToml,
+        &python_manifest::Pipfile,
+        &composer_json::ComposerJson,
+        &gemfile::Gemfile,
+        &gradle_build::GradleBuild,
     ]
 }
 

@@ -169,6 +169,91 @@ pub struct Declared {
     /// The PEP 503 key of its name.
     pub key: String,
     pub line: u32,
+    /// The name as written.
+    pub name: String,
+    pub requirement: Requirement,
+}
+
+/// What a declaration asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Requirement {
+    /// Versions from the index: the specifier as written (PEP 440, or Poetry's and Pipenv's
+    /// own syntax), empty for any version.
+    Version(String),
+    /// A git repository, at a revision when one is named.
+    Git { url: String, rev: Option<String> },
+    /// A local directory or archive, as written.
+    Path(String),
+    /// An archive URL.
+    Url(String),
+}
+
+impl Requirement {
+    /// From a PEP 508 requirement's text after the name: extras and markers dropped, a
+    /// direct reference (`@ URL`) told apart from a version specifier.
+    fn pep508(rest: &str) -> Requirement {
+        let mut rest = rest.trim_start();
+        if rest.starts_with('[') {
+            rest = rest.find(']').map_or("", |end| &rest[end + 1..]);
+        }
+        let rest = rest.split(';').next().unwrap_or_default().trim();
+        match rest.strip_prefix('@') {
+            Some(url) => Requirement::direct(url.trim()),
+            None => Requirement::Version(
+                rest.trim_start_matches('(')
+                    .trim_end_matches(')')
+                    .trim()
+                    .to_owned(),
+            ),
+        }
+    }
+
+    /// A direct reference: `git+URL@REV`, `file:PATH` or an archive URL.
+    fn direct(url: &str) -> Requirement {
+        if let Some(git) = url.strip_prefix("git+") {
+            let (url, rev) = match git.rsplit_once('@').filter(|(_, rev)| !rev.contains('/')) {
+                Some((url, rev)) => (url, Some(rev.split('#').next().unwrap_or(rev).to_owned())),
+                None => (git, None),
+            };
+            return Requirement::Git {
+                url: url.to_owned(),
+                rev,
+            };
+        }
+        match url.strip_prefix("file:") {
+            Some(path) => Requirement::Path(path.trim_start_matches("//").to_owned()),
+            None => Requirement::Url(url.to_owned()),
+        }
+    }
+
+    /// A Poetry or Pipfile value: a version string, or a table with `version`, `git` (and
+    /// `rev`, `ref`, `tag` or `branch`), `path`, `file` or `url`.
+    fn table_value(value: &DeValue<'_>) -> Requirement {
+        if let Some(version) = value.as_str() {
+            return Requirement::Version(version.trim().trim_start_matches('*').to_owned());
+        }
+        let Some(table) = value.as_table() else {
+            return Requirement::Version(String::new());
+        };
+        let text = |key: &str| string(table.get(key)).map(str::to_owned);
+        if let Some(url) = text("git") {
+            let rev = ["rev", "ref", "tag", "branch"].into_iter().find_map(text);
+            return Requirement::Git { url, rev };
+        }
+        if let Some(path) = text("path").or_else(|| text("file")) {
+            return Requirement::Path(path);
+        }
+        if let Some(url) = text("url") {
+            return Requirement::Url(url);
+        }
+        Requirement::Version(
+            text("version")
+                .unwrap_or_default()
+                .trim()
+                .trim_start_matches('*')
+                .to_owned(),
+        )
+    }
 }
 
 /// A project manifest beside a lockfile: the project's name and the line of each dependency it
@@ -189,6 +274,11 @@ impl Manifest {
     /// `[dependency-groups]`, `[tool.uv] dev-dependencies`, and Poetry's `[tool.poetry]`
     /// dependencies, dev-dependencies and groups.
     pub fn pyproject(document: &Document<'_>) -> Result<Self, ParseError> {
+        Manifest::read_pyproject(document).map_err(|e| ParseError::in_manifest(document.path, e))
+    }
+
+    /// [`Manifest::pyproject`] for a `pyproject.toml` that is the input itself.
+    pub fn read_pyproject(document: &Document<'_>) -> Result<Self, ParseError> {
         let (mut reader, root) = Reader::parse(document)?;
         let root = root.get_ref();
         let project = table(root.get("project"));
@@ -233,6 +323,11 @@ impl Manifest {
     /// Reads a `Pipfile`: `[packages]` are runtime, `[dev-packages]` and any other package
     /// category are dev.
     pub fn pipfile(document: &Document<'_>) -> Result<Self, ParseError> {
+        Manifest::read_pipfile(document).map_err(|e| ParseError::in_manifest(document.path, e))
+    }
+
+    /// [`Manifest::pipfile`] for a `Pipfile` that is the input itself.
+    pub fn read_pipfile(document: &Document<'_>) -> Result<Self, ParseError> {
         let (mut reader, root) = Reader::parse(document)?;
         for (category, packages) in root.get_ref() {
             let group = match category.get_ref().as_ref() {
@@ -243,6 +338,11 @@ impl Manifest {
             reader.names_table(group, Some(packages));
         }
         Ok(reader.finish(None))
+    }
+
+    /// Every declaration, in file order.
+    pub fn declared(&self) -> &[Declared] {
+        &self.declared
     }
 
     /// Where the manifest declares the package `name` in `group`, else in any group.
@@ -287,8 +387,7 @@ impl<'a> Reader<'a> {
     /// lockfile cannot be placed in its project.
     fn parse(document: &Document<'a>) -> Result<(Self, Spanned<DeTable<'a>>), ParseError> {
         let lines = LineIndex::new(document.text);
-        let root = DeTable::parse(document.text)
-            .map_err(|e| ParseError::in_manifest(document.path, ParseError::toml(&e, &lines)))?;
+        let root = DeTable::parse(document.text).map_err(|e| ParseError::toml(&e, &lines))?;
         let reader = Reader {
             path: document.path,
             lines,
@@ -297,11 +396,13 @@ impl<'a> Reader<'a> {
         Ok((reader, root))
     }
 
-    fn add(&mut self, group: Group, name: &str, offset: usize) {
+    fn add(&mut self, group: Group, name: &str, offset: usize, requirement: Requirement) {
         self.declared.push(Declared {
             group,
             key: key(name),
             line: self.lines.line(offset),
+            name: name.to_owned(),
+            requirement,
         });
     }
 
@@ -312,8 +413,8 @@ impl<'a> Reader<'a> {
             return;
         };
         for item in items {
-            if let Some(name) = item.get_ref().as_str().and_then(split_name).map(|(n, _)| n) {
-                self.add(group, name, item.span().start);
+            if let Some((name, rest)) = item.get_ref().as_str().and_then(split_name) {
+                self.add(group, name, item.span().start, Requirement::pep508(rest));
             }
         }
     }
@@ -334,7 +435,8 @@ impl<'a> Reader<'a> {
             } else {
                 group
             };
-            self.add(group, name.get_ref(), name.span().start);
+            let requirement = Requirement::table_value(spec.get_ref());
+            self.add(group, name.get_ref(), name.span().start, requirement);
         }
     }
 

@@ -218,9 +218,11 @@ impl Page<'_> {
         let r = &t.requests;
         let _ = writeln!(
             self.out,
-            "</div><p>{} without a lockfile or SBOM. Requests: {} listing, {} answered 304 Not \
+            "</div><p>No dependencies found in {}; {} judged from manifests only (no lockfile: \
+             transitive dependencies unknown). Requests: {} listing, {} answered 304 Not \
              Modified; {} downloaded, {} from the cache.</p></section>",
             count(t.without_inputs, "repository", "repositories"),
+            t.manifests_only,
             r.listing,
             r.not_modified,
             count(r.blobs_downloaded as usize, "blob", "blobs"),

@@ -35,13 +35,15 @@ pub fn render(report: &OrgReport) -> String {
     );
     let _ = writeln!(
         out,
-        "**{}**: {} ok, {} failed, {} skipped (archived, forks, filters); {} without a \
-         lockfile or SBOM.\n",
+        "**{}**: {} ok, {} failed, {} skipped (archived, forks, filters); no dependencies \
+         found in {}; {} judged from manifests only (no lockfile: transitive dependencies \
+         unknown).\n",
         count(t.repos, "repository", "repositories"),
         t.ok,
         t.failed,
         t.skipped,
-        t.without_inputs
+        t.without_inputs,
+        t.manifests_only
     );
     let _ = writeln!(
         out,

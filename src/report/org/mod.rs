@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use super::{ByRing, PolicyInfo, Summary, Tool};
 use crate::error::Error;
 use crate::inventory::{InputFile, InputNote};
+use crate::model::codes::NoteCode;
 use crate::model::{ComponentId, Ecosystem, Finding, Location, Ring, Rule};
 use crate::policy::Policy;
 
@@ -170,8 +171,13 @@ pub struct Totals {
     pub repos: usize,
     pub ok: usize,
     pub failed: usize,
-    /// Scanned repositories holding no lockfile or SBOM depgov reads.
+    /// Repositories scanned completely that hold no lockfile, manifest or SBOM depgov reads:
+    /// no dependencies found (failures apart).
     pub without_inputs: usize,
+    /// Repositories with an input read from a manifest without a lockfile: judged on their
+    /// direct dependencies only.
+    #[serde(default)]
+    pub manifests_only: usize,
     pub skipped: usize,
     /// Distinct components (ecosystem and name).
     pub components: usize,
@@ -416,7 +422,7 @@ impl Builder {
         for Use { id, ring, license } in uses {
             let purl = crate::model::purl::for_component(id.ecosystem, &id.name, "");
             let version = VersionUsage {
-                version: id.version,
+                version: id.version_or_requirement().to_owned(),
                 ring,
                 repos: Vec::new(),
                 license,
@@ -543,8 +549,11 @@ impl Builder {
                 Status::Ok => totals.ok += 1,
                 Status::Failed => totals.failed += 1,
             }
-            if repo.inputs.is_empty() {
+            if repo.status == Status::Ok && repo.inputs.is_empty() {
                 totals.without_inputs += 1;
+            }
+            if repo.notes.iter().any(|n| n.code == NoteCode::ManifestOnly) {
+                totals.manifests_only += 1;
             }
             totals.errors += repo.summary.errors;
             totals.warnings += repo.summary.warnings;

@@ -1,0 +1,7 @@
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| depgov_fuzz::lockfile(
+    "gemfile",
+    "Gemfile",
+    data
+));
