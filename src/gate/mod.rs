@@ -86,22 +86,7 @@ impl Base {
             head.planned
                 .iter()
                 .filter(|input| at_base(input.path()))
-                .map(|input| match input {
-                    Planned::File {
-                        path,
-                        manifest,
-                        shadows,
-                        members,
-                        context,
-                    } => Planned::File {
-                        path: path.clone(),
-                        manifest: manifest.clone().filter(|m| at_base(m)),
-                        shadows: shadows.clone().filter(|s| at_base(s)),
-                        members: members.iter().filter(|m| at_base(m)).cloned().collect(),
-                        context: context.iter().filter(|c| at_base(c)).cloned().collect(),
-                    },
-                    cargo => cargo.clone(),
-                })
+                .map(|input| input.within(&at_base))
                 .collect()
         } else {
             discover::plan(&self.files, options)

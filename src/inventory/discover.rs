@@ -146,6 +146,29 @@ impl Planned {
         }
     }
 
+    /// The same input where only the files `present` says exist are there (the base of a
+    /// change, for an input named on the command line): its companions that are missing
+    /// there are left out.
+    pub fn within(&self, present: &dyn Fn(&str) -> bool) -> Planned {
+        let keep = |files: &[String]| files.iter().filter(|f| present(f)).cloned().collect();
+        match self {
+            Planned::File {
+                path,
+                manifest,
+                shadows,
+                members,
+                context,
+            } => Planned::File {
+                path: path.clone(),
+                manifest: manifest.clone().filter(|m| present(m)),
+                shadows: shadows.clone().filter(|s| present(s)),
+                members: keep(members),
+                context: keep(context),
+            },
+            cargo => cargo.clone(),
+        }
+    }
+
     /// Every file reading it takes as text: the input, the manifest beside it, its workspace
     /// members' manifests, its context files. (Cargo reads a workspace's own files itself.)
     pub fn files(&self) -> impl Iterator<Item = &String> {
