@@ -12,6 +12,9 @@
 #[allow(dead_code)]
 #[path = "../tests/it/common/fake_github/mod.rs"]
 mod fake_github;
+#[allow(dead_code)]
+#[path = "../tests/it/common/http_request.rs"]
+mod http_request;
 
 use fake_github::{FakeGitHub, TokenKind, org};
 

@@ -25,6 +25,9 @@
 #[allow(dead_code)]
 #[path = "../tests/it/common/fake_sources/mod.rs"]
 mod fake_sources;
+#[allow(dead_code)]
+#[path = "../tests/it/common/http_request.rs"]
+mod http_request;
 
 use std::time::Duration;
 

@@ -6,6 +6,7 @@
 
 pub mod fake_github;
 pub mod fake_sources;
+pub mod http_request;
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};

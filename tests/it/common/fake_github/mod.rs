@@ -25,7 +25,10 @@
 
 pub mod org;
 
-use std::io::{BufRead, BufReader, Read, Write};
+pub use super::http_request::Request;
+use super::http_request::read_request;
+
+use std::io::{BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -46,25 +49,6 @@ pub struct Comment {
     pub id: u64,
     pub login: String,
     pub body: String,
-}
-
-/// A request as the fake received it.
-#[derive(Clone, Debug)]
-pub struct Request {
-    pub method: String,
-    /// Path and query, as sent (with any `/api/v3` prefix).
-    pub target: String,
-    pub headers: Vec<(String, String)>,
-    pub body: String,
-}
-
-impl Request {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
-    }
 }
 
 /// A scripted answer, served instead of the normal one to the next request it matches.
@@ -289,40 +273,6 @@ fn serve(stream: TcpStream, state: &Mutex<State>) {
             return;
         }
     }
-}
-
-fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
-    let mut line = String::new();
-    if reader.read_line(&mut line).ok()? == 0 {
-        return None;
-    }
-    let mut parts = line.split_whitespace();
-    let method = parts.next()?.to_owned();
-    let target = parts.next()?.to_owned();
-    let mut headers = Vec::new();
-    loop {
-        let mut line = String::new();
-        reader.read_line(&mut line).ok()?;
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        let (name, value) = line.split_once(':')?;
-        headers.push((name.trim().to_owned(), value.trim().to_owned()));
-    }
-    let length = headers
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, value)| value.parse::<usize>().ok())
-        .unwrap_or(0);
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).ok()?;
-    Some(Request {
-        method,
-        target,
-        headers,
-        body: String::from_utf8_lossy(&body).into_owned(),
-    })
 }
 
 /// The bytes of the answer to `request`, and how long to hold them back.
