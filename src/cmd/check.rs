@@ -2,7 +2,7 @@
 //! reported on standard output, in `--output` files, in the GitHub Actions job, and as the
 //! pull-request comment.
 
-use super::{fails, print, today, write_file};
+use super::{Text, fails, print, today, write_file};
 use crate::cli::CheckArgs;
 use crate::error::{Error, exit};
 use crate::gate::{self, Base};
@@ -101,7 +101,7 @@ fn emit(report: &Report, sarif_report: &Report, args: &CheckArgs) -> Result<(), 
     // the github format escapes its own, every other format is fenced off.
     let fence = (workflow::in_actions() && args.format != Format::Github)
         .then(workflow::stop_commands_token);
-    print(|out| {
+    print(Text::of_report(args.format == Format::Human), |out| {
         if let Some(token) = &fence {
             writeln!(out, "::stop-commands::{token}")?;
         }
@@ -112,7 +112,12 @@ fn emit(report: &Report, sarif_report: &Report, args: &CheckArgs) -> Result<(), 
         Ok(())
     })?;
     for (format, path) in &args.output {
-        write_file(path, false, |out| report_for(*format).write(*format, out))?;
+        write_file(
+            path,
+            false,
+            Text::of_report(*format == Format::Human),
+            |out| report_for(*format).write(*format, out),
+        )?;
     }
     if let Some(summary) = workflow::step_summary() {
         let body = markdown::render_within(
@@ -120,11 +125,11 @@ fn emit(report: &Report, sarif_report: &Report, args: &CheckArgs) -> Result<(), 
             markdown::SUMMARY_LIMIT,
             "the JSON report (`--output json=PATH`)",
         );
-        write_file(&summary, true, |out| writeln!(out, "{body}"))?;
+        write_file(&summary, true, Text::Escaped, |out| writeln!(out, "{body}"))?;
     }
     if let Some(outputs) = workflow::step_outputs() {
         let json = args.output.iter().find(|(f, _)| *f == Format::Json);
-        write_file(&outputs, true, |out| {
+        write_file(&outputs, true, Text::Escaped, |out| {
             writeln!(out, "errors={}", report.summary.errors)?;
             writeln!(out, "warnings={}", report.summary.warnings)?;
             match json {

@@ -1,7 +1,7 @@
 //! `depgov explain NAME|PURL`: the pipeline on the working tree, and everything behind the
 //! verdict on one package.
 
-use super::{print, today};
+use super::{Text, print, today};
 use crate::cli::ExplainArgs;
 use crate::error::{Error, exit};
 use crate::pipeline::{self, Stages};
@@ -42,6 +42,8 @@ pub fn run(args: ExplainArgs) -> Result<i32, Error> {
             display_path(&at.path)
         ))
     })?;
-    print(|out| out.write_all(explanation.render().as_bytes()))?;
+    print(Text::Styled, |out| {
+        out.write_all(explanation.render().as_bytes())
+    })?;
     Ok(exit::OK)
 }

@@ -1,7 +1,7 @@
 //! `depgov facts fetch`: the pipeline up to facts, online, to fill the cache; what each source
 //! answered is printed.
 
-use super::{print, today};
+use super::{Text, print, today};
 use crate::cli::FactsFetchArgs;
 use crate::error::{Error, exit};
 use crate::messages;
@@ -88,6 +88,6 @@ pub fn fetch(args: FactsFetchArgs) -> Result<i32, Error> {
             }
         }
     }
-    print(|out| out.write_all(text.as_bytes()))?;
+    print(Text::Styled, |out| out.write_all(text.as_bytes()))?;
     Ok(exit::OK)
 }

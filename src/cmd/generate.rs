@@ -3,13 +3,13 @@
 
 use std::path::Path;
 
-use super::print;
+use super::{Text, print};
 use crate::error::{Error, exit};
 use crate::util::paths::display_path;
 
 pub fn completions(shell: clap_complete::Shell) -> Result<i32, Error> {
     let mut command = crate::cli::command();
-    print(|out| {
+    print(Text::Styled, |out| {
         clap_complete::generate(shell, &mut command, "depgov", out);
         Ok(())
     })?;
@@ -27,7 +27,7 @@ pub fn man(dir: Option<&Path>) -> Result<i32, Error> {
         }
         None => {
             let man = clap_mangen::Man::new(crate::cli::command());
-            print(|out| man.render(out))?;
+            print(Text::Styled, |out| man.render(out))?;
         }
     }
     Ok(exit::OK)

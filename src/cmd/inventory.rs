@@ -1,10 +1,10 @@
 //! `depgov inventory`: the pipeline up to facts, listed without judging.
 
-use super::{print, today};
+use super::{Text, print, today};
 use crate::cli::InventoryArgs;
 use crate::error::{Error, exit};
 use crate::pipeline::{self, Stages};
-use crate::report::InventoryReport;
+use crate::report::{InventoryFormat, InventoryReport};
 
 pub fn run(args: InventoryArgs) -> Result<i32, Error> {
     let at = &args.input.at;
@@ -20,7 +20,10 @@ pub fn run(args: InventoryArgs) -> Result<i32, Error> {
     let inventory = stages.inventory(inputs);
     let fared = facts.report(&inventory.components);
     let report = InventoryReport::new(inventory, fared);
-    print(|out| report.write(args.format, out))?;
+    print(
+        Text::of_report(args.format == InventoryFormat::Human),
+        |out| report.write(args.format, out),
+    )?;
     // About to exit: the OS reclaims memory faster than dropping every component.
     std::mem::forget(report);
     Ok(exit::OK)

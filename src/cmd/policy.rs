@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use super::{print, today, write_file};
+use super::{Text, print, today, write_file};
 use crate::cli::{PolicyCommand, PolicyFormat};
 use crate::error::{Error, exit};
 use crate::github::policies::PolicyFetcher;
@@ -20,7 +20,7 @@ pub fn run(command: PolicyCommand) -> Result<i32, Error> {
                 PolicyFormat::Toml => policy::show::toml(&policy),
                 PolicyFormat::Json => format!("{:#}\n", policy::show::json(&policy)),
             };
-            print(|out| out.write_all(text.as_bytes()))?;
+            print(Text::Styled, |out| out.write_all(text.as_bytes()))?;
         }
         PolicyCommand::Check(args) => {
             let fetcher = PolicyFetcher::new(args.offline, args.cache_dir.as_deref());
@@ -34,7 +34,7 @@ pub fn run(command: PolicyCommand) -> Result<i32, Error> {
                 lints.len(),
                 if lints.len() == 1 { "" } else { "s" }
             ));
-            print(|out| out.write_all(text.as_bytes()))?;
+            print(Text::Styled, |out| out.write_all(text.as_bytes()))?;
         }
         PolicyCommand::Init(args) => {
             let at = &args.input.at;
@@ -56,14 +56,16 @@ pub fn run(command: PolicyCommand) -> Result<i32, Error> {
             messages::show(&Message::info(written));
         }
         PolicyCommand::Schema => {
-            print(|out| out.write_all(policy::schema::json().as_bytes()))?;
+            print(Text::Styled, |out| {
+                out.write_all(policy::schema::json().as_bytes())
+            })?;
         }
         PolicyCommand::ImportRadar(args) => {
             let imported = policy::radar::import(&args.csv, &args.map)?;
             let write = |out: &mut dyn Write| out.write_all(imported.toml.as_bytes());
             match &args.output {
-                Some(path) => write_file(path, false, write)?,
-                None => print(write)?,
+                Some(path) => write_file(path, false, Text::Styled, write)?,
+                None => print(Text::Styled, write)?,
             }
             for message in &imported.messages {
                 messages::show(message);

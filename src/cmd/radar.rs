@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::write_file;
+use super::{Text, write_file};
 use crate::cli::RadarProposeArgs;
 use crate::error::{Error, exit};
 use crate::github::policies::PolicyFetcher;
@@ -78,5 +78,7 @@ pub fn propose(args: RadarProposeArgs) -> Result<i32, Error> {
 }
 
 fn write_text(path: &Path, text: &str) -> Result<(), Error> {
-    write_file(path, false, |out| out.write_all(text.as_bytes()))
+    write_file(path, false, Text::Styled, |out| {
+        out.write_all(text.as_bytes())
+    })
 }

@@ -85,18 +85,20 @@ pub fn is_public(package_url: &str) -> bool {
 /// Whether a package's registry URL lies under a registry URL prefix. Case, a trailing `/` and
 /// Cargo's `registry+`/`sparse+` markers do not matter.
 pub fn url_matches(package_url: &str, registry_url: &str) -> bool {
-    let package = normalize(package_url);
-    let registry = normalize(registry_url);
-    package == registry
-        || (package.starts_with(&registry) && package.as_bytes().get(registry.len()) == Some(&b'/'))
+    let package = trimmed(package_url).as_bytes();
+    let registry = trimmed(registry_url).as_bytes();
+    // Compared in place: every component's source is matched against every public registry.
+    package.len() >= registry.len()
+        && package[..registry.len()].eq_ignore_ascii_case(registry)
+        && matches!(package.get(registry.len()), None | Some(b'/'))
 }
 
-fn normalize(url: &str) -> String {
-    let url = url
-        .strip_prefix("registry+")
+/// A registry URL without Cargo's markers and trailing slashes.
+fn trimmed(url: &str) -> &str {
+    url.strip_prefix("registry+")
         .or_else(|| url.strip_prefix("sparse+"))
-        .unwrap_or(url);
-    url.trim_end_matches('/').to_ascii_lowercase()
+        .unwrap_or(url)
+        .trim_end_matches('/')
 }
 
 #[cfg(test)]
@@ -128,5 +130,7 @@ mod tests {
             "https://pypi.org.evil.example",
             "https://pypi.org"
         ));
+        assert!(url_matches("HTTPS://PyPI.org/simple", "https://pypi.org/"));
+        assert!(!url_matches("https://pypi.or", "https://pypi.org"));
     }
 }

@@ -12,15 +12,19 @@ use serde_json::ser::{Formatter, PrettyFormatter};
 
 use super::{REPORT_SCHEMA, Report};
 use crate::error::Error;
-use crate::util::text::is_invisible;
+use crate::util::text::find_invisible;
 
 pub fn write(document: &impl Serialize, out: &mut dyn Write) -> std::io::Result<()> {
+    // The serializer makes millions of small writes; a buffer of a type known here takes them
+    // inline, where each through `dyn Write` would be a call.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
     let formatter = VisibleFormatter(PrettyFormatter::new());
-    let mut serializer = serde_json::Serializer::with_formatter(&mut *out, formatter);
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
     document
         .serialize(&mut serializer)
         .map_err(std::io::Error::from)?;
-    out.write_all(b"\n")
+    out.write_all(b"\n")?;
+    out.flush()
 }
 
 /// serde_json's pretty printer, with invisible characters in strings escaped.
@@ -33,7 +37,7 @@ impl Formatter for VisibleFormatter<'_> {
         fragment: &str,
     ) -> std::io::Result<()> {
         let mut rest = fragment;
-        while let Some(at) = rest.find(is_invisible) {
+        while let Some(at) = find_invisible(rest) {
             writer.write_all(&rest.as_bytes()[..at])?;
             let c = rest[at..].chars().next().unwrap_or_default();
             for unit in c.encode_utf16(&mut [0; 2]) {
