@@ -18,11 +18,14 @@
 //! Maven's current aliases and uses `unsafe` to parse), require a newer compiler than depgov's
 //! (`composer-semver`), or are single unmaintained releases (`semver-php`); none exists for
 //! NuGet.
+//!
+//! [`range`] reads ranges and requirements in each ecosystem's syntax, on these orders.
 
 pub mod composer;
 pub mod gem;
 pub mod maven;
 pub mod nuget;
+pub mod range;
 
 use std::cmp::Ordering;
 use std::str::FromStr;
