@@ -73,6 +73,20 @@ impl Version {
         semver::Version::parse(text).ok().map(Version::Semver)
     }
 
+    /// Whether the ecosystem calls it a pre-release, which installers pass over unless asked
+    /// for one (Go's pseudo-versions are pre-releases too).
+    pub fn is_prerelease(&self) -> bool {
+        match self {
+            Version::Semver(v) => !v.pre.is_empty(),
+            Version::Npm(v) => v.is_prerelease(),
+            Version::Pypi(v) => v.any_prerelease(),
+            Version::Maven(v) => v.is_prerelease(),
+            Version::Nuget(v) => v.is_prerelease(),
+            Version::Gem(v) => v.is_prerelease(),
+            Version::Composer(v) => v.is_prerelease(),
+        }
+    }
+
     /// The variant's position, to order versions of different ecosystems.
     fn rank(&self) -> u8 {
         match self {

@@ -97,6 +97,81 @@ impl VersionRange {
 }
 
 impl VersionRange {
+    /// The versions a manifest's `requirement` allows, read in the ecosystem's syntax: an
+    /// empty requirement or `*` allows every version. A requirement the syntax cannot read, or
+    /// holding an unresolved `${…}`, is an error: depgov does not guess what it means.
+    pub fn of_requirement(ecosystem: Ecosystem, requirement: &str) -> Result<Self, String> {
+        let requirement = requirement.trim();
+        if requirement.contains("${") {
+            // A Maven property nobody defines: what it stands for is unknown.
+            return Err(format!("`{requirement}` holds a property nobody defines"));
+        }
+        if !requirement.is_empty() && requirement != "*" {
+            return VersionRange::parse(ecosystem, requirement);
+        }
+        Ok(match ecosystem {
+            Ecosystem::Cargo => VersionRange::Cargo(semver::VersionReq::STAR),
+            Ecosystem::Npm | Ecosystem::Golang => VersionRange::NodeSemver {
+                range: nodejs_semver::Range::any(),
+                include_prerelease: ecosystem == Ecosystem::Golang,
+            },
+            Ecosystem::Pypi => VersionRange::Pep440(pep440_rs::VersionSpecifiers::empty()),
+            Ecosystem::Maven | Ecosystem::Nuget | Ecosystem::Gem | Ecosystem::Composer => {
+                VersionRange::Ordered {
+                    ecosystem,
+                    alternatives: vec![Vec::new()],
+                }
+            }
+        })
+    }
+
+    /// The version of `versions` an installer would pick for this range when nothing else
+    /// constrains it: the newest the range holds, a release before any pre-release. A
+    /// pre-release is picked only when no release is held and the range admits one: Cargo's
+    /// and npm's ranges hold pre-releases only when they name one (their own rules), PEP 440
+    /// takes a pre-release when only pre-releases satisfy, so does Go's `@latest`, and Maven,
+    /// NuGet and RubyGems ranges admit one when a bound names one. Composer installs stable
+    /// releases unless told otherwise (`minimum-stability`, stability flags depgov drops).
+    /// The newest is found by a maximum, never a sort: Maven's order is not transitive for
+    /// some odd versions.
+    pub fn newest<'a>(
+        &self,
+        ecosystem: Ecosystem,
+        versions: impl IntoIterator<Item = &'a str>,
+    ) -> Option<&'a str> {
+        let held: Vec<(Version, &str)> = versions
+            .into_iter()
+            .filter(|text| self.contains(text))
+            .filter_map(|text| Some((Version::parse(ecosystem, text)?, text)))
+            .collect();
+        let newest = |releases_only: bool| {
+            held.iter()
+                .filter(|(version, _)| !releases_only || !version.is_prerelease())
+                .max_by(|a, b| a.0.cmp(&b.0))
+                .map(|(_, text)| *text)
+        };
+        newest(true).or_else(|| self.admits_prereleases().then(|| newest(false)).flatten())
+    }
+
+    /// Whether a pre-release may be picked when no release is held ([`VersionRange::newest`]).
+    fn admits_prereleases(&self) -> bool {
+        match self {
+            VersionRange::Cargo(_) | VersionRange::NodeSemver { .. } | VersionRange::Pep440(_) => {
+                true
+            }
+            VersionRange::Ordered {
+                ecosystem: Ecosystem::Composer,
+                ..
+            } => false,
+            VersionRange::Ordered { alternatives, .. } => {
+                alternatives.iter().flatten().any(|bound| match bound {
+                    Bound::Compare(_, version) => version.is_prerelease(),
+                    Bound::Pessimistic { floor, .. } => floor.is_prerelease(),
+                })
+            }
+        }
+    }
+
     /// Whether a manifest's version `requirement`, written in the ecosystem's own syntax
     /// (`^4.17.0`, `>=2.0,<3`, `[1.0,2.0)`, `~> 1.2`), can resolve to a version in this range:
     /// whether some version satisfies both. An empty requirement allows every version. A
@@ -107,11 +182,7 @@ impl VersionRange {
         if requirement.is_empty() || requirement == "*" {
             return true;
         }
-        if requirement.contains("${") {
-            // A Maven property nobody defines: what it stands for is unknown.
-            return false;
-        }
-        let Ok(required) = VersionRange::parse(ecosystem, requirement) else {
+        let Ok(required) = VersionRange::of_requirement(ecosystem, requirement) else {
             return false;
         };
         match (self, &required) {
@@ -931,6 +1002,86 @@ mod tests {
             "<2.0-beta",
             &["+2.0.0-alpha", "-2.0.0-beta"],
         );
+    }
+
+    /// The version each ecosystem's installer picks: the newest release the requirement
+    /// allows; a pre-release only as that ecosystem's rules allow one.
+    #[test]
+    fn the_newest_allowed_version_prefers_releases() {
+        let newest = |ecosystem, requirement: &str, versions: &[&'static str]| {
+            VersionRange::parse(ecosystem, requirement)
+                .unwrap()
+                .newest(ecosystem, versions.iter().copied())
+        };
+        let npm = ["4.16.0", "4.17.0", "4.17.21", "4.18.0-beta.1", "5.0.0"];
+        assert_eq!(newest(Ecosystem::Npm, "^4.17.0", &npm), Some("4.17.21"));
+        assert_eq!(newest(Ecosystem::Npm, "~4.16.0", &npm), Some("4.16.0"));
+        assert_eq!(
+            newest(Ecosystem::Npm, "^4.18.0-beta.0", &npm),
+            Some("4.18.0-beta.1")
+        );
+        assert_eq!(newest(Ecosystem::Npm, "^6", &npm), None);
+        let cargo = ["1.0.0", "1.1.0-rc.1"];
+        assert_eq!(newest(Ecosystem::Cargo, "1", &cargo), Some("1.0.0"));
+        let pypi = ["1.0", "1.1", "2.0b1", "2.0"];
+        assert_eq!(newest(Ecosystem::Pypi, ">=1.0,<2", &pypi), Some("1.1"));
+        assert_eq!(newest(Ecosystem::Pypi, ">=1.0", &pypi), Some("2.0"));
+        assert_eq!(
+            newest(Ecosystem::Pypi, ">1.1", &["1.0", "1.1", "2.0b1"]),
+            Some("2.0b1")
+        );
+        let maven = ["32.1.3-jre", "33.0.0-jre", "34.0.0-rc1"];
+        assert_eq!(
+            newest(Ecosystem::Maven, "[32,)", &maven),
+            Some("33.0.0-jre")
+        );
+        assert_eq!(
+            newest(Ecosystem::Maven, "[34-rc1,)", &maven),
+            Some("34.0.0-rc1")
+        );
+        let nuget = ["12.0.3", "13.0.1", "13.0.2-beta1"];
+        assert_eq!(
+            newest(Ecosystem::Nuget, "[12.0,14.0)", &nuget),
+            Some("13.0.1")
+        );
+        assert_eq!(
+            newest(Ecosystem::Nuget, "[13.0.2-beta1,14.0)", &nuget),
+            Some("13.0.2-beta1")
+        );
+        let gems = ["7.0.8", "7.1.0", "7.1.1.rc1"];
+        assert_eq!(newest(Ecosystem::Gem, "~> 7.0", &gems), Some("7.1.0"));
+        let any = |ecosystem, versions: &[&'static str]| {
+            VersionRange::of_requirement(ecosystem, "")
+                .unwrap()
+                .newest(ecosystem, versions.iter().copied())
+        };
+        for ecosystem in Ecosystem::ALL {
+            let versions = ["1.0.0", "2.0.0", "3.0.0-beta.1"];
+            let expected = Some(if ecosystem == Ecosystem::Golang {
+                "v2.0.0"
+            } else {
+                "2.0.0"
+            });
+            let versions = versions.map(|v| {
+                if ecosystem == Ecosystem::Golang {
+                    format!("v{v}")
+                } else {
+                    v.to_owned()
+                }
+            });
+            let versions: Vec<&str> = versions.iter().map(String::as_str).collect();
+            assert_eq!(
+                VersionRange::of_requirement(ecosystem, "*")
+                    .unwrap()
+                    .newest(ecosystem, versions.iter().copied()),
+                expected,
+                "{ecosystem}"
+            );
+        }
+        assert_eq!(any(Ecosystem::Maven, &["1.0", "2.0-SNAPSHOT"]), Some("1.0"));
+        assert!(VersionRange::of_requirement(Ecosystem::Maven, "${log4j.version}").is_err());
+        let composer = ["2.5.0", "2.6.0-beta1"];
+        assert_eq!(newest(Ecosystem::Composer, ">=2.6", &composer), None);
     }
 
     #[test]
