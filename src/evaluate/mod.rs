@@ -273,7 +273,34 @@ pub fn severity_of(ring: Ring) -> Option<Severity> {
 }
 
 /// A finding about `component` on `ring`, graded as without a base.
+/// A finding on `component`. One on its facts (license, health, vulnerabilities) says which
+/// version they describe when it is not the component's own: a manifest's requirement, judged
+/// by the newest version it allows.
 pub(crate) fn finding(component: &Component, rule: Rule, ring: Ring, message: String) -> Finding {
+    let on_facts = matches!(
+        rule,
+        Rule::LicenseAssess
+            | Rule::LicenseHold
+            | Rule::LicenseRemove
+            | Rule::LicenseUnlisted
+            | Rule::LicenseUnknown
+            | Rule::LicenseChanged
+            | Rule::HealthDeprecated
+            | Rule::HealthYanked
+            | Rule::HealthUnmaintained
+            | Rule::HealthStale
+            | Rule::HealthScorecard
+            | Rule::HealthTooNew
+            | Rule::HealthUnknown
+            | Rule::Vulnerability
+            | Rule::Malicious
+    );
+    let message = match &component.facts.describes {
+        Some(described) if on_facts => {
+            format!("{message} (facts of {})", described.value.phrase())
+        }
+        _ => message,
+    };
     Finding {
         rule,
         severity: severity_of(ring).unwrap_or(Severity::Note),

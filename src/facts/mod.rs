@@ -13,6 +13,11 @@
 //! 3. the registries: npm (as `.npmrc` configures it), PyPI, crates.io ([`remote`]);
 //! 4. deps.dev.
 //!
+//! A component a manifest declares with a requirement only (`^4.17.0`) gets the facts of the
+//! newest version the requirement allows, picked from the package's version list
+//! ([`remote::versions`]) by the ecosystem's own range rules, and its facts say which version
+//! they describe; its own version stays unknown.
+//!
 //! The policy's `[facts] sources` chooses which kinds may be consulted; `--offline` allows no
 //! network, and remote facts then come from the cache ([`cache`]) alone. One stage serves a
 //! whole run: the base and the head of a change, and every repository of an organisation
@@ -35,19 +40,22 @@ use installed::Installed;
 use osv::database::Database;
 
 use crate::util::paths::display_path;
-use known::Answers;
+use known::{Answers, Missing};
 use remote::npmrc::Npmrc;
 use remote::{Usage, Wanted};
 
 use crate::inventory::Inventory;
-use crate::model::facts::{FactSource, FactsReport, Gap, SourceKind, SourceReport};
+use crate::model::facts::{
+    Described, Fact, FactSource, Facts, FactsReport, Gap, Origin, SourceKind, SourceReport,
+};
 use crate::model::license::License;
 use crate::model::purl::normalize_name;
 use crate::model::registry;
+use crate::model::versions::range::VersionRange;
 use crate::model::{Component, Ecosystem, Source};
 
 /// Identifies a package version for the facts about it: the same key, the same facts.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 struct Key {
     ecosystem: Ecosystem,
     /// As the ecosystem compares names.
@@ -81,11 +89,41 @@ impl Key {
     }
 }
 
-/// A component a manifest declares without naming one version: no source is asked about it
-/// (what the newest version its requirement allows would be is not known without the
-/// registry's version list, which depgov does not fetch).
-fn requirement_only(component: &Component) -> bool {
-    component.id.version.is_empty() && component.id.requirement.is_some()
+/// The requirement of a component a manifest declares without naming one version: its facts
+/// are those of the newest version the requirement allows ([`Picked`]).
+fn requirement_only(component: &Component) -> Option<&str> {
+    let id = &component.id;
+    id.requirement.as_deref().filter(|_| id.version.is_empty())
+}
+
+/// A package, as [`Key`] names it without a version, and a requirement on it.
+type Required = (Key, String);
+
+/// The version whose facts a requirement-only component gets, or why there is none.
+#[derive(Clone, Debug)]
+enum Picked {
+    /// The newest version the requirement allows, and where the version list came from.
+    Version {
+        version: String,
+        origin: Origin,
+    },
+    Gap(Gap),
+}
+
+/// The key the facts of `component` are asked and found under: its own, or for a component
+/// with a requirement only, that of the version picked for it (none when none was).
+fn facts_key(component: &Component, picked: &HashMap<Required, Picked>) -> Option<Key> {
+    let key = Key::of(component);
+    let Some(requirement) = requirement_only(component) else {
+        return Some(key);
+    };
+    match picked.get(&(key.clone(), requirement.to_owned()))? {
+        Picked::Version { version, .. } => Some(Key {
+            version: version.clone(),
+            ..key
+        }),
+        Picked::Gap(_) => None,
+    }
 }
 
 /// The facts stage of one run.
@@ -97,6 +135,8 @@ pub struct Stage {
     npmrc: OnceLock<Npmrc>,
     /// What the sources said of each package version asked about so far.
     answers: Mutex<HashMap<Key, Arc<Answers>>>,
+    /// The version picked for each requirement so far.
+    picked: Mutex<HashMap<Required, Picked>>,
     usage: Mutex<BTreeMap<FactSource, Usage>>,
 }
 
@@ -109,6 +149,7 @@ impl Stage {
             osv_database: OnceLock::new(),
             npmrc: OnceLock::new(),
             answers: Mutex::new(HashMap::new()),
+            picked: Mutex::new(HashMap::new()),
             usage: Mutex::new(BTreeMap::new()),
         }
     }
@@ -126,15 +167,15 @@ impl Stage {
     /// Fills several inventories at once (the base and the head of a change, the repositories
     /// of a scan), asking about each package version once.
     pub fn fill_all(&self, inventories: &mut [&mut Inventory]) {
+        let picked = self.pick(inventories);
         let new_keys: Vec<(Key, bool)> = {
             let known = self.lock_answers();
             let mut seen = HashSet::new();
             inventories
                 .iter()
                 .flat_map(|inventory| &inventory.components)
-                .filter(|component| !requirement_only(component))
                 .filter_map(|component| {
-                    let key = Key::of(component);
+                    let key = facts_key(component, &picked)?;
                     let has_license = !matches!(component.license, License::Unknown);
                     (!known.contains_key(&key) && seen.insert(key.clone()))
                         .then_some((key, has_license))
@@ -151,22 +192,141 @@ impl Stage {
         let known = self.lock_answers();
         for inventory in inventories.iter_mut() {
             for component in &mut inventory.components {
-                if requirement_only(component) {
-                    if matches!(component.license, License::Unknown) {
-                        component.facts.license_unknown = Some(Gap::RequirementOnly);
+                let required = requirement_only(component)
+                    .map(|requirement| (Key::of(component), requirement.to_owned()));
+                let choice = required.and_then(|required| {
+                    let choice = picked.get(&required)?;
+                    Some((required.1, choice))
+                });
+                let describes = match choice {
+                    Some((_, Picked::Gap(gap))) => {
+                        if matches!(component.license, License::Unknown) {
+                            component.facts.license_unknown = Some(gap.clone());
+                        }
+                        // Remote facts are missing for the same reason, unless no source
+                        // could list the versions at all (as for a package of no registry).
+                        if *gap != Gap::RequirementOnly {
+                            component.facts.unavailable = Some(gap.clone());
+                        }
+                        continue;
                     }
-                    continue;
-                }
-                let Some(answers) = known.get(&Key::of(component)) else {
+                    Some((requirement, Picked::Version { version, origin })) => Some(Fact {
+                        value: Described {
+                            version: version.clone(),
+                            requirement,
+                        },
+                        origin: origin.clone(),
+                    }),
+                    None => None,
+                };
+                let Some(answers) = facts_key(component, &picked).and_then(|key| known.get(&key))
+                else {
                     continue;
                 };
                 let (license, facts) = answers.merge(&component.license);
                 if let Some(license) = license {
                     component.license = license;
                 }
-                component.facts = facts;
+                component.facts = Facts { describes, ..facts };
             }
         }
+    }
+
+    /// Picks the version whose facts each requirement-only component gets: the newest its
+    /// requirement allows, from the package's version list ([`remote::versions`]). Each
+    /// package's list is asked for once a run, and each requirement decided once.
+    fn pick(&self, inventories: &[&mut Inventory]) -> HashMap<Required, Picked> {
+        let mut picked = self
+            .picked
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut new: Vec<Required> = inventories
+            .iter()
+            .flat_map(|inventory| &inventory.components)
+            .filter_map(|component| {
+                let required = (Key::of(component), requirement_only(component)?.to_owned());
+                (!picked.contains_key(&required)).then_some(required)
+            })
+            .collect();
+        // Sorted, a package's requirements are side by side: its list is asked for once.
+        new.sort();
+        new.dedup();
+        // What cannot be read, or be listed, needs no list.
+        let mut to_list: Vec<(Required, VersionRange)> = Vec::new();
+        for required in new {
+            let (key, requirement) = &required;
+            let listable = key.is_from_a_registry() && remote::covers(key.ecosystem);
+            match VersionRange::of_requirement(key.ecosystem, requirement) {
+                _ if !listable => {
+                    picked.insert(required, Picked::Gap(Gap::RequirementOnly));
+                }
+                Err(_) => {
+                    picked.insert(required, Picked::Gap(Gap::RequirementUnreadable));
+                }
+                Ok(range) => to_list.push((required, range)),
+            }
+        }
+        let mut packages: Vec<remote::versions::Package> = to_list
+            .iter()
+            .map(|((key, _), _)| remote::versions::Package {
+                ecosystem: key.ecosystem,
+                name: key.name.clone(),
+                registry: key.origin.clone(),
+            })
+            .collect();
+        packages.dedup();
+        let listings = if self.remote_allowed() && !packages.is_empty() {
+            let npmrc = self.npmrc();
+            remote::versions::list(&self.config, &self.cache, npmrc, &packages, &self.usage)
+        } else {
+            vec![remote::versions::Listing::NotListed; packages.len()]
+        };
+        let listed: HashMap<&remote::versions::Package, &remote::versions::Listing> =
+            packages.iter().zip(&listings).collect();
+        for ((key, requirement), range) in to_list {
+            let package = remote::versions::Package {
+                ecosystem: key.ecosystem,
+                name: key.name.clone(),
+                registry: key.origin.clone(),
+            };
+            let choice = match listed.get(&package) {
+                Some(remote::versions::Listing::Versions { versions, origin }) => {
+                    let allowed = versions.iter().filter(|v| !v.yanked);
+                    let newest = range.newest(key.ecosystem, allowed.map(|v| v.version.as_str()));
+                    match newest {
+                        Some(version) => Picked::Version {
+                            version: version.to_owned(),
+                            origin: origin.clone(),
+                        },
+                        None => Picked::Gap(Gap::NoVersionAllowed),
+                    }
+                }
+                Some(remote::versions::Listing::Missing(Missing::Offline)) => {
+                    Picked::Gap(Gap::Offline)
+                }
+                Some(remote::versions::Listing::Missing(Missing::Unreachable(source))) => {
+                    Picked::Gap(Gap::Unreachable {
+                        sources: vec![source.clone()],
+                    })
+                }
+                Some(remote::versions::Listing::NotListed) | None => {
+                    Picked::Gap(Gap::RequirementOnly)
+                }
+            };
+            picked.insert((key, requirement), choice);
+        }
+        picked.clone()
+    }
+
+    /// Whether a remote source may be consulted at all.
+    fn remote_allowed(&self) -> bool {
+        self.config.allows(SourceKind::Registries) || self.config.allows(SourceKind::DepsDev)
+    }
+
+    /// `.npmrc`, read once.
+    fn npmrc(&self) -> &Npmrc {
+        self.npmrc
+            .get_or_init(|| Npmrc::read(self.config.local_root.as_deref()))
     }
 
     /// How each source fared, for the report on `components`.
@@ -253,12 +413,8 @@ impl Stage {
                 }
             }
         }
-        let remote_allowed =
-            self.config.allows(SourceKind::Registries) || self.config.allows(SourceKind::DepsDev);
-        if remote_allowed {
-            let npmrc = self
-                .npmrc
-                .get_or_init(|| Npmrc::read(self.config.local_root.as_deref()));
+        if self.remote_allowed() {
+            let npmrc = self.npmrc();
             let (indexes, wanted): (Vec<usize>, Vec<Wanted>) = keys
                 .iter()
                 .enumerate()

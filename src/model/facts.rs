@@ -358,9 +358,13 @@ pub enum Gap {
     Unreachable { sources: Vec<String> },
     /// The sources know the package version, and it declares no license.
     NotDeclared,
-    /// A manifest's requirement, not one version: facts describe versions, so none was looked
-    /// up.
+    /// A manifest's requirement, not one version, and no source depgov may ask lists the
+    /// package's versions to pick the one facts would describe.
     RequirementOnly,
+    /// A manifest's requirement that no published version satisfies (yanked ones left out).
+    NoVersionAllowed,
+    /// A manifest's requirement that depgov cannot read in the ecosystem's syntax.
+    RequirementUnreadable,
 }
 
 impl Gap {
@@ -373,15 +377,43 @@ impl Gap {
             Gap::Unreachable { sources } => format!("{} could not be reached", sources.join(", ")),
             Gap::NotDeclared => "its package metadata declares none".to_owned(),
             Gap::RequirementOnly => {
-                "the manifest gives a version requirement, not a version, and facts describe versions (commit the lockfile to get them)".to_owned()
+                "the manifest gives a version requirement, not a version, and no source of facts that lists the package's versions was consulted (commit the lockfile to get facts)".to_owned()
+            }
+            Gap::NoVersionAllowed => {
+                "no published version satisfies the manifest's requirement".to_owned()
+            }
+            Gap::RequirementUnreadable => {
+                "depgov cannot read the manifest's requirement in the ecosystem's syntax, so it cannot pick the version facts would describe".to_owned()
             }
         }
+    }
+}
+
+/// The version a component's facts describe when it has none of its own: a manifest's
+/// requirement, and the newest version it allows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Described {
+    pub version: String,
+    pub requirement: String,
+}
+
+impl Described {
+    /// `4.17.21, the newest version ^4.17.0 allows`.
+    pub fn phrase(&self) -> String {
+        format!(
+            "{}, the newest version {} allows",
+            self.version, self.requirement
+        )
     }
 }
 
 /// Everything the facts stage learned about one component.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Facts {
+    /// For a component a manifest declares with a requirement only: the version every other
+    /// fact here describes, and where the list of versions it was picked from came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub describes: Option<Fact<Described>>,
     /// Where the component's `license` came from, when not from its input.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub license: Option<Origin>,

@@ -18,11 +18,14 @@
 //! Maven's current aliases and uses `unsafe` to parse), require a newer compiler than depgov's
 //! (`composer-semver`), or are single unmaintained releases (`semver-php`); none exists for
 //! NuGet.
+//!
+//! [`range`] reads ranges and requirements in each ecosystem's syntax, on these orders.
 
 pub mod composer;
 pub mod gem;
 pub mod maven;
 pub mod nuget;
+pub mod range;
 
 use std::cmp::Ordering;
 use std::str::FromStr;
@@ -68,6 +71,20 @@ impl Version {
     /// Reads `text` as a SemVer 2.0 version, exactly as the specification writes it (no `v`).
     pub fn semver(text: &str) -> Option<Version> {
         semver::Version::parse(text).ok().map(Version::Semver)
+    }
+
+    /// Whether the ecosystem calls it a pre-release, which installers pass over unless asked
+    /// for one (Go's pseudo-versions are pre-releases too).
+    pub fn is_prerelease(&self) -> bool {
+        match self {
+            Version::Semver(v) => !v.pre.is_empty(),
+            Version::Npm(v) => v.is_prerelease(),
+            Version::Pypi(v) => v.any_prerelease(),
+            Version::Maven(v) => v.is_prerelease(),
+            Version::Nuget(v) => v.is_prerelease(),
+            Version::Gem(v) => v.is_prerelease(),
+            Version::Composer(v) => v.is_prerelease(),
+        }
     }
 
     /// The variant's position, to order versions of different ecosystems.

@@ -20,12 +20,13 @@ use super::raw::{
     RawComponent, RawCriteria, RawDefaults, RawException, RawExpiry, RawFacts, RawLicenses,
     RawPolicy, RawRingBelow, RawRingDays, RawScan, RawSources, RawVulnerabilities, Text,
 };
-use super::selector::{Selector, VersionRange};
+use super::selector::Selector;
 use super::{ComponentEntry, Exception, Threshold};
 use crate::diagnostic::{Diagnostic, line_of};
 use crate::inventory::discover::Exclude;
 use crate::model::codes::LintCode;
 use crate::model::facts::{Endpoint, Level, SourceKind};
+use crate::model::versions::range::VersionRange;
 use crate::model::{Criterion, Ecosystem, Kind, Location, Ring};
 use crate::model::{purl, registry};
 use crate::util::glob::path_glob;

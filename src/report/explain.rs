@@ -429,6 +429,13 @@ const HEALTH: [Rule; 8] = [
 fn facts_block(out: &mut String, component: &Component) {
     let facts = &component.facts;
     let mut lines: Vec<String> = Vec::new();
+    if let Some(described) = &facts.describes {
+        lines.push(format!(
+            "of {} (versions from {})",
+            described.value.phrase(),
+            from(&described.origin)
+        ));
+    }
     let license = component.license.to_string();
     match (&facts.license, &facts.license_unknown) {
         (Some(origin), _) => lines.push(format!("license {} (from {})", license, from(origin))),

@@ -282,12 +282,16 @@ fn component_line(out: &mut String, component: &Component) {
         .as_ref()
         .map(|l| format!(" at {l}"))
         .unwrap_or_default();
+    let license = match &component.facts.describes {
+        Some(described) => format!("{} (of {})", component.license, described.value.phrase()),
+        None => component.license.to_string(),
+    };
     let _ = writeln!(
         out,
         "{}@{}  {}  {kinds}, {direct}  {}{location}",
         clean(&component.id.name),
         clean(component.id.version_or_requirement()),
-        clean(&component.license.to_string()),
+        clean(&license),
         clean(&source),
     );
 }

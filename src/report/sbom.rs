@@ -214,6 +214,9 @@ impl<'a> Sbom<'a> {
 /// Where the component's license came from, or why it is unknown.
 fn license_properties(component: &Component) -> Vec<(&'static str, String)> {
     let mut properties = Vec::new();
+    if let Some(described) = &component.facts.describes {
+        properties.push(("depgov:facts:describes", described.value.phrase()));
+    }
     if let Some(gap) = &component.facts.license_unknown {
         properties.push(("depgov:license:unknown", gap.reason()));
     } else if component.license.text().is_some() {

@@ -3,6 +3,9 @@
 //! not Composer), asked in batches of up to 5,000 versions through
 //! `POST /v3alpha/versionbatch`, following `nextPageToken`.
 //!
+//! A package's versions come from `GET /v3/systems/{system}/packages/{name}`, to pick the one
+//! a manifest's requirement allows.
+//!
 //! Only components from the ecosystem's public registry are sent: a package from a private
 //! registry is not deps.dev's to know, and its name is not sent to a third party.
 
@@ -10,11 +13,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::Wanted;
+use super::versions::Published;
 use crate::facts::known::Known;
 use crate::model::Ecosystem;
 use crate::model::facts::{Flag, ProjectStatus};
 use crate::model::purl::normalize_name;
 use crate::net::http::{Http, Request};
+use crate::net::percent_encode;
 use crate::net::retry::{Failure, Repeat};
 
 /// deps.dev answers at most this many versions a request.
@@ -298,6 +303,53 @@ fn repository(version: &Version) -> Option<String> {
                 .find(|l| l.label == "SOURCE_REPO")
                 .map(|l| l.url.clone())
         })
+}
+
+/// A package as `GetPackage` answers it, as far as a list of its versions needs it.
+#[derive(Deserialize)]
+struct PackageAnswer {
+    #[serde(default)]
+    versions: Vec<PackageVersion>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PackageVersion {
+    version_key: VersionKey,
+    #[serde(default)]
+    deprecated_reason: Option<String>,
+}
+
+/// Every version deps.dev lists for `name` in `system` (none when it does not know the
+/// package): `GET /v3/systems/{system}/packages/{name}`, the name percent-encoded whole.
+/// deps.dev writes a yanked crate as deprecated with the reason `yanked`.
+pub async fn versions(
+    http: &Http,
+    base: &str,
+    system: &str,
+    name: &str,
+) -> Result<Vec<Published>, Failure> {
+    let url = format!(
+        "{base}/v3/systems/{system}/packages/{}",
+        percent_encode(name)
+    );
+    let answer = http.send(&Request::get(url), Repeat::Safe, &[404]).await?;
+    if answer.status == 404 {
+        return Ok(Vec::new());
+    }
+    let package: PackageAnswer = serde_json::from_slice(&answer.body).map_err(|e| {
+        Failure::unreadable(format!(
+            "deps.dev's answer is not the JSON it documents: {e}"
+        ))
+    })?;
+    Ok(package
+        .versions
+        .into_iter()
+        .map(|v| Published {
+            yanked: system == "CARGO" && v.deprecated_reason.as_deref() == Some("yanked"),
+            ..Published::of(v.version_key.version)
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -7,6 +7,9 @@
 //!    versions deps.dev did not answer, and crates.io's API — one request a second — for
 //!    crates whose license nothing else knew.
 //!
+//! A package's versions, for components a manifest declares with a requirement only, are
+//! listed by [`versions`].
+//!
 //! When several answer the same fact, the registry's answer wins over deps.dev's (the order
 //! of [`crate::facts`]); the registries are only asked less. Every answer, "not found"
 //! included, is cached; a fresh cache entry is not asked again. A source that fails after its
@@ -19,6 +22,7 @@ pub mod npm;
 pub mod npmrc;
 pub mod pypi;
 pub mod scorecard;
+pub mod versions;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, mpsc};
@@ -111,13 +115,9 @@ pub fn ask(
     if wanted.is_empty() {
         return remote;
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match runtime() {
         Ok(runtime) => runtime,
-        Err(error) => {
-            let message = format!("cannot start the network runtime: {error}");
+        Err(message) => {
             for missing in &mut remote.missing {
                 missing.push(Missing::Unreachable(message.clone()));
             }
@@ -147,6 +147,14 @@ pub fn ask(
         });
     });
     remote
+}
+
+/// The runtime the requests of one call are sent on.
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| format!("cannot start the network runtime: {error}"))
 }
 
 /// One run of the remote sources.

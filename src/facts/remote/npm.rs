@@ -1,7 +1,7 @@
 //! The npm registry: a package's full packument (`GET /{name}`, a scoped name's `/` encoded
 //! as `%2F`) gives every version's license, deprecation message and repository, and the
 //! publish time of each (`time`). The abbreviated packument has no times, so the full one is
-//! asked for. Registries come from `.npmrc` ([`super::npmrc`]), with its tokens.
+//! asked for facts; it serves to list a package's versions. Registries come from `.npmrc` ([`super::npmrc`]), with its tokens.
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -12,6 +12,7 @@ use crate::net::http::{Http, Request};
 use crate::net::retry::{Failure, Repeat};
 
 use super::npmrc::Secret;
+use super::versions::Published;
 
 #[derive(Deserialize)]
 struct Packument {
@@ -35,23 +36,9 @@ pub async fn fetch(
     name: &str,
     versions: &[&str],
 ) -> Result<Vec<Known>, Failure> {
-    let mut request = Request::get(url(registry, name));
-    if let Some(token) = token {
-        request = request.header(http::header::AUTHORIZATION, token.bearer());
-    }
-    let answer =
-        http.send(&request, Repeat::Safe, &[404])
-            .await
-            .map_err(|failure| match token {
-                Some(token) => failure.map_message(|m| token.redact(m)),
-                None => failure,
-            })?;
-    if answer.status == 404 {
+    let Some(packument) = get(http, registry, token, name, None).await? else {
         return Ok(versions.iter().map(|_| Known::not_found()).collect());
-    }
-    let packument: Packument = serde_json::from_slice(&answer.body).map_err(|e| {
-        Failure::unreadable(format!("the registry's answer is not a packument: {e}"))
-    })?;
+    };
     let published = |version: &str| {
         packument
             .time
@@ -76,6 +63,60 @@ pub async fn fetch(
             None => Known::not_found(),
         })
         .collect())
+}
+
+/// The versions the registry lists for `name` (none when it does not know the package), from
+/// the abbreviated packument: it lists every version as the full one does, at a fraction of
+/// its size. npm has no yanks; unpublished versions are not listed.
+pub async fn versions(
+    http: &Http,
+    registry: &str,
+    token: Option<&Secret>,
+    name: &str,
+) -> Result<Vec<Published>, Failure> {
+    let packument = get(http, registry, token, name, Some(ABBREVIATED)).await?;
+    Ok(packument
+        .map(|p| {
+            p.versions
+                .into_iter()
+                .map(|(v, _)| Published::of(v))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// The abbreviated packument's media type.
+const ABBREVIATED: &str = "application/vnd.npm.install-v1+json";
+
+/// `name`'s packument at `registry` (the abbreviated one when `accept` says so); `None` when
+/// the registry does not know the package. A token never appears in a failure's message.
+async fn get(
+    http: &Http,
+    registry: &str,
+    token: Option<&Secret>,
+    name: &str,
+    accept: Option<&str>,
+) -> Result<Option<Packument>, Failure> {
+    let mut request = Request::get(url(registry, name));
+    if let Some(token) = token {
+        request = request.header(http::header::AUTHORIZATION, token.bearer());
+    }
+    if let Some(accept) = accept {
+        request = request.header(http::header::ACCEPT, accept);
+    }
+    let answer =
+        http.send(&request, Repeat::Safe, &[404])
+            .await
+            .map_err(|failure| match token {
+                Some(token) => failure.map_message(|m| token.redact(m)),
+                None => failure,
+            })?;
+    if answer.status == 404 {
+        return Ok(None);
+    }
+    serde_json::from_slice(&answer.body)
+        .map(Some)
+        .map_err(|e| Failure::unreadable(format!("the registry's answer is not a packument: {e}")))
 }
 
 /// The newest release older than `version` (by semver, prereleases left out), with its

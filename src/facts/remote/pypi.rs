@@ -3,10 +3,12 @@
 //! whole text; else the license classifiers), its upload time, whether it is yanked with the
 //! reason, and the project's URLs. The Simple API's JSON (`GET /simple/{project}/`, PEP 691)
 //! gives what is the project's rather than a version's: its status (PEP 792) and, from its
-//! files' upload times (PEP 700), when it was last released.
+//! files' upload times (PEP 700), when it was last released. The project's JSON page
+//! (`GET /pypi/{project}/json`) lists its versions, each with its files.
 
 use serde::Deserialize;
 
+use super::versions::Published;
 use crate::facts::known::Known;
 use crate::facts::licenses::from_classifiers;
 use crate::model::Ecosystem;
@@ -78,6 +80,46 @@ pub async fn fetch(http: &Http, base: &str, name: &str, version: &str) -> Result
         repository: repository(info),
         ..Known::default()
     })
+}
+
+/// The project's JSON page, as far as a list of its versions needs it.
+#[derive(Deserialize)]
+struct Project {
+    #[serde(default)]
+    releases: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+struct ReleaseFile {
+    #[serde(default)]
+    yanked: bool,
+}
+
+/// Every version PyPI at `base` lists for `name` (none when it does not know the project),
+/// from the project's JSON page: `releases` maps each version to its files. A version is
+/// yanked when all its files are (PEP 592), and a version without files, which no installer
+/// can pick, is left out.
+pub async fn versions(http: &Http, base: &str, name: &str) -> Result<Vec<Published>, Failure> {
+    let project = normalize_name(Ecosystem::Pypi, name);
+    let url = format!("{base}/pypi/{}/json", percent_encode(&project));
+    let answer = http.send(&Request::get(url), Repeat::Safe, &[404]).await?;
+    if answer.status == 404 {
+        return Ok(Vec::new());
+    }
+    let page: Project = serde_json::from_slice(&answer.body).map_err(|e| {
+        Failure::unreadable(format!("PyPI's answer is not the JSON it documents: {e}"))
+    })?;
+    Ok(page
+        .releases
+        .into_iter()
+        .filter_map(|(version, files)| {
+            let files: Vec<ReleaseFile> = serde_json::from_value(files).ok()?;
+            (!files.is_empty()).then(|| Published {
+                yanked: files.iter().all(|f| f.yanked),
+                ..Published::of(version)
+            })
+        })
+        .collect())
 }
 
 /// The license PyPI records: the PEP 639 expression, a short `license` (not a pasted license

@@ -371,6 +371,13 @@ impl Release {
 }
 
 impl ComposerVersion {
+    /// Whether its stability is below `stable` (dev, alpha, beta, RC); a patch is stable.
+    pub fn is_prerelease(&self) -> bool {
+        self.parts
+            .iter()
+            .any(|part| matches!(part, Part::Stability(s) if *s != Stability::Patch))
+    }
+
     /// Normalises `text` as Composer does; `None` for branches and what Composer refuses.
     pub fn parse(text: &str) -> Option<ComposerVersion> {
         let version = strip_decorations(text);

@@ -126,6 +126,13 @@ impl GemVersion {
         }
     }
 
+    /// Whether a letter segment makes it a pre-release (`Gem::Version#prerelease?`).
+    pub fn is_prerelease(&self) -> bool {
+        self.segments
+            .iter()
+            .any(|s| matches!(s, Segment::Letters(_)))
+    }
+
     /// The numbers before the first letter segment (`1.2.a.3` → `1.2`): the release this
     /// pre-release precedes; a release is its own.
     pub fn release(&self) -> GemVersion {

@@ -121,6 +121,14 @@ enum Element<'a> {
 }
 
 impl MavenVersion {
+    /// Whether a qualifier that orders below a release (`alpha`, `beta`, `milestone`, `rc`,
+    /// `snapshot`) makes this a pre-release; others (`-jre`, `.Final`, `-sp1`) do not.
+    pub fn is_prerelease(&self) -> bool {
+        self.segments.iter().flat_map(|s| &s.items).any(
+            |item| matches!(item, Item::Qualifier(Qualifier::Known(rank)) if *rank < RELEASE_RANK),
+        )
+    }
+
     /// Maven reads any text as a version; depgov refuses only the empty one.
     pub fn parse(text: &str) -> Option<MavenVersion> {
         if text.trim().is_empty() {

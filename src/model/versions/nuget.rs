@@ -66,6 +66,11 @@ fn is_identifier(text: &str) -> bool {
 }
 
 impl NugetVersion {
+    /// Whether it has a pre-release label (`1.0.0-beta`).
+    pub fn is_prerelease(&self) -> bool {
+        !self.labels.is_empty()
+    }
+
     /// Reads `1.2.3`, `1.2.3.4`, `1.2`, `1`, with an optional `-label` and `+metadata`.
     pub fn parse(text: &str) -> Option<NugetVersion> {
         let (rest, metadata) = match text.split_once('+') {

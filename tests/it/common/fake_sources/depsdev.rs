@@ -8,7 +8,9 @@
 //!   holds every answer unless a test sets a smaller page with `set_page_size`; every page is
 //!   asked for with the same requests and the token);
 //! - `GET /v3/systems/{system}/packages/{name}/versions/{version}` (each parameter
-//!   percent-encoded whole) answers the version, or 404.
+//!   percent-encoded whole) answers the version, or 404;
+//! - `GET /v3/systems/{system}/packages/{name}` (GetPackage) answers every version of the
+//!   package, or 404.
 //!
 //! Like the real service, it writes Cargo's yanked versions as deprecated with the reason
 //! `yanked`.
@@ -110,6 +112,52 @@ pub(super) fn version(state: &State, raw_path: &str) -> Reply {
         Some(package) => Reply::json(200, &version_json(package, &state.catalogue, false)),
         None => error(404, 5, "version not found"),
     }
+}
+
+/// `GET /v3/systems/{system}/packages/{name}`, from the raw (still percent-encoded) path:
+/// GetPackage, `{packageKey, versions[{versionKey, publishedAt, isDefault, isDeprecated,
+/// deprecatedReason}]}`, or 404.
+pub(super) fn package(state: &State, raw_path: &str) -> Reply {
+    let parts: Vec<String> = raw_path
+        .trim_start_matches('/')
+        .split('/')
+        .map(decode)
+        .collect();
+    let [v3, systems, system, packages, name] = parts.as_slice() else {
+        return error(404, 5, "not found");
+    };
+    let system = System::from_name(system)
+        .filter(|_| v3 == "v3" && systems == "systems" && packages == "packages");
+    let versions = system
+        .map(|system| state.catalogue.versions(Service::DepsDev, system, name))
+        .unwrap_or_default();
+    let Some(first) = versions.first() else {
+        return error(404, 5, "package not found");
+    };
+    let listed: Vec<Value> = versions
+        .iter()
+        .map(|package| {
+            let full = version_json(package, &state.catalogue, false);
+            let mut listed = json!({
+                "versionKey": full["versionKey"],
+                "isDefault": full["isDefault"],
+                "isDeprecated": full["isDeprecated"],
+            });
+            for field in ["publishedAt", "deprecatedReason"] {
+                if let Some(value) = full.get(field) {
+                    listed[field] = value.clone();
+                }
+            }
+            listed
+        })
+        .collect();
+    Reply::json(
+        200,
+        &json!({
+            "packageKey": { "system": first.system.depsdev(), "name": first.name },
+            "versions": listed,
+        }),
+    )
 }
 
 /// A version as deps.dev writes one; `alpha` adds what v3alpha has beyond v3.

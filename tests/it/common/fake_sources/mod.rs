@@ -5,7 +5,8 @@
 //!
 //! - deps.dev ([`depsdev`]): `POST /v3alpha/versionbatch` (at most 5,000 versions a request,
 //!   `nextPageToken` pages when a test asks for small ones) and
-//!   `GET /v3/systems/{s}/packages/{n}/versions/{v}`;
+//!   `GET /v3/systems/{s}/packages/{n}/versions/{v}`, and `GET /v3/systems/{s}/packages/{n}`
+//!   (every version of a package);
 //! - the npm registry ([`npm`]) under `/npm/`: the full packument, or the abbreviated one when
 //!   asked for `application/vnd.npm.install-v1+json`; a private registry under
 //!   `/private/npm/` that wants `Authorization: Bearer TOKEN`;
@@ -294,6 +295,8 @@ pub enum Route {
     DepsDevBatch,
     /// `GET /v3/systems/{s}/packages/{n}/versions/{v}`.
     DepsDevVersion,
+    /// `GET /v3/systems/{s}/packages/{n}` (GetPackage: the package's versions).
+    DepsDevPackage,
     /// `GET /npm/{name}`.
     Npm,
     /// `GET /private/npm/{name}`.
@@ -332,6 +335,10 @@ impl Route {
             "GET" if path.starts_with("/v1/vulns/") => Route::OsvVuln,
             "GET" if path.ends_with("/all.zip") => Route::OsvArchive,
             "GET" if path.starts_with("/projects/") => Route::Scorecard,
+            // The name is percent-encoded whole, so a package's path has five slashes.
+            "GET" if path.starts_with("/v3/systems/") && path.matches('/').count() == 5 => {
+                Route::DepsDevPackage
+            }
             "GET" if path.starts_with("/v3/systems/") => Route::DepsDevVersion,
             "GET" if path.starts_with("/npm/") => Route::Npm,
             "GET" if path.starts_with("/private/npm/") => Route::NpmPrivate,
@@ -349,6 +356,7 @@ impl Route {
         match self {
             Route::DepsDevBatch => "deps.dev versionbatch",
             Route::DepsDevVersion => "deps.dev GetVersion",
+            Route::DepsDevPackage => "deps.dev GetPackage",
             Route::DepsDevProjects => "deps.dev projectbatch",
             Route::Scorecard => "Scorecard",
             Route::Npm => "npm",
@@ -815,6 +823,9 @@ impl State {
             Route::Scorecard => scorecard::project(self, &path["/projects/".len()..]),
             Route::DepsDevVersion => {
                 depsdev::version(self, request.target.split('?').next().unwrap_or(""))
+            }
+            Route::DepsDevPackage => {
+                depsdev::package(self, request.target.split('?').next().unwrap_or(""))
             }
             Route::Npm => npm::packument(self, request, &path["/npm/".len()..], false),
             Route::NpmPrivate => {
