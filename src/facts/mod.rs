@@ -51,7 +51,7 @@ use crate::model::facts::{
 use crate::model::license::License;
 use crate::model::purl::normalize_name;
 use crate::model::registry;
-use crate::model::versions::range::VersionRange;
+use crate::model::versions::range::{End, VersionRange};
 use crate::model::{Component, Ecosystem, Source};
 
 /// Identifies a package version for the facts about it: the same key, the same facts.
@@ -212,6 +212,8 @@ impl Stage {
                     }
                     Some((requirement, Picked::Version { version, origin })) => Some(Fact {
                         value: Described {
+                            lowest: End::for_requirement(component.id.ecosystem, &requirement)
+                                == End::Lowest,
                             version: version.clone(),
                             requirement,
                         },
@@ -292,8 +294,10 @@ impl Stage {
             let choice = match listed.get(&package) {
                 Some(remote::versions::Listing::Versions { versions, origin }) => {
                     let allowed = versions.iter().filter(|v| !v.yanked);
-                    let newest = range.newest(key.ecosystem, allowed.map(|v| v.version.as_str()));
-                    match newest {
+                    let end = End::for_requirement(key.ecosystem, &requirement);
+                    let version =
+                        range.pick(key.ecosystem, end, allowed.map(|v| v.version.as_str()));
+                    match version {
                         Some(version) => Picked::Version {
                             version: version.to_owned(),
                             origin: origin.clone(),

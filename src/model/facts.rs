@@ -390,18 +390,23 @@ impl Gap {
 }
 
 /// The version a component's facts describe when it has none of its own: a manifest's
-/// requirement, and the newest version it allows.
+/// requirement, and the version its installer would pick — the newest it allows, or for
+/// NuGet the lowest.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Described {
     pub version: String,
     pub requirement: String,
+    /// The lowest version the requirement allows, which NuGet restores, not the newest.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub lowest: bool,
 }
 
 impl Described {
     /// `4.17.21, the newest version ^4.17.0 allows`.
     pub fn phrase(&self) -> String {
+        let end = if self.lowest { "lowest" } else { "newest" };
         format!(
-            "{}, the newest version {} allows",
+            "{}, the {end} version {} allows",
             self.version, self.requirement
         )
     }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::common::fake_sources::{FakeSources, Fault, Package, Route};
+use crate::common::fake_sources::{FakeSources, Fault, Package, Route, System};
 use crate::common::{Depgov, code, git, json, stderr, stdout};
 use crate::facts_remote::{depgov, report};
 
@@ -304,6 +304,12 @@ fn requirements_repository() -> tempfile::TempDir {
         "service/pom.xml",
         &pom(&[("com.google.guava", "guava", "[33.0,)")]),
     );
+    // NuGet restores the lowest version a range allows.
+    write(
+        dir,
+        "desktop/Desktop.csproj",
+        "<Project Sdk=\"Microsoft.NET.Sdk\">\n  <ItemGroup>\n    <PackageReference Include=\"Newtonsoft.Json\" Version=\"[12.0,14.0)\" />\n  </ItemGroup>\n</Project>\n",
+    );
     git(dir, &["init", "-q", "-b", "main"]);
     repo
 }
@@ -346,6 +352,13 @@ fn requirements_sources() -> FakeSources {
     fake.add(Package::maven("com.google.guava:guava", "32.1.3-jre").license("ISC"));
     fake.add(Package::maven("com.google.guava:guava", "33.4.0-jre").license("Apache-2.0"));
     fake.add(Package::maven("com.google.guava:guava", "34.0.0-rc1").license("GPL-3.0-only"));
+    for (version, license) in [
+        ("11.0.2", "ISC"),
+        ("12.0.3", "MIT"),
+        ("13.0.3", "Apache-2.0"),
+    ] {
+        fake.add(Package::new(System::Nuget, "Newtonsoft.Json", version).license(license));
+    }
     fake
 }
 
@@ -360,11 +373,16 @@ fn described(report: &Value) -> Vec<(String, String)> {
             let facts = &c["facts"];
             let what = match facts.get("describes") {
                 Some(d) => format!(
-                    "{} of {} ({}), from {}",
+                    "{} of {} ({}), from {}{}",
                     c["license"].as_str().unwrap_or("-"),
                     d["value"]["version"].as_str().unwrap_or("-"),
                     d["value"]["requirement"].as_str().unwrap_or("-"),
                     d["source"].as_str().unwrap_or("-"),
+                    if d["value"]["lowest"] == true {
+                        ", the lowest"
+                    } else {
+                        ""
+                    },
                 ),
                 None => format!(
                     "unknown: {}",
@@ -382,6 +400,10 @@ fn described(report: &Value) -> Vec<(String, String)> {
 
 fn expected_descriptions() -> Vec<(String, String)> {
     [
+        (
+            "Newtonsoft.Json",
+            "MIT of 12.0.3 ([12.0,14.0)), from deps-dev, the lowest",
+        ),
         (
             "com.google.guava:guava",
             "Apache-2.0 of 33.4.0-jre ([33.0,)), from deps-dev",
@@ -419,7 +441,7 @@ fn facts_of_a_requirement_describe_the_newest_version_it_allows() {
     );
     // The version lists: one request per package, from the registry that serves it, else
     // deps.dev; none for what was not wanted.
-    assert_eq!(fake.count(Route::DepsDevPackage), 1);
+    assert_eq!(fake.count(Route::DepsDevPackage), 2);
     let lists: Vec<String> = fake
         .requests()
         .iter()
@@ -508,6 +530,7 @@ fn a_source_that_cannot_list_versions_is_a_note_and_the_license_says_why() {
     assert_eq!(
         descriptions,
         [
+            ("Newtonsoft.Json", "unknown: unreachable"),
             ("com.google.guava:guava", "unknown: unreachable"),
             ("left-pad", "unknown: unreachable"),
             ("lodash", "unknown: unreachable"),

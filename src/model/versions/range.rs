@@ -126,17 +126,18 @@ impl VersionRange {
     }
 
     /// The version of `versions` an installer would pick for this range when nothing else
-    /// constrains it: the newest the range holds, a release before any pre-release. A
-    /// pre-release is picked only when no release is held and the range admits one: Cargo's
-    /// and npm's ranges hold pre-releases only when they name one (their own rules), PEP 440
-    /// takes a pre-release when only pre-releases satisfy, so does Go's `@latest`, and Maven,
-    /// NuGet and RubyGems ranges admit one when a bound names one. Composer installs stable
-    /// releases unless told otherwise (`minimum-stability`, stability flags depgov drops).
-    /// The newest is found by a maximum, never a sort: Maven's order is not transitive for
-    /// some odd versions.
-    pub fn newest<'a>(
+    /// constrains it: the newest the range holds, or the lowest where the installer takes
+    /// that ([`End`]), a release before any pre-release. A pre-release is picked only when no
+    /// release is held and the range admits one: Cargo's and npm's ranges hold pre-releases
+    /// only when they name one (their own rules), PEP 440 takes a pre-release when only
+    /// pre-releases satisfy, so does Go's `@latest`, and Maven, NuGet and RubyGems ranges
+    /// admit one when a bound names one. Composer installs stable releases unless told
+    /// otherwise (`minimum-stability`, stability flags depgov drops). The pick is a maximum
+    /// or minimum, never a sort: Maven's order is not transitive for some odd versions.
+    pub fn pick<'a>(
         &self,
         ecosystem: Ecosystem,
+        end: End,
         versions: impl IntoIterator<Item = &'a str>,
     ) -> Option<&'a str> {
         let held: Vec<(Version, &str)> = versions
@@ -144,13 +145,17 @@ impl VersionRange {
             .filter(|text| self.contains(text))
             .filter_map(|text| Some((Version::parse(ecosystem, text)?, text)))
             .collect();
-        let newest = |releases_only: bool| {
-            held.iter()
-                .filter(|(version, _)| !releases_only || !version.is_prerelease())
-                .max_by(|a, b| a.0.cmp(&b.0))
-                .map(|(_, text)| *text)
+        let pick = |releases_only: bool| {
+            let candidates = held
+                .iter()
+                .filter(|(version, _)| !releases_only || !version.is_prerelease());
+            match end {
+                End::Newest => candidates.max_by(|a, b| a.0.cmp(&b.0)),
+                End::Lowest => candidates.min_by(|a, b| a.0.cmp(&b.0)),
+            }
+            .map(|(_, text)| *text)
         };
-        newest(true).or_else(|| self.admits_prereleases().then(|| newest(false)).flatten())
+        pick(true).or_else(|| self.admits_prereleases().then(|| pick(false)).flatten())
     }
 
     /// Whether a pre-release may be picked when no release is held ([`VersionRange::newest`]).
@@ -306,6 +311,27 @@ fn ecosystem_title(ecosystem: Ecosystem) -> &'static str {
         Ecosystem::Gem => "RubyGems",
         Ecosystem::Composer => "Composer",
         other => other.as_str(),
+    }
+}
+
+/// Which end of a range an installer takes from the versions published.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum End {
+    Newest,
+    /// NuGet's "lowest applicable version": it restores the lowest version a range allows.
+    Lowest,
+}
+
+impl End {
+    /// The end `ecosystem`'s installer takes for `requirement`: NuGet takes the lowest
+    /// version, except for a floating version (`1.*`, `*`), where it takes the newest;
+    /// every other installer takes the newest.
+    pub fn for_requirement(ecosystem: Ecosystem, requirement: &str) -> End {
+        if ecosystem == Ecosystem::Nuget && !requirement.contains('*') {
+            End::Lowest
+        } else {
+            End::Newest
+        }
     }
 }
 
@@ -1005,13 +1031,15 @@ mod tests {
     }
 
     /// The version each ecosystem's installer picks: the newest release the requirement
-    /// allows; a pre-release only as that ecosystem's rules allow one.
+    /// allows (NuGet: the lowest); a pre-release only as that ecosystem's rules allow one.
     #[test]
-    fn the_newest_allowed_version_prefers_releases() {
+    fn the_picked_version_prefers_releases() {
         let newest = |ecosystem, requirement: &str, versions: &[&'static str]| {
-            VersionRange::parse(ecosystem, requirement)
-                .unwrap()
-                .newest(ecosystem, versions.iter().copied())
+            VersionRange::parse(ecosystem, requirement).unwrap().pick(
+                ecosystem,
+                End::for_requirement(ecosystem, requirement),
+                versions.iter().copied(),
+            )
         };
         let npm = ["4.16.0", "4.17.0", "4.17.21", "4.18.0-beta.1", "5.0.0"];
         assert_eq!(newest(Ecosystem::Npm, "^4.17.0", &npm), Some("4.17.21"));
@@ -1042,7 +1070,8 @@ mod tests {
         let nuget = ["12.0.3", "13.0.1", "13.0.2-beta1"];
         assert_eq!(
             newest(Ecosystem::Nuget, "[12.0,14.0)", &nuget),
-            Some("13.0.1")
+            Some("12.0.3"),
+            "NuGet restores the lowest version a range allows"
         );
         assert_eq!(
             newest(Ecosystem::Nuget, "[13.0.2-beta1,14.0)", &nuget),
@@ -1051,9 +1080,11 @@ mod tests {
         let gems = ["7.0.8", "7.1.0", "7.1.1.rc1"];
         assert_eq!(newest(Ecosystem::Gem, "~> 7.0", &gems), Some("7.1.0"));
         let any = |ecosystem, versions: &[&'static str]| {
-            VersionRange::of_requirement(ecosystem, "")
-                .unwrap()
-                .newest(ecosystem, versions.iter().copied())
+            VersionRange::of_requirement(ecosystem, "").unwrap().pick(
+                ecosystem,
+                End::Newest,
+                versions.iter().copied(),
+            )
         };
         for ecosystem in Ecosystem::ALL {
             let versions = ["1.0.0", "2.0.0", "3.0.0-beta.1"];
@@ -1071,9 +1102,11 @@ mod tests {
             });
             let versions: Vec<&str> = versions.iter().map(String::as_str).collect();
             assert_eq!(
-                VersionRange::of_requirement(ecosystem, "*")
-                    .unwrap()
-                    .newest(ecosystem, versions.iter().copied()),
+                VersionRange::of_requirement(ecosystem, "*").unwrap().pick(
+                    ecosystem,
+                    End::for_requirement(ecosystem, "*"),
+                    versions.iter().copied()
+                ),
                 expected,
                 "{ecosystem}"
             );
