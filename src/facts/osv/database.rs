@@ -94,7 +94,10 @@ impl Database {
             Some(index) => index,
             None => {
                 let index = scan(&listed, fingerprint)?;
-                cache.put_bytes(FactSource::OsvDatabase, &key, &index.encode(&key));
+                // A database without files costs nothing to read: no index to keep.
+                if !listed.is_empty() {
+                    cache.put_bytes(FactSource::OsvDatabase, &key, &index.encode(&key));
+                }
                 index
             }
         };
@@ -140,21 +143,19 @@ impl Database {
         let (Some(location), Some(path)) = (location, path) else {
             return Err("the index names no such record".to_owned());
         };
-        let text = stored(path, location).and_then(|bytes| {
-            let text = text(location, &bytes)?;
-            Ok(serde_json::from_slice::<Record>(&text).ok().map(Arc::new))
-        });
-        match text {
-            Ok(record) => Ok(record),
-            Err(why) => {
-                // Read again on the next run.
+        stored(path, location)
+            .and_then(|bytes| {
+                let text = text(location, &bytes)?;
+                Ok(serde_json::from_slice::<Record>(&text).ok().map(Arc::new))
+            })
+            .map_err(|why| {
+                // Read whole again on the next run.
                 self.cache.forget_bytes(FactSource::OsvDatabase, &self.key);
-                Err(format!(
+                format!(
                     "{} changed while it was read ({why}); run again",
                     display_path(path)
-                ))
-            }
-        }
+                )
+            })
     }
 }
 
