@@ -3,9 +3,11 @@
 #
 #   offline  `depgov check --lockfile-only --offline --osv-db DIR` against 50,000 synthetic OSV
 #            records (bench/osv_records.py), as a directory of records and as OSV's
-#            per-ecosystem all.zip files, against the same run without a database: wall time
-#            and peak RSS under GNU time, then side by side (bench/sidebyside.py, medians of
-#            ROUNDS runs each); the difference is what reading and matching the database costs;
+#            per-ecosystem all.zip files, each cold (no index of the database in the cache: it
+#            is read whole and indexed) and warm (the index the cold run wrote), against the
+#            same run without a database: wall time and peak RSS under GNU time, then side by
+#            side (bench/sidebyside.py, medians of ROUNDS runs each, wall and CPU time); the
+#            difference is what reading and matching the database costs;
 #   online   a cold run (empty cache) against the fake OSV API of the tests
 #            (examples/fake_sources.rs) serving the same records, every answer DELAY_MS late,
 #            with a policy that consults OSV alone: the requests per route the fake received.
@@ -59,15 +61,27 @@ print(f"{label:>10}: {seconds:>5} s  {kib / 1024:6.1f} MiB  {len(report['compone
 PY
 }
 
+# A cold run starts from a cache without the database's index; a warm one finds it.
+cold() {
+  echo "rm -rf $work/cold && DEPGOV_CACHE_DIR=$work/cold $check --offline --osv-db $1 $tree"
+}
+warm() {
+  echo "DEPGOV_CACHE_DIR=$work/warm $check --offline --osv-db $1 $tree"
+}
 echo "== offline, GNU time"
 timed without --offline
-timed directory --offline --osv-db "$work/osv/records"
-timed all.zip --offline --osv-db "$work/osv/zip"
-echo "== offline, side by side ($rounds rounds, medians): without a database, a directory, all.zip"
-python3 "$here/bench/sidebyside.py" --rounds "$rounds" \
+rm -rf "$work/cold"
+DEPGOV_CACHE_DIR="$work/cold" timed "dir cold" --offline --osv-db "$work/osv/records"
+DEPGOV_CACHE_DIR="$work/cold" timed "dir warm" --offline --osv-db "$work/osv/records"
+rm -rf "$work/cold"
+DEPGOV_CACHE_DIR="$work/cold" timed "zip cold" --offline --osv-db "$work/osv/zip"
+DEPGOV_CACHE_DIR="$work/cold" timed "zip warm" --offline --osv-db "$work/osv/zip"
+echo "== offline, side by side ($rounds rounds, medians): without a database, a directory and"
+echo "   all.zip, cold and warm"
+python3 "$here/bench/sidebyside.py" --rounds "$rounds" --no-ratio \
   "$check --offline $tree" \
-  "$check --offline --osv-db $work/osv/records $tree" \
-  "$check --offline --osv-db $work/osv/zip $tree"
+  "$(cold "$work/osv/records")" "$(warm "$work/osv/records")" \
+  "$(cold "$work/osv/zip")" "$(warm "$work/osv/zip")"
 
 echo "== online, cold: OSV alone, every answer ${delay} ms late"
 # The embedded default's [vulnerabilities] rings, and OSV as the only source.

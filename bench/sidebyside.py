@@ -1,6 +1,7 @@
 """Runs shell commands side by side, interleaved round by round, and prints for each the
-median wall time and the peak RSS (of the command and the children it waited for), and the
-ratio of the last command's median to the first's.
+median wall time, the median CPU time (user and system, of the command and the children it
+waited for: less inflated than wall time by other work on a busy machine) and the peak RSS,
+and the ratio of the last command's median wall time to the first's.
 
 Peak RSS is measured in separate runs under GNU time (/usr/bin/time): a process forked from
 this script starts with Python's resident pages (about 14 MiB) counted in its peak, which is
@@ -34,20 +35,20 @@ ok_exit = {int(code) for code in args.ok_exit.split(",")}
 
 
 def run(command, prefix=""):
-    """Wall seconds of one run; failures abort the benchmark."""
+    """Wall and CPU seconds of one run; failures abort the benchmark."""
     # Standard error goes to a file: a pipe nobody reads would block a command that writes
     # more than the pipe holds.
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
         process = subprocess.Popen(prefix + command, shell=True, cwd=args.cwd,
                                    stdout=subprocess.DEVNULL, stderr=errors)
-        _, status, _ = os.wait4(process.pid, 0)
+        _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
         code = os.waitstatus_to_exitcode(status)
         if code not in ok_exit:
             errors.seek(0)
             raise SystemExit(f"{command!r} exited {code}: {errors.read().decode()}")
-    return elapsed
+    return elapsed, usage.ru_utime + usage.ru_stime
 
 
 def peak_rss(command):
@@ -60,19 +61,23 @@ def peak_rss(command):
 for command in args.commands:  # warm caches once
     run(command)
 wall = {c: [] for c in args.commands}
+cpu = {c: [] for c in args.commands}
 rss = {c: [] for c in args.commands}
 for _ in range(args.rounds):
     for command in args.commands:
-        wall[command].append(run(command))
+        seconds, cpu_seconds = run(command)
+        wall[command].append(seconds)
+        cpu[command].append(cpu_seconds)
 for _ in range(min(args.rounds, 5)):
     for command in args.commands:
         rss[command].append(peak_rss(command))
 
-print(f"in {os.path.abspath(args.cwd)}: {args.rounds} interleaved rounds, median wall / peak RSS")
+print(f"in {os.path.abspath(args.cwd)}: {args.rounds} interleaved rounds, "
+      "median wall / median CPU / peak RSS")
 width = max(len(c) for c in args.commands)
 for command in args.commands:
     print(f"  {command:<{width}}  {statistics.median(wall[command]) * 1000:8.1f} ms"
-          f"  {max(rss[command]):7.1f} MiB")
+          f"  {statistics.median(cpu[command]) * 1000:8.1f} ms CPU  {max(rss[command]):7.1f} MiB")
 if len(args.commands) > 1 and not args.no_ratio:
     first, last = args.commands[0], args.commands[-1]
     ratio = statistics.median(wall[last]) / statistics.median(wall[first])

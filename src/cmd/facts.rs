@@ -87,6 +87,9 @@ pub fn fetch(args: FactsFetchArgs) -> Result<i32, Error> {
                 }
             }
         }
+        if let Err(error) = crate::facts::osv::download::index(&dir) {
+            messages::warning(format!("cannot index the OSV database: {error}"));
+        }
     }
     print(Text::Styled, |out| out.write_all(text.as_bytes()))?;
     Ok(exit::OK)

@@ -3,6 +3,9 @@
 //! that concurrent runs and a run killed mid-write never leave a torn entry. An entry that
 //! cannot be read — damaged, from another version of depgov, for another key — is a miss.
 //!
+//! A source may also keep one binary file per key ([`Cache::get_bytes`]): the offline OSV
+//! database's index. It is written the same way; its payload names its key and checks itself.
+//!
 //! Each entry records when it was fetched; facts in it stay fresh as long as their kind allows
 //! ([`Freshness`]). Offline, every entry counts, however old: an air-gapped runner uses the
 //! cache another machine filled (`depgov facts fetch`).
@@ -54,7 +57,8 @@ impl Cache {
         }
     }
 
-    fn path(&self, source: FactSource, key: &str) -> Option<PathBuf> {
+    /// Where `key` of `source` is kept: a `.json` entry, or a `.bin` file of bytes.
+    fn path(&self, source: FactSource, key: &str, extension: &str) -> Option<PathBuf> {
         let hash = format!("{:016x}", fnv1a(key.as_bytes()));
         let source = serde_json::to_value(source).ok()?;
         Some(
@@ -62,7 +66,7 @@ impl Cache {
                 .as_ref()?
                 .join(source.as_str()?)
                 .join(&hash[..2])
-                .join(format!("{hash}.json")),
+                .join(format!("{hash}.{extension}")),
         )
     }
 
@@ -73,7 +77,7 @@ impl Cache {
 
     /// The entry for `key` holding a `T`, if the cache holds a readable one.
     pub fn get_as<T: DeserializeOwned>(&self, source: FactSource, key: &str) -> Option<Entry<T>> {
-        let bytes = std::fs::read(self.path(source, key)?).ok()?;
+        let bytes = std::fs::read(self.path(source, key, "json")?).ok()?;
         let entry: Entry<T> = serde_json::from_slice(&bytes).ok()?;
         (entry.key == key).then_some(entry)
     }
@@ -86,26 +90,47 @@ impl Cache {
 
     /// Stores a `T` that `source` answered for `key` now.
     pub fn put_as<T: Serialize>(&self, source: FactSource, key: &str, known: &T) {
-        let Some(path) = self.path(source, key) else {
-            return;
-        };
         let entry = Entry {
             key: key.to_owned(),
             fetched: now(),
             known,
         };
-        let Ok(bytes) = serde_json::to_vec(&entry) else {
-            return;
-        };
-        let Some(dir) = path.parent() else { return };
-        if std::fs::create_dir_all(dir).is_err() {
-            return;
+        if let Ok(bytes) = serde_json::to_vec(&entry) {
+            write(self.path(source, key, "json"), &bytes);
         }
-        if let Ok(mut file) = tempfile::NamedTempFile::new_in(dir) {
-            use std::io::Write;
-            if file.write_all(&bytes).is_ok() {
-                let _ = file.persist(&path);
-            }
+    }
+
+    /// The bytes kept for `key` of `source`, if any; the caller checks that they are whole and
+    /// for `key`.
+    pub fn get_bytes(&self, source: FactSource, key: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.path(source, key, "bin")?).ok()
+    }
+
+    /// Keeps `bytes` for `key` of `source`, replacing what was kept.
+    pub fn put_bytes(&self, source: FactSource, key: &str, bytes: &[u8]) {
+        write(self.path(source, key, "bin"), bytes);
+    }
+
+    /// Forgets the bytes kept for `key` of `source`.
+    pub fn forget_bytes(&self, source: FactSource, key: &str) {
+        if let Some(path) = self.path(source, key, "bin") {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// Writes `bytes` at `path` through a temporary file renamed into place. A cache that cannot
+/// be written is no error: the run goes on without it.
+fn write(path: Option<PathBuf>, bytes: &[u8]) {
+    let Some(path) = path else { return };
+    let Some(dir) = path.parent() else { return };
+    if std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    if let Ok(mut file) = tempfile::NamedTempFile::new_in(dir) {
+        use std::io::Write;
+        if file.write_all(bytes).is_ok() {
+            let _ = file.persist(&path);
         }
     }
 }

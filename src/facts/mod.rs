@@ -466,7 +466,10 @@ impl Stage {
     /// hears of a private registry's packages; an offline database knows them all).
     fn vulnerabilities(&self, keys: &[(Key, bool)], answers: &mut [Answers]) {
         let database = match &self.config.osv_database {
-            Some(path) => match self.osv_database.get_or_init(|| Database::load(path)) {
+            Some(path) => match self
+                .osv_database
+                .get_or_init(|| Database::open(path, &self.cache))
+            {
                 Ok(database) => Some((database, display_path(path))),
                 Err(error) => {
                     if let Ok(mut usage) = self.usage.lock() {

@@ -581,7 +581,7 @@ pub fn read_inputs(
     options: &ScanOptions,
     cargo_options: &CargoOptions,
 ) -> Result<Vec<ReadInput>, Error> {
-    let results = parallel_map(planned, |input| {
+    let results = crate::util::parallel::map(planned, |input| {
         read_one(input, tree, options, cargo_options)
     });
     let mut inputs = Vec::with_capacity(results.len());
@@ -787,37 +787,6 @@ fn parse_error(file: &str, error: ParseError) -> Error {
         line: error.line,
         message: error.message,
     }
-}
-
-/// Maps over items on as many threads as the machine has cores, keeping order.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len());
-    if threads <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<Option<R>> = std::iter::repeat_with(|| None).take(items.len()).collect();
-    let done = std::sync::Mutex::new(&mut results);
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(item) = items.get(i) else { break };
-                    let result = f(item);
-                    if let Ok(mut done) = done.lock() {
-                        done[i] = Some(result);
-                    }
-                }
-            });
-        }
-    });
-    results
-        .into_iter()
-        .map(|r| r.expect("every item was processed"))
-        .collect()
 }
 
 #[cfg(test)]

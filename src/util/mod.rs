@@ -1,6 +1,7 @@
-//! Helpers every stage may use: paths as users see them, text cut and decoded safely, and
-//! path globs. Nothing here depends on any other module of the crate.
+//! Helpers every stage may use: paths as users see them, text cut and decoded safely, path
+//! globs, and work spread over the cores. Nothing here depends on any other module of the crate.
 
 pub mod glob;
+pub mod parallel;
 pub mod paths;
 pub mod text;

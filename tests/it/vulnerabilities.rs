@@ -85,6 +85,12 @@ fn listed(ecosystem: &str, name: &str, versions: &[&str]) -> Value {
 /// `records/{id}.json`.
 fn database(records: &[Value], zipped: &[&str]) -> TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
+    write_database(dir.path(), records, zipped);
+    dir
+}
+
+/// Writes the database of [`database`] into `dir`, over the files already there.
+fn write_database(dir: &Path, records: &[Value], zipped: &[&str]) {
     let mut archives: BTreeMap<&str, Vec<&Value>> = BTreeMap::new();
     for record in records {
         let ecosystem = record["affected"][0]["package"]["ecosystem"]
@@ -93,7 +99,7 @@ fn database(records: &[Value], zipped: &[&str]) -> TempDir {
         match zipped.iter().find(|zipped| **zipped == ecosystem) {
             Some(zipped) => archives.entry(zipped).or_default().push(record),
             None => {
-                let path = dir.path().join("records");
+                let path = dir.join("records");
                 std::fs::create_dir_all(&path).expect("create dir");
                 let id = record["id"].as_str().expect("an id");
                 std::fs::write(path.join(format!("{id}.json")), record.to_string())
@@ -102,7 +108,7 @@ fn database(records: &[Value], zipped: &[&str]) -> TempDir {
         }
     }
     for (ecosystem, records) in archives {
-        let path = dir.path().join(ecosystem);
+        let path = dir.join(ecosystem);
         std::fs::create_dir_all(&path).expect("create dir");
         let file = std::fs::File::create(path.join("all.zip")).expect("create all.zip");
         let mut zip = zip::ZipWriter::new(file);
@@ -118,7 +124,6 @@ fn database(records: &[Value], zipped: &[&str]) -> TempDir {
         }
         zip.finish().expect("finish all.zip");
     }
-    dir
 }
 
 /// depgov in `dir` with the OSV database `osv`, which must not crash or fail on its input.
@@ -1667,6 +1672,11 @@ fn facts_fetch_osv_downloads_each_ecosystems_archive_for_offline_runs() {
     assert_eq!(vulnerable(&first).len(), 1, "{first:#}");
 
     let output = fetch();
+    assert_eq!(
+        database_indexes(cache.path()).len(),
+        1,
+        "the download is indexed"
+    );
     assert!(
         stdout(&output).contains("OSV database npm")
             && stdout(&output).contains("OSV database PyPI"),
@@ -1687,4 +1697,102 @@ fn facts_fetch_osv_downloads_each_ecosystems_archive_for_offline_runs() {
             .any(|u| u["source"] == "osv-database" && u["failure"].is_null()),
         "{used:#}"
     );
+}
+
+/// The indexes of offline databases the cache directory `cache` holds.
+fn database_indexes(cache: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let mut dirs = vec![cache.join("facts/v1/osv-database")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "bin") {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_database_index_is_kept_follows_a_changed_record_and_a_damaged_one_is_rebuilt() {
+    let repo = repository(&[
+        (
+            "package-lock.json",
+            package_lock(&[locked("web-lib", "1.0.0"), locked("other-lib", "1.0.0")]),
+        ),
+        ("depgov.toml", POLICY.to_owned()),
+    ]);
+    // `fixed` at 2.0.0 affects web-lib 1.0.0; at 1.0.0, of the same length, it does not.
+    let records = |fixed: &str| {
+        vec![
+            npm_record(
+                "GHSA-indx-0000-0001",
+                "web-lib",
+                &[("introduced", "0"), ("fixed", fixed)],
+            ),
+            npm_record(
+                "GHSA-indx-0000-0002",
+                "other-lib",
+                &[("introduced", "0"), ("fixed", "1.0.1")],
+            ),
+        ]
+    };
+    let both = BTreeSet::from(["web-lib@1.0.0".to_owned(), "other-lib@1.0.0".to_owned()]);
+    let one = BTreeSet::from(["other-lib@1.0.0".to_owned()]);
+    for zipped in [&[][..], &["npm"][..]] {
+        let osv = database(&records("2.0.0"), zipped);
+        let cache = tempfile::tempdir().expect("temp dir");
+        let check = || {
+            let output = Depgov::new(repo.path())
+                .env("DEPGOV_OSV_DB", osv.path())
+                .env("DEPGOV_CACHE_DIR", cache.path())
+                .args(["check", "--lockfile-only", "--format", "json"])
+                .run();
+            assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+            assert_ne!(code(&output), 2, "{}", stderr(&output));
+            vulnerable(&report(&output))
+        };
+        let state = |path: &Path| {
+            let metadata = std::fs::metadata(path).expect("the index");
+            (
+                std::fs::read(path).expect("the index"),
+                metadata.modified().ok(),
+            )
+        };
+
+        // The first run writes the index, the second reads it and leaves it as it is.
+        assert_eq!(check(), both, "{zipped:?}");
+        let [index] = &database_indexes(cache.path())[..] else {
+            panic!("not one index: {:?}", database_indexes(cache.path()));
+        };
+        let kept = state(index);
+        assert_eq!(check(), both, "{zipped:?}");
+        assert_eq!(
+            state(index),
+            kept,
+            "{zipped:?}: the index was written again"
+        );
+
+        // A record changed in place: the next run reads it as it is now.
+        write_database(osv.path(), &records("1.0.0"), zipped);
+        assert_eq!(check(), one, "{zipped:?}");
+        let good = std::fs::read(index).expect("the index");
+        assert_ne!(
+            good, kept.0,
+            "{zipped:?}: the index did not follow the change"
+        );
+
+        // An index cut short, with a byte changed, or not an index at all, is read again
+        // (never a wrong answer) and written whole.
+        let mut changed = good.clone();
+        changed[good.len() / 2] ^= 0x20;
+        for damaged in [good[..good.len() / 2].to_vec(), changed, b"{}".to_vec()] {
+            std::fs::write(index, &damaged).expect("damage the index");
+            assert_eq!(check(), one, "{zipped:?}");
+            assert_eq!(std::fs::read(index).expect("the index"), good, "{zipped:?}");
+        }
+    }
 }

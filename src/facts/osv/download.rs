@@ -1,11 +1,15 @@
 //! `depgov facts fetch --osv`: OSV's database for the ecosystems a repository uses, downloaded
 //! (`{Ecosystem}/all.zip`) into the cache, where offline runs find it. An answer that is not a
-//! zip archive is refused, and the archive already there kept.
+//! zip archive is refused, and the archive already there kept. The archives are indexed
+//! right away ([`index`]), so that the first offline run does not pay for it.
 
 use std::path::Path;
 use std::time::Duration;
 
+use super::database::Database;
 use super::matching::osv_ecosystem;
+use crate::error::Error;
+use crate::facts::cache::Cache;
 use crate::facts::config::{Config, osv_download_dir};
 use crate::model::Ecosystem;
 use crate::model::facts::Endpoint;
@@ -77,6 +81,15 @@ pub fn fetch(config: &Config, cache_dir: &Path, ecosystems: &[Ecosystem]) -> Vec
             }
         })
         .collect()
+}
+
+/// Indexes the database downloaded into the cache directory, if any, as an offline run would.
+pub fn index(cache_dir: &Path) -> Result<(), Error> {
+    let dir = osv_download_dir(cache_dir);
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    Database::open(&dir, &Cache::new(Some(cache_dir))).map(|_| ())
 }
 
 /// Whether `bytes` are a zip archive: a proxy's or portal's page answered with 200 must not

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod database;
 pub mod download;
+pub mod index;
 pub mod matching;
 pub mod record;
 
@@ -47,28 +48,34 @@ pub fn ask(
     usage: &Mutex<BTreeMap<FactSource, Usage>>,
 ) -> Vec<Option<Answer>> {
     if let Some((database, shown)) = database {
-        let note = |update: &dyn Fn(&mut Usage)| {
+        let note = |update: &mut dyn FnMut(&mut Usage)| {
             if let Ok(mut usage) = usage.lock() {
                 update(usage.entry(FactSource::OsvDatabase).or_default());
             }
         };
-        note(&|u| u.answered += wanted.len());
-        return wanted
-            .iter()
-            .map(|w| {
-                let candidates = database.records_for(w.ecosystem, &w.name);
-                let records: Vec<&Record> = candidates
-                    .iter()
-                    .map(|r| r.as_ref())
-                    .filter(|r| matching::affects(r, w.ecosystem, &w.name, &w.version))
-                    .collect();
-                Some(answer(
-                    &records,
-                    w,
-                    local(FactSource::OsvDatabase, Some(shown.to_owned())),
-                ))
-            })
-            .collect();
+        // Reading the records (inflating and parsing them) on every core.
+        return crate::util::parallel::map(wanted, |w| {
+            let candidates = match database.records_for(w.ecosystem, &w.name) {
+                Ok(candidates) => candidates,
+                Err(why) => {
+                    note(&mut |u| {
+                        u.failure.get_or_insert_with(|| why.clone());
+                    });
+                    return None;
+                }
+            };
+            let records: Vec<&Record> = candidates
+                .iter()
+                .map(|r| r.as_ref())
+                .filter(|r| matching::affects(r, w.ecosystem, &w.name, &w.version))
+                .collect();
+            note(&mut |u| u.answered += 1);
+            Some(answer(
+                &records,
+                w,
+                local(FactSource::OsvDatabase, Some(shown.to_owned())),
+            ))
+        });
     }
     if !config.allows(SourceKind::Osv) {
         return vec![None; wanted.len()];
