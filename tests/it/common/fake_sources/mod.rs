@@ -5,7 +5,7 @@
 //!
 //! - deps.dev ([`depsdev`]): `POST /v3alpha/versionbatch` (at most 5,000 versions a request,
 //!   `nextPageToken` pages when a test asks for small ones) and
-//!   `GET /v3/systems/{s}/packages/{n}/versions/{v}`;
+//!   `GET /v3/systems/{s}/packages/{n}/versions/{v}` and its `:dependencies` graph;
 //! - the npm registry ([`npm`]) under `/npm/`: the full packument, or the abbreviated one when
 //!   asked for `application/vnd.npm.install-v1+json`; a private registry under
 //!   `/private/npm/` that wants `Authorization: Bearer TOKEN`;
@@ -160,6 +160,9 @@ pub struct Package {
     pub private: bool,
     /// The project's status on PyPI (PEP 792) and its reason, when not `active`.
     pub project_status: Option<(String, Option<String>)>,
+    /// What the version depends on (name, the version it resolves to), for deps.dev's
+    /// resolved dependency graphs.
+    pub dependencies: Vec<(String, String)>,
 }
 
 impl Package {
@@ -177,6 +180,7 @@ impl Package {
             unknown_to: Vec::new(),
             private: false,
             project_status: None,
+            dependencies: Vec::new(),
         }
     }
 
@@ -228,6 +232,13 @@ impl Package {
     /// PyPI marks the project `status` (PEP 792: archived, quarantined, deprecated).
     pub fn project_status(mut self, status: &str, reason: Option<&str>) -> Package {
         self.project_status = Some((status.to_owned(), reason.map(str::to_owned)));
+        self
+    }
+
+    /// The version depends on `name` at `version` (as deps.dev resolves it).
+    pub fn depends_on(mut self, name: &str, version: &str) -> Package {
+        self.dependencies
+            .push((name.to_owned(), version.to_owned()));
         self
     }
 
@@ -294,6 +305,8 @@ pub enum Route {
     DepsDevBatch,
     /// `GET /v3/systems/{s}/packages/{n}/versions/{v}`.
     DepsDevVersion,
+    /// `GET /v3/systems/{s}/packages/{n}/versions/{v}:dependencies`.
+    DepsDevDependencies,
     /// `GET /npm/{name}`.
     Npm,
     /// `GET /private/npm/{name}`.
@@ -332,6 +345,9 @@ impl Route {
             "GET" if path.starts_with("/v1/vulns/") => Route::OsvVuln,
             "GET" if path.ends_with("/all.zip") => Route::OsvArchive,
             "GET" if path.starts_with("/projects/") => Route::Scorecard,
+            "GET" if path.starts_with("/v3/systems/") && path.ends_with(":dependencies") => {
+                Route::DepsDevDependencies
+            }
             "GET" if path.starts_with("/v3/systems/") => Route::DepsDevVersion,
             "GET" if path.starts_with("/npm/") => Route::Npm,
             "GET" if path.starts_with("/private/npm/") => Route::NpmPrivate,
@@ -349,6 +365,7 @@ impl Route {
         match self {
             Route::DepsDevBatch => "deps.dev versionbatch",
             Route::DepsDevVersion => "deps.dev GetVersion",
+            Route::DepsDevDependencies => "deps.dev GetDependencies",
             Route::DepsDevProjects => "deps.dev projectbatch",
             Route::Scorecard => "Scorecard",
             Route::Npm => "npm",
@@ -815,6 +832,9 @@ impl State {
             Route::Scorecard => scorecard::project(self, &path["/projects/".len()..]),
             Route::DepsDevVersion => {
                 depsdev::version(self, request.target.split('?').next().unwrap_or(""))
+            }
+            Route::DepsDevDependencies => {
+                depsdev::dependencies(self, request.target.split('?').next().unwrap_or(""))
             }
             Route::Npm => npm::packument(self, request, &path["/npm/".len()..], false),
             Route::NpmPrivate => {
