@@ -13,6 +13,9 @@
 //! 3. the registries: npm (as `.npmrc` configures it), PyPI, crates.io ([`remote`]);
 //! 4. deps.dev.
 //!
+//! Before facts are filled, [`resolve`] adds the transitive dependencies of Maven manifests
+//! from deps.dev's dependency graphs, so that they get facts too.
+//!
 //! The policy's `[facts] sources` chooses which kinds may be consulted; `--offline` allows no
 //! network, and remote facts then come from the cache ([`cache`]) alone. One stage serves a
 //! whole run: the base and the head of a change, and every repository of an organisation
@@ -25,6 +28,7 @@ pub mod known;
 pub mod licenses;
 pub mod osv;
 pub mod remote;
+pub mod resolve;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -98,6 +102,8 @@ pub struct Stage {
     /// What the sources said of each package version asked about so far.
     answers: Mutex<HashMap<Key, Arc<Answers>>>,
     usage: Mutex<BTreeMap<FactSource, Usage>>,
+    /// The dependency graphs deps.dev gave for Maven manifests' direct dependencies.
+    graphs: resolve::Graphs,
 }
 
 impl Stage {
@@ -110,6 +116,7 @@ impl Stage {
             npmrc: OnceLock::new(),
             answers: Mutex::new(HashMap::new()),
             usage: Mutex::new(BTreeMap::new()),
+            graphs: resolve::Graphs::default(),
         }
     }
 
