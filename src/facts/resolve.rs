@@ -13,8 +13,8 @@
 //! The graphs of a POM's direct dependencies are joined as Maven mediates versions: one version
 //! per package, the nearest to the project, the first declared on a tie; a version the POM
 //! declares always wins. Each added component is transitive, located at the declaration of the
-//! direct dependency it comes through, with its path through the graph. `<exclusions>` are not
-//! followed (inventory does not pass them on).
+//! direct dependency it comes through, with its path through the graph. A direct dependency's
+//! `<exclusions>` leave the packages they name, and what only they bring, out of its graph.
 //!
 //! A POM with at least one graph says so with a `manifest-resolved` note in place of
 //! `manifest-only`; the direct dependencies without one (a range, unknown to deps.dev, offline
@@ -296,9 +296,9 @@ fn transitive(directs: &[&Component], graphs: &[Option<&Graph>]) -> Vec<Componen
     for (order, direct) in directs.iter().enumerate() {
         chosen.insert(&direct.id.name, (0, order, &direct.id.version));
     }
-    for (order, graph) in graphs.iter().enumerate() {
+    for (order, (direct, graph)) in directs.iter().zip(graphs).enumerate() {
         let Some(graph) = graph else { continue };
-        for (node, depth) in depths(graph) {
+        for (node, depth) in depths(graph, &direct.excluded) {
             let GraphNode { name, version, .. } = &graph.nodes[node];
             let candidate = (depth, order, version.as_str());
             let current = chosen.entry(name).or_insert(candidate);
@@ -328,7 +328,10 @@ fn transitive(directs: &[&Component], graphs: &[Option<&Graph>]) -> Vec<Componen
     }
     for (direct, graph) in directs.iter().zip(graphs) {
         let Some(graph) = graph else { continue };
-        let reachable: BTreeSet<usize> = depths(graph).into_iter().map(|(n, _)| n).collect();
+        let reachable: BTreeSet<usize> = depths(graph, &direct.excluded)
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
         for &(from, to) in &graph.edges {
             if !reachable.contains(&to) || !(from == 0 || reachable.contains(&from)) {
                 continue;
@@ -378,6 +381,7 @@ fn transitive(directs: &[&Component], graphs: &[Option<&Graph>]) -> Vec<Componen
             path: reach.path.clone(),
             location: reach.entry.clone(),
             dependents: dependents[node].clone(),
+            excluded: Vec::new(),
             facts: Default::default(),
         });
     }
@@ -394,15 +398,19 @@ fn node_of<'a>(
 }
 
 /// How far from the version asked about (node 0) each node of `graph` it reaches is, in
-/// edges, leaving out bundled nodes and nodes without a version (unresolved).
-fn depths(graph: &Graph) -> Vec<(usize, usize)> {
+/// edges, leaving out bundled nodes, nodes without a version (unresolved), and what
+/// `excluded` (the direct dependency's `<exclusions>`) leaves out, with all below it.
+fn depths(graph: &Graph, excluded: &[String]) -> Vec<(usize, usize)> {
     let mut adjacent: Vec<Vec<usize>> = vec![Vec::new(); graph.nodes.len()];
     for &(from, to) in &graph.edges {
         adjacent[from].push(to);
     }
     let usable = |node: usize| {
         let node = &graph.nodes[node];
-        !node.bundled && !node.version.is_empty() && !node.name.is_empty()
+        !node.bundled
+            && !node.version.is_empty()
+            && !node.name.is_empty()
+            && !excluded.iter().any(|pattern| excludes(pattern, &node.name))
     };
     let mut depth: Vec<Option<usize>> = vec![None; graph.nodes.len()];
     let mut queue = VecDeque::new();
@@ -425,6 +433,14 @@ fn depths(graph: &Graph) -> Vec<(usize, usize)> {
         .filter(|&(node, _)| node != 0)
         .filter_map(|(node, depth)| depth.map(|d| (node, d)))
         .collect()
+}
+
+/// Whether the exclusion `pattern` (`groupId:artifactId`, either part `*` for any) names
+/// the package `name`.
+fn excludes(pattern: &str, name: &str) -> bool {
+    let (group, artifact) = pattern.split_once(':').unwrap_or((pattern, "*"));
+    let (name_group, name_artifact) = name.split_once(':').unwrap_or((name, ""));
+    (group == "*" || group == name_group) && (artifact == "*" || artifact == name_artifact)
 }
 
 /// The notes on `file`'s direct dependencies whose transitive dependencies stay unknown, one

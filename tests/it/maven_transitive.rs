@@ -271,6 +271,59 @@ fn the_graphs_of_direct_dependencies_add_their_transitive_dependencies_as_maven_
 }
 
 #[test]
+fn exclusions_leave_what_they_name_and_what_only_it_brings_out() {
+    let fake = fake();
+    let dependency = |artifact: &str, exclusions: &[(&str, &str)]| {
+        let exclusions: String = exclusions
+            .iter()
+            .map(|(group, artifact)| {
+                format!("<exclusion><groupId>{group}</groupId><artifactId>{artifact}</artifactId></exclusion>")
+            })
+            .collect();
+        format!(
+            "<dependency><groupId>org.springframework</groupId><artifactId>{artifact}</artifactId><version>6.1.0</version><exclusions>{exclusions}</exclusions></dependency>"
+        )
+    };
+    for (exclusions, left) in [
+        // spring-core and spring-jcl, which only spring-core brings.
+        (
+            vec![("org.springframework", "spring-core")],
+            vec![
+                "io.micrometer:micrometer-commons",
+                "io.micrometer:micrometer-observation",
+            ],
+        ),
+        (
+            vec![("io.micrometer", "*")],
+            vec![
+                "org.springframework:spring-core",
+                "org.springframework:spring-jcl",
+            ],
+        ),
+        (vec![("*", "*")], vec![]),
+    ] {
+        let pom = format!(
+            "<project><modelVersion>4.0.0</modelVersion><groupId>com.example</groupId><artifactId>service</artifactId><version>1.0.0</version><dependencies>{}</dependencies></project>\n",
+            dependency("spring-web", &exclusions)
+        );
+        let repo = repository(&[]);
+        write(repo.path(), "service/pom.xml", &pom);
+        let cache = tempfile::tempdir().expect("cache");
+        let report = report(&depgov(
+            repo.path(),
+            &fake,
+            cache.path(),
+            &["inventory", "--format", "json"],
+        ));
+        let names: Vec<String> = transitive(&report)
+            .iter()
+            .map(|line| line.split(' ').next().unwrap_or("").to_owned())
+            .collect();
+        assert_eq!(names, left, "{exclusions:?}");
+    }
+}
+
+#[test]
 fn offline_the_cache_serves_the_graphs_and_without_them_only_direct_dependencies_are_known() {
     let fake = fake();
     let repo = repository(&DIRECT[..2]);
