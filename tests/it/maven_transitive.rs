@@ -451,3 +451,34 @@ fn the_gate_grades_a_transitive_dependency_a_pom_change_brings_as_new() {
         )]
     );
 }
+
+#[test]
+fn scan_org_resolves_every_repository_asking_for_each_graph_once() {
+    use crate::common::fake_github::org::FakeRepo;
+    use crate::common::fake_github::{FakeGitHub, TokenKind};
+    const TOKEN: &str = "ghp_maven0transitive0sentinel012345678";
+    let github = FakeGitHub::start(TOKEN, TokenKind::User("ospo".into()), "");
+    let service = pom(&DIRECT[..1]);
+    github.add_org(
+        "acme",
+        false,
+        vec![
+            FakeRepo::new("web").file("pom.xml", &service),
+            FakeRepo::new("api").file("api/pom.xml", &service),
+        ],
+    );
+    let fake = fake();
+    let workspace = tempfile::tempdir().expect("temp dir");
+    write(workspace.path(), "policy.toml", POLICY);
+    let output = crate::facts_remote::scan_org(workspace.path(), &fake, &github.api_url(), TOKEN)
+        .env("DEPGOV_CACHE_DIR", workspace.path().join("cache"))
+        .run();
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(fake.count(Route::DepsDevDependencies), 1);
+    let report =
+        std::fs::read_to_string(workspace.path().join("out/report.json")).expect("report.json");
+    assert!(
+        report.contains("org.springframework:spring-jcl"),
+        "a transitive dependency of each repository's spring-web: {report}"
+    );
+}
