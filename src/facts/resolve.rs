@@ -35,6 +35,7 @@ use crate::inventory::{Format, InputNote, Inventory};
 use crate::model::codes::NoteCode;
 use crate::model::facts::{Endpoint, FactSource, SourceKind};
 use crate::model::license::License;
+use crate::model::registry;
 use crate::model::{Component, ComponentId, Ecosystem, Kind, Source};
 use crate::net::http::Http;
 use crate::net::retry::Failure;
@@ -208,21 +209,22 @@ fn outcome(graph: Option<Graph>) -> Outcome {
 /// POM declares them.
 fn poms(inventory: &Inventory) -> Vec<(String, Vec<&Component>)> {
     let pom = crate::inventory::formats::pom_xml::PomXml.name();
+    // Grouped by file once: a reactor has hundreds of POMs.
+    let mut by_file: HashMap<&str, Vec<&Component>> = HashMap::new();
+    for component in &inventory.components {
+        let manifest_direct = component.direct
+            && component.id.ecosystem == Ecosystem::Maven
+            && component.id.requirement.is_some();
+        if let Some(location) = component.location.as_ref().filter(|_| manifest_direct) {
+            by_file.entry(&location.file).or_default().push(component);
+        }
+    }
     inventory
         .inputs
         .iter()
         .filter(|input| input.format == pom)
         .map(|input| {
-            let mut directs: Vec<&Component> = inventory
-                .components
-                .iter()
-                .filter(|c| {
-                    c.direct
-                        && c.id.ecosystem == Ecosystem::Maven
-                        && c.id.requirement.is_some()
-                        && c.location.as_ref().is_some_and(|l| l.file == input.path)
-                })
-                .collect();
+            let mut directs = by_file.remove(input.path.as_str()).unwrap_or_default();
             directs.sort_by_key(|c| c.location.as_ref().map(|l| l.line));
             (input.path.clone(), directs)
         })
@@ -231,8 +233,10 @@ fn poms(inventory: &Inventory) -> Vec<(String, Vec<&Component>)> {
 
 /// The version of a direct dependency to ask deps.dev about: one version, from Maven Central.
 fn coordinates(direct: &Component) -> Option<Coordinates> {
+    // The URL pom.xml records is the default one: compared first, since normalising a URL
+    // for `is_public` costs more than the rest of this step on a large reactor.
     let public = matches!(&direct.source, Source::Registry { url }
-        if crate::model::registry::is_public(url));
+        if url == registry::default_url(Ecosystem::Maven) || registry::is_public(url));
     (public && !direct.id.version.is_empty())
         .then(|| (direct.id.name.clone(), direct.id.version.clone()))
 }
@@ -283,9 +287,14 @@ fn expand(inventory: &mut Inventory, known: &HashMap<Coordinates, Outcome>) {
             input.components += count;
         }
     }
-    inventory.components.extend(added);
     inventory.notes.extend(notes);
-    inventory.sort();
+    if added.is_empty() {
+        // Offline without graphs: only notes to put in order, not thousands of components.
+        inventory.notes.sort();
+    } else {
+        inventory.components.extend(added);
+        inventory.sort();
+    }
 }
 
 /// The components the graphs bring into one POM, mediated as Maven does: `graphs[i]` is
@@ -371,7 +380,7 @@ fn transitive(directs: &[&Component], graphs: &[Option<&Graph>]) -> Vec<Componen
             license: License::Unknown,
             source: through.map_or_else(
                 || Source::Registry {
-                    url: crate::model::registry::default_url(Ecosystem::Maven).to_owned(),
+                    url: registry::default_url(Ecosystem::Maven).to_owned(),
                 },
                 |direct| direct.source.clone(),
             ),
