@@ -371,6 +371,7 @@ fn corpus_with_facts(healthy: bool) -> Vec<Component> {
                 path: vec!["app".to_owned(), format!("pkg-{i}")],
                 location: None,
                 dependents: Vec::new(),
+                excluded: Vec::new(),
                 facts: serde_json::from_value::<Facts>(facts).expect("facts as the cache holds them"),
             }
         })

@@ -5,7 +5,8 @@
 //! [`discover`] plans the inputs of a local tree and reads them (and, for `--base`, the base's
 //! at the same time); `scan-org` reads a remote tree its own way and joins here with the
 //! inputs it read. [`Stages`] runs the rest: inventory assembles the inputs, [`facts`] fills
-//! in what they did not record, evaluation judges, the base comparison grades, exceptions
+//! in what they did not record (first adding the transitive dependencies of Maven manifests,
+//! `facts::resolve`), evaluation judges, the base comparison grades, exceptions
 //! waive. Commands turn the result into a report. A stage is added here, once, for all of
 //! them.
 //!
@@ -121,6 +122,7 @@ impl Stages<'_> {
     pub fn inventory(&self, inputs: Vec<ReadInput>) -> Inventory {
         let mut inventory = discover::assemble(inputs);
         discover::note_nothing_to_check(&mut inventory);
+        self.facts.resolve(&mut inventory);
         self.facts.fill(&mut inventory);
         inventory
     }
@@ -130,6 +132,7 @@ impl Stages<'_> {
     pub fn inventories(&self, inputs: Vec<Vec<ReadInput>>) -> Vec<Inventory> {
         let mut inventories: Vec<Inventory> = inputs.into_iter().map(discover::assemble).collect();
         let mut all: Vec<&mut Inventory> = inventories.iter_mut().collect();
+        self.facts.resolve_all(&mut all);
         self.facts.fill_all(&mut all);
         inventories
     }
@@ -140,6 +143,7 @@ impl Stages<'_> {
     pub fn judge(&self, inventory: Inventory, base: Option<Inventory>) -> Judged {
         let mut evaluation = evaluate::evaluate(&inventory.components, self.policy, self.today);
         let compared = base.map(|mut base| {
+            self.facts.resolve(&mut base);
             self.facts.fill(&mut base);
             let at_base = evaluate::evaluate(&base.components, self.policy, self.today);
             gate::compare(

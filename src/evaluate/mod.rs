@@ -334,6 +334,7 @@ mod tests {
             optional: false,
             direct: true,
             dependents: Vec::new(),
+            excluded: Vec::new(),
             path: vec!["app".into(), name.into()],
             location: None,
             facts: Default::default(),

@@ -17,6 +17,8 @@
 //! newest version the requirement allows, picked from the package's version list
 //! ([`remote::versions`]) by the ecosystem's own range rules, and its facts say which version
 //! they describe; its own version stays unknown.
+//! Before facts are filled, [`resolve`] adds the transitive dependencies of Maven manifests
+//! from deps.dev's dependency graphs, so that they get facts too.
 //!
 //! The policy's `[facts] sources` chooses which kinds may be consulted; `--offline` allows no
 //! network, and remote facts then come from the cache ([`cache`]) alone. One stage serves a
@@ -30,6 +32,7 @@ pub mod known;
 pub mod licenses;
 pub mod osv;
 pub mod remote;
+pub mod resolve;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -138,6 +141,8 @@ pub struct Stage {
     /// The version picked for each requirement so far.
     picked: Mutex<HashMap<Required, Picked>>,
     usage: Mutex<BTreeMap<FactSource, Usage>>,
+    /// The dependency graphs deps.dev gave for Maven manifests' direct dependencies.
+    graphs: resolve::Graphs,
 }
 
 impl Stage {
@@ -151,6 +156,7 @@ impl Stage {
             answers: Mutex::new(HashMap::new()),
             picked: Mutex::new(HashMap::new()),
             usage: Mutex::new(BTreeMap::new()),
+            graphs: resolve::Graphs::default(),
         }
     }
 

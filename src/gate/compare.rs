@@ -259,6 +259,7 @@ mod tests {
             optional: false,
             direct: true,
             dependents: Vec::new(),
+            excluded: Vec::new(),
             path: vec!["web".into(), name.into()],
             location: None,
             facts: Default::default(),

@@ -189,6 +189,7 @@ fn component(package: &PackageMetadata<'_>, reach: Reach, repo_root: &Path) -> C
         path: reach.path,
         location: reach.entry,
         dependents: Vec::new(),
+        excluded: Vec::new(),
         facts: Default::default(),
     }
 }

@@ -100,6 +100,13 @@ codes! {
         /// A manifest read without a lockfile: direct dependencies and their requirements only.
         ManifestOnly => "manifest-only",
             "A manifest was read without a lockfile: its transitive dependencies are unknown";
+        /// A Maven manifest read without a lockfile whose transitive dependencies are deps.dev's
+        /// resolution of each direct dependency.
+        ManifestResolved => "manifest-resolved",
+            "A Maven manifest was read without a lockfile: its transitive dependencies are deps.dev's resolution of each direct dependency";
+        /// Direct dependencies of a manifest whose transitive dependencies could not be resolved.
+        TransitiveUnknown => "transitive-unknown",
+            "deps.dev gave no dependency graph for some direct dependencies of a manifest: their transitive dependencies are unknown";
         /// The repository holds no input depgov reads.
         NothingToCheck => "nothing-to-check",
             "The repository holds no lockfile, manifest or SBOM depgov reads: nothing to check";

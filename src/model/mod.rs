@@ -214,6 +214,10 @@ pub struct Component {
     /// records a graph; with them `depgov explain` shows every path, not only the shortest.
     #[serde(default, skip_serializing)]
     pub dependents: Vec<String>,
+    /// What a Maven dependency's `<exclusions>` leave out of its transitive dependencies
+    /// (`groupId:artifactId`, either part possibly `*`), for resolving them (`facts::resolve`).
+    #[serde(default, skip_serializing)]
+    pub excluded: Vec<String>,
     /// What the facts stage learned beyond the input, each fact with its origin.
     #[serde(default, skip_serializing_if = "Facts::is_empty")]
     pub facts: Facts,

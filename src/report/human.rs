@@ -79,22 +79,37 @@ fn inputs_block(out: &mut String, inputs: &[InputFile], notes: &[InputNote]) {
             "Nothing to check: no lockfile, manifest, SBOM or Cargo workspace that depgov reads was found.\n"
         );
     }
-    let (manifests, notes): (Vec<&InputNote>, Vec<&InputNote>) = notes
+    let all_notes = notes;
+    let notes: Vec<&InputNote> = notes
         .iter()
-        .filter(|note| note.code != NoteCode::NothingToCheck)
-        .partition(|note| note.code == NoteCode::ManifestOnly);
-    if !manifests.is_empty() {
-        let _ = writeln!(
-            out,
-            "Read from manifests only, without a lockfile: their transitive dependencies are unknown."
-        );
-        for note in &manifests {
+        .filter(|note| {
+            !matches!(
+                note.code,
+                NoteCode::NothingToCheck | NoteCode::ManifestOnly | NoteCode::ManifestResolved
+            )
+        })
+        .collect();
+    for (code, head, fix) in [
+        (
+            NoteCode::ManifestOnly,
+            "Read from manifests only, without a lockfile: their transitive dependencies are unknown.",
+            "Commit the lockfile, or produce an SBOM in CI and point depgov at it.",
+        ),
+        (
+            NoteCode::ManifestResolved,
+            "Read from manifests without a lockfile: their transitive dependencies are deps.dev's resolution of each direct dependency.",
+            "For the build's own resolution, produce an SBOM in CI and point depgov at it.",
+        ),
+    ] {
+        let files: Vec<&InputNote> = all_notes.iter().filter(|n| n.code == code).collect();
+        if files.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "{head}");
+        for note in files {
             let _ = writeln!(out, "  {}", clean(&note.file));
         }
-        let _ = writeln!(
-            out,
-            "  Commit the lockfile, or produce an SBOM in CI and point depgov at it.\n"
-        );
+        let _ = writeln!(out, "  {fix}\n");
     }
     if !notes.is_empty() {
         let _ = writeln!(out, "Not inventoried:");

@@ -113,28 +113,58 @@ fn verdict(out: &mut String, report: &Report) {
     );
 }
 
-/// The inputs read from manifests without a lockfile, whose transitive dependencies are
-/// unknown, and what to do about it.
+/// The inputs read from manifests without a lockfile, whether their transitive dependencies
+/// are unknown or deps.dev's resolution, and what to do about it; and the direct dependencies
+/// whose transitive dependencies deps.dev could not give.
 fn manifests_only(out: &mut String, report: &Report) {
     const SHOWN: usize = 20;
-    let files: Vec<String> = report
+    for (code, head, tail) in [
+        (
+            NoteCode::ManifestOnly,
+            "⚠️ **Read from manifests only** (no lockfile)",
+            "Their transitive dependencies are unknown: commit the lockfile, or produce an SBOM in CI and point depgov at it.",
+        ),
+        (
+            NoteCode::ManifestResolved,
+            "ℹ️ **Transitive dependencies from deps.dev** (no lockfile)",
+            "Their transitive dependencies are deps.dev's resolution of each direct dependency; for the build's own resolution, produce an SBOM in CI and point depgov at it.",
+        ),
+    ] {
+        let files: Vec<String> = report
+            .notes
+            .iter()
+            .filter(|note| note.code == code)
+            .map(|note| escape(&note.file))
+            .collect();
+        if files.is_empty() {
+            continue;
+        }
+        let more = match files.len().saturating_sub(SHOWN) {
+            0 => String::new(),
+            more => format!(" and {more} more"),
+        };
+        let _ = writeln!(
+            out,
+            "> {head}: {}{more}. {tail}\n",
+            files[..files.len().min(SHOWN)].join(", ")
+        );
+    }
+    let unknown: Vec<String> = report
         .notes
         .iter()
-        .filter(|note| note.code == NoteCode::ManifestOnly)
-        .map(|note| escape(&note.file))
+        .filter(|note| note.code == NoteCode::TransitiveUnknown)
+        .map(|note| format!("{}: {}", escape(&note.file), escape(&note.message)))
         .collect();
-    if files.is_empty() {
-        return;
+    for line in unknown.iter().take(SHOWN) {
+        let _ = writeln!(out, "> ℹ️ {line}\n");
     }
-    let more = match files.len().saturating_sub(SHOWN) {
-        0 => String::new(),
-        more => format!(" and {more} more"),
-    };
-    let _ = writeln!(
-        out,
-        "> ⚠️ **Read from manifests only** (no lockfile): {}{more}. Their transitive dependencies are unknown: commit the lockfile, or produce an SBOM in CI and point depgov at it.\n",
-        files[..files.len().min(SHOWN)].join(", ")
-    );
+    if unknown.len() > SHOWN {
+        let _ = writeln!(
+            out,
+            "> ℹ️ … and {} more on transitive dependencies left unknown.\n",
+            unknown.len() - SHOWN
+        );
+    }
 }
 
 /// The findings table; rows beyond `budget` characters are counted, not shown.

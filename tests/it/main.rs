@@ -42,6 +42,7 @@ mod github_comment;
 mod internal_error;
 mod malformed;
 mod manifests;
+mod maven_transitive;
 mod org_scan;
 mod policy_lifecycle;
 mod policy_tools;

@@ -5,6 +5,8 @@
 //!
 //! A package's versions come from `GET /v3/systems/{system}/packages/{name}`, to pick the one
 //! a manifest's requirement allows.
+//! [`dependencies`] asks for the resolved dependency graph of one version, for the Maven
+//! manifests whose transitive dependencies [`crate::facts::resolve`] adds.
 //!
 //! Only components from the ecosystem's public registry are sent: a package from a private
 //! registry is not deps.dev's to know, and its name is not sent to a third party.
@@ -350,6 +352,119 @@ pub async fn versions(
             ..Published::of(v.version_key.version)
         })
         .collect())
+}
+
+/// A resolved dependency graph, as deps.dev's `GetDependencies` gives it: the package version
+/// asked about is node 0, and every edge says which node's requirement which node resolves.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Graph {
+    pub nodes: Vec<GraphNode>,
+    /// `(from, to)`, indexes into `nodes`; edges naming no node are left out.
+    pub edges: Vec<(usize, usize)>,
+    /// What deps.dev says went wrong resolving it: the graph's error and each node's, which
+    /// "may imply the graph as a whole is incorrect".
+    pub errors: Vec<String>,
+}
+
+/// A package version in a [`Graph`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GraphNode {
+    pub name: String,
+    pub version: String,
+    /// Bundled inside another package (npm), not resolved on its own.
+    pub bundled: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DependenciesAnswer {
+    #[serde(default)]
+    nodes: Vec<DependencyNode>,
+    #[serde(default)]
+    edges: Vec<DependencyEdge>,
+    #[serde(default)]
+    error: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DependencyNode {
+    // Read field by field: proto3's JSON leaves out empty strings.
+    #[serde(default)]
+    version_key: Value,
+    #[serde(default)]
+    bundled: bool,
+    #[serde(default)]
+    errors: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DependencyEdge {
+    #[serde(default)]
+    from_node: usize,
+    #[serde(default)]
+    to_node: usize,
+}
+
+/// deps.dev's resolved dependency graph of `name` `version` (`GET
+/// /v3/systems/{system}/packages/{name}/versions/{version}:dependencies`); `None` when deps.dev
+/// does not know the version (404).
+pub async fn dependencies(
+    http: &Http,
+    base: &str,
+    ecosystem: Ecosystem,
+    name: &str,
+    version: &str,
+) -> Result<Option<Graph>, Failure> {
+    let system = system(ecosystem)
+        .ok_or_else(|| Failure::message(format!("deps.dev does not cover {ecosystem}")))?;
+    let url = format!(
+        "{base}/v3/systems/{}/packages/{}/versions/{}:dependencies",
+        system.to_ascii_lowercase(),
+        percent_encode(&normalize_name(ecosystem, name)),
+        percent_encode(version)
+    );
+    // Asking is safe to repeat: it only reads.
+    let answer = http.send(&Request::get(url), Repeat::Safe, &[404]).await?;
+    if answer.status == 404 {
+        return Ok(None);
+    }
+    let answer: DependenciesAnswer = serde_json::from_slice(&answer.body).map_err(|e| {
+        Failure::unreadable(format!(
+            "deps.dev's dependency graph is not the JSON it documents: {e}"
+        ))
+    })?;
+    let text = |key: &Value, field: &str| {
+        key.get(field)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let nodes: Vec<GraphNode> = answer
+        .nodes
+        .iter()
+        .map(|node| GraphNode {
+            name: text(&node.version_key, "name"),
+            version: text(&node.version_key, "version"),
+            bundled: node.bundled,
+        })
+        .collect();
+    let edges = answer
+        .edges
+        .iter()
+        .map(|edge| (edge.from_node, edge.to_node))
+        .filter(|(from, to)| *from < nodes.len() && *to < nodes.len())
+        .collect();
+    let errors = std::iter::once(answer.error)
+        .chain(answer.nodes.into_iter().flat_map(|node| node.errors))
+        .filter(|error| !error.trim().is_empty())
+        .collect();
+    Ok(Some(Graph {
+        nodes,
+        edges,
+        errors,
+    }))
 }
 
 #[cfg(test)]

@@ -27,6 +27,9 @@ pub struct Declared {
     /// 1-based line of the declaration.
     pub line: u32,
     pub source: Source,
+    /// What the declaration excludes from its transitive dependencies (Maven's
+    /// `<exclusions>`, `groupId:artifactId`).
+    pub excluded: Vec<String>,
 }
 
 impl Declared {
@@ -42,7 +45,13 @@ impl Declared {
             source: Source::Registry {
                 url: registry::default_url(ecosystem).to_owned(),
             },
+            excluded: Vec::new(),
         }
+    }
+
+    pub fn excluding(mut self, excluded: Vec<String>) -> Self {
+        self.excluded = excluded;
+        self
     }
 
     pub fn kind(mut self, kind: Kind) -> Self {
@@ -104,6 +113,7 @@ pub fn components(
                 line: dependency.line,
             }),
             dependents: vec![root.to_owned()],
+            excluded: dependency.excluded,
             facts: Default::default(),
         });
     }

@@ -199,6 +199,7 @@ pub fn assemble_mixed(
             path,
             location: Some(location),
             dependents: dependents.get(node).cloned().unwrap_or_default(),
+            excluded: Vec::new(),
             facts: Default::default(),
         };
         let key = (

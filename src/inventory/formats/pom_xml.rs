@@ -6,7 +6,8 @@
 //! dependency to: a plain version is a soft requirement that Maven uses as is, so it is both
 //! the requirement and the version; a range (`[1.0,2.0)`) is only the requirement. Scopes:
 //! `test` is dev, `provided` and `system` are build (the container or JDK supplies them),
-//! `compile` and `runtime` are runtime; `<optional>true</optional>` is optional.
+//! `compile` and `runtime` are runtime; `<optional>true</optional>` is optional. `<exclusions>` are kept with the component, for
+//! resolving its transitive dependencies.
 //!
 //! `${…}` references are resolved from `<properties>` and the built-ins (`project.version`,
 //! `project.groupId`, `project.artifactId`, `project.parent.version`, …), a dependency without
@@ -185,7 +186,14 @@ impl Format for PomXml {
                 Declared::new(Ecosystem::Maven, &name, &requirement, line)
                     .kind(kind)
                     .optional(dependency.optional)
-                    .resolves_to(version),
+                    .resolves_to(version)
+                    .excluding(
+                        dependency
+                            .exclusions
+                            .iter()
+                            .map(|excluded| properties.resolve(excluded))
+                            .collect(),
+                    ),
             );
         }
         if let Some(profiles) = child(project, "profiles") {
@@ -232,6 +240,8 @@ struct Dependency {
     version: Option<String>,
     scope: Option<String>,
     optional: bool,
+    /// `<exclusions>`, `groupId:artifactId` as written.
+    exclusions: Vec<String>,
     /// Byte offset of the `<dependency>` element.
     offset: usize,
 }
@@ -275,6 +285,14 @@ impl Pom {
                     version: child_text(dependency, "version").map(str::to_owned),
                     scope: child_text(dependency, "scope").map(str::to_owned),
                     optional: child_text(dependency, "optional") == Some("true"),
+                    exclusions: child(dependency, "exclusions")
+                        .into_iter()
+                        .flat_map(|list| children(list, "exclusion"))
+                        .map(|exclusion| {
+                            let part = |tag| child_text(exclusion, tag).unwrap_or("*").trim();
+                            format!("{}:{}", part("groupId"), part("artifactId"))
+                        })
+                        .collect(),
                     offset: dependency.range().start,
                 })
                 .collect()

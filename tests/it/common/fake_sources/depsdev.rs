@@ -11,6 +11,11 @@
 //!   percent-encoded whole) answers the version, or 404;
 //! - `GET /v3/systems/{system}/packages/{name}` (GetPackage) answers every version of the
 //!   package, or 404.
+//! - `GET /v3/systems/{system}/packages/{name}/versions/{version}:dependencies` answers the
+//!   version's resolved dependency graph, `{nodes: [{versionKey, bundled, relation, errors}],
+//!   edges: [{fromNode, toNode, requirement}], error}`, the version itself node 0 (`SELF`),
+//!   resolved from the [`Package::dependencies`] of the catalogue as Maven mediates (one
+//!   version per package, the nearest), or 404.
 //!
 //! Like the real service, it writes Cargo's yanked versions as deprecated with the reason
 //! `yanked`.
@@ -158,6 +163,82 @@ pub(super) fn package(state: &State, raw_path: &str) -> Reply {
             "versions": listed,
         }),
     )
+}
+
+/// `GET /v3/systems/{system}/packages/{name}/versions/{version}:dependencies`, from the raw
+/// path.
+pub(super) fn dependencies(state: &State, raw_path: &str) -> Reply {
+    let Some(raw_path) = raw_path.strip_suffix(":dependencies") else {
+        return error(404, 5, "not found");
+    };
+    let parts: Vec<String> = raw_path
+        .trim_start_matches('/')
+        .split('/')
+        .map(decode)
+        .collect();
+    let root = match parts.as_slice() {
+        [v3, systems, system, packages, name, versions, version]
+            if v3 == "v3"
+                && systems == "systems"
+                && packages == "packages"
+                && versions == "versions" =>
+        {
+            System::from_name(system).and_then(|system| {
+                state
+                    .catalogue
+                    .version(Service::DepsDev, system, name, version)
+            })
+        }
+        _ => None,
+    };
+    let Some(root) = root else {
+        return error(404, 5, "version not found");
+    };
+    // Breadth first, so that the first version of a package met is the nearest: Maven's
+    // mediation, which deps.dev applies to Maven graphs.
+    let mut nodes: Vec<(String, String)> = vec![(root.name.clone(), root.version.clone())];
+    let mut edges = Vec::new();
+    let mut next = 0;
+    while next < nodes.len() {
+        let (name, version) = nodes[next].clone();
+        let known = state
+            .catalogue
+            .version(Service::DepsDev, root.system, &name, &version);
+        for (dependency, wanted) in known.map(|p| p.dependencies.clone()).unwrap_or_default() {
+            let to = match nodes.iter().position(|(n, _)| *n == dependency) {
+                Some(to) => to,
+                None => {
+                    nodes.push((dependency.clone(), wanted.clone()));
+                    nodes.len() - 1
+                }
+            };
+            edges.push(json!({ "fromNode": next, "toNode": to, "requirement": wanted }));
+        }
+        next += 1;
+    }
+    let nodes: Vec<Value> = nodes
+        .iter()
+        .enumerate()
+        .map(|(index, (name, version))| {
+            let relation = match index {
+                0 => "SELF",
+                _ if edges
+                    .iter()
+                    .any(|e| e["fromNode"] == 0 && e["toNode"] == index) =>
+                {
+                    "DIRECT"
+                }
+                _ => "INDIRECT",
+            };
+            json!({
+                "versionKey": { "system": root.system.depsdev(), "name": name, "version": version },
+                "bundled": false,
+                "relation": relation,
+                "errors": [],
+            })
+        })
+        .collect();
+    Reply::json(200, &json!({ "nodes": nodes, "edges": edges, "error": "" }))
 }
 
 /// A version as deps.dev writes one; `alpha` adds what v3alpha has beyond v3.

@@ -5,8 +5,8 @@
 //!
 //! - deps.dev ([`depsdev`]): `POST /v3alpha/versionbatch` (at most 5,000 versions a request,
 //!   `nextPageToken` pages when a test asks for small ones) and
-//!   `GET /v3/systems/{s}/packages/{n}/versions/{v}`, and `GET /v3/systems/{s}/packages/{n}`
-//!   (every version of a package);
+//!   `GET /v3/systems/{s}/packages/{n}/versions/{v}` and its `:dependencies` graph, and
+//!   `GET /v3/systems/{s}/packages/{n}` (every version of a package);
 //! - the npm registry ([`npm`]) under `/npm/`: the full packument, or the abbreviated one when
 //!   asked for `application/vnd.npm.install-v1+json`; a private registry under
 //!   `/private/npm/` that wants `Authorization: Bearer TOKEN`;
@@ -161,6 +161,9 @@ pub struct Package {
     pub private: bool,
     /// The project's status on PyPI (PEP 792) and its reason, when not `active`.
     pub project_status: Option<(String, Option<String>)>,
+    /// What the version depends on (name, the version it resolves to), for deps.dev's
+    /// resolved dependency graphs.
+    pub dependencies: Vec<(String, String)>,
 }
 
 impl Package {
@@ -178,6 +181,7 @@ impl Package {
             unknown_to: Vec::new(),
             private: false,
             project_status: None,
+            dependencies: Vec::new(),
         }
     }
 
@@ -229,6 +233,13 @@ impl Package {
     /// PyPI marks the project `status` (PEP 792: archived, quarantined, deprecated).
     pub fn project_status(mut self, status: &str, reason: Option<&str>) -> Package {
         self.project_status = Some((status.to_owned(), reason.map(str::to_owned)));
+        self
+    }
+
+    /// The version depends on `name` at `version` (as deps.dev resolves it).
+    pub fn depends_on(mut self, name: &str, version: &str) -> Package {
+        self.dependencies
+            .push((name.to_owned(), version.to_owned()));
         self
     }
 
@@ -297,6 +308,8 @@ pub enum Route {
     DepsDevVersion,
     /// `GET /v3/systems/{s}/packages/{n}` (GetPackage: the package's versions).
     DepsDevPackage,
+    /// `GET /v3/systems/{s}/packages/{n}/versions/{v}:dependencies`.
+    DepsDevDependencies,
     /// `GET /npm/{name}`.
     Npm,
     /// `GET /private/npm/{name}`.
@@ -339,6 +352,9 @@ impl Route {
             "GET" if path.starts_with("/v3/systems/") && path.matches('/').count() == 5 => {
                 Route::DepsDevPackage
             }
+            "GET" if path.starts_with("/v3/systems/") && path.ends_with(":dependencies") => {
+                Route::DepsDevDependencies
+            }
             "GET" if path.starts_with("/v3/systems/") => Route::DepsDevVersion,
             "GET" if path.starts_with("/npm/") => Route::Npm,
             "GET" if path.starts_with("/private/npm/") => Route::NpmPrivate,
@@ -357,6 +373,7 @@ impl Route {
             Route::DepsDevBatch => "deps.dev versionbatch",
             Route::DepsDevVersion => "deps.dev GetVersion",
             Route::DepsDevPackage => "deps.dev GetPackage",
+            Route::DepsDevDependencies => "deps.dev GetDependencies",
             Route::DepsDevProjects => "deps.dev projectbatch",
             Route::Scorecard => "Scorecard",
             Route::Npm => "npm",
@@ -826,6 +843,9 @@ impl State {
             }
             Route::DepsDevPackage => {
                 depsdev::package(self, request.target.split('?').next().unwrap_or(""))
+            }
+            Route::DepsDevDependencies => {
+                depsdev::dependencies(self, request.target.split('?').next().unwrap_or(""))
             }
             Route::Npm => npm::packument(self, request, &path["/npm/".len()..], false),
             Route::NpmPrivate => {
