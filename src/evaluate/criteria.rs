@@ -87,7 +87,7 @@ impl Plan {
             }
         }
         if let (Some(ring), false) = (self.unknown, missing.is_empty()) {
-            out.push(unknown(subject, ring, missing.iter()));
+            out.push(unknown(subject, ring, &missing));
             worst = worst.max(ring);
         }
         worst
@@ -95,7 +95,7 @@ impl Plan {
 }
 
 /// The criteria a component could not be judged on, without allocating: there are at most
-/// as many as [`Criterion::ALL`].
+/// as many as [`Criterion::ALL`]. Shown as their names, comma-separated.
 #[derive(Default)]
 struct Missing {
     criteria: [Option<Criterion>; Criterion::ALL.len()],
@@ -116,6 +116,18 @@ impl Missing {
 
     fn iter(&self) -> impl Iterator<Item = Criterion> + '_ {
         self.criteria.iter().flatten().copied()
+    }
+}
+
+impl fmt::Display for Missing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, criterion) in self.iter().enumerate() {
+            if index > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(criterion.as_str())?;
+        }
+        Ok(())
     }
 }
 
@@ -435,7 +447,7 @@ pub fn changed(before: &License, after: &License) -> Option<(String, String)> {
 }
 
 /// One finding for the criteria that could not be judged.
-fn unknown(subject: &Subject, ring: Ring, missing: impl Iterator<Item = Criterion>) -> Finding {
+fn unknown(subject: &Subject, ring: Ring, missing: &Missing) -> Finding {
     let component = subject.component;
     let why = component
         .facts
@@ -444,18 +456,19 @@ fn unknown(subject: &Subject, ring: Ring, missing: impl Iterator<Item = Criterio
         .map_or(Cow::Borrowed("no source reports them"), |gap| {
             Cow::Owned(gap.reason())
         });
-    let names: Vec<&str> = missing.map(Criterion::as_str).collect();
     let mut finding = finding(
         subject,
         Rule::HealthUnknown,
         ring,
         format!(
-            "{} could not be judged on {}: {why}; such components are on the {ring} ring",
+            "{} could not be judged on {missing}: {why}; such components are on the {ring} ring",
             component.id.name,
-            names.join(", ")
         ),
     );
-    finding.evidence.insert("criteria".into(), json!(names));
+    let names = missing.iter().map(|c| Value::from(c.as_str())).collect();
+    finding
+        .evidence
+        .insert("criteria".into(), Value::Array(names));
     finding
 }
 

@@ -58,8 +58,9 @@ pub fn evaluate(components: &[Component], policy: &Policy, today: NaiveDate) -> 
 impl Evaluation {
     /// Puts findings in report order (after adding some). A large inventory has tens of
     /// thousands of findings: their keys are sorted in a compact vector (each with its index,
-    /// so that the unstable sort keeps equal findings in the order they came), and each
-    /// finding is then moved once, instead of at every step of the sort.
+    /// so that the unstable sort keeps equal findings in the order they came), and the
+    /// findings are then put in place by following the permutation's cycles, each swap
+    /// settling one finding, instead of being moved at every step of the sort.
     pub fn sort(&mut self) {
         let mut keys: Vec<_> = self
             .findings
@@ -68,10 +69,19 @@ impl Evaluation {
             .map(|(index, finding)| (report_key(finding), index))
             .collect();
         keys.sort_unstable();
-        let order: Vec<usize> = keys.into_iter().map(|(_, index)| index).collect();
-        let mut slots: Vec<Option<Finding>> = self.findings.drain(..).map(Some).collect();
-        self.findings
-            .extend(order.into_iter().filter_map(|index| slots[index].take()));
+        // `order[place]`: where the finding that belongs at `place` is now.
+        let mut order: Vec<usize> = keys.into_iter().map(|(_, index)| index).collect();
+        for start in 0..order.len() {
+            let mut place = start;
+            loop {
+                let from = std::mem::replace(&mut order[place], place);
+                if from == start {
+                    break;
+                }
+                self.findings.swap(place, from);
+                place = from;
+            }
+        }
     }
 }
 
