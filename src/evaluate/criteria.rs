@@ -10,59 +10,125 @@
 //! A criterion whose data the facts stage could not find is not passed silently: the
 //! component gets one `health-unknown` finding naming the criteria and why, on the ring of
 //! `criteria.unknown`.
+//!
+//! Every component of a run is judged, so what depends on the policy alone (which criteria
+//! can fail, today's day number) is prepared once in a [`Plan`], and judging a component that
+//! fails nothing allocates nothing.
 
-use chrono::NaiveDate;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::{Datelike, NaiveDate};
 use serde_json::{Value, json};
 
-use super::finding;
+use super::{Subject, finding};
 use crate::model::facts::{Fact, Facts};
 use crate::model::license::License;
 use crate::model::{Component, Criterion, Ecosystem, Finding, Ring, Rule, Source};
-use crate::policy::{ComponentEntry, Policy, Threshold};
+use crate::policy::{ComponentEntry, Criteria, Threshold};
 
-/// Judges `component` on every criterion the policy sets; returns the worst ring.
-pub fn judge(
-    component: &Component,
-    entry: Option<&ComponentEntry>,
-    policy: &Policy,
-    today: NaiveDate,
-    out: &mut Vec<Finding>,
-) -> Ring {
-    let criteria = &policy.criteria;
-    let mut worst = Ring::Adopt;
-    let mut missing: Vec<Criterion> = Vec::new();
-    let from_registry = matches!(component.source, Source::Registry { .. });
-    for criterion in Criterion::ALL {
-        let Some((ring, threshold)) = criteria.get(criterion) else {
-            continue;
-        };
-        if ring.passes() || accepted(entry, criterion) {
-            continue;
+/// The policy's criteria as a run judges them.
+pub struct Plan {
+    /// The criteria a component can fail (their ring does not pass), in the order of
+    /// [`Criterion::ALL`], with their rings and thresholds.
+    judged: Vec<(Criterion, Ring, Threshold)>,
+    /// The ring of missing data, when it does not pass.
+    unknown: Option<Ring>,
+    /// Today as days from the common era, which dates are counted against.
+    today: i64,
+}
+
+impl Plan {
+    pub fn new(criteria: &Criteria, today: NaiveDate) -> Plan {
+        Plan {
+            judged: Criterion::ALL
+                .into_iter()
+                .filter_map(|criterion| {
+                    let (ring, threshold) = criteria.get(criterion)?;
+                    (!ring.passes()).then_some((criterion, ring, threshold))
+                })
+                .collect(),
+            unknown: criteria.unknown.filter(|ring| !ring.passes()),
+            today: i64::from(today.num_days_from_ce()),
         }
-        match assess(component, criterion, threshold, today) {
-            Outcome::Passes => {}
-            Outcome::Missing if from_registry => missing.push(criterion),
-            Outcome::Missing => {}
-            Outcome::Fails(failed) => {
-                let mut finding = finding(component, criterion.rule(), ring, failed.message);
-                finding.evidence = failed.evidence;
-                if let Some(entry) = entry {
-                    finding.reason.clone_from(&entry.reason);
-                    finding.use_instead.clone_from(&entry.use_instead);
-                    finding.link.clone_from(&entry.link);
+    }
+
+    /// Judges the subject on every criterion the policy sets; returns the worst ring.
+    pub(crate) fn judge(
+        &self,
+        subject: &Subject,
+        entry: Option<&ComponentEntry>,
+        out: &mut Vec<Finding>,
+    ) -> Ring {
+        let component = subject.component;
+        let mut worst = Ring::Adopt;
+        let mut missing = Missing::default();
+        let from_registry = matches!(component.source, Source::Registry { .. });
+        for &(criterion, ring, threshold) in &self.judged {
+            if accepted(entry, criterion) {
+                continue;
+            }
+            match assess(component, criterion, threshold, self.today) {
+                Outcome::Passes => {}
+                Outcome::Missing if from_registry => missing.push(criterion),
+                Outcome::Missing => {}
+                Outcome::Fails(failed) => {
+                    let mut finding = finding(subject, criterion.rule(), ring, failed.message);
+                    finding.evidence = failed.evidence;
+                    if let Some(entry) = entry {
+                        finding.reason.clone_from(&entry.reason);
+                        finding.use_instead.clone_from(&entry.use_instead);
+                        finding.link.clone_from(&entry.link);
+                    }
+                    out.push(finding);
+                    worst = worst.max(ring);
                 }
-                out.push(finding);
-                worst = worst.max(ring);
             }
         }
-    }
-    if let (Some(ring), false) = (criteria.unknown, missing.is_empty()) {
-        if !ring.passes() {
-            out.push(unknown(component, ring, &missing));
+        if let (Some(ring), false) = (self.unknown, missing.is_empty()) {
+            out.push(unknown(subject, ring, &missing));
             worst = worst.max(ring);
         }
+        worst
     }
-    worst
+}
+
+/// The criteria a component could not be judged on, without allocating: there are at most
+/// as many as [`Criterion::ALL`]. Shown as their names, comma-separated.
+#[derive(Default)]
+struct Missing {
+    criteria: [Option<Criterion>; Criterion::ALL.len()],
+    len: usize,
+}
+
+impl Missing {
+    fn push(&mut self, criterion: Criterion) {
+        if let Some(slot) = self.criteria.get_mut(self.len) {
+            *slot = Some(criterion);
+            self.len += 1;
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn iter(&self) -> impl Iterator<Item = Criterion> + '_ {
+        self.criteria.iter().flatten().copied()
+    }
+}
+
+impl fmt::Display for Missing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, criterion) in self.iter().enumerate() {
+            if index > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(criterion.as_str())?;
+        }
+        Ok(())
+    }
 }
 
 /// Whether the OSPO accepts `component` failing `criterion`.
@@ -88,7 +154,7 @@ enum Outcome {
 
 struct Failed {
     message: String,
-    evidence: std::collections::BTreeMap<String, Value>,
+    evidence: BTreeMap<Cow<'static, str>, Value>,
 }
 
 impl Failed {
@@ -100,15 +166,15 @@ impl Failed {
     }
 
     /// `key: value` as evidence; an empty text (a yank without a reason) is no evidence.
-    fn with(mut self, key: &str, value: Value) -> Failed {
+    fn with(mut self, key: &'static str, value: Value) -> Failed {
         if value.as_str().is_none_or(|text| !text.trim().is_empty()) {
-            self.evidence.insert(key.to_owned(), value);
+            self.evidence.insert(Cow::Borrowed(key), value);
         }
         self
     }
 
     /// The source and fetch time of a fact, as evidence.
-    fn from<T>(self, key: &str, fact: &Fact<T>) -> Failed {
+    fn from<T>(self, key: &'static str, fact: &Fact<T>) -> Failed {
         let source = fact.origin.source.as_str();
         let source = match &fact.origin.fetched {
             Some(fetched) => format!("{source}, fetched {fetched}"),
@@ -122,7 +188,7 @@ fn assess(
     component: &Component,
     criterion: Criterion,
     threshold: Threshold,
-    today: NaiveDate,
+    today: i64,
 ) -> Outcome {
     let facts = &component.facts;
     let name = &component.id.name;
@@ -134,11 +200,11 @@ fn assess(
                 .as_ref()
                 .filter(|s| s.value.status == "deprecated")
             {
-                let reason = status.value.reason.clone().unwrap_or_default();
+                let reason = status.value.reason.as_deref().unwrap_or_default();
                 return Outcome::Fails(
                     Failed::new(format!(
                         "the {name} project is deprecated (its index says so){}",
-                        suffix(&reason)
+                        Suffix(reason)
                     ))
                     .with("status", json!("deprecated"))
                     .with("message", json!(reason))
@@ -151,11 +217,11 @@ fn assess(
             match &facts.deprecated {
                 None if deprecates && facts.project_status.is_none() => Outcome::Missing,
                 Some(flag) if flag.value.set => {
-                    let message = flag.value.message.clone().unwrap_or_default();
+                    let message = flag.value.message.as_deref().unwrap_or_default();
                     Outcome::Fails(
                         Failed::new(format!(
                             "{name} {version} is deprecated by its registry{}",
-                            suffix(&message)
+                            Suffix(message)
                         ))
                         .with("message", json!(message))
                         .from("source", flag),
@@ -169,11 +235,11 @@ fn assess(
             match &facts.yanked {
                 None if yanks => Outcome::Missing,
                 Some(flag) if flag.value.set => {
-                    let message = flag.value.message.clone().unwrap_or_default();
+                    let message = flag.value.message.as_deref().unwrap_or_default();
                     Outcome::Fails(
                         Failed::new(format!(
                             "{name} {version} was yanked from its registry{}",
-                            suffix(&message)
+                            Suffix(message)
                         ))
                         .with("message", json!(message))
                         .from("source", flag),
@@ -219,7 +285,7 @@ fn assess(
                 return Outcome::Passes;
             }
             let mut checks: Vec<_> = card.checks.iter().filter(|c| c.score >= 0).collect();
-            checks.sort_by_key(|c| (c.score, c.name.clone()));
+            checks.sort_by(|a, b| (a.score, &a.name).cmp(&(b.score, &b.name)));
             let weakest: Vec<String> = checks
                 .iter()
                 .take(3)
@@ -310,12 +376,12 @@ fn unmaintained(component: &Component) -> Outcome {
         .as_ref()
         .filter(|s| matches!(s.value.status.as_str(), "archived" | "quarantined"))
     {
-        let reason = status.value.reason.clone().unwrap_or_default();
+        let reason = status.value.reason.as_deref().unwrap_or_default();
         return Outcome::Fails(
             Failed::new(format!(
                 "the {name} project is {} on its index{}",
                 status.value.status,
-                suffix(&reason)
+                Suffix(reason)
             ))
             .with("status", json!(status.value.status))
             .with("message", json!(reason))
@@ -324,12 +390,12 @@ fn unmaintained(component: &Component) -> Outcome {
     }
     if let Some(fact) = &facts.advisories {
         if let Some(notice) = fact.value.advisories.iter().find(|a| a.unmaintained) {
-            let summary = notice.summary.clone().unwrap_or_default();
+            let summary = notice.summary.as_deref().unwrap_or_default();
             return Outcome::Fails(
                 Failed::new(format!(
                     "{name} is unmaintained, says {}{}",
                     notice.ids.join(", "),
-                    suffix(&summary)
+                    Suffix(summary)
                 ))
                 .with("ids", json!(notice.ids))
                 .with("message", json!(summary))
@@ -381,37 +447,42 @@ pub fn changed(before: &License, after: &License) -> Option<(String, String)> {
 }
 
 /// One finding for the criteria that could not be judged.
-fn unknown(component: &Component, ring: Ring, missing: &[Criterion]) -> Finding {
+fn unknown(subject: &Subject, ring: Ring, missing: &Missing) -> Finding {
+    let component = subject.component;
     let why = component
         .facts
         .unavailable
         .as_ref()
-        .map_or_else(|| "no source reports them".to_owned(), |gap| gap.reason());
-    let names: Vec<&str> = missing.iter().map(|c| c.as_str()).collect();
+        .map_or(Cow::Borrowed("no source reports them"), |gap| {
+            Cow::Owned(gap.reason())
+        });
     let mut finding = finding(
-        component,
+        subject,
         Rule::HealthUnknown,
         ring,
         format!(
-            "{} could not be judged on {}: {why}; such components are on the {ring} ring",
+            "{} could not be judged on {missing}: {why}; such components are on the {ring} ring",
             component.id.name,
-            names.join(", ")
         ),
     );
-    finding.evidence.insert("criteria".to_owned(), json!(names));
+    let names = missing.iter().map(|c| Value::from(c.as_str())).collect();
+    finding
+        .evidence
+        .insert("criteria".into(), Value::Array(names));
     finding
 }
 
 /// A dated fact with its age in days.
-fn age(fact: Option<&Fact<String>>, today: NaiveDate) -> Option<(i64, &Fact<String>)> {
+fn age(fact: Option<&Fact<String>>, today: i64) -> Option<(i64, &Fact<String>)> {
     let fact = fact?;
     Some((days_since(&fact.value, today)?, fact))
 }
 
-/// Days from an RFC 3339 timestamp (or a `YYYY-MM-DD` date) to `today`. The day is the
-/// timestamp's own (as `DateTime::date_naive` gives it): its first ten characters, read
-/// without a general-purpose parser, since every component's dates are read on every run.
-fn days_since(when: &str, today: NaiveDate) -> Option<i64> {
+/// Days from an RFC 3339 timestamp (or a `YYYY-MM-DD` date) to `today` (days from the
+/// common era). The day is the timestamp's own (as `DateTime::date_naive` gives it): its
+/// first ten characters, read without a general-purpose parser, since every component's dates
+/// are read on every run.
+fn days_since(when: &str, today: i64) -> Option<i64> {
     let digits = |range: std::ops::Range<usize>| -> Option<u32> {
         let text = when.get(range)?;
         text.bytes()
@@ -423,7 +494,7 @@ fn days_since(when: &str, today: NaiveDate) -> Option<i64> {
     }
     let year = i32::try_from(digits(0..4)?).ok()?;
     let day = NaiveDate::from_ymd_opt(year, digits(5..7)?, digits(8..10)?)?;
-    Some((today - day).num_days().max(0))
+    Some((today - i64::from(day.num_days_from_ce())).max(0))
 }
 
 /// The day of a timestamp.
@@ -431,12 +502,15 @@ fn date(when: &str) -> &str {
     when.get(..10).unwrap_or(when)
 }
 
-/// `: message`, or nothing.
-fn suffix(message: &str) -> String {
-    if message.trim().is_empty() {
-        String::new()
-    } else {
-        format!(": {}", message.trim())
+/// `: message`, or nothing, written straight into the message it ends.
+struct Suffix<'a>(&'a str);
+
+impl fmt::Display for Suffix<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.trim() {
+            "" => Ok(()),
+            message => write!(f, ": {message}"),
+        }
     }
 }
 
@@ -446,7 +520,11 @@ mod tests {
 
     #[test]
     fn days_since_reads_the_day_of_every_timestamp_form_and_refuses_the_rest() {
-        let today = NaiveDate::from_ymd_opt(2027, 1, 1).expect("a date");
+        let today = i64::from(
+            NaiveDate::from_ymd_opt(2027, 1, 1)
+                .expect("a date")
+                .num_days_from_ce(),
+        );
         for (when, days) in [
             ("2026-12-31T08:00:00Z", Some(1)),
             ("2026-12-31T23:30:00.123456Z", Some(1)),

@@ -63,13 +63,13 @@ pub fn apply(
             }
             used[index] = true;
             if matches!(state, State::Active | State::Expiring(_)) {
-                finding.waiver = Some(Waiver {
+                finding.waiver = Some(Box::new(Waiver {
                     expires: exception.expires.to_string(),
                     reason: exception.reason.clone(),
                     approved_by: exception.approved_by.clone(),
                     ticket: exception.ticket.clone(),
                     origin: exception.origin.clone(),
-                });
+                }));
                 break;
             }
         }
@@ -149,7 +149,7 @@ fn about_exception(
         reason: Some(exception.reason.clone()),
         use_instead: Vec::new(),
         link: None,
-        path: Vec::new(),
+        path: Default::default(),
         location: Some(Location {
             file: exception.origin.file.clone(),
             line: exception.origin.line,

@@ -10,9 +10,13 @@ pub mod exceptions;
 pub mod license;
 pub mod vulnerabilities;
 
+use std::cell::OnceCell;
+use std::cmp::Reverse;
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 
-use crate::model::{Component, Finding, Ring, Rule, Severity, Source};
+use crate::model::{Change, Component, ComponentId, Finding, Ring, Rule, Severity, Source};
 use crate::policy::{ComponentEntry, Policy};
 
 /// The outcome for one component.
@@ -33,13 +37,14 @@ pub struct Evaluation {
 
 /// Holds every component against the policy.
 pub fn evaluate(components: &[Component], policy: &Policy, today: NaiveDate) -> Evaluation {
+    let criteria = criteria::Plan::new(&policy.criteria, today);
     let mut findings = Vec::new();
     let verdicts = components
         .iter()
         .map(|component| {
             let in_scope = component.kinds.iter().any(|k| policy.scope.contains(k));
             if in_scope {
-                Verdict::Ring(judge(component, policy, today, &mut findings))
+                Verdict::Ring(judge(component, policy, today, &criteria, &mut findings))
             } else {
                 Verdict::NotEvaluated
             }
@@ -51,28 +56,42 @@ pub fn evaluate(components: &[Component], policy: &Policy, today: NaiveDate) -> 
 }
 
 impl Evaluation {
-    /// Puts findings in report order (after adding some). A finding is a few hundred bytes
-    /// and a large inventory has thousands: their indexes are sorted, and each finding is
-    /// moved once, instead of at every step of the sort.
+    /// Puts findings in report order (after adding some). A large inventory has tens of
+    /// thousands of findings: their keys are sorted in a compact vector (each with its index,
+    /// so that the unstable sort keeps equal findings in the order they came), and the
+    /// findings are then moved into place ([`crate::util::order`]).
     pub fn sort(&mut self) {
-        let mut order: Vec<usize> = (0..self.findings.len()).collect();
-        order.sort_by(|&a, &b| report_order(&self.findings[a], &self.findings[b]));
-        let mut slots: Vec<Option<Finding>> = self.findings.drain(..).map(Some).collect();
-        self.findings
-            .extend(order.into_iter().filter_map(|index| slots[index].take()));
+        let mut keys: Vec<_> = self
+            .findings
+            .iter()
+            .enumerate()
+            .map(|(index, finding)| (report_key(finding), index))
+            .collect();
+        keys.sort_unstable();
+        let order = keys.into_iter().map(|(_, index)| index).collect();
+        crate::util::order::permute(&mut self.findings, order);
     }
 }
 
-/// Findings in the order reports show them: waived ones last; most severe first, then what
-/// the change introduces, then by component and rule.
-pub(crate) fn report_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
-    a.waiver
-        .is_some()
-        .cmp(&b.waiver.is_some())
-        .then_with(|| b.severity.cmp(&a.severity))
-        .then_with(|| a.change.cmp(&b.change))
-        .then_with(|| a.component.cmp(&b.component))
-        .then_with(|| a.rule.cmp(&b.rule))
+/// The report order's key, as sorted by [`Evaluation::sort`].
+type ReportKey<'f> = (
+    bool,
+    Reverse<Severity>,
+    Option<Change>,
+    Option<&'f ComponentId>,
+    Rule,
+);
+
+/// A finding's place in the order reports show them: waived ones last; most severe first,
+/// then what the change introduces, then by component and rule.
+fn report_key(finding: &Finding) -> ReportKey<'_> {
+    (
+        finding.waiver.is_some(),
+        Reverse(finding.severity),
+        finding.change,
+        finding.component.as_deref(),
+        finding.rule,
+    )
 }
 
 /// The ring a component gets on each axis; its verdict is the worst of them.
@@ -99,45 +118,81 @@ impl Axes {
 
 /// Judges one component on each axis, pushing a finding per failing axis; returns its worst
 /// ring.
-fn judge(component: &Component, policy: &Policy, today: NaiveDate, out: &mut Vec<Finding>) -> Ring {
-    judge_axes(component, policy, today, out).worst()
+fn judge(
+    component: &Component,
+    policy: &Policy,
+    today: NaiveDate,
+    criteria: &criteria::Plan,
+    out: &mut Vec<Finding>,
+) -> Ring {
+    judge_axes(component, policy, today, criteria, out).worst()
 }
 
 /// The rings of one component on each axis (for `depgov explain`).
 pub fn axes(component: &Component, policy: &Policy, today: NaiveDate) -> Axes {
-    judge_axes(component, policy, today, &mut Vec::new())
+    let criteria = criteria::Plan::new(&policy.criteria, today);
+    judge_axes(component, policy, today, &criteria, &mut Vec::new())
 }
 
 fn judge_axes(
     component: &Component,
     policy: &Policy,
     today: NaiveDate,
+    criteria: &criteria::Plan,
     out: &mut Vec<Finding>,
 ) -> Axes {
+    let subject = Subject::new(component);
     let entry = policy.entry_for(&component.id);
-    let component_ring = judge_component(component, entry, policy, today, out);
+    let component_ring = judge_component(&subject, entry, policy, today, out);
     let settled_by_approval = entry.is_some_and(|e| e.ring.passes());
     let license_ring = if settled_by_approval {
         Ring::Adopt
     } else {
-        judge_license(component, policy, out)
+        judge_license(&subject, policy, out)
     };
     Axes {
         component: component_ring,
         license: license_ring,
-        source: judge_source(component, policy, out),
-        health: criteria::judge(component, entry, policy, today, out),
-        security: vulnerabilities::judge(component, policy, out),
+        source: judge_source(&subject, policy, out),
+        health: criteria.judge(&subject, entry, out),
+        security: vulnerabilities::judge(&subject, policy, out),
+    }
+}
+
+/// The component findings are about. Its findings share its identity and path, made on the
+/// first finding: a component without findings costs no allocation, and one with several
+/// costs one.
+pub(crate) struct Subject<'c> {
+    pub component: &'c Component,
+    shared: OnceCell<(Arc<ComponentId>, Arc<[String]>)>,
+}
+
+impl<'c> Subject<'c> {
+    pub fn new(component: &'c Component) -> Subject<'c> {
+        Subject {
+            component,
+            shared: OnceCell::new(),
+        }
+    }
+
+    fn shared(&self) -> &(Arc<ComponentId>, Arc<[String]>) {
+        self.shared.get_or_init(|| {
+            (
+                Arc::new(self.component.id.clone()),
+                self.component.path.as_slice().into(),
+            )
+        })
     }
 }
 
 fn judge_component(
-    component: &Component,
+    subject: &Subject,
     entry: Option<&ComponentEntry>,
     policy: &Policy,
     today: NaiveDate,
     out: &mut Vec<Finding>,
 ) -> Ring {
+    let component = subject.component;
     let name = &component.id.name;
     let (ring, message) = match entry {
         Some(entry) => {
@@ -179,7 +234,7 @@ fn judge_component(
         Ring::Remove => Rule::ComponentRemove,
     };
     let before_sunset = entry.and_then(|e| e.sunset).is_some_and(|day| today <= day);
-    let mut finding = finding(component, rule, ring, message);
+    let mut finding = finding(subject, rule, ring, message);
     if ring == Ring::Remove && before_sunset {
         finding.severity = Severity::Warning;
     }
@@ -192,7 +247,8 @@ fn judge_component(
     ring
 }
 
-fn judge_license(component: &Component, policy: &Policy, out: &mut Vec<Finding>) -> Ring {
+fn judge_license(subject: &Subject, policy: &Policy, out: &mut Vec<Finding>) -> Ring {
+    let component = subject.component;
     let judgement = license::judge(&component.license, &policy.licenses);
     let ring = judgement.ring;
     let Some(rule) = judgement.rule() else {
@@ -222,7 +278,7 @@ fn judge_license(component: &Component, policy: &Policy, out: &mut Vec<Finding>)
             decided_by_part(&component.license, part)
         ),
     };
-    out.push(finding(component, rule, ring, message));
+    out.push(finding(subject, rule, ring, message));
     ring
 }
 
@@ -235,7 +291,8 @@ fn decided_by_part(license: &crate::model::license::License, part: &str) -> Stri
     }
 }
 
-fn judge_source(component: &Component, policy: &Policy, out: &mut Vec<Finding>) -> Ring {
+fn judge_source(subject: &Subject, policy: &Policy, out: &mut Vec<Finding>) -> Ring {
+    let component = subject.component;
     let sources = &policy.sources;
     let (ring, rule, message) = match &component.source {
         Source::Git { url, .. } => (
@@ -257,7 +314,7 @@ fn judge_source(component: &Component, policy: &Policy, out: &mut Vec<Finding>) 
         Source::Registry { .. } | Source::Path { .. } => return Ring::Adopt,
     };
     if !ring.passes() {
-        out.push(finding(component, rule, ring, message));
+        out.push(finding(subject, rule, ring, message));
     }
     ring
 }
@@ -272,11 +329,12 @@ pub fn severity_of(ring: Ring) -> Option<Severity> {
     }
 }
 
-/// A finding about `component` on `ring`, graded as without a base.
-/// A finding on `component`. One on its facts (license, health, vulnerabilities) says which
-/// version they describe when it is not the component's own: a manifest's requirement, judged
-/// by the newest version it allows.
-pub(crate) fn finding(component: &Component, rule: Rule, ring: Ring, message: String) -> Finding {
+/// A finding about `subject` on `ring`, graded as without a base. One on its facts (license,
+/// health, vulnerabilities) says which version they describe when it is not the component's
+/// own: a manifest's requirement, judged by the version its installer would pick.
+pub(crate) fn finding(subject: &Subject, rule: Rule, ring: Ring, message: String) -> Finding {
+    let (id, path) = subject.shared();
+    let component = subject.component;
     let on_facts = matches!(
         rule,
         Rule::LicenseAssess
@@ -306,12 +364,12 @@ pub(crate) fn finding(component: &Component, rule: Rule, ring: Ring, message: St
         severity: severity_of(ring).unwrap_or(Severity::Note),
         ring: Some(ring),
         change: None,
-        component: Some(component.id.clone()),
+        component: Some(Arc::clone(id)),
         message,
         reason: None,
         use_instead: Vec::new(),
         link: None,
-        path: component.path.clone(),
+        path: Arc::clone(path),
         location: component.location.clone(),
         waiver: None,
         evidence: Default::default(),
@@ -362,7 +420,7 @@ mod tests {
             .into_iter()
             .map(|f| {
                 (
-                    f.component.map(|c| c.name).unwrap_or_default(),
+                    f.component.map(|c| c.name.clone()).unwrap_or_default(),
                     f.rule,
                     f.severity,
                 )

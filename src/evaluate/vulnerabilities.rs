@@ -6,13 +6,14 @@
 
 use serde_json::json;
 
-use super::finding;
+use super::{Subject, finding};
 use crate::model::facts::{Advisory, Level};
 use crate::model::{Component, ComponentId, Finding, Ring, Rule};
 use crate::policy::Policy;
 
 /// Judges `component` on the advisories affecting it; returns the worst ring.
-pub fn judge(component: &Component, policy: &Policy, out: &mut Vec<Finding>) -> Ring {
+pub(crate) fn judge(subject: &Subject, policy: &Policy, out: &mut Vec<Finding>) -> Ring {
+    let component = subject.component;
     let Some(fact) = &component.facts.advisories else {
         return Ring::Adopt;
     };
@@ -30,12 +31,7 @@ pub fn judge(component: &Component, policy: &Policy, out: &mut Vec<Finding>) -> 
                 _ => continue,
             }
         };
-        let mut found = finding(
-            component,
-            rule,
-            ring,
-            message(component, advisory, fixed_by),
-        );
+        let mut found = finding(subject, rule, ring, message(component, advisory, fixed_by));
         found.evidence = evidence(advisory);
         let source = fact.origin.source.as_str();
         found.evidence.insert("source".into(), json!(source));
@@ -76,24 +72,26 @@ fn message(component: &Component, advisory: &Advisory, fixed_by: Option<&str>) -
     format!("{name} {version} is affected by {ids} ({severity}){summary}{fix}")
 }
 
-fn evidence(advisory: &Advisory) -> std::collections::BTreeMap<String, serde_json::Value> {
+fn evidence(
+    advisory: &Advisory,
+) -> std::collections::BTreeMap<std::borrow::Cow<'static, str>, serde_json::Value> {
     let mut evidence = std::collections::BTreeMap::new();
-    evidence.insert("ids".to_owned(), json!(advisory.ids));
+    evidence.insert("ids".into(), json!(advisory.ids));
     if let Some(summary) = &advisory.summary {
-        evidence.insert("summary".to_owned(), json!(summary));
+        evidence.insert("summary".into(), json!(summary));
     }
-    evidence.insert("severity".to_owned(), json!(advisory.level.as_str()));
+    evidence.insert("severity".into(), json!(advisory.level.as_str()));
     if let Some(score) = advisory.score {
-        evidence.insert("score".to_owned(), json!(score));
+        evidence.insert("score".into(), json!(score));
     }
     if let Some(vector) = &advisory.vector {
-        evidence.insert("vector".to_owned(), json!(vector));
+        evidence.insert("vector".into(), json!(vector));
     }
     if !advisory.fixed.is_empty() {
-        evidence.insert("fixed".to_owned(), json!(advisory.fixed));
+        evidence.insert("fixed".into(), json!(advisory.fixed));
     }
     if !advisory.links.is_empty() {
-        evidence.insert("links".to_owned(), json!(advisory.links));
+        evidence.insert("links".into(), json!(advisory.links));
     }
     evidence
 }

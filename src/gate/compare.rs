@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::evaluate::criteria::changed;
-use crate::evaluate::{Evaluation, Verdict, finding};
+use crate::evaluate::{Evaluation, Subject, Verdict, finding};
 use crate::model::purl::normalize_name;
 use crate::model::{
     Change, Component, ComponentId, Criterion, Ecosystem, Finding, Ring, Rule, Severity,
@@ -125,7 +125,7 @@ pub fn compare(
         .filter(|f| finding_key(f).is_some_and(|k| !head_advisories.contains(&k)))
         .filter_map(|f| {
             Some(Fixed {
-                component: f.component.clone()?,
+                component: ComponentId::clone(f.component.as_deref()?),
                 ids: advisory_ids(f),
                 rule: f.rule,
             })
@@ -207,7 +207,7 @@ fn relicensed(
             continue;
         };
         let mut finding = finding(
-            component,
+            &Subject::new(component),
             Rule::LicenseChanged,
             ring,
             format!(

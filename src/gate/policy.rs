@@ -191,7 +191,7 @@ fn policy_finding(rule: Rule, severity: Severity, message: String, location: Loc
         reason: None,
         use_instead: Vec::new(),
         link: None,
-        path: Vec::new(),
+        path: Default::default(),
         location: Some(location),
         waiver: None,
         evidence: Default::default(),

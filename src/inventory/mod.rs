@@ -112,26 +112,15 @@ impl Inventory {
     /// Puts components in report order. One declaration several inputs read (a
     /// `GlobalPackageReference` every .NET project gets) is one component.
     pub fn sort(&mut self) {
-        // Components are large: sorting their indices and moving each component once is
-        // several times faster than the sort moving them (24,000 .NET components: 650 of
-        // 2,600 million instructions).
+        // Components are large: sorting their indices and then moving each component into
+        // place is several times faster than the sort moving them (24,000 .NET components:
+        // 650 of 2,600 million instructions).
         let mut order: Vec<usize> = (0..self.components.len()).collect();
         order.sort_by(|&a, &b| {
             let (a, b) = (&self.components[a], &self.components[b]);
             a.id.cmp(&b.id).then_with(|| a.location.cmp(&b.location))
         });
-        // Each swap puts one component in its place, without a second vector of them.
-        let mut place = vec![0; order.len()];
-        for (to, &from) in order.iter().enumerate() {
-            place[from] = to;
-        }
-        for i in 0..place.len() {
-            while place[i] != i {
-                let j = place[i];
-                self.components.swap(i, j);
-                place.swap(i, j);
-            }
-        }
+        crate::util::order::permute(&mut self.components, order);
         self.components.dedup_by(|later, kept| {
             let same = later.id == kept.id
                 && later.location == kept.location

@@ -11,8 +11,10 @@ pub mod purl;
 pub mod registry;
 pub mod versions;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::sync::Arc;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -638,8 +640,10 @@ pub struct Finding {
     pub ring: Option<Ring>,
     /// With `--base`: what the change did; `None` without a base.
     pub change: Option<Change>,
-    /// `None` for findings about the policy itself.
-    pub component: Option<ComponentId>,
+    /// `None` for findings about the policy itself. The findings of one component share its
+    /// identity (a large inventory has tens of thousands of findings).
+    #[serde(default, with = "shared_component")]
+    pub component: Option<Arc<ComponentId>>,
     /// What is wrong, in one sentence.
     pub message: String,
     /// Why the policy decided so, from the policy entry.
@@ -648,13 +652,60 @@ pub struct Finding {
     pub use_instead: Vec<String>,
     /// Where to read more about the decision.
     pub link: Option<String>,
-    pub path: Vec<String>,
+    /// The component's path, shared by its findings as its identity is.
+    #[serde(with = "shared_path")]
+    pub path: Arc<[String]>,
     pub location: Option<Location>,
     /// When a policy exception waives the finding: it is reported, but does not fail the run.
-    pub waiver: Option<Waiver>,
-    /// What the finding rests on (the registry's message, dates, scores…), by name.
+    /// Boxed: few findings are waived, and a finding is moved as it is collected and sorted.
+    pub waiver: Option<Box<Waiver>>,
+    /// What the finding rests on (the registry's message, dates, scores…), by name; the names
+    /// depgov gives are `'static`, so a finding does not allocate its keys.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub evidence: BTreeMap<String, serde_json::Value>,
+    pub evidence: BTreeMap<Cow<'static, str>, serde_json::Value>,
+}
+
+/// A finding's shared identity, written as the identity itself. (By hand rather than with
+/// serde's `rc` feature, whose change of features would rebuild every crate using serde.)
+mod shared_component {
+    use std::sync::Arc;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::ComponentId;
+
+    pub fn serialize<S: Serializer>(
+        id: &Option<Arc<ComponentId>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        id.as_deref().serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Arc<ComponentId>>, D::Error> {
+        Ok(Option::<ComponentId>::deserialize(deserializer)?.map(Arc::new))
+    }
+}
+
+/// A finding's shared path, written as a list.
+mod shared_path {
+    use std::sync::Arc;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        path: &Arc<[String]>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        path.as_ref().serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Arc<[String]>, D::Error> {
+        Ok(Vec::<String>::deserialize(deserializer)?.into())
+    }
 }
 
 /// The exception that waives a finding.

@@ -237,7 +237,7 @@ impl<'a> Explanation<'a> {
         let findings: Vec<&Finding> = self
             .findings
             .iter()
-            .filter(|f| f.component.as_ref() == Some(&component.id))
+            .filter(|f| f.component.as_deref() == Some(&component.id))
             .collect();
         let verdict = match verdict {
             Verdict::NotEvaluated => format!(
@@ -353,7 +353,7 @@ impl<'a> Explanation<'a> {
             let failed: Vec<&str> = self
                 .findings
                 .iter()
-                .filter(|f| f.component.as_ref() == Some(&component.id))
+                .filter(|f| f.component.as_deref() == Some(&component.id))
                 .filter(|f| HEALTH.contains(&f.rule))
                 .map(|f| f.rule.as_str())
                 .collect();
@@ -379,7 +379,7 @@ impl<'a> Explanation<'a> {
                     // An advisory's exception is about this component when it names one of its
                     // findings' advisories.
                     _ => self.findings.iter().any(|f| {
-                        f.component.as_ref() == Some(&component.id)
+                        f.component.as_deref() == Some(&component.id)
                             && e.covers(
                                 f,
                                 &component.id,

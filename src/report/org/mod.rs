@@ -645,7 +645,7 @@ fn gather(repos: &[RepoReport], rules: &[Rule]) -> Vec<FindingUsage> {
     let mut found: BTreeMap<(Rule, ComponentId), FindingUsage> = BTreeMap::new();
     for repo in repos {
         for finding in repo.findings.iter().filter(|f| rules.contains(&f.rule)) {
-            let Some(component) = &finding.component else {
+            let Some(component) = finding.component.as_deref() else {
                 continue;
             };
             let usage = found
