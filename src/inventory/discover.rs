@@ -477,6 +477,10 @@ pub fn scan(
 /// repository root). Honours `.gitignore` files, skips excluded directories without entering
 /// them, and never follows symlinks (so links cannot loop or leave the tree).
 pub fn walk(root: &Path, start: &Path, exclude: &Exclude) -> Result<Vec<String>, Error> {
+    // `root` is canonical: walking from the canonical start gives paths that lie under it as
+    // written, where a relative start (`.`, the default) made every path be canonicalised to
+    // be placed (eleven readlink calls a file).
+    let start = &std::fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
     let mut files = Vec::new();
     let relative = |path: &Path| paths::relative_path(path, root);
     let base = match relative(start) {

@@ -76,10 +76,11 @@ pub fn default_url(ecosystem: Ecosystem) -> &'static str {
 
 /// Whether a package's registry URL is one of the public registries.
 pub fn is_public(package_url: &str) -> bool {
-    PUBLIC
-        .iter()
-        .flat_map(|registry| registry.urls)
-        .any(|url| url_matches(package_url, url))
+    let urls = || PUBLIC.iter().flat_map(|registry| registry.urls);
+    // Most components carry a registry URL exactly as written here (what a manifest reader
+    // or lockfile gives by default); comparing whole strings first spares them the prefix
+    // matching against every registry, a seventh of reading a 2,000-project .NET solution.
+    urls().any(|url| *url == package_url) || urls().any(|url| url_matches(package_url, url))
 }
 
 /// Whether a package's registry URL lies under a registry URL prefix. Case, a trailing `/` and
