@@ -585,8 +585,9 @@ pub fn read_inputs(
     options: &ScanOptions,
     cargo_options: &CargoOptions,
 ) -> Result<Vec<ReadInput>, Error> {
+    let contexts = ContextTexts::default();
     let results = crate::util::parallel::map(planned, |input| {
-        read_one(input, tree, options, cargo_options)
+        read_one(input, tree, &contexts, options, cargo_options)
     });
     let mut inputs = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
@@ -639,9 +640,32 @@ pub struct ReadInput {
     pub notes: Vec<super::Note>,
 }
 
+/// The context files read so far (a parent POM, `Directory.Packages.props`): thousands of
+/// inputs may read the same one, which is read from the tree once.
+#[derive(Default)]
+struct ContextTexts(std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<str>>>);
+
+impl ContextTexts {
+    fn read(&self, tree: &dyn Tree, path: &str) -> Result<std::sync::Arc<str>, Error> {
+        let lock = || {
+            // A panic while holding the lock leaves texts that are still the files' texts.
+            self.0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(text) = lock().get(path) {
+            return Ok(std::sync::Arc::clone(text));
+        }
+        let text: std::sync::Arc<str> = tree.read(path)?.into();
+        lock().insert(path.to_owned(), std::sync::Arc::clone(&text));
+        Ok(text)
+    }
+}
+
 fn read_one(
     input: &Planned,
     tree: &dyn Tree,
+    contexts: &ContextTexts,
     options: &ScanOptions,
     cargo_options: &CargoOptions,
 ) -> Result<ReadInput, Error> {
@@ -677,7 +701,7 @@ fn read_one(
             let text = tree.read(path)?;
             let context_texts = context
                 .iter()
-                .map(|c| tree.read(c))
+                .map(|c| contexts.read(tree, c))
                 .collect::<Result<Vec<_>, _>>()?;
             let context: Vec<Document> = context
                 .iter()
@@ -763,7 +787,13 @@ fn read_refused_workspace(
     };
     let (mut read, message) = match tree.read(&lockfile) {
         Ok(_) => (
-            read_one(&lockfile_only, tree, options, &CargoOptions::default())?,
+            read_one(
+                &lockfile_only,
+                tree,
+                &ContextTexts::default(),
+                options,
+                &CargoOptions::default(),
+            )?,
             format!(
                 "Cargo did not resolve this workspace ({why}); its Cargo.lock was read as text, as --lockfile-only does, so features, platforms and path dependencies are not resolved; {fix}"
             ),
