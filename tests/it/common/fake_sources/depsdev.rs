@@ -93,12 +93,21 @@ pub(super) fn batch(state: &State, body: &str) -> Reply {
 /// `GET /v3/systems/{system}/packages/{name}/versions/{version}`, from the raw (still
 /// percent-encoded) path.
 pub(super) fn version(state: &State, raw_path: &str) -> Reply {
+    match version_at(state, raw_path) {
+        Some(package) => Reply::json(200, &version_json(package, &state.catalogue, false)),
+        None => error(404, 5, "version not found"),
+    }
+}
+
+/// The version a raw `/v3/systems/{system}/packages/{name}/versions/{version}` path names,
+/// when the catalogue has it for deps.dev.
+fn version_at<'s>(state: &'s State, raw_path: &str) -> Option<&'s Package> {
     let parts: Vec<String> = raw_path
         .trim_start_matches('/')
         .split('/')
         .map(decode)
         .collect();
-    let found = match parts.as_slice() {
+    match parts.as_slice() {
         [v3, systems, system, packages, name, versions, version]
             if v3 == "v3"
                 && systems == "systems"
@@ -111,11 +120,7 @@ pub(super) fn version(state: &State, raw_path: &str) -> Reply {
                     .version(Service::DepsDev, system, name, version)
             })
         }
-        _ => return error(404, 5, "not found"),
-    };
-    match found {
-        Some(package) => Reply::json(200, &version_json(package, &state.catalogue, false)),
-        None => error(404, 5, "version not found"),
+        _ => None,
     }
 }
 
@@ -168,29 +173,9 @@ pub(super) fn package(state: &State, raw_path: &str) -> Reply {
 /// `GET /v3/systems/{system}/packages/{name}/versions/{version}:dependencies`, from the raw
 /// path.
 pub(super) fn dependencies(state: &State, raw_path: &str) -> Reply {
-    let Some(raw_path) = raw_path.strip_suffix(":dependencies") else {
-        return error(404, 5, "not found");
-    };
-    let parts: Vec<String> = raw_path
-        .trim_start_matches('/')
-        .split('/')
-        .map(decode)
-        .collect();
-    let root = match parts.as_slice() {
-        [v3, systems, system, packages, name, versions, version]
-            if v3 == "v3"
-                && systems == "systems"
-                && packages == "packages"
-                && versions == "versions" =>
-        {
-            System::from_name(system).and_then(|system| {
-                state
-                    .catalogue
-                    .version(Service::DepsDev, system, name, version)
-            })
-        }
-        _ => None,
-    };
+    let root = raw_path
+        .strip_suffix(":dependencies")
+        .and_then(|raw_path| version_at(state, raw_path));
     let Some(root) = root else {
         return error(404, 5, "version not found");
     };
