@@ -198,37 +198,46 @@ impl Stage {
         let known = self.lock_answers();
         for inventory in inventories.iter_mut() {
             for component in &mut inventory.components {
-                let required = requirement_only(component)
-                    .map(|requirement| (Key::of(component), requirement.to_owned()));
-                let choice = required.and_then(|required| {
-                    let choice = picked.get(&required)?;
-                    Some((required.1, choice))
-                });
-                let describes = match choice {
-                    Some((_, Picked::Gap(gap))) => {
-                        if matches!(component.license, License::Unknown) {
-                            component.facts.license_unknown = Some(gap.clone());
+                // The key of the version the facts describe: the component's own, or for a
+                // requirement the version picked for it.
+                let (key, describes) = match requirement_only(component) {
+                    None => (Key::of(component), None),
+                    Some(requirement) => {
+                        let (key, requirement) = (Key::of(component), requirement.to_owned());
+                        match picked.get(&(key.clone(), requirement.clone())) {
+                            None => continue,
+                            Some(Picked::Gap(gap)) => {
+                                if matches!(component.license, License::Unknown) {
+                                    component.facts.license_unknown = Some(gap.clone());
+                                }
+                                // Remote facts are missing for the same reason, unless no
+                                // source could list the versions at all (as for a package of
+                                // no registry).
+                                if *gap != Gap::RequirementOnly {
+                                    component.facts.unavailable = Some(gap.clone());
+                                }
+                                continue;
+                            }
+                            Some(Picked::Version { version, origin }) => {
+                                let described = Fact {
+                                    value: Described {
+                                        lowest: End::for_requirement(key.ecosystem, &requirement)
+                                            == End::Lowest,
+                                        version: version.clone(),
+                                        requirement,
+                                    },
+                                    origin: origin.clone(),
+                                };
+                                let key = Key {
+                                    version: version.clone(),
+                                    ..key
+                                };
+                                (key, Some(described))
+                            }
                         }
-                        // Remote facts are missing for the same reason, unless no source
-                        // could list the versions at all (as for a package of no registry).
-                        if *gap != Gap::RequirementOnly {
-                            component.facts.unavailable = Some(gap.clone());
-                        }
-                        continue;
                     }
-                    Some((requirement, Picked::Version { version, origin })) => Some(Fact {
-                        value: Described {
-                            lowest: End::for_requirement(component.id.ecosystem, &requirement)
-                                == End::Lowest,
-                            version: version.clone(),
-                            requirement,
-                        },
-                        origin: origin.clone(),
-                    }),
-                    None => None,
                 };
-                let Some(answers) = facts_key(component, &picked).and_then(|key| known.get(&key))
-                else {
+                let Some(answers) = known.get(&key) else {
                     continue;
                 };
                 let (license, facts) = answers.merge(&component.license);
