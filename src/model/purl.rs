@@ -61,6 +61,9 @@ fn join_name(ecosystem: Ecosystem, namespace: Option<&str>, name: &str) -> Strin
 pub fn for_component(ecosystem: Ecosystem, full_name: &str, version: &str) -> String {
     let normalized = normalize_name(ecosystem, full_name);
     let (namespace, name) = split_name(ecosystem, &normalized);
+    if let Some(purl) = plain_purl(ecosystem, namespace, name, version) {
+        return purl;
+    }
     let build = || -> Result<String, packageurl::Error> {
         let mut purl = PackageUrl::new(ecosystem.as_str(), name)?;
         if let Some(ns) = namespace {
@@ -74,6 +77,62 @@ pub fn for_component(ecosystem: Ecosystem, full_name: &str, version: &str) -> St
     // Package URLs only reject empty names and malformed types; a name a lockfile records is
     // neither, but a purl must exist for every component, so fall back to a plain spelling.
     build().unwrap_or_else(|_| format!("pkg:{ecosystem}/{normalized}@{version}"))
+}
+
+/// The purl of a component whose namespace, name and version the spec writes as they are, built
+/// without the general builder: every component of a run gets a purl, and most names are
+/// plain. `None` when any part needs percent-encoding or case folding; the builder does that.
+fn plain_purl(
+    ecosystem: Ecosystem,
+    namespace: Option<&str>,
+    name: &str,
+    version: &str,
+) -> Option<String> {
+    // The parts each type lowercases (the purl spec's type definitions).
+    let (lowercase_namespace, lowercase_name) = match ecosystem {
+        Ecosystem::Npm | Ecosystem::Pypi => (false, true),
+        Ecosystem::Golang => (true, false),
+        Ecosystem::Composer => (true, true),
+        Ecosystem::Cargo | Ecosystem::Gem | Ecosystem::Maven | Ecosystem::Nuget => (false, false),
+    };
+    // Letters, digits and `.-_~` are never percent-encoded.
+    let plain = |part: &str, lowercased: bool| {
+        !part.is_empty()
+            && part.bytes().all(|b| {
+                b.is_ascii_lowercase()
+                    || b.is_ascii_digit()
+                    || matches!(b, b'.' | b'-' | b'_' | b'~')
+                    || (b.is_ascii_uppercase() && !lowercased)
+            })
+    };
+    let namespace_plain = namespace.is_none_or(|namespace| {
+        namespace
+            .split('/')
+            .all(|segment| plain(segment, lowercase_namespace))
+    });
+    if !(namespace_plain
+        && plain(name, lowercase_name)
+        && (version.is_empty() || plain(version, false)))
+    {
+        return None;
+    }
+    let ty = ecosystem.as_str();
+    let mut purl = String::with_capacity(
+        "pkg:/@/".len() + ty.len() + namespace.map_or(0, str::len) + name.len() + version.len(),
+    );
+    purl.push_str("pkg:");
+    purl.push_str(ty);
+    purl.push('/');
+    if let Some(namespace) = namespace {
+        purl.push_str(namespace);
+        purl.push('/');
+    }
+    purl.push_str(name);
+    if !version.is_empty() {
+        purl.push('@');
+        purl.push_str(version);
+    }
+    Some(purl)
 }
 
 /// A component version named by a package URL, read back into the name its ecosystem writes.
@@ -206,6 +265,68 @@ mod tests {
         for (ecosystem, name, version, expected) in cases {
             assert_eq!(for_component(ecosystem, name, version), expected);
         }
+    }
+
+    /// The shortcut for plain names writes what the purl builder writes, or leaves the
+    /// name to it.
+    #[test]
+    fn plain_purls_are_the_ones_the_builder_writes() {
+        let names = [
+            "serde",
+            "Newtonsoft.Json",
+            "@babel/core",
+            "@Babel/Core",
+            "left-pad",
+            "Django",
+            "zope.interface",
+            "github.com/x/y",
+            "github.com/X/y/v2",
+            "laravel/framework",
+            "Laravel/Framework",
+            "org.slf4j:slf4j-api",
+            "Org.Acme:Lib",
+            "a b",
+            "a/b/",
+            "/a",
+            "name~1",
+            "naïve",
+            "pkg%20",
+        ];
+        let versions = [
+            "",
+            "1.0.0",
+            "1.0.0+build.5",
+            "v2.0.0-RC1",
+            "1.0 beta",
+            "1.0@x",
+        ];
+        for ecosystem in Ecosystem::ALL {
+            for name in names {
+                for version in versions {
+                    let normalized = normalize_name(ecosystem, name);
+                    let (namespace, short) = split_name(ecosystem, &normalized);
+                    let Some(plain) = plain_purl(ecosystem, namespace, short, version) else {
+                        continue;
+                    };
+                    let mut built = PackageUrl::new(ecosystem.as_str(), short).expect("a name");
+                    if let Some(namespace) = namespace {
+                        built.with_namespace(namespace).expect("a namespace");
+                    }
+                    if !version.is_empty() {
+                        built.with_version(version).expect("a version");
+                    }
+                    assert_eq!(plain, built.to_string(), "{ecosystem} {name} {version}");
+                }
+            }
+        }
+        assert_eq!(
+            plain_purl(Ecosystem::Nuget, None, "Newtonsoft.Json", "13.0.3").as_deref(),
+            Some("pkg:nuget/Newtonsoft.Json@13.0.3")
+        );
+        assert_eq!(
+            plain_purl(Ecosystem::Npm, Some("@babel"), "core", "7.0.0"),
+            None
+        );
     }
 
     #[test]
