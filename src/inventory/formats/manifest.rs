@@ -80,34 +80,45 @@ pub fn components(
     root: &str,
     declared: Vec<Declared>,
 ) -> Vec<Component> {
-    let mut merged: Vec<Component> = Vec::new();
-    let mut seen: HashMap<(String, String, Source), usize> = HashMap::new();
-    for dependency in declared {
-        let key = (
-            dependency.name.clone(),
-            dependency.requirement.clone(),
-            dependency.source.clone(),
-        );
-        if let Some(&i) = seen.get(&key) {
-            let into = &mut merged[i];
+    // Which component each declaration goes into: the first with its name, requirement and
+    // source. Found with keys borrowed from the declarations, before they are moved.
+    let into: Vec<usize> = {
+        let mut first: HashMap<(&str, &str, &Source), usize> =
+            HashMap::with_capacity(declared.len());
+        declared
+            .iter()
+            .map(|dependency| {
+                let key = (
+                    dependency.name.as_str(),
+                    dependency.requirement.as_str(),
+                    &dependency.source,
+                );
+                let next = first.len();
+                *first.entry(key).or_insert(next)
+            })
+            .collect()
+    };
+    let mut merged: Vec<Component> = Vec::with_capacity(declared.len());
+    for (dependency, into) in declared.into_iter().zip(into) {
+        if let Some(into) = merged.get_mut(into) {
             into.kinds.insert(dependency.kind);
             into.optional &= dependency.optional;
             continue;
         }
-        seen.insert(key, merged.len());
+        let id = ComponentId::required(
+            ecosystem,
+            &dependency.name,
+            dependency.version.as_deref(),
+            &dependency.requirement,
+        );
         merged.push(Component {
-            id: ComponentId::required(
-                ecosystem,
-                &dependency.name,
-                dependency.version.as_deref(),
-                &dependency.requirement,
-            ),
+            id,
             license: License::Unknown,
             source: dependency.source,
             kinds: BTreeSet::from([dependency.kind]),
             optional: dependency.optional,
             direct: true,
-            path: vec![root.to_owned(), dependency.name.clone()],
+            path: vec![root.to_owned(), dependency.name],
             location: Some(Location {
                 file: file.to_owned(),
                 line: dependency.line,
