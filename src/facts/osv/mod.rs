@@ -124,23 +124,30 @@ impl Online<'_> {
                 None => to_query.push(index),
             }
         }
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build();
-        let http = Http::new(
-            &self.config.user_agent,
-            self.config.backoff,
-            Pace::default(),
-        );
-        let (Ok(runtime), Ok(http)) = (runtime, http) else {
-            self.note(|u| {
-                u.failure
-                    .get_or_insert("cannot start the network client".to_owned());
-            });
-            return self.answers(wanted, &listed);
+        // Offline, nothing is asked: no network client is started (which reads the system's
+        // certificates).
+        let network = if self.config.offline {
+            None
+        } else {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
+            let http = Http::new(
+                &self.config.user_agent,
+                self.config.backoff,
+                Pace::default(),
+            );
+            let (Ok(runtime), Ok(http)) = (runtime, http) else {
+                self.note(|u| {
+                    u.failure
+                        .get_or_insert("cannot start the network client".to_owned());
+                });
+                return self.answers(wanted, &listed);
+            };
+            Some((runtime, http))
         };
         let base = self.config.url(Endpoint::Osv).to_owned();
-        if !to_query.is_empty() && !self.config.offline {
+        if let (Some((runtime, http)), false) = (&network, to_query.is_empty()) {
             let queries: Vec<api::Query> = to_query
                 .iter()
                 .map(|&i| api::Query {
@@ -152,7 +159,7 @@ impl Online<'_> {
                     page_token: None,
                 })
                 .collect();
-            match runtime.block_on(api::query(&http, &base, &queries)) {
+            match runtime.block_on(api::query(http, &base, &queries)) {
                 Ok(results) => {
                     let fetched_at = now();
                     for (&index, result) in to_query.iter().zip(results) {
@@ -190,12 +197,11 @@ impl Online<'_> {
                 None => to_fetch.push(id.clone()),
             }
         }
-        if !to_fetch.is_empty() && !self.config.offline {
+        if let (Some((runtime, http)), false) = (&network, to_fetch.is_empty()) {
             let fetched: Vec<(String, Result<Record, crate::net::retry::Failure>)> = runtime
                 .block_on(
                     futures_util::stream::iter(to_fetch)
                         .map(|id| {
-                            let http = &http;
                             let base = base.as_str();
                             async move {
                                 let record = api::record(http, base, &id).await;
@@ -218,7 +224,7 @@ impl Online<'_> {
                 }
             }
         }
-        let requests = http.sent();
+        let requests = network.as_ref().map_or(0, |(_, http)| http.sent());
         if requests > 0 {
             self.note(|u| u.requests += requests);
         }
