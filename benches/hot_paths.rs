@@ -372,7 +372,7 @@ fn corpus_with_facts(healthy: bool) -> Vec<Component> {
                 location: None,
                 dependents: Vec::new(),
                 excluded: Vec::new(),
-                facts: serde_json::from_value::<Facts>(facts).expect("facts as the cache holds them"),
+                facts: Box::new(serde_json::from_value::<Facts>(facts).expect("facts as the cache holds them")),
             }
         })
         .collect()

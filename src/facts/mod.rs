@@ -113,19 +113,36 @@ enum Picked {
     Gap(Gap),
 }
 
-/// The key the facts of `component` are asked and found under: its own, or for a component
-/// with a requirement only, that of the version picked for it (none when none was).
-fn facts_key(component: &Component, picked: &HashMap<Required, Picked>) -> Option<Key> {
-    let key = Key::of(component);
-    let Some(requirement) = requirement_only(component) else {
-        return Some(key);
-    };
-    match picked.get(&(key.clone(), requirement.to_owned()))? {
-        Picked::Version { version, .. } => Some(Key {
-            version: version.clone(),
-            ..key
-        }),
-        Picked::Gap(_) => None,
+/// Where the facts of a component are found.
+enum Target<'a> {
+    /// Under this key: the component's own, or for a requirement-only component that of the
+    /// version picked for it, with the requirement and the pick.
+    Key(Key, Option<(String, &'a str, &'a Origin)>),
+    /// No version was picked for the requirement, for this reason.
+    Gap(&'a Gap),
+    /// The requirement was not decided.
+    Undecided,
+}
+
+impl<'a> Target<'a> {
+    fn of(component: &Component, picked: &'a HashMap<Required, Picked>) -> Target<'a> {
+        let key = Key::of(component);
+        let Some(requirement) = requirement_only(component) else {
+            return Target::Key(key, None);
+        };
+        let required = (key, requirement.to_owned());
+        match picked.get(&required) {
+            None => Target::Undecided,
+            Some(Picked::Gap(gap)) => Target::Gap(gap),
+            Some(Picked::Version { version, origin }) => {
+                let (key, requirement) = required;
+                let key = Key {
+                    version: version.clone(),
+                    ..key
+                };
+                Target::Key(key, Some((requirement, version, origin)))
+            }
+        }
     }
 }
 
@@ -174,17 +191,25 @@ impl Stage {
     /// of a scan), asking about each package version once.
     pub fn fill_all(&self, inventories: &mut [&mut Inventory]) {
         let picked = self.pick(inventories);
+        let targets: Vec<Target> = inventories
+            .iter()
+            .flat_map(|inventory| &inventory.components)
+            .map(|component| Target::of(component, &picked))
+            .collect();
         let new_keys: Vec<(Key, bool)> = {
             let known = self.lock_answers();
             let mut seen = HashSet::new();
             inventories
                 .iter()
                 .flat_map(|inventory| &inventory.components)
-                .filter_map(|component| {
-                    let key = facts_key(component, &picked)?;
+                .zip(&targets)
+                .filter_map(|(component, target)| {
+                    let Target::Key(key, _) = target else {
+                        return None;
+                    };
                     let has_license = !matches!(component.license, License::Unknown);
-                    (!known.contains_key(&key) && seen.insert(key.clone()))
-                        .then_some((key, has_license))
+                    (!known.contains_key(key) && seen.insert(key))
+                        .then(|| (key.clone(), has_license))
                 })
                 .collect()
         };
@@ -196,56 +221,42 @@ impl Stage {
             }
         }
         let known = self.lock_answers();
-        for inventory in inventories.iter_mut() {
-            for component in &mut inventory.components {
-                // The key of the version the facts describe: the component's own, or for a
-                // requirement the version picked for it.
-                let (key, describes) = match requirement_only(component) {
-                    None => (Key::of(component), None),
-                    Some(requirement) => {
-                        let (key, requirement) = (Key::of(component), requirement.to_owned());
-                        match picked.get(&(key.clone(), requirement.clone())) {
-                            None => continue,
-                            Some(Picked::Gap(gap)) => {
-                                if matches!(component.license, License::Unknown) {
-                                    component.facts.license_unknown = Some(gap.clone());
-                                }
-                                // Remote facts are missing for the same reason, unless no
-                                // source could list the versions at all (as for a package of
-                                // no registry).
-                                if *gap != Gap::RequirementOnly {
-                                    component.facts.unavailable = Some(gap.clone());
-                                }
-                                continue;
-                            }
-                            Some(Picked::Version { version, origin }) => {
-                                let described = Fact {
-                                    value: Described {
-                                        lowest: End::for_requirement(key.ecosystem, &requirement)
-                                            == End::Lowest,
-                                        version: version.clone(),
-                                        requirement,
-                                    },
-                                    origin: origin.clone(),
-                                };
-                                let key = Key {
-                                    version: version.clone(),
-                                    ..key
-                                };
-                                (key, Some(described))
-                            }
-                        }
+        let components = inventories
+            .iter_mut()
+            .flat_map(|inventory| &mut inventory.components);
+        for (component, target) in components.zip(targets) {
+            let (key, picked) = match target {
+                Target::Key(key, picked) => (key, picked),
+                Target::Undecided => continue,
+                Target::Gap(gap) => {
+                    if matches!(component.license, License::Unknown) {
+                        component.facts.license_unknown = Some(gap.clone());
                     }
-                };
-                let Some(answers) = known.get(&key) else {
+                    // Remote facts are missing for the same reason, unless no source could
+                    // list the versions at all (as for a package of no registry).
+                    if *gap != Gap::RequirementOnly {
+                        component.facts.unavailable = Some(gap.clone());
+                    }
                     continue;
-                };
-                let (license, facts) = answers.merge(&component.license);
-                if let Some(license) = license {
-                    component.license = license;
                 }
-                component.facts = Facts { describes, ..facts };
+            };
+            let Some(answers) = known.get(&key) else {
+                continue;
+            };
+            // For a requirement, which version the facts describe.
+            let describes = picked.map(|(requirement, version, origin)| Fact {
+                value: Described {
+                    lowest: End::for_requirement(key.ecosystem, &requirement) == End::Lowest,
+                    version: version.to_owned(),
+                    requirement,
+                },
+                origin: origin.clone(),
+            });
+            let (license, facts) = answers.merge(&component.license);
+            if let Some(license) = license {
+                component.license = license;
             }
+            *component.facts = Facts { describes, ..facts };
         }
     }
 

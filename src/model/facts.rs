@@ -467,15 +467,37 @@ fn no_advisories(advisories: &Option<Fact<Advisories>>) -> bool {
 
 impl Facts {
     /// Whether there is nothing to show (an empty list of advisories is nothing to show).
+    /// Every component's facts are asked when a report is written, so nothing is copied.
     pub fn is_empty(&self) -> bool {
-        let shown = Facts {
-            advisories: self
-                .advisories
-                .clone()
-                .filter(|_| !no_advisories(&self.advisories)),
-            ..self.clone()
-        };
-        shown == Facts::default()
+        // Destructured, so that a new fact cannot be forgotten here.
+        let Facts {
+            describes,
+            license,
+            license_unknown,
+            published,
+            deprecated,
+            yanked,
+            repository,
+            latest_release,
+            project_status,
+            scorecard,
+            previous_release,
+            advisories,
+            unavailable,
+        } = self;
+        describes.is_none()
+            && license.is_none()
+            && license_unknown.is_none()
+            && published.is_none()
+            && deprecated.is_none()
+            && yanked.is_none()
+            && repository.is_none()
+            && latest_release.is_none()
+            && project_status.is_none()
+            && scorecard.is_none()
+            && previous_release.is_none()
+            && no_advisories(advisories)
+            && unavailable.is_none()
     }
 }
 
