@@ -66,9 +66,9 @@ impl Exclude {
             if self.globs.is_match(prefix) {
                 return true;
             }
-            match prefix.rfind('/') {
-                Some(i) => prefix = &prefix[..i],
-                None => break,
+            match paths::split_last(prefix) {
+                ("", _) => break,
+                (dir, _) => prefix = dir,
             }
         }
         false
@@ -194,13 +194,6 @@ impl Planned {
     }
 }
 
-fn split(path: &str) -> (&str, &str) {
-    match path.rfind('/') {
-        Some(i) => (&path[..i], &path[i + 1..]),
-        None => ("", path),
-    }
-}
-
 fn join(dir: &str, name: &str) -> String {
     if dir.is_empty() {
         name.to_owned()
@@ -211,14 +204,15 @@ fn join(dir: &str, name: &str) -> String {
 
 /// The files discovery cares about: files some format reads, manifests, and context files.
 pub fn interesting(path: &str) -> bool {
-    let (_, file_name) = split(path);
+    let (_, file_name) = paths::split_last(path);
     file_name == "Cargo.toml"
         || formats::all().iter().any(|f| {
             f.matches_path(path)
                 || f.manifest_name() == Some(file_name)
-                || f.context()
-                    .iter()
-                    .any(|c| path == *c || path.ends_with(&format!("/{c}")))
+                || f.context().iter().any(|c| {
+                    path.strip_suffix(c)
+                        .is_some_and(|dir| dir.is_empty() || dir.ends_with('/'))
+                })
         })
 }
 
@@ -238,7 +232,7 @@ fn ancestors(dir: &str) -> impl Iterator<Item = &str> {
 
 /// Whether a lockfile covers the manifest at `path`, among all the tree's files.
 fn covered(path: &str, coverage: super::Coverage, all: &HashSet<&str>) -> bool {
-    let (dir, _) = split(path);
+    let (dir, _) = paths::split_last(path);
     let mut dirs = ancestors(dir);
     let lock_in = |dir: &str| {
         coverage
@@ -260,7 +254,10 @@ pub fn plan(all_files: &[String], options: &ScanOptions) -> Vec<Planned> {
     let files: Vec<&str> = all_files
         .iter()
         .map(String::as_str)
-        .filter(|f| is_ancestor(&options.base, split(f).0) || split(f).0 == options.base)
+        .filter(|f| {
+            is_ancestor(&options.base, paths::split_last(f).0)
+                || paths::split_last(f).0 == options.base
+        })
         .filter(|f| !options.exclude.excludes(f, &options.base))
         .collect();
     let present: HashSet<&str> = files.iter().copied().collect();
@@ -268,8 +265,8 @@ pub fn plan(all_files: &[String], options: &ScanOptions) -> Vec<Planned> {
     let everywhere: HashSet<&str> = all_files.iter().map(String::as_str).collect();
     let cargo_dirs: BTreeSet<&str> = files
         .iter()
-        .filter(|f| split(f).1 == "Cargo.toml")
-        .map(|f| split(f).0)
+        .filter(|f| paths::split_last(f).1 == "Cargo.toml")
+        .map(|f| paths::split_last(f).0)
         .collect();
     let mut planned = Vec::new();
     if !options.lockfile_only && options.wants(Some(Ecosystem::Cargo)) {
@@ -286,7 +283,7 @@ pub fn plan(all_files: &[String], options: &ScanOptions) -> Vec<Planned> {
         }
     }
     for file in &files {
-        let (dir, _) = split(file);
+        let (dir, _) = paths::split_last(file);
         let Some(format) = formats::for_file(file, None) else {
             continue;
         };
@@ -305,7 +302,7 @@ pub fn plan(all_files: &[String], options: &ScanOptions) -> Vec<Planned> {
                 continue;
             }
         }
-        let file_name = split(file).1;
+        let file_name = paths::split_last(file).1;
         let beside = |name: &str| Some(join(dir, name)).filter(|p| present.contains(p.as_str()));
         let shadowed = PRECEDENCE
             .iter()
@@ -321,7 +318,7 @@ pub fn plan(all_files: &[String], options: &ScanOptions) -> Vec<Planned> {
             Some(name) => files
                 .iter()
                 .filter(|f| {
-                    let (member_dir, member_name) = split(f);
+                    let (member_dir, member_name) = paths::split_last(f);
                     member_name == name && member_dir != dir && is_ancestor(dir, member_dir)
                 })
                 .map(|f| (*f).to_owned())
@@ -418,8 +415,8 @@ pub fn scan(
     let dir = paths::parent_dir(path);
     let root = paths::repository_root(dir);
     let file = paths::relative_path(path, &root);
-    let named_cargo_toml = split(&file).1 == "Cargo.toml";
-    options.base = split(&file).0.to_owned();
+    let named_cargo_toml = paths::split_last(&file).1 == "Cargo.toml";
+    options.base = paths::split_last(&file).0.to_owned();
     let exclude = std::mem::replace(
         &mut options.exclude,
         Exclude::new([]).map_err(Error::Usage)?,
@@ -435,7 +432,7 @@ pub fn scan(
         .map(|entry| paths::relative_path(&entry.path(), &root))
         // A file named on its own is read even where another would take precedence over it.
         .filter(|sibling| {
-            let (name, named) = (split(sibling).1, split(&file).1);
+            let (name, named) = (paths::split_last(sibling).1, paths::split_last(&file).1);
             !PRECEDENCE
                 .iter()
                 .any(|(preferred, ignored)| name == *preferred && named == *ignored)
@@ -445,11 +442,15 @@ pub fn scan(
     // scan finds them (with the excludes).
     if member_manifest_name(&file).is_some() {
         let below = walk(&root, dir, &exclude)?;
-        siblings.extend(below.into_iter().filter(|f| split(f).0 != options.base));
+        siblings.extend(
+            below
+                .into_iter()
+                .filter(|f| paths::split_last(f).0 != options.base),
+        );
     }
     // The files the format reads with this one from the directories above (a parent POM).
     let context = formats::for_file(&file, None).map_or(&[][..], |format| format.context());
-    let mut siblings: Vec<String> = ancestors(split(&file).0)
+    let mut siblings: Vec<String> = ancestors(paths::split_last(&file).0)
         .flat_map(|dir| context.iter().map(move |name| join(dir, name)))
         .filter(|path| root.join(path).is_file())
         .chain(siblings)
@@ -458,7 +459,9 @@ pub fn scan(
     siblings.dedup();
     let planned: Vec<Planned> = plan(&siblings, options)
         .into_iter()
-        .filter(|p| p.path() == file || named_cargo_toml && split(p.path()).1 == "Cargo.lock")
+        .filter(|p| {
+            p.path() == file || named_cargo_toml && paths::split_last(p.path()).1 == "Cargo.lock"
+        })
         .collect();
     if planned.is_empty() {
         return Err(Error::Usage(format!(
@@ -773,7 +776,7 @@ fn read_refused_workspace(
     tree: &dyn Tree,
     options: &ScanOptions,
 ) -> Result<ReadInput, Error> {
-    let lockfile = join(split(manifest).0, "Cargo.lock");
+    let lockfile = join(paths::split_last(manifest).0, "Cargo.lock");
     let why = "`cargo metadata --locked` refused it: its Cargo.lock is out of date with the manifests, or missing";
     let fix = format!(
         "update or create it with `cargo update --workspace --manifest-path {manifest}` (or any cargo build there) and commit it"

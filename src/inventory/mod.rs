@@ -276,7 +276,7 @@ pub trait Format: Sync {
     /// unless a format also knows its files by the directory they are in
     /// (`requirements/*.txt`).
     fn matches_path(&self, path: &str) -> bool {
-        self.matches(path.rsplit('/').next().unwrap_or(path))
+        self.matches(crate::util::paths::split_last(path).1)
     }
 
     /// For names several formats claim (`bom.json`, `sbom.json`): whether the text is this

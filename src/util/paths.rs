@@ -3,6 +3,18 @@
 
 use std::path::{Path, PathBuf};
 
+/// `path` split at its last `/` into its directory and file name; `("", path)` without one.
+/// A byte search: discovery splits each path of a tree many times (every format asks for its
+/// file name), and the general character searcher of `str::rfind` costs several times as much
+/// on a short path.
+pub fn split_last(path: &str) -> (&str, &str) {
+    match path.bytes().rposition(|b| b == b'/') {
+        // `/` is ASCII, so both sides are whole characters.
+        Some(i) => (&path[..i], &path[i + 1..]),
+        None => ("", path),
+    }
+}
+
 /// A path as the user would type it: relative paths without a leading `./`.
 pub fn display_path(path: &Path) -> String {
     let text = path.to_string_lossy();
