@@ -74,13 +74,35 @@ impl Evaluation {
 }
 
 /// The report order's key, as sorted by [`Evaluation::sort`].
-type ReportKey<'f> = (
-    bool,
-    Reverse<Severity>,
-    Option<Change>,
-    Option<&'f ComponentId>,
-    Rule,
-);
+type ReportKey<'f> = (bool, Reverse<Severity>, Option<Change>, SharedId<'f>, Rule);
+
+/// A finding's component identity, ordered as [`ComponentId`] is. The findings of one
+/// component share one identity, which is equal to itself without comparing its names.
+#[derive(Clone, Copy, Debug)]
+struct SharedId<'f>(Option<&'f ComponentId>);
+
+impl Ord for SharedId<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        match (self.0, other.0) {
+            (Some(a), Some(b)) if std::ptr::eq(a, b) => std::cmp::Ordering::Equal,
+            (a, b) => a.cmp(&b),
+        }
+    }
+}
+
+impl PartialOrd for SharedId<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for SharedId<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for SharedId<'_> {}
 
 /// A finding's place in the order reports show them: waived ones last; most severe first,
 /// then what the change introduces, then by component and rule.
@@ -89,7 +111,7 @@ fn report_key(finding: &Finding) -> ReportKey<'_> {
         finding.waiver.is_some(),
         Reverse(finding.severity),
         finding.change,
-        finding.component.as_deref(),
+        SharedId(finding.component.as_deref()),
         finding.rule,
     )
 }
