@@ -3,11 +3,12 @@
 //! that work from a saved report. Invisible characters in strings are written as `\uXXXX`
 //! escapes: the same JSON value, but no text in the file that shows nothing.
 
+use std::cell::Cell;
 use std::io::Write;
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::ser::Formatter;
 
 use super::{REPORT_SCHEMA, Report};
@@ -18,12 +19,89 @@ pub fn write(document: &impl Serialize, out: &mut dyn Write) -> std::io::Result<
     // The serializer makes millions of small writes; a buffer of a type known here takes them
     // inline, where each through `dyn Write` would be a call.
     let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-    let formatter = VisibleFormatter::default();
-    let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
-    document
-        .serialize(&mut serializer)
-        .map_err(std::io::Error::from)?;
+    serialize(document, VisibleFormatter::default(), &mut out)?;
     out.write_all(b"\n")?;
+    out.flush()
+}
+
+fn serialize(
+    value: &(impl Serialize + ?Sized),
+    formatter: VisibleFormatter,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    let mut serializer = serde_json::Serializer::with_formatter(out, formatter);
+    value
+        .serialize(&mut serializer)
+        .map_err(std::io::Error::from)
+}
+
+/// Lists of fewer items are written in one piece.
+const LISTED_IN_PIECES_FROM: usize = 2_000;
+
+/// Items rendered at a time on one core.
+const PIECE: usize = 500;
+
+thread_local! {
+    /// Set while [`write_listed`] writes a document without its list.
+    static LEAVING_OUT_THE_LIST: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Serializes the list [`write_listed`] renders (`#[serde(serialize_with)]` on the
+/// document's last field): the items, or an empty list while the document is written
+/// without them.
+pub fn listed<T: Serialize, S: Serializer>(items: &[T], serializer: S) -> Result<S::Ok, S::Error> {
+    if LEAVING_OUT_THE_LIST.get() {
+        serializer.collect_seq(std::iter::empty::<&T>())
+    } else {
+        items.serialize(serializer)
+    }
+}
+
+/// [`write`] of a document whose last field is a long list (a report's components are most
+/// of it, 24,000 of them for a large .NET solution): the items are rendered on every core
+/// and written in order, the same bytes [`write`] gives. The field must be serialized with
+/// [`listed`], and named `field` in the document.
+pub fn write_listed<T: Serialize + Sync>(
+    document: &impl Serialize,
+    field: &str,
+    items: &[T],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    if items.len() < LISTED_IN_PIECES_FROM {
+        return write(document, out);
+    }
+    let mut head = Vec::new();
+    LEAVING_OUT_THE_LIST.set(true);
+    let written = serialize(document, VisibleFormatter::default(), &mut head);
+    LEAVING_OUT_THE_LIST.set(false);
+    written?;
+    // The list, empty, is the document's last field; otherwise the document is not one this
+    // writer knows how to splice, and is written in one piece.
+    let last = format!("\"{field}\": []\n}}");
+    let Some(head) = head.strip_suffix(last.as_bytes()) else {
+        return write(document, out);
+    };
+    let pieces: Vec<(usize, &[T])> = items.chunks(PIECE).enumerate().collect();
+    let rendered = crate::util::parallel::map(&pieces, |&(index, piece)| {
+        let mut text = Vec::new();
+        for (at, item) in piece.iter().enumerate() {
+            // Each item as the document's list holds it: one level inside the list.
+            let formatter = VisibleFormatter {
+                depth: 2,
+                has_value: false,
+            };
+            formatter.new_line(&mut text, index == 0 && at == 0)?;
+            serialize(item, formatter, &mut text)?;
+        }
+        Ok::<_, std::io::Error>(text)
+    });
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    out.write_all(head)?;
+    write!(out, "\"{field}\": [")?;
+    for text in rendered {
+        out.write_all(&text?)?;
+    }
+    out.write_all(b"\n  ]\n}\n")?;
     out.flush()
 }
 
@@ -176,5 +254,75 @@ pub fn read_document<T: DeserializeOwned>(
                 Err(parse_error(error, message))
             }
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Serialize;
+
+    /// A document like a report: fields before a long list of nested items, which hold
+    /// invisible characters, empty lists and objects.
+    #[derive(Serialize)]
+    struct Document {
+        schema: &'static str,
+        inputs: Vec<&'static str>,
+        #[serde(serialize_with = "super::listed")]
+        components: Vec<Item>,
+    }
+
+    #[derive(Serialize)]
+    struct Item {
+        name: String,
+        path: Vec<String>,
+        empty: Vec<u8>,
+        facts: std::collections::BTreeMap<String, u32>,
+    }
+
+    fn document(items: usize) -> Document {
+        Document {
+            schema: "test/1",
+            inputs: vec!["a", "b\u{202e}"],
+            components: (0..items)
+                .map(|i| Item {
+                    name: format!("pkg-{i}\u{200b}"),
+                    path: vec!["(root)".into(), format!("pkg-{i}")],
+                    empty: Vec::new(),
+                    facts: (0..i % 3).map(|k| (format!("k{k}"), k as u32)).collect(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_list_written_in_pieces_gives_the_bytes_of_one_piece() {
+        for items in [
+            0,
+            3,
+            super::LISTED_IN_PIECES_FROM,
+            2 * super::PIECE + 7 + super::LISTED_IN_PIECES_FROM,
+        ] {
+            let document = document(items);
+            let (mut whole, mut pieces) = (Vec::new(), Vec::new());
+            super::write(&document, &mut whole).expect("written");
+            super::write_listed(&document, "components", &document.components, &mut pieces)
+                .expect("written");
+            assert_eq!(
+                String::from_utf8_lossy(&pieces),
+                String::from_utf8_lossy(&whole),
+                "{items} items"
+            );
+            // Another serializer gets the list itself.
+            let value = serde_json::to_value(&document).expect("a value");
+            assert_eq!(value["components"].as_array().map(Vec::len), Some(items));
+        }
+        // A field that is not the last is written in one piece.
+        let document = document(super::LISTED_IN_PIECES_FROM);
+        let mut whole = Vec::new();
+        super::write(&document, &mut whole).expect("written");
+        let mut other = Vec::new();
+        super::write_listed(&document, "inputs", &document.components, &mut other)
+            .expect("written");
+        assert_eq!(other, whole);
     }
 }

@@ -203,6 +203,8 @@ pub struct Report {
     pub base: Option<BaseReport>,
     /// Most severe first.
     pub findings: Vec<Finding>,
+    /// Written on every core ([`json::write_listed`]).
+    #[serde(serialize_with = "json::listed")]
     pub components: Vec<Component>,
     /// Each component's verdict, in the order of `components` (for the SBOM formats); not in
     /// the JSON report, whose findings and summary say the same.
@@ -316,7 +318,7 @@ impl Report {
     pub fn write(&self, format: Format, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         match format {
             Format::Human => out.write_all(human::check(self).as_bytes()),
-            Format::Json => json::write(self, out),
+            Format::Json => json::write_listed(self, "components", &self.components, out),
             Format::Github => out.write_all(github::render(self).as_bytes()),
             Format::Markdown => out.write_all(markdown::render(self).as_bytes()),
             Format::Sarif => json::write(&sarif::document(self), out),
@@ -361,6 +363,8 @@ pub struct InventoryReport {
     pub notes: Vec<InputNote>,
     /// Where facts about the components came from, and which sources failed.
     pub facts: FactsReport,
+    /// Written on every core ([`json::write_listed`]).
+    #[serde(serialize_with = "json::listed")]
     pub components: Vec<Component>,
 }
 
@@ -383,7 +387,7 @@ impl InventoryReport {
     ) -> std::io::Result<()> {
         match format {
             InventoryFormat::Human => out.write_all(human::inventory(self).as_bytes()),
-            InventoryFormat::Json => json::write(self, out),
+            InventoryFormat::Json => json::write_listed(self, "components", &self.components, out),
             InventoryFormat::Cyclonedx => cyclonedx::write(&sbom::Sbom::of_inventory(self), out),
             InventoryFormat::Spdx => spdx::write(&sbom::Sbom::of_inventory(self), out),
         }
