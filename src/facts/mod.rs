@@ -92,6 +92,11 @@ impl Key {
     }
 }
 
+/// A map by package version. Each component's key is hashed several times a run; foldhash
+/// hashes a short key several times faster than the standard library's SipHash, seeded anew
+/// each run.
+type KeyMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// The requirement of a component a manifest declares without naming one version: its facts
 /// are those of the newest version the requirement allows ([`Picked`]).
 fn requirement_only(component: &Component) -> Option<&str> {
@@ -125,7 +130,7 @@ enum Target<'a> {
 }
 
 impl<'a> Target<'a> {
-    fn of(component: &Component, picked: &'a HashMap<Required, Picked>) -> Target<'a> {
+    fn of(component: &Component, picked: &'a KeyMap<Required, Picked>) -> Target<'a> {
         let key = Key::of(component);
         let Some(requirement) = requirement_only(component) else {
             return Target::Key(key, None);
@@ -154,9 +159,9 @@ pub struct Stage {
     osv_database: OnceLock<Result<Database, crate::error::Error>>,
     npmrc: OnceLock<Npmrc>,
     /// What the sources said of each package version asked about so far.
-    answers: Mutex<HashMap<Key, Arc<Answers>>>,
+    answers: Mutex<KeyMap<Key, Arc<Answers>>>,
     /// The version picked for each requirement so far.
-    picked: Mutex<HashMap<Required, Picked>>,
+    picked: Mutex<KeyMap<Required, Picked>>,
     usage: Mutex<BTreeMap<FactSource, Usage>>,
     /// The dependency graphs deps.dev gave for Maven manifests' direct dependencies.
     graphs: resolve::Graphs,
@@ -170,8 +175,8 @@ impl Stage {
             installed: OnceLock::new(),
             osv_database: OnceLock::new(),
             npmrc: OnceLock::new(),
-            answers: Mutex::new(HashMap::new()),
-            picked: Mutex::new(HashMap::new()),
+            answers: Mutex::new(KeyMap::default()),
+            picked: Mutex::new(KeyMap::default()),
             usage: Mutex::new(BTreeMap::new()),
             graphs: resolve::Graphs::default(),
         }
@@ -198,7 +203,7 @@ impl Stage {
             .collect();
         let new_keys: Vec<(Key, bool)> = {
             let known = self.lock_answers();
-            let mut seen = HashSet::new();
+            let mut seen = HashSet::with_hasher(foldhash::fast::RandomState::default());
             inventories
                 .iter()
                 .flat_map(|inventory| &inventory.components)
@@ -263,7 +268,7 @@ impl Stage {
     /// Picks the version whose facts each requirement-only component gets: the newest its
     /// requirement allows, from the package's version list ([`remote::versions`]). Each
     /// package's list is asked for once a run, and each requirement decided once.
-    fn pick(&self, inventories: &[&mut Inventory]) -> HashMap<Required, Picked> {
+    fn pick(&self, inventories: &[&mut Inventory]) -> KeyMap<Required, Picked> {
         let mut picked = self
             .picked
             .lock()
@@ -272,7 +277,8 @@ impl Stage {
             .iter()
             .flat_map(|inventory| &inventory.components)
             .filter_map(|component| {
-                let required = (Key::of(component), requirement_only(component)?.to_owned());
+                let requirement = requirement_only(component)?;
+                let required = (Key::of(component), requirement.to_owned());
                 (!picked.contains_key(&required)).then_some(required)
             })
             .collect();
@@ -410,7 +416,7 @@ impl Stage {
         })
     }
 
-    fn lock_answers(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Arc<Answers>>> {
+    fn lock_answers(&self) -> std::sync::MutexGuard<'_, KeyMap<Key, Arc<Answers>>> {
         // A panic while holding the lock leaves answers that are still answers.
         self.answers
             .lock()
