@@ -39,7 +39,10 @@ fn serialize(
 const LISTED_IN_PIECES_FROM: usize = 2_000;
 
 /// Items rendered at a time on one core.
-const PIECE: usize = 500;
+const PIECE: usize = 250;
+
+/// Pieces rendered before they are written: a few per core.
+const PIECES_AT_ONCE: usize = 8;
 
 thread_local! {
     /// Set while [`write_listed`] writes a document without its list.
@@ -82,24 +85,27 @@ pub fn write_listed<T: Serialize + Sync>(
         return write(document, out);
     };
     let pieces: Vec<(usize, &[T])> = items.chunks(PIECE).enumerate().collect();
-    let rendered = crate::util::parallel::map(&pieces, |&(index, piece)| {
-        let mut text = Vec::new();
-        for (at, item) in piece.iter().enumerate() {
-            // Each item as the document's list holds it: one level inside the list.
-            let formatter = VisibleFormatter {
-                depth: 2,
-                has_value: false,
-            };
-            formatter.new_line(&mut text, index == 0 && at == 0)?;
-            serialize(item, formatter, &mut text)?;
-        }
-        Ok::<_, std::io::Error>(text)
-    });
     let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
     out.write_all(head)?;
     write!(out, "\"{field}\": [")?;
-    for text in rendered {
-        out.write_all(&text?)?;
+    // A few pieces at a time, so that the rendered text held at once stays small.
+    for batch in pieces.chunks(PIECES_AT_ONCE) {
+        let rendered = crate::util::parallel::map(batch, |&(index, piece)| {
+            let mut text = Vec::new();
+            for (at, item) in piece.iter().enumerate() {
+                // Each item as the document's list holds it: one level inside the list.
+                let formatter = VisibleFormatter {
+                    depth: 2,
+                    has_value: false,
+                };
+                formatter.new_line(&mut text, index == 0 && at == 0)?;
+                serialize(item, formatter, &mut text)?;
+            }
+            Ok::<_, std::io::Error>(text)
+        });
+        for text in rendered {
+            out.write_all(&text?)?;
+        }
     }
     out.write_all(b"\n  ]\n}\n")?;
     out.flush()
