@@ -57,6 +57,15 @@ pub struct Wants {
 }
 
 impl Config {
+    /// A client for one source of facts, with the run's user agent and retries.
+    pub fn http(&self) -> Result<crate::net::http::Http, String> {
+        crate::net::http::Http::new(
+            &self.user_agent,
+            self.backoff,
+            crate::net::throttle::Pace::default(),
+        )
+    }
+
     /// The settings of `policy` (its `[facts]`, and what its `[criteria]` need), the
     /// environment and the flags. `offline` is `--offline`; `cache_dir` is `--cache-dir`.
     pub fn new(

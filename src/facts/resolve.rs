@@ -37,9 +37,7 @@ use crate::model::facts::{Endpoint, FactSource, SourceKind};
 use crate::model::license::License;
 use crate::model::registry;
 use crate::model::{Component, ComponentId, Ecosystem, Kind, Source};
-use crate::net::http::Http;
 use crate::net::retry::Failure;
-use crate::net::throttle::Pace;
 
 /// How many graphs are asked for at once.
 const CONCURRENCY: usize = 8;
@@ -121,11 +119,8 @@ impl Stage {
         if to_fetch.is_empty() {
             return found;
         }
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|error| format!("cannot start the network runtime: {error}"));
-        let http = Http::new(&config.user_agent, config.backoff, Pace::default());
+        let runtime = crate::net::runtime();
+        let http = config.http();
         let (runtime, http) = match runtime.and_then(|runtime| Ok((runtime, http?))) {
             Ok(both) => both,
             Err(why) => {

@@ -71,6 +71,15 @@ pub struct Answer {
     pub body: Bytes,
 }
 
+impl Answer {
+    /// The body as the JSON the service documents; `what` names the answer in the error
+    /// ("OSV's answer", "deps.dev's dependency graph").
+    pub fn json<T: serde::de::DeserializeOwned>(&self, what: &str) -> Result<T, Failure> {
+        serde_json::from_slice(&self.body)
+            .map_err(|e| Failure::unreadable(format!("{what} is not the JSON it documents: {e}")))
+    }
+}
+
 /// Reads a service's error message from a failed answer's body (GitHub's `message` and
 /// field errors, say); `None` falls back to an excerpt of the body.
 pub type ErrorReader = fn(&[u8]) -> Option<String>;
@@ -88,6 +97,20 @@ pub struct Http {
 }
 
 impl Http {
+    /// What a read-only `request` answers, as the JSON the service documents ([`Answer::json`]);
+    /// `None` when the service does not know what was asked (404).
+    pub async fn read_json<T: serde::de::DeserializeOwned>(
+        &self,
+        request: &Request,
+        what: &str,
+    ) -> Result<Option<T>, Failure> {
+        let answer = self.send(request, Repeat::Safe, &[404]).await?;
+        if answer.status == 404 {
+            return Ok(None);
+        }
+        answer.json(what).map(Some)
+    }
+
     /// A client sending `user_agent`, retrying as `backoff` says and pacing as `pace` says.
     /// Must be built inside a tokio runtime.
     pub fn new(user_agent: &str, backoff: Backoff, pace: Pace) -> Result<Http, String> {

@@ -84,9 +84,7 @@ pub async fn query(
             let request = Request::post_json(format!("{base}/v1/querybatch"), body);
             // Asking is safe to repeat: querybatch only reads.
             let answer = http.send(&request, Repeat::Safe, &[]).await?;
-            let page: BatchAnswer = serde_json::from_slice(&answer.body).map_err(|e| {
-                Failure::unreadable(format!("OSV's answer is not the JSON it documents: {e}"))
-            })?;
+            let page: BatchAnswer = answer.json("OSV's answer")?;
             if page.results.len() != pending.len() {
                 return Err(Failure::unreadable(format!(
                     "OSV answered {} results for {} queries",
@@ -123,9 +121,5 @@ pub async fn query(
 pub async fn record(http: &Http, base: &str, id: &str) -> Result<Record, Failure> {
     let url = format!("{base}/v1/vulns/{}", percent_encode(id));
     let answer = http.send(&Request::get(url), Repeat::Safe, &[]).await?;
-    serde_json::from_slice(&answer.body).map_err(|e| {
-        Failure::unreadable(format!(
-            "OSV's record {id} is not the JSON it documents: {e}"
-        ))
-    })
+    answer.json(&format!("OSV's record {id}"))
 }

@@ -34,17 +34,14 @@ pub fn fetch(config: &Config, cache_dir: &Path, ecosystems: &[Ecosystem]) -> Vec
         timeout: config.backoff.timeout.max(Duration::from_secs(600)),
         ..config.backoff
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match crate::net::runtime() {
         Ok(runtime) => runtime,
         Err(error) => {
             return ecosystems
                 .iter()
                 .map(|e| Downloaded {
                     ecosystem: osv_ecosystem(*e),
-                    result: Err(format!("cannot start the network runtime: {error}")),
+                    result: Err(error.clone()),
                 })
                 .collect();
         }

@@ -22,8 +22,6 @@ use super::known::{Answer, Known, fetched, local};
 use super::remote::Usage;
 use crate::model::Ecosystem;
 use crate::model::facts::{Advisories, Advisory, Endpoint, FactSource, Level, SourceKind};
-use crate::net::http::Http;
-use crate::net::throttle::Pace;
 use database::Database;
 use record::Record;
 
@@ -129,15 +127,7 @@ impl Online<'_> {
         let network = if self.config.offline {
             None
         } else {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build();
-            let http = Http::new(
-                &self.config.user_agent,
-                self.config.backoff,
-                Pace::default(),
-            );
-            let (Ok(runtime), Ok(http)) = (runtime, http) else {
+            let (Ok(runtime), Ok(http)) = (crate::net::runtime(), self.config.http()) else {
                 self.note(|u| {
                     u.failure
                         .get_or_insert("cannot start the network client".to_owned());

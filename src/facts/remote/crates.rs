@@ -118,15 +118,12 @@ pub async fn from_api(
     versions: &[&str],
 ) -> Result<Vec<Known>, Failure> {
     let url = format!("{base}/api/v1/crates/{}", percent_encode(name));
-    let answer = http.send(&Request::get(url), Repeat::Safe, &[404]).await?;
-    if answer.status == 404 {
+    let Some(krate): Option<Crate> = http
+        .read_json(&Request::get(url), "crates.io's answer")
+        .await?
+    else {
         return Ok(versions.iter().map(|_| Known::not_found()).collect());
-    }
-    let krate: Crate = serde_json::from_slice(&answer.body).map_err(|e| {
-        Failure::unreadable(format!(
-            "crates.io's answer is not the JSON it documents: {e}"
-        ))
-    })?;
+    };
     let repository = krate.krate.repository.as_deref().and_then(super::browsable);
     Ok(versions
         .iter()

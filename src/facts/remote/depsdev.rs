@@ -181,11 +181,7 @@ async fn fetch_batch(http: &Http, base: &str, batch: &[Wanted]) -> Result<Vec<Kn
         let request = Request::post_json(format!("{base}/v3alpha/versionbatch"), body);
         // Asking is safe to repeat: versionbatch only reads.
         let answer = http.send(&request, Repeat::Safe, &[]).await?;
-        let page: BatchAnswer = serde_json::from_slice(&answer.body).map_err(|e| {
-            Failure::unreadable(format!(
-                "deps.dev's answer is not the JSON it documents: {e}"
-            ))
-        })?;
+        let page: BatchAnswer = answer.json("deps.dev's answer")?;
         for response in page.responses {
             let Ok(key) = serde_json::from_value::<VersionKey>(
                 response
@@ -335,15 +331,12 @@ pub async fn versions(
         "{base}/v3/systems/{system}/packages/{}",
         percent_encode(name)
     );
-    let answer = http.send(&Request::get(url), Repeat::Safe, &[404]).await?;
-    if answer.status == 404 {
+    let Some(package): Option<PackageAnswer> = http
+        .read_json(&Request::get(url), "deps.dev's answer")
+        .await?
+    else {
         return Ok(Vec::new());
-    }
-    let package: PackageAnswer = serde_json::from_slice(&answer.body).map_err(|e| {
-        Failure::unreadable(format!(
-            "deps.dev's answer is not the JSON it documents: {e}"
-        ))
-    })?;
+    };
     Ok(package
         .versions
         .into_iter()
@@ -425,16 +418,12 @@ pub async fn dependencies(
         percent_encode(&normalize_name(ecosystem, name)),
         percent_encode(version)
     );
-    // Asking is safe to repeat: it only reads.
-    let answer = http.send(&Request::get(url), Repeat::Safe, &[404]).await?;
-    if answer.status == 404 {
+    let Some(answer): Option<DependenciesAnswer> = http
+        .read_json(&Request::get(url), "deps.dev's dependency graph")
+        .await?
+    else {
         return Ok(None);
-    }
-    let answer: DependenciesAnswer = serde_json::from_slice(&answer.body).map_err(|e| {
-        Failure::unreadable(format!(
-            "deps.dev's dependency graph is not the JSON it documents: {e}"
-        ))
-    })?;
+    };
     let text = |key: &Value, field: &str| {
         key.get(field)
             .and_then(Value::as_str)

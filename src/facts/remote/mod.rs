@@ -115,7 +115,7 @@ pub fn ask(
     if wanted.is_empty() {
         return remote;
     }
-    let runtime = match runtime() {
+    let runtime = match crate::net::runtime() {
         Ok(runtime) => runtime,
         Err(message) => {
             for missing in &mut remote.missing {
@@ -147,14 +147,6 @@ pub fn ask(
         });
     });
     remote
-}
-
-/// The runtime the requests of one call are sent on.
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|error| format!("cannot start the network runtime: {error}"))
 }
 
 /// One run of the remote sources.

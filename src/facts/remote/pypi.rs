@@ -16,7 +16,7 @@ use crate::model::facts::{Flag, ProjectStatus};
 use crate::model::purl::normalize_name;
 use crate::net::http::{Http, Request};
 use crate::net::percent_encode;
-use crate::net::retry::{Failure, Repeat};
+use crate::net::retry::Failure;
 
 #[derive(Deserialize)]
 struct Release {
@@ -57,13 +57,11 @@ pub async fn fetch(http: &Http, base: &str, name: &str, version: &str) -> Result
         percent_encode(&project),
         percent_encode(version)
     );
-    let answer = http.send(&Request::get(url), Repeat::Safe, &[404]).await?;
-    if answer.status == 404 {
+    let Some(release): Option<Release> =
+        http.read_json(&Request::get(url), "PyPI's answer").await?
+    else {
         return Ok(Known::not_found());
-    }
-    let release: Release = serde_json::from_slice(&answer.body).map_err(|e| {
-        Failure::unreadable(format!("PyPI's answer is not the JSON it documents: {e}"))
-    })?;
+    };
     let info = &release.info;
     Ok(Known {
         found: true,
@@ -102,13 +100,10 @@ struct ReleaseFile {
 pub async fn versions(http: &Http, base: &str, name: &str) -> Result<Vec<Published>, Failure> {
     let project = normalize_name(Ecosystem::Pypi, name);
     let url = format!("{base}/pypi/{}/json", percent_encode(&project));
-    let answer = http.send(&Request::get(url), Repeat::Safe, &[404]).await?;
-    if answer.status == 404 {
+    let Some(page): Option<Project> = http.read_json(&Request::get(url), "PyPI's answer").await?
+    else {
         return Ok(Vec::new());
-    }
-    let page: Project = serde_json::from_slice(&answer.body).map_err(|e| {
-        Failure::unreadable(format!("PyPI's answer is not the JSON it documents: {e}"))
-    })?;
+    };
     Ok(page
         .releases
         .into_iter()
@@ -195,15 +190,10 @@ pub async fn project(http: &Http, base: &str, name: &str) -> Result<Known, Failu
     let url = format!("{base}/simple/{}/", percent_encode(&project));
     let request =
         Request::get(url).header(http::header::ACCEPT, "application/vnd.pypi.simple.v1+json");
-    let answer = http.send(&request, Repeat::Safe, &[404]).await?;
-    if answer.status == 404 {
+    let Some(simple): Option<Simple> = http.read_json(&request, "PyPI's Simple API answer").await?
+    else {
         return Ok(Known::not_found());
-    }
-    let simple: Simple = serde_json::from_slice(&answer.body).map_err(|e| {
-        Failure::unreadable(format!(
-            "PyPI's Simple API answer is not the JSON it documents: {e}"
-        ))
-    })?;
+    };
     let latest_release = simple
         .files
         .iter()

@@ -17,7 +17,6 @@ use crate::facts::known::{Answer, Known, fetched};
 use crate::model::facts::{Endpoint, FactSource, Scorecard, ScorecardCheck, SourceKind};
 use crate::net::http::{Http, Request};
 use crate::net::retry::{Failure, Repeat};
-use crate::net::throttle::Pace;
 
 /// Scorecard's API is asked about this many repositories at once.
 const CONCURRENCY: usize = 8;
@@ -43,10 +42,7 @@ pub fn ask(
     if config.allows(SourceKind::Scorecard) {
         sources.push(FactSource::Scorecard);
     }
-    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    else {
+    let Ok(runtime) = crate::net::runtime() else {
         return found;
     };
     let mut left: Vec<String> = projects.to_vec();
@@ -84,7 +80,7 @@ pub fn ask(
         if to_fetch.is_empty() || config.offline {
             continue;
         }
-        let http = match Http::new(&config.user_agent, config.backoff, Pace::default()) {
+        let http = match config.http() {
             Ok(http) => http,
             Err(message) => {
                 note(source, &|usage| {
@@ -297,11 +293,7 @@ pub async fn from_depsdev(
                 .map_err(|e| Failure::message(format!("cannot write the request: {e}")))?;
             let request = Request::post_json(format!("{base}/v3alpha/projectbatch"), body);
             let answer = http.send(&request, Repeat::Safe, &[]).await?;
-            let page: BatchAnswer = serde_json::from_slice(&answer.body).map_err(|e| {
-                Failure::unreadable(format!(
-                    "deps.dev's answer is not the JSON it documents: {e}"
-                ))
-            })?;
+            let page: BatchAnswer = answer.json("deps.dev's answer")?;
             for response in page.responses {
                 let id = response
                     .request
@@ -332,16 +324,10 @@ pub async fn from_api(
     project: &str,
 ) -> Result<Option<Scorecard>, Failure> {
     let url = format!("{base}/projects/{project}");
-    let answer = http.send(&Request::get(url), Repeat::Safe, &[404]).await?;
-    if answer.status == 404 {
-        return Ok(None);
-    }
-    let card: Card = serde_json::from_slice(&answer.body).map_err(|e| {
-        Failure::unreadable(format!(
-            "Scorecard's answer is not the JSON it documents: {e}"
-        ))
-    })?;
-    Ok(card.into_scorecard(project))
+    let card: Option<Card> = http
+        .read_json(&Request::get(url), "Scorecard's answer")
+        .await?;
+    Ok(card.and_then(|card| card.into_scorecard(project)))
 }
 
 #[cfg(test)]

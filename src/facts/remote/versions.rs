@@ -26,7 +26,6 @@ use crate::model::Ecosystem;
 use crate::model::facts::{Endpoint, FactSource, Origin, SourceKind};
 use crate::net::http::Http;
 use crate::net::retry::Failure;
-use crate::net::throttle::Pace;
 
 /// One version a package lists.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -188,7 +187,7 @@ pub fn list(
     if to_fetch.is_empty() {
         return listings;
     }
-    let runtime = match super::runtime() {
+    let runtime = match crate::net::runtime() {
         Ok(runtime) => runtime,
         Err(message) => {
             for (index, lister, _) in to_fetch {
@@ -206,7 +205,7 @@ pub fn list(
         if clients.contains_key(&source) {
             continue;
         }
-        match Http::new(&config.user_agent, config.backoff, Pace::default()) {
+        match config.http() {
             Ok(http) => {
                 clients.insert(source, http);
             }
