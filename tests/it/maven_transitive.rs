@@ -131,6 +131,16 @@ fn depgov(dir: &Path, fake: &FakeSources, cache: &Path, args: &[&str]) -> std::p
     output
 }
 
+/// The JSON inventory of `dir`, with facts from `fake`.
+fn inventory(dir: &Path, fake: &FakeSources, cache: &Path) -> Value {
+    report(&depgov(
+        dir,
+        fake,
+        cache,
+        &["inventory", "--format", "json"],
+    ))
+}
+
 fn report(output: &std::process::Output) -> Value {
     serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stderr(output)))
@@ -309,12 +319,7 @@ fn exclusions_leave_what_they_name_and_what_only_it_brings_out() {
         let repo = repository(&[]);
         write(repo.path(), "service/pom.xml", &pom);
         let cache = tempfile::tempdir().expect("cache");
-        let report = report(&depgov(
-            repo.path(),
-            &fake,
-            cache.path(),
-            &["inventory", "--format", "json"],
-        ));
+        let report = inventory(repo.path(), &fake, cache.path());
         let names: Vec<String> = transitive(&report)
             .iter()
             .map(|line| line.split(' ').next().unwrap_or("").to_owned())
@@ -328,12 +333,7 @@ fn offline_the_cache_serves_the_graphs_and_without_them_only_direct_dependencies
     let fake = fake();
     let repo = repository(&DIRECT[..2]);
     let cache = tempfile::tempdir().expect("cache");
-    let online = report(&depgov(
-        repo.path(),
-        &fake,
-        cache.path(),
-        &["inventory", "--format", "json"],
-    ));
+    let online = inventory(repo.path(), &fake, cache.path());
     fake.forget_requests();
     let args = ["inventory", "--offline", "--format", "json"];
     let warm = report(&depgov(repo.path(), &fake, cache.path(), &args));
@@ -400,12 +400,7 @@ fn without_depsdev_in_the_sources_no_graph_is_asked_for() {
         &format!("{POLICY}\n[facts]\nsources = [\"registries\"]\n"),
     );
     let cache = tempfile::tempdir().expect("cache");
-    let report = report(&depgov(
-        repo.path(),
-        &fake,
-        cache.path(),
-        &["inventory", "--format", "json"],
-    ));
+    let report = inventory(repo.path(), &fake, cache.path());
     assert_eq!(fake.count(Route::DepsDevDependencies), 0);
     assert_eq!(transitive(&report), Vec::<String>::new());
     assert_eq!(notes(&report, "manifest-only").len(), 1);
