@@ -16,13 +16,13 @@
 //! fails nothing allocates nothing.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::{Subject, finding};
+use super::finding;
+use crate::model::evidence::Evidence;
 use crate::model::facts::{Fact, Facts};
 use crate::model::license::License;
 use crate::model::{Component, Criterion, Ecosystem, Finding, Ring, Rule, Source};
@@ -54,14 +54,13 @@ impl Plan {
         }
     }
 
-    /// Judges the subject on every criterion the policy sets; returns the worst ring.
+    /// Judges the component on every criterion the policy sets; returns the worst ring.
     pub(crate) fn judge(
         &self,
-        subject: &Subject,
+        component: &Component,
         entry: Option<&ComponentEntry>,
         out: &mut Vec<Finding>,
     ) -> Ring {
-        let component = subject.component;
         let mut worst = Ring::Adopt;
         let mut missing = Missing::default();
         let from_registry = matches!(component.source, Source::Registry { .. });
@@ -74,7 +73,7 @@ impl Plan {
                 Outcome::Missing if from_registry => missing.push(criterion),
                 Outcome::Missing => {}
                 Outcome::Fails(failed) => {
-                    let mut finding = finding(subject, criterion.rule(), ring, failed.message);
+                    let mut finding = finding(component, criterion.rule(), ring, failed.message);
                     finding.evidence = failed.evidence;
                     if let Some(entry) = entry {
                         finding.reason.clone_from(&entry.reason);
@@ -87,7 +86,7 @@ impl Plan {
             }
         }
         if let (Some(ring), false) = (self.unknown, missing.is_empty()) {
-            out.push(unknown(subject, ring, &missing));
+            out.push(unknown(component, ring, &missing));
             worst = worst.max(ring);
         }
         worst
@@ -154,21 +153,23 @@ enum Outcome {
 
 struct Failed {
     message: String,
-    evidence: BTreeMap<Cow<'static, str>, Value>,
+    evidence: Evidence,
 }
 
 impl Failed {
     fn new(message: String) -> Failed {
         Failed {
             message,
-            evidence: Default::default(),
+            // At most five pieces (a Scorecard's), allocated once.
+            evidence: Evidence::with_capacity(5),
         }
     }
 
     /// `key: value` as evidence; an empty text (a yank without a reason) is no evidence.
-    fn with(mut self, key: &'static str, value: Value) -> Failed {
+    fn with(mut self, key: &'static str, value: impl Into<Value>) -> Failed {
+        let value = value.into();
         if value.as_str().is_none_or(|text| !text.trim().is_empty()) {
-            self.evidence.insert(Cow::Borrowed(key), value);
+            self.evidence.insert(key, value);
         }
         self
     }
@@ -177,10 +178,10 @@ impl Failed {
     fn from<T>(self, key: &'static str, fact: &Fact<T>) -> Failed {
         let source = fact.origin.source.as_str();
         let source = match &fact.origin.fetched {
-            Some(fetched) => format!("{source}, fetched {fetched}"),
+            Some(fetched) => [source, ", fetched ", fetched].concat(),
             None => source.to_owned(),
         };
-        self.with(key, json!(source))
+        self.with(key, source)
     }
 }
 
@@ -206,8 +207,8 @@ fn assess(
                         "the {name} project is deprecated (its index says so){}",
                         Suffix(reason)
                     ))
-                    .with("status", json!("deprecated"))
-                    .with("message", json!(reason))
+                    .with("status", "deprecated")
+                    .with("message", reason)
                     .from("source", status),
                 );
             }
@@ -223,7 +224,7 @@ fn assess(
                             "{name} {version} is deprecated by its registry{}",
                             Suffix(message)
                         ))
-                        .with("message", json!(message))
+                        .with("message", message)
                         .from("source", flag),
                     )
                 }
@@ -241,7 +242,7 @@ fn assess(
                             "{name} {version} was yanked from its registry{}",
                             Suffix(message)
                         ))
-                        .with("message", json!(message))
+                        .with("message", message)
                         .from("source", flag),
                     )
                 }
@@ -261,8 +262,8 @@ fn assess(
                         "no release of {name} since {} ({age} days, more than {days}): possibly unmaintained",
                         date(&fact.value)
                     ))
-                    .with("latest_release", json!(fact.value))
-                    .with("days", json!(age))
+                    .with("latest_release", fact.value.as_str())
+                    .with("days", age)
                     .from("source", fact),
                 ),
                 (Some(_), _) => Outcome::Passes,
@@ -302,15 +303,12 @@ fn assess(
                         weakest.join(", ")
                     }
                 ))
-                .with("score", json!(card.score))
-                .with("repository", json!(card.repository))
-                .with("weakest_checks", json!(weakest))
+                .with("score", card.score)
+                .with("repository", card.repository.as_str())
+                .with("weakest_checks", weakest)
                 .with(
                     "link",
-                    json!(format!(
-                        "https://scorecard.dev/viewer/?uri={}",
-                        card.repository
-                    )),
+                    ["https://scorecard.dev/viewer/?uri=", &card.repository].concat(),
                 )
                 .from("source", fact),
             )
@@ -329,8 +327,8 @@ fn assess(
                         date(&published.value),
                         if age == 1 { "" } else { "s" }
                     ))
-                    .with("published", json!(published.value))
-                    .with("days", json!(age))
+                    .with("published", published.value.as_str())
+                    .with("days", age)
                     .from("source", published),
                 ),
                 Some(_) => Outcome::Passes,
@@ -356,9 +354,9 @@ fn assess(
                         "{name} {version} is licensed {after}; the release before it, {}, was {before}",
                         previous.value.version
                     ))
-                    .with("previous_version", json!(previous.value.version))
-                    .with("previous_license", json!(before))
-                    .with("license", json!(after))
+                    .with("previous_version", previous.value.version.as_str())
+                    .with("previous_license", before)
+                    .with("license", after)
                     .from("source", previous),
                 ),
                 None => Outcome::Passes,
@@ -383,8 +381,8 @@ fn unmaintained(component: &Component) -> Outcome {
                 status.value.status,
                 Suffix(reason)
             ))
-            .with("status", json!(status.value.status))
-            .with("message", json!(reason))
+            .with("status", status.value.status.as_str())
+            .with("message", reason)
             .from("source", status),
         );
     }
@@ -397,8 +395,8 @@ fn unmaintained(component: &Component) -> Outcome {
                     notice.ids.join(", "),
                     Suffix(summary)
                 ))
-                .with("ids", json!(notice.ids))
-                .with("message", json!(summary))
+                .with("ids", notice.ids.as_slice())
+                .with("message", summary)
                 .from("source", fact),
             );
         }
@@ -419,8 +417,8 @@ fn unmaintained(component: &Component) -> Outcome {
                     "{name}'s source repository {} is archived",
                     fact.value.repository
                 ))
-                .with("repository", json!(fact.value.repository))
-                .with("message", json!(check.reason))
+                .with("repository", fact.value.repository.as_str())
+                .with("message", check.reason.as_deref())
                 .from("source", fact),
             );
         }
@@ -447,8 +445,7 @@ pub fn changed(before: &License, after: &License) -> Option<(String, String)> {
 }
 
 /// One finding for the criteria that could not be judged.
-fn unknown(subject: &Subject, ring: Ring, missing: &Missing) -> Finding {
-    let component = subject.component;
+fn unknown(component: &Component, ring: Ring, missing: &Missing) -> Finding {
     let why = component
         .facts
         .unavailable
@@ -457,7 +454,7 @@ fn unknown(subject: &Subject, ring: Ring, missing: &Missing) -> Finding {
             Cow::Owned(gap.reason())
         });
     let mut finding = finding(
-        subject,
+        component,
         Rule::HealthUnknown,
         ring,
         format!(
@@ -466,9 +463,7 @@ fn unknown(subject: &Subject, ring: Ring, missing: &Missing) -> Finding {
         ),
     );
     let names = missing.iter().map(|c| Value::from(c.as_str())).collect();
-    finding
-        .evidence
-        .insert("criteria".into(), Value::Array(names));
+    finding.evidence.insert("criteria", Value::Array(names));
     finding
 }
 

@@ -10,7 +10,6 @@ pub mod exceptions;
 pub mod license;
 pub mod vulnerabilities;
 
-use std::cell::OnceCell;
 use std::cmp::Reverse;
 use std::sync::Arc;
 
@@ -38,7 +37,9 @@ pub struct Evaluation {
 /// Holds every component against the policy.
 pub fn evaluate(components: &[Component], policy: &Policy, today: NaiveDate) -> Evaluation {
     let criteria = criteria::Plan::new(&policy.criteria, today);
-    let mut findings = Vec::new();
+    // Room for two findings a component, which most runs stay within: a vector of tens of
+    // thousands of findings is then not copied as it grows (room left unused is never touched).
+    let mut findings = Vec::with_capacity(components.len() * 2);
     let verdicts = components
         .iter()
         .map(|component| {
@@ -58,19 +59,59 @@ pub fn evaluate(components: &[Component], policy: &Policy, today: NaiveDate) -> 
 impl Evaluation {
     /// Puts findings in report order (after adding some). A large inventory has tens of
     /// thousands of findings: their keys are sorted in a compact vector (each with its index,
-    /// so that the unstable sort keeps equal findings in the order they came), and the
-    /// findings are then moved into place ([`crate::util::order`]).
+    /// so that equal findings keep the order they came in), and the findings are then moved
+    /// into place ([`crate::util::order`]).
+    ///
+    /// The order is by group (waived, severity, change), then by component and rule. The
+    /// findings of an evaluation come component by component in the inventory's order, each
+    /// component's in rule order: each group is then already in order once the groups are
+    /// apart. So the keys are dealt into their groups (there are a few), and only a group
+    /// found out of order is sorted.
     pub fn sort(&mut self) {
-        let mut keys: Vec<_> = self
+        let keys: Vec<(ReportKey, usize)> = self
             .findings
             .iter()
             .enumerate()
             .map(|(index, finding)| (report_key(finding), index))
             .collect();
-        keys.sort_unstable();
-        let order = keys.into_iter().map(|(_, index)| index).collect();
+        let mut groups: Vec<Group> = Vec::new();
+        for (key, _) in &keys {
+            if !groups.contains(&group(key)) {
+                groups.push(group(key));
+            }
+        }
+        groups.sort_unstable();
+        let rank = |key: &ReportKey| groups.iter().position(|g| *g == group(key)).unwrap_or(0);
+        let mut starts = vec![0; groups.len() + 1];
+        for (key, _) in &keys {
+            starts[rank(key) + 1] += 1;
+        }
+        for at in 1..starts.len() {
+            starts[at] += starts[at - 1];
+        }
+        let mut dealt = keys.clone();
+        let mut next = starts.clone();
+        for &(key, index) in &keys {
+            let slot = &mut next[rank(&key)];
+            dealt[*slot] = (key, index);
+            *slot += 1;
+        }
+        for bounds in starts.windows(2) {
+            let group = &mut dealt[bounds[0]..bounds[1]];
+            if !group.is_sorted() {
+                group.sort_unstable();
+            }
+        }
+        let order = dealt.into_iter().map(|(_, index)| index).collect();
         crate::util::order::permute(&mut self.findings, order);
     }
+}
+
+/// The first part of the report order: waived, severity, change.
+type Group = (bool, Reverse<Severity>, Option<Change>);
+
+fn group(key: &ReportKey) -> Group {
+    (key.0, key.1, key.2)
 }
 
 /// The report order's key, as sorted by [`Evaluation::sort`].
@@ -163,58 +204,30 @@ fn judge_axes(
     criteria: &criteria::Plan,
     out: &mut Vec<Finding>,
 ) -> Axes {
-    let subject = Subject::new(component);
     let entry = policy.entry_for(&component.id);
-    let component_ring = judge_component(&subject, entry, policy, today, out);
+    let component_ring = judge_component(component, entry, policy, today, out);
     let settled_by_approval = entry.is_some_and(|e| e.ring.passes());
     let license_ring = if settled_by_approval {
         Ring::Adopt
     } else {
-        judge_license(&subject, policy, out)
+        judge_license(component, policy, out)
     };
     Axes {
         component: component_ring,
         license: license_ring,
-        source: judge_source(&subject, policy, out),
-        health: criteria.judge(&subject, entry, out),
-        security: vulnerabilities::judge(&subject, policy, out),
-    }
-}
-
-/// The component findings are about. Its findings share its identity and path, made on the
-/// first finding: a component without findings costs no allocation, and one with several
-/// costs one.
-pub(crate) struct Subject<'c> {
-    pub component: &'c Component,
-    shared: OnceCell<(Arc<ComponentId>, Arc<[String]>)>,
-}
-
-impl<'c> Subject<'c> {
-    pub fn new(component: &'c Component) -> Subject<'c> {
-        Subject {
-            component,
-            shared: OnceCell::new(),
-        }
-    }
-
-    fn shared(&self) -> &(Arc<ComponentId>, Arc<[String]>) {
-        self.shared.get_or_init(|| {
-            (
-                Arc::new(self.component.id.clone()),
-                self.component.path.as_slice().into(),
-            )
-        })
+        source: judge_source(component, policy, out),
+        health: criteria.judge(component, entry, out),
+        security: vulnerabilities::judge(component, policy, out),
     }
 }
 
 fn judge_component(
-    subject: &Subject,
+    component: &Component,
     entry: Option<&ComponentEntry>,
     policy: &Policy,
     today: NaiveDate,
     out: &mut Vec<Finding>,
 ) -> Ring {
-    let component = subject.component;
     let name = &component.id.name;
     let (ring, message) = match entry {
         Some(entry) => {
@@ -256,7 +269,7 @@ fn judge_component(
         Ring::Remove => Rule::ComponentRemove,
     };
     let before_sunset = entry.and_then(|e| e.sunset).is_some_and(|day| today <= day);
-    let mut finding = finding(subject, rule, ring, message);
+    let mut finding = finding(component, rule, ring, message);
     if ring == Ring::Remove && before_sunset {
         finding.severity = Severity::Warning;
     }
@@ -269,8 +282,7 @@ fn judge_component(
     ring
 }
 
-fn judge_license(subject: &Subject, policy: &Policy, out: &mut Vec<Finding>) -> Ring {
-    let component = subject.component;
+fn judge_license(component: &Component, policy: &Policy, out: &mut Vec<Finding>) -> Ring {
     let judgement = license::judge(&component.license, &policy.licenses);
     let ring = judgement.ring;
     let Some(rule) = judgement.rule() else {
@@ -300,7 +312,7 @@ fn judge_license(subject: &Subject, policy: &Policy, out: &mut Vec<Finding>) -> 
             decided_by_part(&component.license, part)
         ),
     };
-    out.push(finding(subject, rule, ring, message));
+    out.push(finding(component, rule, ring, message));
     ring
 }
 
@@ -313,8 +325,7 @@ fn decided_by_part(license: &crate::model::license::License, part: &str) -> Stri
     }
 }
 
-fn judge_source(subject: &Subject, policy: &Policy, out: &mut Vec<Finding>) -> Ring {
-    let component = subject.component;
+fn judge_source(component: &Component, policy: &Policy, out: &mut Vec<Finding>) -> Ring {
     let sources = &policy.sources;
     let (ring, rule, message) = match &component.source {
         Source::Git { url, .. } => (
@@ -336,7 +347,7 @@ fn judge_source(subject: &Subject, policy: &Policy, out: &mut Vec<Finding>) -> R
         Source::Registry { .. } | Source::Path { .. } => return Ring::Adopt,
     };
     if !ring.passes() {
-        out.push(finding(subject, rule, ring, message));
+        out.push(finding(component, rule, ring, message));
     }
     ring
 }
@@ -351,12 +362,10 @@ pub fn severity_of(ring: Ring) -> Option<Severity> {
     }
 }
 
-/// A finding about `subject` on `ring`, graded as without a base. One on its facts (license,
+/// A finding about `component` on `ring`, graded as without a base. One on its facts (license,
 /// health, vulnerabilities) says which version they describe when it is not the component's
 /// own: a manifest's requirement, judged by the version its installer would pick.
-pub(crate) fn finding(subject: &Subject, rule: Rule, ring: Ring, message: String) -> Finding {
-    let (id, path) = subject.shared();
-    let component = subject.component;
+pub(crate) fn finding(component: &Component, rule: Rule, ring: Ring, message: String) -> Finding {
     let on_facts = matches!(
         rule,
         Rule::LicenseAssess
@@ -386,12 +395,12 @@ pub(crate) fn finding(subject: &Subject, rule: Rule, ring: Ring, message: String
         severity: severity_of(ring).unwrap_or(Severity::Note),
         ring: Some(ring),
         change: None,
-        component: Some(Arc::clone(id)),
+        component: Some(Arc::clone(&component.id)),
         message,
         reason: None,
         use_instead: Vec::new(),
         link: None,
-        path: Arc::clone(path),
+        path: Arc::clone(&component.path),
         location: component.location.clone(),
         waiver: None,
         evidence: Default::default(),
@@ -407,7 +416,7 @@ mod tests {
 
     fn component(name: &str, version: &str, source: Source, kind: Kind) -> Component {
         Component {
-            id: ComponentId::new(Ecosystem::Cargo, name, version),
+            id: ComponentId::new(Ecosystem::Cargo, name, version).into(),
             license: License::from_declared(Some("MIT")),
             source,
             kinds: [kind].into(),
@@ -415,7 +424,7 @@ mod tests {
             direct: true,
             dependents: Vec::new(),
             excluded: Vec::new(),
-            path: vec!["app".into(), name.into()],
+            path: ["app".into(), name.into()].into(),
             location: None,
             facts: Default::default(),
         }
@@ -508,6 +517,60 @@ ring = "trial"
                 ("openssl".into(), Rule::ComponentHold, Severity::Warning),
             ]
         );
+    }
+
+    #[test]
+    fn findings_sort_into_report_order_whatever_order_the_components_came_in() {
+        let policy = policy("[defaults]\nring = \"hold\"\n[sources]\ngit = \"assess\"\n");
+        let git = Source::Git {
+            url: "https://example.com/x.git".into(),
+            rev: None,
+        };
+        let mut components: Vec<Component> = (0..40)
+            .map(|i| {
+                let source = if i % 3 == 0 { git.clone() } else { crates_io() };
+                let mut component =
+                    component(&format!("c{}", i % 17), "1.0.0", source, Kind::Runtime);
+                if i % 4 == 0 {
+                    component.license = License::from_declared(Some("GPL-3.0-only"));
+                }
+                component
+            })
+            .collect();
+        let listed = |evaluation: &Evaluation| -> Vec<(Severity, String, Rule, String)> {
+            evaluation
+                .findings
+                .iter()
+                .map(|f| {
+                    let name = f
+                        .component
+                        .as_ref()
+                        .map(|c| c.name.clone())
+                        .unwrap_or_default();
+                    (f.severity, name, f.rule, f.message.clone())
+                })
+                .collect()
+        };
+        // The inventory's order, its reverse and an interleaving: the same findings, in the
+        // order a full sort of their keys gives.
+        for arrangement in 0..3 {
+            match arrangement {
+                0 => components.sort_by(|a, b| a.id.cmp(&b.id)),
+                1 => components.reverse(),
+                _ => components.rotate_left(7),
+            }
+            let evaluation = evaluate(&components, &policy, today());
+            let mut expected = evaluation.clone();
+            expected
+                .findings
+                .sort_by(|a, b| report_key(a).cmp(&report_key(b)));
+            assert_eq!(
+                listed(&evaluation),
+                listed(&expected),
+                "arrangement {arrangement}"
+            );
+            assert!(evaluation.findings.len() > 40);
+        }
     }
 
     #[test]

@@ -6,14 +6,14 @@
 
 use serde_json::json;
 
-use super::{Subject, finding};
+use super::finding;
+use crate::model::evidence::Evidence;
 use crate::model::facts::{Advisory, Level};
 use crate::model::{Component, ComponentId, Finding, Ring, Rule};
 use crate::policy::Policy;
 
 /// Judges `component` on the advisories affecting it; returns the worst ring.
-pub(crate) fn judge(subject: &Subject, policy: &Policy, out: &mut Vec<Finding>) -> Ring {
-    let component = subject.component;
+pub(crate) fn judge(component: &Component, policy: &Policy, out: &mut Vec<Finding>) -> Ring {
     let Some(fact) = &component.facts.advisories else {
         return Ring::Adopt;
     };
@@ -31,14 +31,19 @@ pub(crate) fn judge(subject: &Subject, policy: &Policy, out: &mut Vec<Finding>) 
                 _ => continue,
             }
         };
-        let mut found = finding(subject, rule, ring, message(component, advisory, fixed_by));
+        let mut found = finding(
+            component,
+            rule,
+            ring,
+            message(component, advisory, fixed_by),
+        );
         found.evidence = evidence(advisory);
         let source = fact.origin.source.as_str();
-        found.evidence.insert("source".into(), json!(source));
+        found.evidence.insert("source", json!(source));
         if let Some(version) = fixed_by.filter(|_| !advisory.malicious) {
             let fixed = ComponentId::new(component.id.ecosystem, &component.id.name, version);
             found.use_instead = vec![fixed.purl];
-            found.evidence.insert("fixed_by".into(), json!(version));
+            found.evidence.insert("fixed_by", json!(version));
         }
         found.link = advisory.links.first().cloned();
         out.push(found);
@@ -72,26 +77,24 @@ fn message(component: &Component, advisory: &Advisory, fixed_by: Option<&str>) -
     format!("{name} {version} is affected by {ids} ({severity}){summary}{fix}")
 }
 
-fn evidence(
-    advisory: &Advisory,
-) -> std::collections::BTreeMap<std::borrow::Cow<'static, str>, serde_json::Value> {
-    let mut evidence = std::collections::BTreeMap::new();
-    evidence.insert("ids".into(), json!(advisory.ids));
+fn evidence(advisory: &Advisory) -> Evidence {
+    let mut evidence = Evidence::with_capacity(8);
+    evidence.insert("ids", json!(advisory.ids));
     if let Some(summary) = &advisory.summary {
-        evidence.insert("summary".into(), json!(summary));
+        evidence.insert("summary", json!(summary));
     }
-    evidence.insert("severity".into(), json!(advisory.level.as_str()));
+    evidence.insert("severity", json!(advisory.level.as_str()));
     if let Some(score) = advisory.score {
-        evidence.insert("score".into(), json!(score));
+        evidence.insert("score", json!(score));
     }
     if let Some(vector) = &advisory.vector {
-        evidence.insert("vector".into(), json!(vector));
+        evidence.insert("vector", json!(vector));
     }
     if !advisory.fixed.is_empty() {
-        evidence.insert("fixed".into(), json!(advisory.fixed));
+        evidence.insert("fixed", json!(advisory.fixed));
     }
     if !advisory.links.is_empty() {
-        evidence.insert("links".into(), json!(advisory.links));
+        evidence.insert("links", json!(advisory.links));
     }
     evidence
 }

@@ -371,7 +371,7 @@ fn transitive(directs: &[&Component], graphs: &[Option<&Graph>]) -> Vec<Componen
         };
         let through = directs.iter().find(|direct| direct.location == reach.entry);
         components.push(Component {
-            id: ComponentId::new(Ecosystem::Maven, name, version),
+            id: ComponentId::new(Ecosystem::Maven, name, version).into(),
             license: License::Unknown,
             source: through.map_or_else(
                 || Source::Registry {
@@ -382,7 +382,7 @@ fn transitive(directs: &[&Component], graphs: &[Option<&Graph>]) -> Vec<Componen
             kinds: reach.kinds.clone(),
             optional: through.is_some_and(|direct| direct.optional),
             direct: false,
-            path: reach.path.clone(),
+            path: reach.path.as_slice().into(),
             location: reach.entry.clone(),
             dependents: dependents[node].clone(),
             excluded: Vec::new(),

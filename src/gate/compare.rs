@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::evaluate::criteria::changed;
-use crate::evaluate::{Evaluation, Subject, Verdict, finding};
+use crate::evaluate::{Evaluation, Verdict, finding};
 use crate::model::purl::normalize_name;
 use crate::model::{
     Change, Component, ComponentId, Criterion, Ecosystem, Finding, Ring, Rule, Severity,
@@ -104,7 +104,7 @@ pub fn compare(
         .zip(&base.verdicts)
         .filter(|(component, _)| !head_keys.contains(&key(&component.id)))
         .map(|(component, verdict)| Removed {
-            component: component.id.clone(),
+            component: ComponentId::clone(&component.id),
             ring: match verdict {
                 Verdict::Ring(ring) => Some(*ring),
                 Verdict::NotEvaluated => None,
@@ -207,7 +207,7 @@ fn relicensed(
             continue;
         };
         let mut finding = finding(
-            &Subject::new(component),
+            component,
             Rule::LicenseChanged,
             ring,
             format!(
@@ -215,13 +215,9 @@ fn relicensed(
                 component.id.name, component.id.version
             ),
         );
-        finding
-            .evidence
-            .insert("previous_version".into(), json!(version));
-        finding
-            .evidence
-            .insert("previous_license".into(), json!(old));
-        finding.evidence.insert("license".into(), json!(new));
+        finding.evidence.insert("previous_version", json!(version));
+        finding.evidence.insert("previous_license", json!(old));
+        finding.evidence.insert("license", json!(new));
         head.findings.push(finding);
         *worst = (*worst).max(ring);
     }
@@ -250,7 +246,7 @@ mod tests {
 
     fn component(name: &str, version: &str, license: &str) -> Component {
         Component {
-            id: ComponentId::new(Ecosystem::Npm, name, version),
+            id: ComponentId::new(Ecosystem::Npm, name, version).into(),
             license: License::from_declared(Some(license)),
             source: Source::Registry {
                 url: "https://registry.npmjs.org".into(),
@@ -260,7 +256,7 @@ mod tests {
             direct: true,
             dependents: Vec::new(),
             excluded: Vec::new(),
-            path: vec!["web".into(), name.into()],
+            path: ["web".into(), name.into()].into(),
             location: None,
             facts: Default::default(),
         }

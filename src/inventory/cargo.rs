@@ -180,13 +180,13 @@ fn components(graph: &PackageGraph, repo_root: &Path) -> Vec<Component> {
 fn component(package: &PackageMetadata<'_>, reach: Reach, repo_root: &Path) -> Component {
     let version = package.version().to_string();
     Component {
-        id: ComponentId::new(Ecosystem::Cargo, package.name(), &version),
+        id: ComponentId::new(Ecosystem::Cargo, package.name(), &version).into(),
         license: License::from_declared(package.license()),
         source: source(package, repo_root),
         kinds: reach.kinds,
         optional: false,
         direct: reach.direct,
-        path: reach.path,
+        path: reach.path.into(),
         location: reach.entry,
         dependents: Vec::new(),
         excluded: Vec::new(),

@@ -5,20 +5,21 @@
 //! contract between the stages.
 
 pub mod codes;
+pub mod evidence;
 pub mod facts;
 pub mod license;
 pub mod purl;
 pub mod registry;
 pub mod versions;
 
-use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::Arc;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use evidence::Evidence;
 use facts::Facts;
 use license::License;
 
@@ -195,8 +196,9 @@ impl ComponentId {
 /// One third-party package version found in the repository.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Component {
+    /// Shared with the component's findings (a large inventory has tens of thousands).
     #[serde(flatten)]
-    pub id: ComponentId,
+    pub id: Arc<ComponentId>,
     /// The declared license; unknown when the package declares none (or only a license file).
     pub license: License,
     pub source: Source,
@@ -207,8 +209,8 @@ pub struct Component {
     /// True when a first-party manifest declares it directly.
     pub direct: bool,
     /// The shortest chain of package names from a first-party root to this component, both
-    /// ends included.
-    pub path: Vec<String>,
+    /// ends included; shared with its findings.
+    pub path: Arc<[String]>,
     /// The manifest line through which the component enters: its own declaration when direct,
     /// the declaration of the direct dependency that pulls it in otherwise.
     pub location: Option<Location>,
@@ -644,7 +646,7 @@ pub struct Finding {
     pub change: Option<Change>,
     /// `None` for findings about the policy itself. The findings of one component share its
     /// identity (a large inventory has tens of thousands of findings).
-    #[serde(default, with = "shared_component")]
+    #[serde(default)]
     pub component: Option<Arc<ComponentId>>,
     /// What is wrong, in one sentence.
     pub message: String,
@@ -655,59 +657,14 @@ pub struct Finding {
     /// Where to read more about the decision.
     pub link: Option<String>,
     /// The component's path, shared by its findings as its identity is.
-    #[serde(with = "shared_path")]
     pub path: Arc<[String]>,
     pub location: Option<Location>,
     /// When a policy exception waives the finding: it is reported, but does not fail the run.
     /// Boxed: few findings are waived, and a finding is moved as it is collected and sorted.
     pub waiver: Option<Box<Waiver>>,
-    /// What the finding rests on (the registry's message, dates, scores…), by name; the names
-    /// depgov gives are `'static`, so a finding does not allocate its keys.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub evidence: BTreeMap<Cow<'static, str>, serde_json::Value>,
-}
-
-/// A finding's shared identity, written as the identity itself. (By hand rather than with
-/// serde's `rc` feature, whose change of features would rebuild every crate using serde.)
-mod shared_component {
-    use std::sync::Arc;
-
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    use super::ComponentId;
-
-    pub fn serialize<S: Serializer>(
-        id: &Option<Arc<ComponentId>>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        id.as_deref().serialize(serializer)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<Arc<ComponentId>>, D::Error> {
-        Ok(Option::<ComponentId>::deserialize(deserializer)?.map(Arc::new))
-    }
-}
-
-/// A finding's shared path, written as a list.
-mod shared_path {
-    use std::sync::Arc;
-
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    pub fn serialize<S: Serializer>(
-        path: &Arc<[String]>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        path.as_ref().serialize(serializer)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Arc<[String]>, D::Error> {
-        Ok(Vec::<String>::deserialize(deserializer)?.into())
-    }
+    /// What the finding rests on (the registry's message, dates, scores…), by name.
+    #[serde(default, skip_serializing_if = "Evidence::is_empty")]
+    pub evidence: Evidence,
 }
 
 /// The exception that waives a finding.

@@ -528,7 +528,7 @@ fn evaluate(
         .iter()
         .zip(&evaluation.verdicts)
         .map(|(component, verdict)| Use {
-            id: component.id.clone(),
+            id: crate::model::ComponentId::clone(&component.id),
             ring: match verdict {
                 Verdict::Ring(ring) => Some(*ring),
                 Verdict::NotEvaluated => None,

@@ -96,12 +96,12 @@ impl Paths {
             for target in targets {
                 let mut found = Vec::new();
                 if target.dependents.is_empty() {
-                    found.push(target.path.clone());
+                    found.push(target.path.to_vec());
                 } else {
                     let mut chain = vec![target.id.name.as_str()];
                     walk_up(&dependents, &mut chain, &mut found);
                 }
-                paths.insert((target.id.clone(), input.path.clone()), found);
+                paths.insert((ComponentId::clone(&target.id), input.path.clone()), found);
             }
         }
         Paths(paths)
@@ -212,7 +212,7 @@ impl<'a> Explanation<'a> {
             field("enters at:", clean(&location.to_string()));
         }
         for ((id, input), paths) in &self.paths.0 {
-            if *id != component.id {
+            if *id != *component.id {
                 continue;
             }
             let shown = paths.len().min(PATH_LIMIT);

@@ -112,13 +112,13 @@ pub fn components(
             &dependency.requirement,
         );
         merged.push(Component {
-            id,
+            id: id.into(),
             license: License::Unknown,
             source: dependency.source,
             kinds: BTreeSet::from([dependency.kind]),
             optional: dependency.optional,
             direct: true,
-            path: vec![root.to_owned(), dependency.name],
+            path: [root.to_owned(), dependency.name].into(),
             location: Some(Location {
                 file: file.to_owned(),
                 line: dependency.line,

@@ -190,13 +190,13 @@ pub fn assemble_mixed(
         let is_declared = entry.is_some();
         let location = entry.unwrap_or(lockfile_line);
         let component = Component {
-            id: ComponentId::new(ecosystem, &locked.name, &locked.version),
+            id: ComponentId::new(ecosystem, &locked.name, &locked.version).into(),
             license: locked.license,
             source: locked.source,
             kinds: locked.kinds.unwrap_or(kinds),
             optional: locked.optional,
             direct,
-            path,
+            path: path.into(),
             location: Some(location),
             dependents: dependents.get(node).cloned().unwrap_or_default(),
             excluded: Vec::new(),
