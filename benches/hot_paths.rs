@@ -20,7 +20,7 @@ use depgov::facts::installed::{Installed, license_text};
 use depgov::inventory::{Document, Format, Input, Inventory, formats};
 use depgov::model::facts::Facts;
 use depgov::model::license::License;
-use depgov::model::{Component, ComponentId, Ecosystem, Kind, Source};
+use depgov::model::{Component, ComponentId, Ecosystem, Kind, Location, Source};
 use depgov::policy::{self, Criteria, Policy, PolicyOrigin};
 use depgov::report::{self, Report};
 use serde_json::json;
@@ -315,12 +315,12 @@ fn corpus_with_facts(healthy: bool) -> Vec<Component> {
     };
     (0..CORPUS_COMPONENTS)
         .map(|i| {
-            let (ecosystem, registry, from) = match i % 100 {
-                0..72 => (Ecosystem::Npm, depgov::model::registry::NPMJS, "deps-dev"),
-                72..91 => (Ecosystem::Cargo, depgov::model::registry::CRATES_IO, "crates-io"),
-                91..95 => (Ecosystem::Pypi, "https://pypi.org/simple", "pypi"),
-                95..99 => (Ecosystem::Golang, "https://proxy.golang.org", "deps-dev"),
-                _ => (Ecosystem::Maven, "https://repo.maven.apache.org/maven2", "deps-dev"),
+            let (ecosystem, registry, from, lockfile) = match i % 100 {
+                0..72 => (Ecosystem::Npm, depgov::model::registry::NPMJS, "deps-dev", "package-lock.json"),
+                72..91 => (Ecosystem::Cargo, depgov::model::registry::CRATES_IO, "crates-io", "Cargo.lock"),
+                91..95 => (Ecosystem::Pypi, "https://pypi.org/simple", "pypi", "poetry.lock"),
+                95..99 => (Ecosystem::Golang, "https://proxy.golang.org", "deps-dev", "go.mod"),
+                _ => (Ecosystem::Maven, "https://repo.maven.apache.org/maven2", "deps-dev", "pom.xml"),
             };
             let license = LICENSES[i % LICENSES.len()].unwrap_or("MIT");
             let mut facts = json!({
@@ -369,7 +369,8 @@ fn corpus_with_facts(healthy: bool) -> Vec<Component> {
                 optional: false,
                 direct: i % 10 == 0,
                 path: ["app".to_owned(), format!("pkg-{i}")].into(),
-                location: None,
+                // Where the lockfile records it, as every component read from one has.
+                location: Some(Location { file: lockfile.into(), line: i as u32 + 1 }),
                 dependents: Vec::new(),
                 excluded: Vec::new(),
                 facts: Box::new(serde_json::from_value::<Facts>(facts).expect("facts as the cache holds them")),

@@ -94,7 +94,7 @@ impl Error {
     /// as an error annotation at the file and line of the problem, when there is one.
     pub fn show(&self) {
         let at = match self {
-            Error::Policy { first, .. } => Some((first.0.file.as_str(), first.0.line)),
+            Error::Policy { first, .. } => Some((&*first.0.file, first.0.line)),
             Error::Parse {
                 file,
                 line: Some(line),

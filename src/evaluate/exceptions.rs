@@ -56,7 +56,7 @@ pub fn apply(
         let Some(id) = &finding.component else {
             continue;
         };
-        let file = finding.location.as_ref().map(|l| l.file.as_str());
+        let file = finding.location.as_ref().map(|l| &*l.file);
         for (index, (exception, state)) in exceptions.iter().enumerate() {
             if !exception.covers(finding, id, file) {
                 continue;

@@ -122,7 +122,7 @@ impl Base {
             self.rev
         );
         let location = Location {
-            file: file.to_owned(),
+            file: file.into(),
             line: 1,
         };
         Some(policy_finding(
@@ -146,24 +146,26 @@ impl Base {
                 message,
             } => (
                 Location {
-                    file,
+                    file: file.into(),
                     line: line.unwrap_or(1),
                 },
                 message,
             ),
             other => (
                 Location {
-                    file: head.to_owned(),
+                    file: head.into(),
                     line: 1,
                 },
                 other.to_string(),
             ),
         };
         // Diagnostics name files as they were opened; findings name them from the root.
-        let file = std::fs::canonicalize(&location.file)
+        let file = std::fs::canonicalize(&*location.file)
             .ok()
             .filter(|absolute| absolute.starts_with(root))
-            .map_or(location.file, |absolute| relative_path(&absolute, root));
+            .map_or(location.file, |absolute| {
+                relative_path(&absolute, root).into()
+            });
         let message = format!(
             "this change makes the policy {head} invalid: {problem}. Merged, it would stop every \
              depgov run with exit 2; this run judged the components with the policy as it is at \

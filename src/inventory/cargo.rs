@@ -154,7 +154,7 @@ fn components(graph: &PackageGraph, repo_root: &Path) -> Vec<Component> {
             for (_, kind, section) in sections.into_iter().filter(|(present, ..)| *present) {
                 let declared_at = declarations.as_ref().and_then(|(file, lines)| {
                     Some(Location {
-                        file: file.clone(),
+                        file: file.as_str().into(),
                         line: lines.line(section, link.dep_name())?,
                     })
                 });

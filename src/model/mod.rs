@@ -126,8 +126,9 @@ pub fn short_commit(commit: &str) -> &str {
 /// A repository-relative file and a 1-based line in it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Location {
-    /// Path relative to the repository root, with `/` separators.
-    pub file: String,
+    /// Path relative to the repository root, with `/` separators. Shared: every component a
+    /// file declares, and each of their findings, is located in it.
+    pub file: Arc<str>,
     /// 1-based line number.
     pub line: u32,
 }

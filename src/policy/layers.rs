@@ -139,7 +139,7 @@ pub fn load(
         let message = rendered.lines().next().unwrap_or_default().to_owned();
         (
             Location {
-                file: file.to_owned(),
+                file: file.into(),
                 line: 1,
             },
             message,
@@ -282,7 +282,7 @@ impl Resolver<'_, '_> {
             && let Some(first) = diagnostics.iter().min_by_key(|d| d.span.start)
         {
             let location = Location {
-                file: shown.to_owned(),
+                file: shown.into(),
                 line: diagnostic::line_of(text, first.span.start),
             };
             self.first = Some((location, first.message.clone()));

@@ -32,7 +32,7 @@ impl Lint {
     pub fn at(code: LintCode, origin: &Location, message: String) -> Lint {
         Lint {
             code,
-            file: origin.file.clone(),
+            file: origin.file.to_string(),
             line: origin.line,
             message,
             excerpt: None,

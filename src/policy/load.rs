@@ -110,7 +110,7 @@ impl<'a> Loader<'a> {
     /// Where a span is, as an origin.
     fn at(&self, span: &Range<usize>) -> Location {
         Location {
-            file: self.file.to_owned(),
+            file: self.file.into(),
             line: line_of(self.text, span.start),
         }
     }
@@ -310,7 +310,7 @@ impl<'a> Loader<'a> {
         }
         let origin = kinds.first().map_or_else(
             || Location {
-                file: self.file.to_owned(),
+                file: self.file.into(),
                 line: 1,
             },
             |first| self.at(&first.span()),
@@ -414,7 +414,7 @@ impl<'a> Loader<'a> {
         let written = list.iter().map(|t| t.get_ref().clone()).collect();
         let origin = list.first().map_or_else(
             || Location {
-                file: self.file.to_owned(),
+                file: self.file.into(),
                 line: 1,
             },
             |first| self.at(&first.span()),
@@ -433,7 +433,7 @@ impl<'a> Loader<'a> {
         }
         let origin = globs.first().map_or_else(
             || Location {
-                file: self.file.to_owned(),
+                file: self.file.into(),
                 line: 1,
             },
             |first| self.at(&first.span()),
@@ -458,7 +458,7 @@ impl<'a> Loader<'a> {
             }
             let origin = list.first().map_or_else(
                 || Location {
-                    file: self.file.to_owned(),
+                    file: self.file.into(),
                     line: 1,
                 },
                 |first| self.at(&first.span()),

@@ -368,7 +368,7 @@ impl<'a> Explanation<'a> {
 
     /// The exceptions written for this component, and whether each covers it here.
     fn exceptions_block(&self, out: &mut String, component: &Component) {
-        let file = component.location.as_ref().map(|l| l.file.as_str());
+        let file = component.location.as_ref().map(|l| &*l.file);
         let mut first = true;
         for exception in
             self.policy
@@ -380,11 +380,7 @@ impl<'a> Explanation<'a> {
                     // findings' advisories.
                     _ => self.findings.iter().any(|f| {
                         f.component.as_deref() == Some(&component.id)
-                            && e.covers(
-                                f,
-                                &component.id,
-                                f.location.as_ref().map(|l| l.file.as_str()),
-                            )
+                            && e.covers(f, &component.id, f.location.as_ref().map(|l| &*l.file))
                     }),
                 })
         {

@@ -100,6 +100,6 @@ fn command(out: &mut String, finding: &Finding) {
     let at = finding
         .location
         .as_ref()
-        .map(|location| (location.file.as_str(), location.line));
+        .map(|location| (&*location.file, location.line));
     let _ = writeln!(out, "{}", annotation(level, at, &title, &message));
 }

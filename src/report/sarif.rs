@@ -339,7 +339,7 @@ fn fingerprint(finding: &Finding) -> String {
     let (ecosystem, name, version) = finding.component.as_ref().map_or(("", "", ""), |c| {
         (c.ecosystem.as_str(), c.name.as_str(), c.version.as_str())
     });
-    let file = finding.location.as_ref().map_or("", |l| l.file.as_str());
+    let file = finding.location.as_ref().map_or("", |l| &*l.file);
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for part in [finding.rule.as_str(), ecosystem, name, version, file] {
         for byte in part.bytes().chain([0]) {

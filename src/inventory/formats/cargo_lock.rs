@@ -123,7 +123,7 @@ impl Format for CargoLock {
                     (Some((path, declared)), true) => {
                         let name = packages[to].name.get_ref();
                         declared.line(Section::Normal, name).map(|line| Location {
-                            file: (*path).to_owned(),
+                            file: (*path).into(),
                             line,
                         })
                     }

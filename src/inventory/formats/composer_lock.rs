@@ -204,7 +204,7 @@ impl Format for ComposerLock {
                             continue;
                         };
                         let at = declared.key_after(name, start).map(|line| Location {
-                            file: document.path.to_owned(),
+                            file: document.path.into(),
                             line,
                         });
                         graph.depend(root, to, kind, at);

@@ -203,7 +203,7 @@ impl Format for GemfileLock {
                             EdgeKind::Normal
                         };
                         let at = Location {
-                            file: path.to_owned(),
+                            file: path.into(),
                             line: declaration.line,
                         };
                         graph.depend(root, to, kind, Some(at));

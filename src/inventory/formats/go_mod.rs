@@ -148,7 +148,7 @@ impl Format for GoMod {
             let node = graph.add(name.clone());
             if !require.indirect {
                 let declared_at = Location {
-                    file: file.to_owned(),
+                    file: file.into(),
                     line: require.line,
                 };
                 graph.depend(root, node, EdgeKind::Normal, Some(declared_at));

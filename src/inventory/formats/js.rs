@@ -183,7 +183,7 @@ impl<'a> Manifest<'a> {
         let start = self.lines.key(section.key())?;
         let line = self.lines.key_after(name, start)?;
         Some(Location {
-            file: self.path.to_owned(),
+            file: self.path.into(),
             line,
         })
     }

@@ -120,7 +120,7 @@ pub fn components(
             direct: true,
             path: [root.to_owned(), dependency.name].into(),
             location: Some(Location {
-                file: file.to_owned(),
+                file: file.into(),
                 line: dependency.line,
             }),
             dependents: vec![root.to_owned()],

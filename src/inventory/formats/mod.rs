@@ -172,7 +172,7 @@ pub fn assemble_mixed(
     for (node, ecosystem, locked) in packages {
         let reach = reach.get(node).cloned().flatten();
         let lockfile_line = Location {
-            file: file.to_owned(),
+            file: file.into(),
             line: locked.line,
         };
         let (kinds, path, direct, entry) = match reach {

@@ -358,7 +358,7 @@ impl Manifest {
 
     fn location(&self, line: u32) -> Location {
         Location {
-            file: self.path.clone(),
+            file: self.path.as_str().into(),
             line,
         }
     }

@@ -141,7 +141,7 @@ impl Format for RequirementsTxt {
         }
         for (pin, &(node, _)) in file.pins.iter().zip(&packages) {
             let declared_at = Some(Location {
-                file: path.to_owned(),
+                file: path.into(),
                 line: pin.locked.line,
             });
             if pin.via.is_empty() {
