@@ -12,11 +12,12 @@
 //! `criteria.unknown`.
 //!
 //! Every component of a run is judged, so what depends on the policy alone (which criteria
-//! can fail, today's day number) is prepared once in a [`Plan`], and judging a component that
-//! fails nothing allocates nothing.
+//! can fail, their thresholds as text, today's day number) is prepared once in a [`Plan`],
+//! judging a component that fails nothing allocates nothing, and a finding's message is put
+//! together from its pieces in one allocation (`format!` costs several times as much, and a
+//! run can hold a finding for most of its components).
 
 use std::borrow::Cow;
-use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
 use serde_json::Value;
@@ -31,8 +32,8 @@ use crate::policy::{ComponentEntry, Criteria, Threshold};
 /// The policy's criteria as a run judges them.
 pub struct Plan {
     /// The criteria a component can fail (their ring does not pass), in the order of
-    /// [`Criterion::ALL`], with their rings and thresholds.
-    judged: Vec<(Criterion, Ring, Threshold)>,
+    /// [`Criterion::ALL`].
+    judged: Vec<Judged>,
     /// The ring of missing data, when it does not pass.
     unknown: Option<Ring>,
     /// Today as days from the common era, which dates are counted against.
@@ -46,7 +47,17 @@ impl Plan {
                 .into_iter()
                 .filter_map(|criterion| {
                     let (ring, threshold) = criteria.get(criterion)?;
-                    (!ring.passes()).then_some((criterion, ring, threshold))
+                    let limit = match threshold {
+                        Threshold::None => String::new(),
+                        Threshold::Days(days) => days.to_string(),
+                        Threshold::Below(score) => score.to_string(),
+                    };
+                    (!ring.passes()).then_some(Judged {
+                        criterion,
+                        ring,
+                        threshold,
+                        limit,
+                    })
                 })
                 .collect(),
             unknown: criteria.unknown.filter(|ring| !ring.passes()),
@@ -64,11 +75,12 @@ impl Plan {
         let mut worst = Ring::Adopt;
         let mut missing = Missing::default();
         let from_registry = matches!(component.source, Source::Registry { .. });
-        for &(criterion, ring, threshold) in &self.judged {
+        for judged in &self.judged {
+            let (criterion, ring) = (judged.criterion, judged.ring);
             if accepted(entry, criterion) {
                 continue;
             }
-            match assess(component, criterion, threshold, self.today) {
+            match assess(component, judged, self.today) {
                 Outcome::Passes => {}
                 Outcome::Missing if from_registry => missing.push(criterion),
                 Outcome::Missing => {}
@@ -93,8 +105,17 @@ impl Plan {
     }
 }
 
+/// A criterion the policy sets, as [`Plan`] judges it.
+struct Judged {
+    criterion: Criterion,
+    ring: Ring,
+    threshold: Threshold,
+    /// The threshold as a message writes it (`730`, `3.5`).
+    limit: String,
+}
+
 /// The criteria a component could not be judged on, without allocating: there are at most
-/// as many as [`Criterion::ALL`]. Shown as their names, comma-separated.
+/// as many as [`Criterion::ALL`].
 #[derive(Default)]
 struct Missing {
     criteria: [Option<Criterion>; Criterion::ALL.len()],
@@ -115,18 +136,6 @@ impl Missing {
 
     fn iter(&self) -> impl Iterator<Item = Criterion> + '_ {
         self.criteria.iter().flatten().copied()
-    }
-}
-
-impl fmt::Display for Missing {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (index, criterion) in self.iter().enumerate() {
-            if index > 0 {
-                f.write_str(", ")?;
-            }
-            f.write_str(criterion.as_str())?;
-        }
-        Ok(())
     }
 }
 
@@ -157,21 +166,28 @@ struct Failed {
 }
 
 impl Failed {
-    fn new(message: String) -> Failed {
+    /// A failure with `message` and room for `evidence` pieces of evidence.
+    fn new(message: String, evidence: usize) -> Failed {
         Failed {
             message,
-            // At most five pieces (a Scorecard's), allocated once.
-            evidence: Evidence::with_capacity(5),
+            evidence: Evidence::with_capacity(evidence),
         }
     }
 
-    /// `key: value` as evidence; an empty text (a yank without a reason) is no evidence.
+    /// `key: value` as evidence.
     fn with(mut self, key: &'static str, value: impl Into<Value>) -> Failed {
-        let value = value.into();
-        if value.as_str().is_none_or(|text| !text.trim().is_empty()) {
-            self.evidence.insert(key, value);
-        }
+        self.evidence.insert(key, value.into());
         self
+    }
+
+    /// A registry's or an index's text as evidence; an empty one (a yank without a reason)
+    /// is no evidence.
+    fn with_text(self, key: &'static str, text: &str) -> Failed {
+        if text.trim().is_empty() {
+            self
+        } else {
+            self.with(key, text)
+        }
     }
 
     /// The source and fetch time of a fact, as evidence.
@@ -185,16 +201,12 @@ impl Failed {
     }
 }
 
-fn assess(
-    component: &Component,
-    criterion: Criterion,
-    threshold: Threshold,
-    today: i64,
-) -> Outcome {
+fn assess(component: &Component, judged: &Judged, today: i64) -> Outcome {
     let facts = &component.facts;
-    let name = &component.id.name;
-    let version = &component.id.version;
-    match criterion {
+    let name = component.id.name.as_str();
+    let version = component.id.version.as_str();
+    let limit = judged.limit.as_str();
+    match judged.criterion {
         Criterion::Deprecated => {
             if let Some(status) = facts
                 .project_status
@@ -202,13 +214,21 @@ fn assess(
                 .filter(|s| s.value.status == "deprecated")
             {
                 let reason = status.value.reason.as_deref().unwrap_or_default();
+                let [colon, said] = suffix(reason);
                 return Outcome::Fails(
-                    Failed::new(format!(
-                        "the {name} project is deprecated (its index says so){}",
-                        Suffix(reason)
-                    ))
+                    Failed::new(
+                        [
+                            "the ",
+                            name,
+                            " project is deprecated (its index says so)",
+                            colon,
+                            said,
+                        ]
+                        .concat(),
+                        3,
+                    )
                     .with("status", "deprecated")
-                    .with("message", reason)
+                    .with_text("message", reason)
                     .from("source", status),
                 );
             }
@@ -219,12 +239,21 @@ fn assess(
                 None if deprecates && facts.project_status.is_none() => Outcome::Missing,
                 Some(flag) if flag.value.set => {
                     let message = flag.value.message.as_deref().unwrap_or_default();
+                    let [colon, said] = suffix(message);
                     Outcome::Fails(
-                        Failed::new(format!(
-                            "{name} {version} is deprecated by its registry{}",
-                            Suffix(message)
-                        ))
-                        .with("message", message)
+                        Failed::new(
+                            [
+                                name,
+                                " ",
+                                version,
+                                " is deprecated by its registry",
+                                colon,
+                                said,
+                            ]
+                            .concat(),
+                            2,
+                        )
+                        .with_text("message", message)
                         .from("source", flag),
                     )
                 }
@@ -237,12 +266,21 @@ fn assess(
                 None if yanks => Outcome::Missing,
                 Some(flag) if flag.value.set => {
                     let message = flag.value.message.as_deref().unwrap_or_default();
+                    let [colon, said] = suffix(message);
                     Outcome::Fails(
-                        Failed::new(format!(
-                            "{name} {version} was yanked from its registry{}",
-                            Suffix(message)
-                        ))
-                        .with("message", message)
+                        Failed::new(
+                            [
+                                name,
+                                " ",
+                                version,
+                                " was yanked from its registry",
+                                colon,
+                                said,
+                            ]
+                            .concat(),
+                            2,
+                        )
+                        .with_text("message", message)
                         .from("source", flag),
                     )
                 }
@@ -251,17 +289,28 @@ fn assess(
         }
         Criterion::Unmaintained => unmaintained(component),
         Criterion::Stale => {
-            let Threshold::Days(days) = threshold else {
+            let Threshold::Days(days) = judged.threshold else {
                 return Outcome::Passes;
             };
             // This version's own date matters only when the newest release's is unknown.
             let published = || age(facts.published.as_ref(), today);
             match (age(facts.latest_release.as_ref(), today), published) {
                 (Some((age, fact)), _) if age > i64::from(days) => Outcome::Fails(
-                    Failed::new(format!(
-                        "no release of {name} since {} ({age} days, more than {days}): possibly unmaintained",
-                        date(&fact.value)
-                    ))
+                    Failed::new(
+                        [
+                            "no release of ",
+                            name,
+                            " since ",
+                            date(&fact.value),
+                            " (",
+                            itoa::Buffer::new().format(age),
+                            " days, more than ",
+                            limit,
+                            "): possibly unmaintained",
+                        ]
+                        .concat(),
+                        3,
+                    )
                     .with("latest_release", fact.value.as_str())
                     .with("days", age)
                     .from("source", fact),
@@ -275,7 +324,7 @@ fn assess(
             }
         }
         Criterion::Scorecard => {
-            let Threshold::Below(below) = threshold else {
+            let Threshold::Below(below) = judged.threshold else {
                 return Outcome::Passes;
             };
             let Some(fact) = &facts.scorecard else {
@@ -290,31 +339,40 @@ fn assess(
             let weakest: Vec<String> = checks
                 .iter()
                 .take(3)
-                .map(|c| format!("{} {}", c.name, c.score))
+                .map(|c| [c.name.as_str(), " ", itoa::Buffer::new().format(c.score)].concat())
                 .collect();
+            let mut message = [
+                card.repository.as_str(),
+                "'s OpenSSF Scorecard is ",
+                &format!("{:.1}", card.score),
+                ", below ",
+                limit,
+                "; weakest checks: ",
+            ]
+            .concat();
+            if weakest.is_empty() {
+                message.push_str("none conclusive");
+            }
+            for (index, check) in weakest.iter().enumerate() {
+                if index > 0 {
+                    message.push_str(", ");
+                }
+                message.push_str(check);
+            }
             Outcome::Fails(
-                Failed::new(format!(
-                    "{}'s OpenSSF Scorecard is {:.1}, below {below}; weakest checks: {}",
-                    card.repository,
-                    card.score,
-                    if weakest.is_empty() {
-                        "none conclusive".to_owned()
-                    } else {
-                        weakest.join(", ")
-                    }
-                ))
-                .with("score", card.score)
-                .with("repository", card.repository.as_str())
-                .with("weakest_checks", weakest)
-                .with(
-                    "link",
-                    ["https://scorecard.dev/viewer/?uri=", &card.repository].concat(),
-                )
-                .from("source", fact),
+                Failed::new(message, 5)
+                    .with("score", card.score)
+                    .with("repository", card.repository.as_str())
+                    .with("weakest_checks", weakest)
+                    .with(
+                        "link",
+                        ["https://scorecard.dev/viewer/?uri=", &card.repository].concat(),
+                    )
+                    .from("source", fact),
             )
         }
         Criterion::TooNew => {
-            let Threshold::Days(days) = threshold else {
+            let Threshold::Days(days) = judged.threshold else {
                 return Outcome::Passes;
             };
             let Some(published) = &facts.published else {
@@ -322,11 +380,23 @@ fn assess(
             };
             match days_since(&published.value, today) {
                 Some(age) if age < i64::from(days) => Outcome::Fails(
-                    Failed::new(format!(
-                        "{name} {version} was published on {} ({age} day{} ago); the policy waits {days} days before a release is used",
-                        date(&published.value),
-                        if age == 1 { "" } else { "s" }
-                    ))
+                    Failed::new(
+                        [
+                            name,
+                            " ",
+                            version,
+                            " was published on ",
+                            date(&published.value),
+                            " (",
+                            itoa::Buffer::new().format(age),
+                            if age == 1 { " day ago" } else { " days ago" },
+                            "); the policy waits ",
+                            limit,
+                            " days before a release is used",
+                        ]
+                        .concat(),
+                        3,
+                    )
                     .with("published", published.value.as_str())
                     .with("days", age)
                     .from("source", published),
@@ -340,20 +410,32 @@ fn assess(
                 return Outcome::Passes;
             };
             // Most releases declare what the one before did, word for word: no need to parse.
-            let before = previous.value.license.trim();
+            let declared = previous.value.license.as_str();
             if component
                 .license
                 .text()
-                .is_some_and(|now| now.trim() == before)
+                .is_some_and(|now| now == declared || now.trim() == declared.trim())
             {
                 return Outcome::Passes;
             }
-            match changed(&License::from_declared(Some(before)), &component.license) {
+            let before = License::from_declared(Some(declared.trim()));
+            match changed(&before, &component.license) {
                 Some((before, after)) => Outcome::Fails(
-                    Failed::new(format!(
-                        "{name} {version} is licensed {after}; the release before it, {}, was {before}",
-                        previous.value.version
-                    ))
+                    Failed::new(
+                        [
+                            name,
+                            " ",
+                            version,
+                            " is licensed ",
+                            &after,
+                            "; the release before it, ",
+                            &previous.value.version,
+                            ", was ",
+                            &before,
+                        ]
+                        .concat(),
+                        4,
+                    )
                     .with("previous_version", previous.value.version.as_str())
                     .with("previous_license", before)
                     .with("license", after)
@@ -368,35 +450,51 @@ fn assess(
 /// Archived or quarantined projects (PEP 792), and repositories Scorecard finds archived.
 fn unmaintained(component: &Component) -> Outcome {
     let facts: &Facts = &component.facts;
-    let name = &component.id.name;
+    let name = component.id.name.as_str();
     if let Some(status) = facts
         .project_status
         .as_ref()
         .filter(|s| matches!(s.value.status.as_str(), "archived" | "quarantined"))
     {
         let reason = status.value.reason.as_deref().unwrap_or_default();
+        let [colon, said] = suffix(reason);
         return Outcome::Fails(
-            Failed::new(format!(
-                "the {name} project is {} on its index{}",
-                status.value.status,
-                Suffix(reason)
-            ))
+            Failed::new(
+                [
+                    "the ",
+                    name,
+                    " project is ",
+                    &status.value.status,
+                    " on its index",
+                    colon,
+                    said,
+                ]
+                .concat(),
+                3,
+            )
             .with("status", status.value.status.as_str())
-            .with("message", reason)
+            .with_text("message", reason)
             .from("source", status),
         );
     }
     if let Some(fact) = &facts.advisories {
         if let Some(notice) = fact.value.advisories.iter().find(|a| a.unmaintained) {
             let summary = notice.summary.as_deref().unwrap_or_default();
+            let [colon, said] = suffix(summary);
             return Outcome::Fails(
-                Failed::new(format!(
-                    "{name} is unmaintained, says {}{}",
-                    notice.ids.join(", "),
-                    Suffix(summary)
-                ))
+                Failed::new(
+                    [
+                        name,
+                        " is unmaintained, says ",
+                        &notice.ids.join(", "),
+                        colon,
+                        said,
+                    ]
+                    .concat(),
+                    3,
+                )
                 .with("ids", notice.ids.as_slice())
-                .with("message", summary)
+                .with_text("message", summary)
                 .from("source", fact),
             );
         }
@@ -413,12 +511,18 @@ fn unmaintained(component: &Component) -> Outcome {
         });
         if let Some(check) = archived {
             return Outcome::Fails(
-                Failed::new(format!(
-                    "{name}'s source repository {} is archived",
-                    fact.value.repository
-                ))
+                Failed::new(
+                    [
+                        name,
+                        "'s source repository ",
+                        &fact.value.repository,
+                        " is archived",
+                    ]
+                    .concat(),
+                    3,
+                )
                 .with("repository", fact.value.repository.as_str())
-                .with("message", check.reason.as_deref())
+                .with_text("message", check.reason.as_deref().unwrap_or_default())
                 .from("source", fact),
             );
         }
@@ -453,15 +557,26 @@ fn unknown(component: &Component, ring: Ring, missing: &Missing) -> Finding {
         .map_or(Cow::Borrowed("no source reports them"), |gap| {
             Cow::Owned(gap.reason())
         });
-    let mut finding = finding(
-        component,
-        Rule::HealthUnknown,
-        ring,
-        format!(
-            "{} could not be judged on {missing}: {why}; such components are on the {ring} ring",
-            component.id.name,
-        ),
-    );
+    let name = component.id.name.as_str();
+    let mut message = String::with_capacity(name.len() + why.len() + 120);
+    message.push_str(name);
+    message.push_str(" could not be judged on ");
+    for (index, criterion) in missing.iter().enumerate() {
+        if index > 0 {
+            message.push_str(", ");
+        }
+        message.push_str(criterion.as_str());
+    }
+    for piece in [
+        ": ",
+        &why,
+        "; such components are on the ",
+        ring.as_str(),
+        " ring",
+    ] {
+        message.push_str(piece);
+    }
+    let mut finding = finding(component, Rule::HealthUnknown, ring, message);
     let names = missing.iter().map(|c| Value::from(c.as_str())).collect();
     finding.evidence.insert("criteria", Value::Array(names));
     finding
@@ -475,20 +590,21 @@ fn age(fact: Option<&Fact<String>>, today: i64) -> Option<(i64, &Fact<String>)> 
 
 /// Days from an RFC 3339 timestamp (or a `YYYY-MM-DD` date) to `today` (days from the
 /// common era). The day is the timestamp's own (as `DateTime::date_naive` gives it): its
-/// first ten characters, read without a general-purpose parser, since every component's dates
-/// are read on every run.
+/// first ten characters, read digit by digit rather than by a general-purpose parser, since
+/// every component's dates are read on every run.
 fn days_since(when: &str, today: i64) -> Option<i64> {
-    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
-        let text = when.get(range)?;
-        text.bytes()
-            .all(|b| b.is_ascii_digit())
-            .then(|| text.parse().ok())?
-    };
-    if when.get(4..5) != Some("-") || when.get(7..8) != Some("-") {
+    let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2, ..] = *when.as_bytes() else {
         return None;
-    }
-    let year = i32::try_from(digits(0..4)?).ok()?;
-    let day = NaiveDate::from_ymd_opt(year, digits(5..7)?, digits(8..10)?)?;
+    };
+    let number = |digits: &[u8]| {
+        digits.iter().try_fold(0, |number, &digit| {
+            digit
+                .is_ascii_digit()
+                .then(|| number * 10 + u32::from(digit - b'0'))
+        })
+    };
+    let year = i32::try_from(number(&[y1, y2, y3, y4])?).ok()?;
+    let day = NaiveDate::from_ymd_opt(year, number(&[m1, m2])?, number(&[d1, d2])?)?;
     Some((today - i64::from(day.num_days_from_ce())).max(0))
 }
 
@@ -497,15 +613,12 @@ fn date(when: &str) -> &str {
     when.get(..10).unwrap_or(when)
 }
 
-/// `: message`, or nothing, written straight into the message it ends.
-struct Suffix<'a>(&'a str);
-
-impl fmt::Display for Suffix<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.trim() {
-            "" => Ok(()),
-            message => write!(f, ": {message}"),
-        }
+/// `: message`, or nothing: the two pieces that end a finding's message with a registry's or
+/// an index's words.
+fn suffix(message: &str) -> [&str; 2] {
+    match message.trim() {
+        "" => ["", ""],
+        message => [": ", message],
     }
 }
 
