@@ -453,6 +453,30 @@ fn criteria(c: &mut Criterion<ThreadCpuTime>) {
                 })
             });
         }
+        // The cost itself, measured in pairs: each iteration times the run without the
+        // criteria and the run with them back to back, in alternating order (neither always
+        // finds the caches the other warmed), and the difference of the sums is reported.
+        // What else loads the machine drifts over seconds: it slows both runs of a pair alike
+        // and cancels out, where the two functions above are measured seconds apart.
+        group.bench_function(BenchmarkId::new(set, "cost"), |b| {
+            b.iter_custom(|iterations| {
+                let mut spent = [0_u64; 2];
+                for iteration in 0..iterations {
+                    let order = if iteration % 2 == 0 { [0, 1] } else { [1, 0] };
+                    for run in order {
+                        let policy = [&without, &with][run];
+                        let start = ThreadCpuTime::now();
+                        let evaluation =
+                            evaluate(black_box(&inventory.components), policy, today());
+                        spent[run] += ThreadCpuTime::now().saturating_sub(start);
+                        drop(evaluation);
+                    }
+                }
+                // Criterion refuses a sample of no time: a pair whose runs took the same
+                // (or the one with the criteria less, by noise) counts one nanosecond.
+                spent[1].saturating_sub(spent[0]).max(1)
+            })
+        });
     }
     group.finish();
 }
