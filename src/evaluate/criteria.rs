@@ -341,24 +341,20 @@ fn assess(component: &Component, judged: &Judged, today: i64) -> Outcome {
                 .take(3)
                 .map(|c| [c.name.as_str(), " ", itoa::Buffer::new().format(c.score)].concat())
                 .collect();
-            let mut message = [
+            let listed = match weakest.is_empty() {
+                true => "none conclusive".to_owned(),
+                false => weakest.join(", "),
+            };
+            let message = [
                 card.repository.as_str(),
                 "'s OpenSSF Scorecard is ",
                 &format!("{:.1}", card.score),
                 ", below ",
                 limit,
                 "; weakest checks: ",
+                &listed,
             ]
             .concat();
-            if weakest.is_empty() {
-                message.push_str("none conclusive");
-            }
-            for (index, check) in weakest.iter().enumerate() {
-                if index > 0 {
-                    message.push_str(", ");
-                }
-                message.push_str(check);
-            }
             Outcome::Fails(
                 Failed::new(message, 5)
                     .with("score", card.score)
