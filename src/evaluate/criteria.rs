@@ -174,7 +174,8 @@ impl Failed {
         }
     }
 
-    /// `key: value` as evidence.
+    /// `key: value` as evidence. Each failure gives its evidence in the order of the names,
+    /// so that every piece is appended.
     fn with(mut self, key: &'static str, value: impl Into<Value>) -> Failed {
         self.evidence.insert(key, value.into());
         self
@@ -227,9 +228,9 @@ fn assess(component: &Component, judged: &Judged, today: i64) -> Outcome {
                         .concat(),
                         3,
                     )
-                    .with("status", "deprecated")
                     .with_text("message", reason)
-                    .from("source", status),
+                    .from("source", status)
+                    .with("status", "deprecated"),
                 );
             }
             // crates.io has no deprecation (deps.dev's flag on a crate is its yank): a crate
@@ -311,8 +312,8 @@ fn assess(component: &Component, judged: &Judged, today: i64) -> Outcome {
                         .concat(),
                         3,
                     )
-                    .with("latest_release", fact.value.as_str())
                     .with("days", age)
+                    .with("latest_release", fact.value.as_str())
                     .from("source", fact),
                 ),
                 (Some(_), _) => Outcome::Passes,
@@ -357,14 +358,14 @@ fn assess(component: &Component, judged: &Judged, today: i64) -> Outcome {
             .concat();
             Outcome::Fails(
                 Failed::new(message, 5)
-                    .with("score", card.score)
-                    .with("repository", card.repository.as_str())
-                    .with("weakest_checks", weakest)
                     .with(
                         "link",
                         ["https://scorecard.dev/viewer/?uri=", &card.repository].concat(),
                     )
-                    .from("source", fact),
+                    .with("repository", card.repository.as_str())
+                    .with("score", card.score)
+                    .from("source", fact)
+                    .with("weakest_checks", weakest),
             )
         }
         Criterion::TooNew => {
@@ -393,8 +394,8 @@ fn assess(component: &Component, judged: &Judged, today: i64) -> Outcome {
                         .concat(),
                         3,
                     )
-                    .with("published", published.value.as_str())
                     .with("days", age)
+                    .with("published", published.value.as_str())
                     .from("source", published),
                 ),
                 Some(_) => Outcome::Passes,
@@ -432,9 +433,9 @@ fn assess(component: &Component, judged: &Judged, today: i64) -> Outcome {
                         .concat(),
                         4,
                     )
-                    .with("previous_version", previous.value.version.as_str())
-                    .with("previous_license", before)
                     .with("license", after)
+                    .with("previous_license", before)
+                    .with("previous_version", previous.value.version.as_str())
                     .from("source", previous),
                 ),
                 None => Outcome::Passes,
@@ -468,9 +469,9 @@ fn unmaintained(component: &Component) -> Outcome {
                 .concat(),
                 3,
             )
-            .with("status", status.value.status.as_str())
             .with_text("message", reason)
-            .from("source", status),
+            .from("source", status)
+            .with("status", status.value.status.as_str()),
         );
     }
     if let Some(fact) = &facts.advisories {
@@ -517,8 +518,8 @@ fn unmaintained(component: &Component) -> Outcome {
                     .concat(),
                     3,
                 )
-                .with("repository", fact.value.repository.as_str())
                 .with_text("message", check.reason.as_deref().unwrap_or_default())
+                .with("repository", fact.value.repository.as_str())
                 .from("source", fact),
             );
         }

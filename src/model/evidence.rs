@@ -27,6 +27,11 @@ impl Evidence {
     /// Sets `key` to `value`, replacing what it held.
     pub fn insert(&mut self, key: impl Into<Cow<'static, str>>, value: Value) {
         let key = key.into();
+        // Evidence is mostly given in the order of its names: appended without a search.
+        if self.0.last().is_none_or(|(last, _)| *last < key) {
+            self.0.push((key, value));
+            return;
+        }
         match self.0.binary_search_by(|(held, _)| held.as_ref().cmp(&key)) {
             Ok(at) => self.0[at].1 = value,
             Err(at) => self.0.insert(at, (key, value)),
@@ -105,5 +110,11 @@ mod tests {
         );
         let read: Evidence = serde_json::from_str(&written).expect("evidence reads back");
         assert_eq!(read, evidence);
+        // Given in the order of the names, as the criteria give it: appended, same result.
+        let mut in_order = Evidence::default();
+        in_order.insert("days", json!(801));
+        in_order.insert("latest_release", json!("2024-01-02"));
+        in_order.insert("source", json!("deps.dev"));
+        assert_eq!(in_order, evidence);
     }
 }
