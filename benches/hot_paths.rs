@@ -20,7 +20,7 @@ use depgov::facts::installed::{Installed, license_text};
 use depgov::inventory::{Document, Format, Input, Inventory, formats};
 use depgov::model::facts::Facts;
 use depgov::model::license::License;
-use depgov::model::{Component, ComponentId, Ecosystem, Kind, Location, Source};
+use depgov::model::{Component, ComponentId, Ecosystem, Kind, Location, Rule, Source};
 use depgov::policy::{self, Criteria, Policy, PolicyOrigin};
 use depgov::report::{self, Report};
 use serde_json::json;
@@ -477,6 +477,24 @@ fn criteria(c: &mut Criterion<ThreadCpuTime>) {
                 spent[1].saturating_sub(spent[0]).max(1)
             })
         });
+        // The least any evaluation that hands its findings over as data can spend on them:
+        // copying the criteria's findings of the run, message, evidence and all, without
+        // judging anything or writing a word (the healthy set has none to copy).
+        if !healthy {
+            let criteria_findings: Vec<_> = evaluate(&inventory.components, &with, today())
+                .findings
+                .into_iter()
+                .filter(|finding| {
+                    finding.rule == Rule::HealthUnknown
+                        || depgov::model::Criterion::ALL
+                            .iter()
+                            .any(|criterion| criterion.rule() == finding.rule)
+                })
+                .collect();
+            group.bench_function(BenchmarkId::new(set, "findings-copy"), |b| {
+                b.iter_with_large_drop(|| black_box(&criteria_findings).clone())
+            });
+        }
     }
     group.finish();
 }
