@@ -166,11 +166,12 @@ struct Failed {
 }
 
 impl Failed {
-    /// A failure with `message` and room for `evidence` pieces of evidence.
-    fn new(message: String, evidence: usize) -> Failed {
+    /// A failure with `message`. Its evidence is allocated at its first piece, with room for
+    /// four (a vector's least), which is all but a Scorecard's need.
+    fn new(message: String) -> Failed {
         Failed {
             message,
-            evidence: Evidence::with_capacity(evidence),
+            evidence: Evidence::default(),
         }
     }
 
@@ -226,7 +227,6 @@ fn assess(component: &Component, judged: &Judged, today: i64) -> Outcome {
                             said,
                         ]
                         .concat(),
-                        3,
                     )
                     .with_text("message", reason)
                     .from("source", status)
@@ -252,7 +252,6 @@ fn assess(component: &Component, judged: &Judged, today: i64) -> Outcome {
                                 said,
                             ]
                             .concat(),
-                            2,
                         )
                         .with_text("message", message)
                         .from("source", flag),
@@ -279,7 +278,6 @@ fn assess(component: &Component, judged: &Judged, today: i64) -> Outcome {
                                 said,
                             ]
                             .concat(),
-                            2,
                         )
                         .with_text("message", message)
                         .from("source", flag),
@@ -310,7 +308,6 @@ fn assess(component: &Component, judged: &Judged, today: i64) -> Outcome {
                             "): possibly unmaintained",
                         ]
                         .concat(),
-                        3,
                     )
                     .with("days", age)
                     .with("latest_release", fact.value.as_str())
@@ -357,7 +354,7 @@ fn assess(component: &Component, judged: &Judged, today: i64) -> Outcome {
             ]
             .concat();
             Outcome::Fails(
-                Failed::new(message, 5)
+                Failed::new(message)
                     .with(
                         "link",
                         ["https://scorecard.dev/viewer/?uri=", &card.repository].concat(),
@@ -392,7 +389,6 @@ fn assess(component: &Component, judged: &Judged, today: i64) -> Outcome {
                             " days before a release is used",
                         ]
                         .concat(),
-                        3,
                     )
                     .with("days", age)
                     .with("published", published.value.as_str())
@@ -431,7 +427,6 @@ fn assess(component: &Component, judged: &Judged, today: i64) -> Outcome {
                             &before,
                         ]
                         .concat(),
-                        4,
                     )
                     .with("license", after)
                     .with("previous_license", before)
@@ -467,7 +462,6 @@ fn unmaintained(component: &Component) -> Outcome {
                     said,
                 ]
                 .concat(),
-                3,
             )
             .with_text("message", reason)
             .from("source", status)
@@ -488,7 +482,6 @@ fn unmaintained(component: &Component) -> Outcome {
                         said,
                     ]
                     .concat(),
-                    3,
                 )
                 .with("ids", notice.ids.as_slice())
                 .with_text("message", summary)
@@ -516,7 +509,6 @@ fn unmaintained(component: &Component) -> Outcome {
                         " is archived",
                     ]
                     .concat(),
-                    3,
                 )
                 .with_text("message", check.reason.as_deref().unwrap_or_default())
                 .with("repository", fact.value.repository.as_str())
